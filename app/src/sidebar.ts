@@ -1,0 +1,2 @@
+// Placeholder until the widget issue lands.
+document.title = "Account Admin access";

@@ -1,0 +1,90 @@
+/**
+ * Contract of the access-audit server methods (getAccessOverview, getUserAccess,
+ * listAccountAdmins): payloads the widget sends and responses it receives.
+ * Owned by the audit backend; extend, do not break.
+ */
+
+export type AgentId = number;
+
+export interface RoleInfo {
+  id: number;
+  name: string;
+  /** Freshservice's `default` flag: a built-in role. */
+  isDefault: boolean;
+}
+
+/** One role assignment of an agent, with the role's name resolved. */
+export interface RoleAssignment {
+  roleId: number;
+  name: string;
+  /** entire_helpdesk | member_groups | specified_groups | assigned_items */
+  scope: string;
+  /** Set when the role is granted in one workspace only. */
+  workspaceId: number | null;
+}
+
+export interface AgentAccess {
+  id: AgentId;
+  firstName: string;
+  lastName: string | null;
+  /** Display name: first and last name joined, never empty (falls back to the email). */
+  name: string;
+  email: string;
+  active: boolean;
+  occasional: boolean;
+  lastLoginAt: string | null;
+  roles: RoleAssignment[];
+  isAccountAdmin: boolean;
+  /** Holds an admin-level role other than Account Admin (the "Admin is not Account Admin" case). */
+  holdsAdminRole: boolean;
+}
+
+export interface AccessSummary {
+  /** Agents counted so far (deactivated ones only when included). */
+  agents: number;
+  accountAdmins: number;
+  lackingAccountAdmin: number;
+  deactivated: number;
+}
+
+export interface AccessOverviewPayload {
+  /** Opaque continuation from the previous slice; absent or null for the first. */
+  cursor?: string | null;
+  /** Include deactivated agents (default false). */
+  includeDeactivated?: boolean;
+}
+
+export interface AccessOverviewSlice {
+  agents: AgentAccess[];
+  /** null when the account has no default "Account Admin" role. */
+  accountAdminRole: RoleInfo | null;
+  /** Running totals through this slice; final when `cursor` is null. */
+  summary: AccessSummary;
+  /** null when the whole account has been read. */
+  cursor: string | null;
+  progress: { agentsLoaded: number; pagesLoaded: number; done: boolean };
+  /** Milliseconds the caller should wait before asking for the next slice (rate-limit pacing). */
+  waitMs: number;
+}
+
+export interface UserAccessPayload {
+  userId?: AgentId;
+  email?: string;
+}
+
+export interface UserAccess {
+  kind: 'agent' | 'requester';
+  /** null when the user is a requester (not an agent). */
+  agent: AgentAccess | null;
+  accountAdminRole: RoleInfo | null;
+  /** The agent's admin page where the API-key toggle lives; null for requesters. */
+  permissionsUrl: string | null;
+}
+
+export interface AccountAdminsResult {
+  accountAdminRole: RoleInfo | null;
+  /** Active agents holding Account Admin: the people who can enable API keys. */
+  accountAdmins: AgentAccess[];
+  /** True when the list is complete (false while a large account is still being read). */
+  complete: boolean;
+}

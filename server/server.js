@@ -1,0 +1,34 @@
+const audit = require('./lib/server/src/methods/audit');
+const ledger = require('./lib/server/src/methods/ledger');
+
+// The FDK globals each server method needs, passed in so the TypeScript methods stay plain functions.
+function platform() {
+  return { request: $request, store: $db, reply: renderData };
+}
+
+exports = {
+  getAccessOverview: function (args) {
+    return audit.getAccessOverview(args, platform());
+  },
+  getUserAccess: function (args) {
+    return audit.getUserAccess(args, platform());
+  },
+  listAccountAdmins: function (args) {
+    return audit.listAccountAdmins(args, platform());
+  },
+  requestApiKey: function (args) {
+    return ledger.requestApiKey(args, platform());
+  },
+  recordApiKeyAction: function (args) {
+    return ledger.recordApiKeyAction(args, platform());
+  },
+  listPendingRequests: function (args) {
+    return ledger.listPendingRequests(args, platform());
+  },
+  getApiKeyState: function (args) {
+    return ledger.getApiKeyState(args, platform());
+  },
+  getAuditTrail: function (args) {
+    return ledger.getAuditTrail(args, platform());
+  }
+};
