@@ -77,8 +77,12 @@ export interface UserAccess {
   /** null when the user is a requester (not an agent). */
   agent: AgentAccess | null;
   accountAdminRole: RoleInfo | null;
-  /** The agent's admin page where the API-key toggle lives; null for requesters. */
-  permissionsUrl: string | null;
+  /**
+   * Path, on the Freshservice host, of the agent's admin page where the API-key toggle lives
+   * (null for requesters). The widget prefixes it with the host from
+   * `client.data.get('currentHost')`, so the same answer works on a real account and locally.
+   */
+  permissionsPath: string | null;
 }
 
 export interface AccountAdminsResult {
