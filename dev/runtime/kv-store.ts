@@ -1,0 +1,399 @@
+/**
+ * An in-memory stand-in for FDK's key-value store (`$db`), faithful enough that code which
+ * works against it works against the real one: the same operations, the same conditional
+ * writes, the same limits and the same rejection shapes. The local runtime and the tests
+ * both use it.
+ *
+ * Facts it reproduces (Freshworks' data-storage documentation):
+ * - `set(key, value, { ttl, setIf })`: `ttl` in seconds (integer or float; absent or not
+ *   positive means forever); `setIf: 'not_exist' | 'exist'` rejects with
+ *   "The setIf conditional request failed" when the condition does not hold.
+ * - `get(key)` rejects `{ status: 404, message: 'Record not found' }` for a missing or expired key.
+ * - `update(key, action, attributes)`: `set` (dot-notation paths), `append` (top-level
+ *   arrays), `increment` (top-level numbers), `remove` (a list of dot-notation paths).
+ * - key + value at most 40 KB, keys at most 30 characters, values are non-empty JSON
+ *   objects; empty strings, NaN and ±Infinity are stored as null.
+ * - 50 operations a minute per installation (each get, set, update and delete counts).
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import type { KeyValueStore, StoreSetOptions, StoreUpdateAction } from '../../server/src/platform';
+
+/** What every operation rejects with, as FDK does: a plain object, not an Error. */
+export interface KvStoreError {
+  status: number;
+  message: string;
+}
+
+export type JsonObject = Record<string, unknown>;
+
+export interface KvStoreOptions {
+  /** Milliseconds since the epoch; inject a fake clock to test TTLs and the rate limit. */
+  now?: () => number;
+  /** Operations allowed per rolling minute; 0 switches the limit off. Default 50, as FDK. */
+  operationsPerMinute?: number;
+  /** Load this JSON file at start (when present) and rewrite it synchronously after each write. */
+  file?: string;
+  /**
+   * Make each operation take effect, and then resolve, after a pseudo-random number of
+   * macrotask turns (0..maxTurns each), the same sequence for the same seed, so that
+   * concurrent operations interleave the way they do against a remote store.
+   */
+  interleave?: { seed: number; maxTurns?: number };
+  /** Largest key + value in bytes (UTF-8). Default 40 KB. */
+  maxBytes?: number;
+  /** Longest key in characters. Default 30. */
+  maxKeyLength?: number;
+}
+
+export type KvOperation = 'get' | 'set' | 'update' | 'delete';
+
+/** One operation as the store saw it, in call order: tests count $db operations with it. */
+export interface KvOperationRecord {
+  operation: KvOperation;
+  key: string;
+}
+
+/** The persisted file is a boundary too: a hand-edited or truncated file fails loudly at start. */
+const StoredEntrySchema = z.object({
+  value: z.record(z.string(), z.unknown()),
+  /** null: never expires. */
+  expiresAt: z.number().nullable(),
+});
+const PersistedStoreSchema = z.object({ entries: z.record(z.string(), StoredEntrySchema) });
+
+type StoredEntry = z.infer<typeof StoredEntrySchema>;
+type PersistedStore = z.infer<typeof PersistedStoreSchema>;
+
+export const KV_DEFAULTS = {
+  operationsPerMinute: 50,
+  maxBytes: 40 * 1024,
+  maxKeyLength: 30,
+  maxTurns: 3,
+} as const;
+
+const MINUTE_MS = 60_000;
+
+export const KV_MESSAGES = {
+  notFound: 'Record not found',
+  setIfFailed: 'The setIf conditional request failed',
+  rateLimited: 'Rate limit exceeded: the key-value store allows 50 operations per minute',
+} as const;
+
+function storeError(status: number, message: string): KvStoreError {
+  return { status, message };
+}
+
+/** Type guard for the rejection shape, for callers mapping store failures. */
+export function isKvStoreError(value: unknown): value is KvStoreError {
+  return typeof value === 'object' && value !== null && typeof (value as KvStoreError).status === 'number' && typeof (value as KvStoreError).message === 'string';
+}
+
+function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Stores a deep copy with FDK's conversions: empty strings (and NaN/±Infinity, via JSON) become null. */
+function normalise(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value), (_key, inner: unknown) => (inner === '' ? null : inner));
+}
+
+function copy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** mulberry32: a tiny seeded generator, enough to make interleavings reproducible. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function macrotaskTurns(turns: number): Promise<void> {
+  let chain = Promise.resolve();
+  for (let i = 0; i < turns; i += 1) {
+    chain = chain.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
+  }
+  return chain;
+}
+
+function splitPath(path: string): string[] {
+  const parts = path.split('.');
+  if (path === '' || parts.some((part) => part === '')) {
+    throw storeError(400, `Invalid attribute path "${path}": use non-empty names, joined with dots for nested attributes`);
+  }
+  return parts;
+}
+
+function setPath(target: JsonObject, path: string, value: unknown): void {
+  const parts = splitPath(path);
+  const last = parts.pop() as string;
+  let node = target;
+  for (const part of parts) {
+    const next = node[part];
+    if (!isJsonObject(next)) {
+      node[part] = {};
+    }
+    node = node[part] as JsonObject;
+  }
+  node[last] = value;
+}
+
+function removePath(target: JsonObject, path: string): void {
+  const parts = splitPath(path);
+  const last = parts.pop() as string;
+  let node: unknown = target;
+  for (const part of parts) {
+    node = isJsonObject(node) ? node[part] : undefined;
+  }
+  if (isJsonObject(node)) {
+    delete node[last];
+  }
+}
+
+function topLevelName(path: string, action: string): string {
+  if (path.includes('.') || path === '') {
+    throw storeError(400, `"${action}" works on top-level attributes only, not "${path}"`);
+  }
+  return path;
+}
+
+function appendTo(target: JsonObject, path: string, items: unknown): void {
+  const name = topLevelName(path, 'append');
+  const current = target[name] ?? [];
+  if (!Array.isArray(current) || !Array.isArray(items)) {
+    throw storeError(400, `"append" needs an array value and an array attribute ("${name}")`);
+  }
+  target[name] = [...(current as unknown[]), ...(items as unknown[])];
+}
+
+function incrementIn(target: JsonObject, path: string, by: unknown): void {
+  const name = topLevelName(path, 'increment');
+  const current = target[name] ?? 0;
+  if (typeof current !== 'number' || typeof by !== 'number') {
+    throw storeError(400, `"increment" needs a numeric value and a numeric attribute ("${name}")`);
+  }
+  target[name] = current + by;
+}
+
+function removalPaths(attributes: JsonObject | readonly string[]): string[] {
+  return Array.isArray(attributes) ? [...(attributes as readonly string[])] : Object.keys(attributes);
+}
+
+/** Applies one update action to a copy of the value; throws KvStoreError on a bad request. */
+function applyUpdate(value: JsonObject, action: StoreUpdateAction, attributes: JsonObject | readonly string[]): JsonObject {
+  const next = copy(value);
+  if (action === 'remove') {
+    removalPaths(attributes).forEach((path) => removePath(next, path));
+    return next;
+  }
+  if (Array.isArray(attributes) || !isJsonObject(attributes)) {
+    throw storeError(400, `"${action}" needs an object of attribute paths and values`);
+  }
+  const normalised = normalise(attributes) as JsonObject;
+  const apply = { set: setPath, append: appendTo, increment: incrementIn }[action];
+  if (apply === undefined) {
+    throw storeError(400, `Unknown update action "${String(action)}": use set, append, increment or remove`);
+  }
+  Object.entries(normalised).forEach(([path, inner]) => apply(next, path, inner));
+  return next;
+}
+
+/** `$db` in memory: implements the app's KeyValueStore contract with FDK's semantics. */
+export class MemoryKeyValueStore implements KeyValueStore {
+  private readonly entries = new Map<string, StoredEntry>();
+  private readonly now: () => number;
+  private readonly operationsPerMinute: number;
+  private readonly maxBytes: number;
+  private readonly maxKeyLength: number;
+  private readonly file: string | undefined;
+  private readonly random: (() => number) | undefined;
+  private readonly maxTurns: number;
+  private recentOperations: number[] = [];
+  private readonly log: KvOperationRecord[] = [];
+
+  constructor(options: KvStoreOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.operationsPerMinute = options.operationsPerMinute ?? KV_DEFAULTS.operationsPerMinute;
+    this.maxBytes = options.maxBytes ?? KV_DEFAULTS.maxBytes;
+    this.maxKeyLength = options.maxKeyLength ?? KV_DEFAULTS.maxKeyLength;
+    this.file = options.file;
+    this.random = options.interleave === undefined ? undefined : seededRandom(options.interleave.seed);
+    this.maxTurns = options.interleave?.maxTurns ?? KV_DEFAULTS.maxTurns;
+    this.load();
+  }
+
+  set(key: string, value: JsonObject, options: StoreSetOptions = {}): Promise<{ Created: true }> {
+    return this.operate('set', key, () => {
+      this.checkValue(key, value);
+      this.checkSetIf(key, options.setIf);
+      const stored = normalise(value) as JsonObject;
+      this.checkSize(key, stored);
+      this.entries.set(key, { value: stored, expiresAt: this.expiry(options.ttl) });
+      this.save();
+      return { Created: true as const };
+    });
+  }
+
+  get(key: string): Promise<JsonObject> {
+    return this.operate('get', key, () => copy(this.live(key).value));
+  }
+
+  update(key: string, action: StoreUpdateAction, attributes: JsonObject | readonly string[]): Promise<{ Updated: true }> {
+    return this.operate('update', key, () => {
+      const entry = this.live(key);
+      const value = applyUpdate(entry.value, action, attributes);
+      this.checkSize(key, value);
+      this.entries.set(key, { value, expiresAt: entry.expiresAt });
+      this.save();
+      return { Updated: true as const };
+    });
+  }
+
+  delete(key: string): Promise<{ Deleted: true }> {
+    return this.operate('delete', key, () => {
+      this.live(key);
+      this.entries.delete(key);
+      this.save();
+      return { Deleted: true as const };
+    });
+  }
+
+  /** Every operation attempted so far, in call order (rate-limited ones included). */
+  get operations(): readonly KvOperationRecord[] {
+    return this.log;
+  }
+
+  /** Live (unexpired) keys and values: for tests and the local runtime's inspection, not for app code. */
+  snapshot(): Record<string, JsonObject> {
+    const result: Record<string, JsonObject> = {};
+    for (const key of this.entries.keys()) {
+      const entry = this.find(key);
+      if (entry !== undefined) {
+        result[key] = copy(entry.value);
+      }
+    }
+    return result;
+  }
+
+  /**
+   * Runs one operation the way FDK does: counted against the rate limit when called, then
+   * (with interleaving) applied and answered after some other work has had its turn.
+   */
+  private operate<T>(operation: KvOperation, key: string, work: () => T): Promise<T> {
+    this.log.push({ operation, key });
+    try {
+      this.checkKey(key);
+      this.countOperation();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (this.random === undefined) {
+      return new Promise<T>((resolve) => resolve(work()));
+    }
+    return macrotaskTurns(this.nextTurns())
+      .then(work)
+      .then((result) => macrotaskTurns(this.nextTurns()).then(() => result));
+  }
+
+  private nextTurns(): number {
+    const random = this.random as () => number;
+    return Math.floor(random() * (this.maxTurns + 1));
+  }
+
+  private countOperation(): void {
+    if (this.operationsPerMinute <= 0) {
+      return;
+    }
+    const now = this.now();
+    this.recentOperations = this.recentOperations.filter((at) => now - at < MINUTE_MS);
+    if (this.recentOperations.length >= this.operationsPerMinute) {
+      throw storeError(429, KV_MESSAGES.rateLimited);
+    }
+    this.recentOperations.push(now);
+  }
+
+  private checkKey(key: unknown): void {
+    if (typeof key !== 'string' || key.trim() === '') {
+      throw storeError(400, 'The key must be a non-blank string');
+    }
+    if (key.length > this.maxKeyLength) {
+      throw storeError(400, `The key "${key}" is longer than ${this.maxKeyLength} characters`);
+    }
+  }
+
+  private checkValue(key: string, value: unknown): void {
+    if (!isJsonObject(value) || Object.keys(value).length === 0) {
+      throw storeError(400, `The value for "${key}" must be a non-empty JSON object`);
+    }
+  }
+
+  private checkSize(key: string, value: JsonObject): void {
+    const bytes = Buffer.byteLength(key, 'utf8') + Buffer.byteLength(JSON.stringify(value), 'utf8');
+    if (bytes > this.maxBytes) {
+      throw storeError(400, `Key and value of "${key}" take ${bytes} bytes: the limit is ${this.maxBytes} bytes (40 KB)`);
+    }
+  }
+
+  private checkSetIf(key: string, setIf: StoreSetOptions['setIf']): void {
+    const exists = this.find(key) !== undefined;
+    if ((setIf === 'not_exist' && exists) || (setIf === 'exist' && !exists)) {
+      throw storeError(400, KV_MESSAGES.setIfFailed);
+    }
+  }
+
+  private expiry(ttl: number | undefined): number | null {
+    return typeof ttl === 'number' && ttl > 0 ? this.now() + ttl * 1000 : null;
+  }
+
+  /** The entry, unless missing or expired (an expired one is dropped on sight). */
+  private find(key: string): StoredEntry | undefined {
+    const entry = this.entries.get(key);
+    if (entry !== undefined && entry.expiresAt !== null && entry.expiresAt <= this.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  private live(key: string): StoredEntry {
+    const entry = this.find(key);
+    if (entry === undefined) {
+      throw storeError(404, KV_MESSAGES.notFound);
+    }
+    return entry;
+  }
+
+  private load(): void {
+    if (this.file === undefined || !existsSync(this.file)) {
+      return;
+    }
+    const persisted = PersistedStoreSchema.parse(JSON.parse(readFileSync(this.file, 'utf8')));
+    for (const [key, entry] of Object.entries(persisted.entries)) {
+      this.entries.set(key, entry);
+    }
+  }
+
+  /** Synchronous write-then-rename, so a crash never leaves a half-written file behind. */
+  private save(): void {
+    if (this.file === undefined) {
+      return;
+    }
+    const persisted: PersistedStore = { entries: Object.fromEntries(this.entries) };
+    mkdirSync(dirname(this.file), { recursive: true });
+    const temporary = `${this.file}.tmp`;
+    writeFileSync(temporary, `${JSON.stringify(persisted, null, 2)}\n`);
+    renameSync(temporary, this.file);
+  }
+}
+
+/** Factory form, for callers that prefer not to `new` the class. */
+export function createKeyValueStore(options: KvStoreOptions = {}): MemoryKeyValueStore {
+  return new MemoryKeyValueStore(options);
+}
