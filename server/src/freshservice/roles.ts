@@ -1,0 +1,87 @@
+import type { RoleInfo } from '../../../common/audit';
+import { AppError } from '../errors';
+import type { TemplateClient } from '../platform';
+import { callTemplate } from './client';
+import { nextPageAfter } from './pagination';
+import { roleListSchema, type FreshserviceRole } from './schemas';
+import { TEMPLATES } from './templates';
+
+/** The built-in role that alone may switch on another agent's API key. Matched exactly, never as a substring. */
+export const ACCOUNT_ADMIN_ROLE_NAME = 'Account Admin';
+const ADMIN_ROLE_NAME = 'Admin';
+
+/** A role as the app keeps it: the shared RoleInfo plus whether it is an admin-level role. */
+export interface KnownRole extends RoleInfo {
+  adminLevel: boolean;
+}
+
+export interface RoleCatalog {
+  byId: ReadonlyMap<number, KnownRole>;
+  accountAdminRole: RoleInfo | null;
+}
+
+/**
+ * Admin-level: the built-in "Admin" role, or a role Freshservice labels as an admin role
+ * (`role_type` on newer accounts). A custom role merely named "... Admin ..." is not.
+ */
+function isAdminLevel(role: FreshserviceRole): boolean {
+  const labelledAdmin = typeof role.role_type === 'string' && role.role_type.toLowerCase() === 'admin';
+  return labelledAdmin || (role.default && role.name === ADMIN_ROLE_NAME);
+}
+
+export function toKnownRole(role: FreshserviceRole): KnownRole {
+  return { id: role.id, name: role.name, isDefault: role.default, adminLevel: isAdminLevel(role) };
+}
+
+export function isAccountAdminRole(role: RoleInfo): boolean {
+  return role.isDefault && role.name === ACCOUNT_ADMIN_ROLE_NAME;
+}
+
+export function toRoleInfo(role: KnownRole): RoleInfo {
+  return { id: role.id, name: role.name, isDefault: role.isDefault };
+}
+
+export function catalogOf(roles: readonly KnownRole[]): RoleCatalog {
+  const accountAdmin = roles.find(isAccountAdminRole);
+  return {
+    byId: new Map(roles.map((role) => [role.id, role])),
+    accountAdminRole: accountAdmin ? toRoleInfo(accountAdmin) : null,
+  };
+}
+
+export const ACCOUNT_ADMIN_ROLE_MISSING_MESSAGE =
+  'This Freshservice account has no built-in role named "Account Admin", so the app cannot tell who may enable API keys. Check Admin > Roles in Freshservice.';
+
+export function accountAdminRoleMissing(): AppError {
+  return new AppError(409, 'ACCOUNT_ADMIN_ROLE_MISSING', ACCOUNT_ADMIN_ROLE_MISSING_MESSAGE);
+}
+
+export interface RolePage {
+  roles: KnownRole[];
+  nextPage: number | null;
+  rateLimitHeaders: Record<string, string | undefined>;
+}
+
+export async function readRolePage(request: TemplateClient, page: number): Promise<RolePage> {
+  const answer = await callTemplate(request, TEMPLATES.listRoles, { page }, 'the list of roles', roleListSchema);
+  return {
+    roles: answer.data.roles.map(toKnownRole),
+    nextPage: nextPageAfter(answer.headers, page, 'roles'),
+    rateLimitHeaders: answer.headers,
+  };
+}
+
+/** Accounts rarely have more than 100 roles; more than this many pages means a broken Link header. */
+const MAX_ROLE_PAGES = 10;
+
+/** Reads every role (one request per 100 roles). */
+export async function readAllRoles(request: TemplateClient): Promise<KnownRole[]> {
+  const roles: KnownRole[] = [];
+  let page: number | null = 1;
+  for (let pagesRead = 0; page !== null && pagesRead < MAX_ROLE_PAGES; pagesRead += 1) {
+    const rolePage: RolePage = await readRolePage(request, page);
+    roles.push(...rolePage.roles);
+    page = rolePage.nextPage;
+  }
+  return roles;
+}

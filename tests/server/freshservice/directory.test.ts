@@ -1,0 +1,76 @@
+import { strict as assert } from 'node:assert';
+import { createAgentDirectory } from '../../../server/src/freshservice/directory';
+import { permissionsPathFor } from '../../../server/src/freshservice/links';
+import { ROLE_CACHE_KEY } from '../../../server/src/freshservice/roleCache';
+import { AppError } from '../../../server/src/errors';
+import { MemoryStore } from '../audit/memoryStore';
+import { FakeRequest, fail, ok } from '../fakes/request';
+import { ROLE_IDS, agent, assignment, role, standardRoles } from './fixtures';
+
+describe('createAgentDirectory', () => {
+  it('re-reads the agent and resolves role names and Account Admin by role id', async () => {
+    const request = new FakeRequest()
+      .script('getAgent', ok({ agent: agent(21000049726, { roles: [assignment(ROLE_IDS.accountAdmin), assignment(ROLE_IDS.admin)] }) }))
+      .script('listRoles', ok({ roles: standardRoles() }));
+    const directory = createAgentDirectory({ request, store: new MemoryStore() });
+
+    const found = await directory.getAgent(21000049726);
+
+    assert.equal(found.id, 21000049726);
+    assert.equal(found.isAccountAdmin, true);
+    assert.equal(found.holdsAdminRole, true);
+    assert.deepEqual(found.roles.map((r) => r.name), ['Account Admin', 'Admin']);
+    assert.deepEqual(request.callsTo('getAgent')[0]?.context, { agent_id: 21000049726 });
+  });
+
+  it('does not treat a custom role named "Account Admin" or "IT Admin (Custom)" as Account Admin', async () => {
+    const request = new FakeRequest()
+      .script('getAgent', ok({ agent: agent(7, { roles: [assignment(ROLE_IDS.accountAdminCustom), assignment(ROLE_IDS.itAdminCustom)] }) }))
+      .script('listRoles', ok({ roles: standardRoles() }));
+    const found = await createAgentDirectory({ request, store: new MemoryStore() }).getAgent(7);
+    assert.equal(found.isAccountAdmin, false);
+    assert.equal(found.holdsAdminRole, false);
+  });
+
+  it('rejects NOT_FOUND (404) for an unknown id', async () => {
+    const request = new FakeRequest()
+      .script('getAgent', fail(404, { message: 'Record not found' }))
+      .script('listRoles', ok({ roles: standardRoles() }));
+    await assert.rejects(createAgentDirectory({ request, store: new MemoryStore() }).getAgent(99), (error: unknown) => {
+      return error instanceof AppError && error.code === 'NOT_FOUND' && error.status === 404;
+    });
+  });
+
+  it('answers the Account Admin role from the roles cache without a template request', async () => {
+    const store = new MemoryStore();
+    const request = new FakeRequest().script('listRoles', ok({ roles: standardRoles() }));
+    const directory = createAgentDirectory({ request, store });
+
+    const first = await directory.accountAdminRole();
+    const second = await directory.accountAdminRole();
+
+    assert.deepEqual(first, { id: ROLE_IDS.accountAdmin, name: 'Account Admin', isDefault: true });
+    assert.deepEqual(second, first);
+    assert.deepEqual(request.names(), ['listRoles']);
+    assert.ok(store.values.has(ROLE_CACHE_KEY));
+  });
+
+  it('answers null when the account has no default "Account Admin" role', async () => {
+    const request = new FakeRequest().script('listRoles', ok({ roles: [role(1, 'Admin', true), role(2, 'Account Admin', false)] }));
+    assert.equal(await createAgentDirectory({ request, store: new MemoryStore() }).accountAdminRole(), null);
+  });
+
+  it('still answers when the store fails (roles come from Freshservice)', async () => {
+    const store = new MemoryStore();
+    store.failing = true;
+    const request = new FakeRequest().script('listRoles', ok({ roles: standardRoles() }));
+    const adminRole = await createAgentDirectory({ request, store }).accountAdminRole();
+    assert.equal(adminRole?.id, ROLE_IDS.accountAdmin);
+  });
+});
+
+describe('permissionsPathFor', () => {
+  it('points at the agent admin page, ids above 2^31 intact', () => {
+    assert.equal(permissionsPathFor(21000049726), '/agents/21000049726/edit');
+  });
+});

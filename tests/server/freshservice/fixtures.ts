@@ -1,0 +1,62 @@
+/** Freshservice-shaped test data, as real API v2 answers look (large ids, null last names, deprecated fields). */
+
+export const ROLE_IDS = {
+  accountAdmin: 21000150292,
+  admin: 21000150293,
+  sdAgent: 21000150294,
+  itAdminCustom: 21000150299,
+  accountAdminCustom: 21000150300,
+} as const;
+
+export function role(id: number, name: string, isDefault: boolean, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id,
+    name,
+    description: `${name} role`,
+    default: isDefault,
+    created_at: '2022-08-29T14:16:59Z',
+    updated_at: '2022-09-29T10:19:47Z',
+    scopes: { ticket: { visibility: 'all_tickets' } },
+    ...extra,
+  };
+}
+
+/** A typical account: built-in roles plus custom ones with "Admin" in the name that are NOT Account Admin. */
+export function standardRoles(): Record<string, unknown>[] {
+  return [
+    role(ROLE_IDS.accountAdmin, 'Account Admin', true),
+    role(ROLE_IDS.admin, 'Admin', true),
+    role(ROLE_IDS.sdAgent, 'SD Agent', true),
+    role(ROLE_IDS.itAdminCustom, 'IT Admin (Custom)', false),
+    role(ROLE_IDS.accountAdminCustom, 'Account Admin', false),
+  ];
+}
+
+export function assignment(roleId: number, scope = 'entire_helpdesk', workspaceId?: number): Record<string, unknown> {
+  return { role_id: roleId, assignment_scope: scope, groups: [], ...(workspaceId === undefined ? {} : { workspace_id: workspaceId }) };
+}
+
+export function agent(id: number, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id,
+    first_name: `Agent${id}`,
+    last_name: null,
+    email: `agent${id}@acme.example`,
+    active: true,
+    occasional: false,
+    job_title: null,
+    department_ids: [],
+    has_logged_in: true,
+    last_login_at: '2026-11-01T09:00:00Z',
+    last_active_at: '2026-11-20T09:00:00Z',
+    created_at: '2024-01-01T00:00:00Z',
+    updated_at: '2026-11-01T00:00:00Z',
+    role_ids: [ROLE_IDS.sdAgent],
+    group_ids: [],
+    scopes: { ticket: 'all' },
+    roles: [assignment(ROLE_IDS.sdAgent)],
+    member_of: [],
+    observer_of: [],
+    ...overrides,
+  };
+}
