@@ -1,0 +1,87 @@
+import type { z } from 'zod';
+import { fileExists, readText } from './files';
+import { error, type Problem } from './problems';
+import { iparamsSchema, type Iparams } from './schemas/iparams';
+import { manifestSchema, type Manifest } from './schemas/manifest';
+import { requestsSchemaFor, type IparamFacts, type RequestTemplates } from './schemas/requests';
+
+export const MANIFEST_FILE = 'manifest.json';
+export const REQUESTS_FILE = 'config/requests.json';
+export const IPARAMS_FILE = 'config/iparams.json';
+
+/** The app's configuration; a file is absent here when it failed its schema. */
+export interface AppConfig {
+  manifest?: Manifest;
+  requests?: RequestTemplates;
+  iparams?: Iparams;
+}
+
+interface Parsed<T> {
+  value?: T;
+  problems: Problem[];
+}
+
+function readJson(root: string, file: string, kind: string): Parsed<unknown> {
+  try {
+    return { value: JSON.parse(readText(root, file)) as unknown, problems: [] };
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    return { problems: [error(file, `${kind}/json`, `cannot read this file as JSON (${reason}); fix its syntax`)] };
+  }
+}
+
+function ruleOf(issue: z.core.$ZodIssue, kind: string): string {
+  const rule: unknown = issue.code === 'custom' ? issue.params?.['rule'] : undefined;
+  return typeof rule === 'string' ? rule : `${kind}/schema`;
+}
+
+function messageOf(issue: z.core.$ZodIssue): string {
+  const where = issue.path.map(String).join('.');
+  return where === '' ? issue.message : `${where}: ${issue.message}`;
+}
+
+function parseWith<T>(root: string, file: string, kind: string, schema: z.ZodType<T>): Parsed<T> {
+  const json = readJson(root, file, kind);
+  if (json.value === undefined) {
+    return { problems: json.problems };
+  }
+  const result = schema.safeParse(json.value);
+  if (result.success) {
+    return { value: result.data, problems: [] };
+  }
+  return { problems: result.error.issues.map((issue) => error(file, ruleOf(issue, kind), messageOf(issue))) };
+}
+
+/** What the request templates need to know about iparams, read leniently so one broken iparam does not hide template errors. */
+function iparamFactsOf(root: string): IparamFacts {
+  const names = new Set<string>();
+  const secureNames = new Set<string>();
+  const json = fileExists(root, IPARAMS_FILE) ? readJson(root, IPARAMS_FILE, 'iparams').value : undefined;
+  if (typeof json === 'object' && json !== null) {
+    for (const [name, iparam] of Object.entries(json)) {
+      names.add(name);
+      if ((iparam as { secure?: unknown } | null)?.secure === true) {
+        secureNames.add(name);
+      }
+    }
+  }
+  return { names, secureNames };
+}
+
+/** Reads and checks manifest.json, config/requests.json and config/iparams.json against the Platform 3.0 schemas. */
+export function checkConfig(root: string): { config: AppConfig; problems: Problem[] } {
+  if (!fileExists(root, MANIFEST_FILE)) {
+    return { config: {}, problems: [error(MANIFEST_FILE, 'manifest/missing', 'there is no manifest.json at the app root; is --root the app folder?')] };
+  }
+  const manifest = parseWith(root, MANIFEST_FILE, 'manifest', manifestSchema);
+  // Both config files are optional in FDK; an app without them simply has no templates or iparams.
+  const requests = fileExists(root, REQUESTS_FILE)
+    ? parseWith(root, REQUESTS_FILE, 'requests', requestsSchemaFor(iparamFactsOf(root)))
+    : { value: {}, problems: [] };
+  const iparams = fileExists(root, IPARAMS_FILE) ? parseWith(root, IPARAMS_FILE, 'iparams', iparamsSchema) : { value: {}, problems: [] };
+  const config: AppConfig = {};
+  if (manifest.value !== undefined) config.manifest = manifest.value;
+  if (requests.value !== undefined) config.requests = requests.value;
+  if (iparams.value !== undefined) config.iparams = iparams.value;
+  return { config, problems: [...manifest.problems, ...requests.problems, ...iparams.problems] };
+}
