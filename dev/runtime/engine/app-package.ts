@@ -1,0 +1,132 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { FDK_LIMITS } from './limits';
+
+/** A problem with the app folder that stops the runtime from starting; the message says how to fix it. */
+export class EngineSetupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EngineSetupError';
+  }
+}
+
+const manifestSchema = z.looseObject({
+  'platform-version': z.literal('3.0'),
+  modules: z.looseObject({
+    common: z
+      .looseObject({
+        requests: z.record(z.string(), z.looseObject({})).optional(),
+        functions: z.record(z.string(), z.looseObject({ timeout: z.number().optional() })).optional(),
+      })
+      .optional(),
+  }),
+  dependencies: z.record(z.string(), z.string()).optional(),
+});
+
+const templateMethodSchema = z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** One entry of config/requests.json. Strict: FDK rejects unknown keys such as `body` in a schema. */
+const requestTemplateSchema = z.strictObject({
+  schema: z.strictObject({
+    method: templateMethodSchema,
+    protocol: z.enum(['https', 'http']).default('https'),
+    host: z.string().min(1),
+    path: z.string().startsWith('/', { message: 'path must start with /' }),
+    headers: z.record(z.string(), z.string()).optional(),
+    query: z.record(z.string(), z.string()).optional(),
+  }),
+  options: z
+    .strictObject({
+      maxAttempts: z.int().min(1).max(FDK_LIMITS.templateMaxAttempts).optional(),
+      retryDelay: z.int().min(0).max(FDK_LIMITS.templateMaxRetryDelayMs).optional(),
+    })
+    .optional(),
+});
+
+const requestsFileSchema = z
+  .record(z.string(), requestTemplateSchema)
+  .refine((templates) => Object.keys(templates).length <= FDK_LIMITS.templatesPerApp, {
+    message: `an app may define at most ${FDK_LIMITS.templatesPerApp} request templates`,
+  });
+
+const iparamSchema = z.looseObject({
+  display_name: z.string(),
+  type: z.string(),
+  secure: z.boolean().optional(),
+  required: z.boolean().optional(),
+});
+
+const iparamsFileSchema = z.record(z.string(), iparamSchema);
+
+export type RequestTemplate = z.infer<typeof requestTemplateSchema>;
+export type IparamDefinition = z.infer<typeof iparamSchema>;
+
+/** What the engine reads from the app folder, once, at start. */
+export interface AppPackage {
+  appRoot: string;
+  serverFile: string;
+  /** Server methods declared in manifest.json modules.common.functions. */
+  declaredFunctions: ReadonlySet<string>;
+  /** Templates declared in manifest.json modules.common.requests. */
+  declaredTemplates: ReadonlySet<string>;
+  /** npm packages server code may require (manifest.json dependencies). */
+  dependencies: ReadonlySet<string>;
+  templates: Readonly<Record<string, RequestTemplate>>;
+  iparams: Readonly<Record<string, IparamDefinition>>;
+}
+
+function readJson(file: string, fix: string): unknown {
+  if (!existsSync(file)) {
+    throw new EngineSetupError(`${file} is missing. ${fix}`);
+  }
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  } catch (error) {
+    throw new EngineSetupError(`${file} is not valid JSON (${(error as Error).message}). ${fix}`);
+  }
+}
+
+function parseWith<T>(schema: z.ZodType<T>, value: unknown, file: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new EngineSetupError(`${file} does not have the shape FDK expects:\n${z.prettifyError(result.error)}`);
+  }
+  return result.data;
+}
+
+function readOptionalConfig<T>(schema: z.ZodType<T>, file: string, fallback: T): T {
+  if (!existsSync(file)) {
+    return fallback;
+  }
+  return parseWith(schema, readJson(file, 'Fix the file and restart.'), file);
+}
+
+/** Reads and validates manifest.json, config/requests.json and config/iparams.json. */
+export function loadAppPackage(appRoot: string): AppPackage {
+  const manifestFile = join(appRoot, 'manifest.json');
+  const manifest = parseWith(manifestSchema, readJson(manifestFile, 'Run the runtime from the app folder.'), manifestFile);
+  const common = manifest.modules.common ?? {};
+  return {
+    appRoot,
+    serverFile: join(appRoot, 'server', 'server.js'),
+    declaredFunctions: new Set(Object.keys(common.functions ?? {})),
+    declaredTemplates: new Set(Object.keys(common.requests ?? {})),
+    dependencies: new Set(Object.keys(manifest.dependencies ?? {})),
+    templates: readOptionalConfig(requestsFileSchema, join(appRoot, 'config', 'requests.json'), {}),
+    iparams: readOptionalConfig(iparamsFileSchema, join(appRoot, 'config', 'iparams.json'), {}),
+  };
+}
+
+export function secureIparamNames(app: AppPackage): string[] {
+  return Object.entries(app.iparams)
+    .filter(([, definition]) => definition.secure === true)
+    .map(([name]) => name);
+}
+
+/** Names of `domain` iparams: their values are Freshservice subdomains the runtime may reroute. */
+export function domainIparamNames(app: AppPackage): string[] {
+  return Object.entries(app.iparams)
+    .filter(([, definition]) => definition.type === 'domain')
+    .map(([name]) => name);
+}

@@ -1,0 +1,247 @@
+/**
+ * The engine of the local FDK runtime: runs the app's server methods in a vm sandbox with FDK's
+ * globals and limits, and sends its request templates with FDK's substitution rules, pace and
+ * retries. The HTTP host (dev/runtime) calls it for client.request.invoke / invokeTemplate.
+ */
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { format } from 'node:util';
+import type { KeyValueStore } from '../../../server/src/platform';
+import type { AppPackage } from './app-package';
+import { EngineSetupError, loadAppPackage, secureIparamNames } from './app-package';
+import type { EngineLimits, EngineTimers } from './limits';
+import { FDK_LIMITS, PerMinuteLimit, realTimers } from './limits';
+import { ServerSandbox } from './sandbox';
+import { ReplyRouter, ServerMethodRunner } from './server-methods';
+import type { TemplateCaller } from './template-render';
+import type { TemplateOutcome } from './template-executor';
+import { TemplateExecutor } from './template-executor';
+import { TemplateTransport } from './template-transport';
+
+export { EngineSetupError } from './app-package';
+export { FDK_LIMITS } from './limits';
+export type { EngineLimits, EngineTimers } from './limits';
+
+export interface EngineOptions {
+  /** Folder with manifest.json, config/, server/server.js (built server/lib). */
+  appRoot: string;
+  /** Installation values, secure ones included (they never leave the engine). */
+  iparams: Record<string, unknown>;
+  /** The app's $db. */
+  store: KeyValueStore;
+  /** Template requests whose host is `<domain iparam>.freshservice.com` go here instead (http allowed only for this). */
+  freshserviceUrl?: string;
+  now?: () => number;
+  /** One line per server-method or template call: kind, name, status, milliseconds; never a secret. */
+  log?: (line: string) => void;
+  /** Shorter timeouts for tests; FDK's 20 s / 15 s by default. */
+  limits?: Partial<EngineLimits>;
+  /** Timer functions (a fake clock in tests); real timers by default. */
+  timers?: EngineTimers;
+}
+
+/** ok: `{ requestID, response }` / `{ status, headers, response }`; failure: FDK's rejection shapes. */
+export interface EngineResult {
+  ok: boolean;
+  body: unknown;
+}
+
+export interface AppEngine {
+  /** client.request.invoke */
+  invokeServerMethod(name: string, payload: Record<string, unknown>): Promise<EngineResult>;
+  /** client.request.invokeTemplate, with the front end's substitution rules. */
+  invokeTemplate(name: string, options: { context?: Record<string, unknown>; body?: string }): Promise<EngineResult>;
+  setIparams(iparams: Record<string, unknown>): void;
+  /** What client.iparams.get() may return. */
+  nonSecureIparams(): Record<string, unknown>;
+  /** Asking client.iparams.get for one of these fails like FDK. */
+  secureIparamNames(): string[];
+  close(): Promise<void>;
+}
+
+/** The installation's current iparams, shared by everything that renders or passes them on. */
+interface IparamsHolder {
+  current: Record<string, unknown>;
+}
+
+type SendTemplate = (name: string, invocation: unknown, caller: TemplateCaller) => Promise<TemplateOutcome>;
+
+interface EngineParts {
+  app: AppPackage;
+  iparams: IparamsHolder;
+  sendTemplate: SendTemplate;
+  methods: ServerMethodRunner;
+  transport: TemplateTransport;
+  log: (line: string) => void;
+  now: () => number;
+}
+
+function statusOf(outcome: { ok: boolean; body: unknown }): number {
+  if (outcome.ok) {
+    const status = (outcome.body as { status?: unknown }).status;
+    return typeof status === 'number' ? status : 200;
+  }
+  return (outcome.body as { status: number }).status;
+}
+
+/** The sandbox's console: app output goes to the runtime log, marked as the app's own. */
+function sandboxConsole(log: (line: string) => void) {
+  const write = (level: string) => (...values: unknown[]) => log(`[server ${level}] ${format(...values)}`);
+  return { log: write('log'), info: write('info'), warn: write('warn'), error: write('error'), debug: write('debug') };
+}
+
+function stopwatch(now: () => number) {
+  const started = now();
+  return () => now() - started;
+}
+
+class LocalAppEngine implements AppEngine {
+  constructor(private readonly parts: EngineParts) {}
+
+  async invokeServerMethod(name: string, payload: Record<string, unknown>): Promise<EngineResult> {
+    const elapsed = stopwatch(this.parts.now);
+    const outcome = await this.parts.methods.invoke(name, payload, this.parts.iparams.current);
+    this.parts.log(`server-method ${name} ${statusOf(outcome)} ${elapsed()}ms`);
+    return outcome;
+  }
+
+  invokeTemplate(name: string, options: { context?: Record<string, unknown>; body?: string }): Promise<EngineResult> {
+    return this.parts.sendTemplate(name, options, 'frontend');
+  }
+
+  setIparams(iparams: Record<string, unknown>): void {
+    this.parts.iparams.current = { ...iparams };
+  }
+
+  nonSecureIparams(): Record<string, unknown> {
+    const visible: Record<string, unknown> = {};
+    const values = this.parts.iparams.current;
+    for (const [name, definition] of Object.entries(this.parts.app.iparams)) {
+      if (definition.secure !== true && Object.hasOwn(values, name)) {
+        visible[name] = values[name];
+      }
+    }
+    return visible;
+  }
+
+  secureIparamNames(): string[] {
+    return secureIparamNames(this.parts.app);
+  }
+
+  close(): Promise<void> {
+    this.parts.methods.close();
+    this.parts.transport.close();
+    return Promise.resolve();
+  }
+}
+
+/** Sends a template and logs one line for it: name, status, milliseconds, attempts. */
+function loggedTemplateSender(templates: TemplateExecutor, log: (line: string) => void, now: () => number): SendTemplate {
+  return async (name, invocation, caller) => {
+    const elapsed = stopwatch(now);
+    const outcome = await templates.invoke(name, invocation, caller);
+    const attempts = outcome.ok ? '' : ` (${outcome.body.attempts} attempts)`;
+    log(`template ${name} ${statusOf(outcome)} ${elapsed()}ms${attempts}`);
+    return outcome;
+  };
+}
+
+/** `$request` inside the sandbox: server rules, results copied into the sandbox's realm. */
+function sandboxRequest(sendTemplate: SendTemplate, sandbox: () => ServerSandbox) {
+  return {
+    invokeTemplate: async (name: unknown, invocation: unknown): Promise<unknown> => {
+      const outcome = await sendTemplate(String(name), invocation, 'server');
+      const body = sandbox().toSandbox(outcome.body);
+      if (!outcome.ok) {
+        throw body;
+      }
+      return body;
+    },
+  };
+}
+
+/** `$db` inside the sandbox: the installation's store, values copied into the sandbox's realm. */
+function sandboxStore(store: KeyValueStore, sandbox: () => ServerSandbox) {
+  const copy = async (work: Promise<unknown>): Promise<unknown> => {
+    try {
+      return sandbox().toSandbox(await work);
+    } catch (error) {
+      throw sandbox().toSandbox(error);
+    }
+  };
+  return {
+    set: (key: string, value: Record<string, unknown>, options?: Parameters<KeyValueStore['set']>[2]) => copy(store.set(key, value, options)),
+    get: (key: string) => copy(store.get(key)),
+    update: (key: string, action: Parameters<KeyValueStore['update']>[1], attributes: Record<string, unknown>) =>
+      copy(store.update(key, action, attributes)),
+    delete: (key: string) => copy(store.delete(key)),
+  };
+}
+
+function loadServerMethods(app: AppPackage, sandbox: ServerSandbox): Record<string, unknown> {
+  if (!existsSync(app.serverFile)) {
+    if (app.declaredFunctions.size > 0) {
+      throw new EngineSetupError(`${app.serverFile} is missing but manifest.json declares server methods.`);
+    }
+    return {};
+  }
+  try {
+    return sandbox.runServerFile(app.serverFile);
+  } catch (error) {
+    if (error instanceof EngineSetupError) {
+      throw error;
+    }
+    throw new EngineSetupError(
+      `server/server.js could not be loaded in the FDK sandbox: ${(error as Error).message}. ` +
+        'If a file under server/lib is missing, compile the server first: npx tsc -p tsconfig.server.json',
+    );
+  }
+}
+
+export function createAppEngine(options: EngineOptions): Promise<AppEngine> {
+  try {
+    return Promise.resolve(buildEngine(options));
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
+}
+
+function buildEngine(options: EngineOptions): AppEngine {
+  const now = options.now ?? (() => Date.now());
+  const log = options.log ?? ((): void => undefined);
+  const timers = options.timers ?? realTimers;
+  const app = loadAppPackage(options.appRoot);
+  const iparams: IparamsHolder = { current: { ...options.iparams } };
+  const transport = new TemplateTransport({
+    timeoutMs: options.limits?.templateTimeoutMs ?? FDK_LIMITS.templateTimeoutMs,
+    maxResponseBytes: FDK_LIMITS.templateResponseBytes,
+    timers,
+  });
+  const templates = new TemplateExecutor({
+    app,
+    iparams: () => iparams.current,
+    freshserviceUrl: options.freshserviceUrl,
+    transport,
+    pace: new PerMinuteLimit(FDK_LIMITS.templateRequestsPerMinute, now),
+    timers,
+  });
+  const sendTemplate = loggedTemplateSender(templates, log, now);
+  const replies = new ReplyRouter(log);
+  const sandbox: ServerSandbox = new ServerSandbox(dirname(app.serverFile), app.dependencies, {
+    $request: sandboxRequest(sendTemplate, () => sandbox),
+    $db: sandboxStore(options.store, () => sandbox),
+    renderData: replies.renderData,
+    console: sandboxConsole(log),
+  });
+  const methods = new ServerMethodRunner({
+    replies,
+    methods: loadServerMethods(app, sandbox),
+    declaredFunctions: app.declaredFunctions,
+    toSandbox: (value) => sandbox.toSandbox(value),
+    pace: new PerMinuteLimit(FDK_LIMITS.serverMethodCallsPerMinute, now),
+    timers,
+    timeoutMs: options.limits?.serverMethodTimeoutMs ?? FDK_LIMITS.serverMethodTimeoutMs,
+    warn: log,
+  });
+  return new LocalAppEngine({ app, iparams, sendTemplate, methods, transport, log, now });
+}

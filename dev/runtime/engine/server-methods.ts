@@ -1,0 +1,163 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import type { EngineTimers, PerMinuteLimit } from './limits';
+import { FDK_LIMITS } from './limits';
+
+/** `client.request.invoke` resolves `{ requestID, response }` and rejects `{ requestID, status, message }`. */
+export type ServerMethodOutcome =
+  | { ok: true; body: { requestID: string; response: unknown } }
+  | { ok: false; body: { requestID: string; status: number; message: string } };
+
+/** One server-method call in flight: `renderData` settles it, so does the timeout. */
+interface PendingCall {
+  requestID: string;
+  settle(outcome: ServerMethodOutcome): void;
+}
+
+export interface ServerMethodRunnerDeps {
+  replies: ReplyRouter;
+  methods: Record<string, unknown>;
+  declaredFunctions: ReadonlySet<string>;
+  toSandbox(value: unknown): unknown;
+  pace: PerMinuteLimit;
+  timers: EngineTimers;
+  timeoutMs: number;
+  /** Where problems inside the app's code are reported (never with payloads or iparams). */
+  warn(line: string): void;
+}
+
+const GENERIC_FAILURE = 'Error while executing the server method';
+
+function failure(requestID: string, status: number, message: string): ServerMethodOutcome {
+  return { ok: false, body: { requestID, status, message } };
+}
+
+function byteLength(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
+}
+
+function describe(error: unknown): string {
+  const text = error instanceof Error || (typeof error === 'object' && error !== null) ? String((error as Error).message) : String(error);
+  return text.slice(0, 200);
+}
+
+/** FDK forwards only `status` and `message` of what the app passed to renderData(error). */
+function errorOutcome(requestID: string, error: unknown): ServerMethodOutcome {
+  if (typeof error === 'string') {
+    return failure(requestID, 500, error);
+  }
+  const { status, message } = (typeof error === 'object' && error !== null ? error : {}) as Record<string, unknown>;
+  const validStatus = typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 599;
+  return failure(requestID, validStatus ? status : 500, typeof message === 'string' ? message : GENERIC_FAILURE);
+}
+
+function successOutcome(requestID: string, data: unknown): ServerMethodOutcome {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(data);
+  } catch {
+    return failure(requestID, 500, 'The server method replied with data that cannot be serialised to JSON');
+  }
+  if (text !== undefined && Buffer.byteLength(text, 'utf8') > FDK_LIMITS.serverMethodResponseBytes) {
+    return failure(requestID, 500, 'The server method response exceeds the 100 KB limit');
+  }
+  return { ok: true, body: { requestID, response: text === undefined ? null : (JSON.parse(text) as unknown) } };
+}
+
+/**
+ * The sandbox's `renderData` global. FDK reuses one container for many calls, so the global is
+ * shared: async context tells which call a reply belongs to, even when calls overlap.
+ */
+export class ReplyRouter {
+  private readonly current = new AsyncLocalStorage<PendingCall>();
+
+  constructor(private readonly warn: (line: string) => void) {}
+
+  readonly renderData = (error: unknown, data?: unknown): void => {
+    const call = this.current.getStore();
+    if (call === undefined) {
+      this.warn('renderData was called outside a server-method call; ignored');
+      return;
+    }
+    const hasError = error !== null && error !== undefined;
+    call.settle(hasError ? errorOutcome(call.requestID, error) : successOutcome(call.requestID, data));
+  };
+
+  runAs(call: PendingCall, work: () => void): void {
+    this.current.run(call, work);
+  }
+}
+
+/** Calls the app's server methods the way FDK does, with FDK's limits and reply shapes. */
+export class ServerMethodRunner {
+  private readonly pending = new Set<PendingCall>();
+
+  constructor(private readonly deps: ServerMethodRunnerDeps) {}
+
+  invoke(name: string, payload: Record<string, unknown>, iparams: Record<string, unknown>): Promise<ServerMethodOutcome> {
+    const requestID = randomUUID();
+    const method = this.methodNamed(name);
+    if (method === undefined) {
+      return Promise.resolve(failure(requestID, 404, `The server method "${name}" does not exist`));
+    }
+    if (byteLength(payload) > FDK_LIMITS.serverMethodPayloadBytes) {
+      return Promise.resolve(failure(requestID, 413, 'The payload exceeds the 100 KB limit for server method calls'));
+    }
+    if (!this.deps.pace.tryTake()) {
+      return Promise.resolve(
+        failure(requestID, 429, `The app exceeded the limit of ${FDK_LIMITS.serverMethodCallsPerMinute} server method calls per minute`),
+      );
+    }
+    return this.run(requestID, name, method, this.deps.toSandbox({ ...payload, iparams }));
+  }
+
+  /** Ends calls still waiting for renderData, so nothing keeps the process alive after close. */
+  close(): void {
+    for (const call of [...this.pending]) {
+      call.settle(failure(call.requestID, 503, 'The runtime stopped before the server method replied'));
+    }
+  }
+
+  private methodNamed(name: string): ((args: unknown) => unknown) | undefined {
+    const method = Object.hasOwn(this.deps.methods, name) ? this.deps.methods[name] : undefined;
+    const callable = this.deps.declaredFunctions.has(name) && typeof method === 'function';
+    return callable ? (method as (args: unknown) => unknown) : undefined;
+  }
+
+  private run(requestID: string, name: string, method: (args: unknown) => unknown, args: unknown) {
+    return new Promise<ServerMethodOutcome>((resolve) => {
+      const { timers } = this.deps;
+      const call: PendingCall = {
+        requestID,
+        settle: (outcome) => {
+          if (this.pending.delete(call)) {
+            timers.clearTimeout(timer);
+            resolve(outcome);
+          }
+        },
+      };
+      this.pending.add(call);
+      const timer = timers.setTimeout(
+        () => call.settle(failure(requestID, 504, 'Timeout error while executing the server method')),
+        this.deps.timeoutMs,
+      );
+      this.deps.replies.runAs(call, () => this.start(call, name, method, args));
+    });
+  }
+
+  /** A throw, or a rejected promise before any reply, fails the call with 500 as FDK does. */
+  private start(call: PendingCall, name: string, method: (args: unknown) => unknown, args: unknown): void {
+    const fail = (error: unknown): void => {
+      this.deps.warn(`server method ${name} failed: ${describe(error)}`);
+      call.settle(failure(call.requestID, 500, GENERIC_FAILURE));
+    };
+    try {
+      const returned = method(args);
+      if (typeof (returned as Promise<unknown> | undefined)?.then === 'function') {
+        (returned as Promise<unknown>).then(undefined, fail);
+      }
+    } catch (error) {
+      fail(error);
+    }
+  }
+}
