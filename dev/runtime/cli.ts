@@ -1,0 +1,40 @@
+/**
+ * `npm start`: starts the local runtime and prints the URL to open. Configuration comes from
+ * the environment (PORT, FRESHSERVICE_URL / FRESHSERVICE_DOMAIN / FRESHSERVICE_API_KEY);
+ * problems that stop it print one line saying what to do, never a stack trace or a secret.
+ */
+import { readEnvironment } from './config';
+import { startRuntime } from './index';
+
+function isSetupProblem(error: unknown): error is Error {
+  return error instanceof Error && /(StartupError|SetupError)$/.test(error.name);
+}
+
+async function main(): Promise<void> {
+  const environment = readEnvironment(process.env);
+  const runtime = await startRuntime({
+    ...(environment.port === undefined ? {} : { port: environment.port }),
+    ...(environment.freshservice === undefined ? {} : { freshservice: environment.freshservice }),
+  });
+  const against = runtime.simulator === null ? `Freshservice at ${environment.freshservice?.url ?? ''}` : `the built-in Freshservice simulator (${runtime.simulator.url})`;
+  console.log(`Local FDK runtime running against ${against}.`);
+  console.log(`Open ${runtime.shellUrl}`);
+  console.log(`App settings (iparams): ${runtime.shellUrl}/custom_configs · Stop with Ctrl+C`);
+  const stop = (): void => {
+    runtime.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  if (isSetupProblem(error)) {
+    console.error(`Cannot start: ${error.message}`);
+  } else {
+    console.error('Cannot start the local runtime:', error);
+  }
+  process.exitCode = 1;
+});

@@ -1,0 +1,123 @@
+/**
+ * The runtime's configuration boundaries, each validated with zod: the environment
+ * (PORT, FRESHSERVICE_*), the app's config/iparams.json, and the iparam values saved from
+ * /custom_configs under .fdk/.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { RuntimeStartupError } from './startup-error';
+
+const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
+
+const EnvironmentSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    FRESHSERVICE_URL: z
+      .url({ protocol: /^https?$/ })
+      .transform((url) => url.replace(/\/+$/, ''))
+      .optional(),
+    FRESHSERVICE_DOMAIN: z.string().regex(SUBDOMAIN, 'the account subdomain, e.g. acme for acme.freshservice.com').optional(),
+    FRESHSERVICE_API_KEY: z.string().min(1).optional(),
+  })
+  .refine(
+    (env) => {
+      const given = [env.FRESHSERVICE_URL, env.FRESHSERVICE_DOMAIN, env.FRESHSERVICE_API_KEY].filter((value) => value !== undefined);
+      return given.length === 0 || given.length === 3;
+    },
+    { message: 'set all three of FRESHSERVICE_URL, FRESHSERVICE_DOMAIN and FRESHSERVICE_API_KEY, or none of them (none = the built-in simulator)' },
+  );
+
+export interface FreshserviceTarget {
+  url: string;
+  domain: string;
+  apiKey: string;
+}
+
+export interface EnvironmentSettings {
+  port: number | undefined;
+  freshservice: FreshserviceTarget | undefined;
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`).join('; ');
+}
+
+/** Reads PORT and FRESHSERVICE_* (empty values count as unset); never echoes the key. */
+export function readEnvironment(env: Record<string, string | undefined>): EnvironmentSettings {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = EnvironmentSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new RuntimeStartupError(`Bad configuration in the environment: ${describeIssues(parsed.error)}. Fix or unset these variables and start again.`);
+  }
+  const { PORT, FRESHSERVICE_URL, FRESHSERVICE_DOMAIN, FRESHSERVICE_API_KEY } = parsed.data;
+  const freshservice =
+    FRESHSERVICE_URL !== undefined && FRESHSERVICE_DOMAIN !== undefined && FRESHSERVICE_API_KEY !== undefined
+      ? { url: FRESHSERVICE_URL, domain: FRESHSERVICE_DOMAIN, apiKey: FRESHSERVICE_API_KEY }
+      : undefined;
+  return { port: PORT, freshservice };
+}
+
+const IparamDefinitionSchema = z.looseObject({
+  display_name: z.string(),
+  description: z.string().optional(),
+  type: z.enum(['text', 'paragraph', 'dropdown', 'email', 'number', 'phone_number', 'date', 'url', 'radio', 'checkbox', 'multiselect', 'domain', 'api_key']),
+  secure: z.boolean().optional(),
+  required: z.boolean().optional(),
+  options: z.array(z.union([z.string(), z.number()])).optional(),
+  default_value: z.unknown().optional(),
+});
+
+const IparamDefinitionsSchema = z.record(z.string(), IparamDefinitionSchema);
+
+export type IparamDefinition = z.infer<typeof IparamDefinitionSchema>;
+export type IparamDefinitions = z.infer<typeof IparamDefinitionsSchema>;
+
+function readJsonFile(file: string, what: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new RuntimeStartupError(`Cannot read ${what} (${file}): ${error instanceof Error ? error.message : String(error)}. Fix the file's JSON and start again.`);
+  }
+}
+
+/** The app's config/iparams.json (absent = an app without installation parameters). */
+export function readIparamDefinitions(file: string): IparamDefinitions {
+  if (!existsSync(file)) {
+    return {};
+  }
+  const parsed = IparamDefinitionsSchema.safeParse(readJsonFile(file, 'the installation parameters'));
+  if (!parsed.success) {
+    throw new RuntimeStartupError(`Bad configuration in ${file}: ${describeIssues(parsed.error)}. Fix config/iparams.json and start again.`);
+  }
+  return parsed.data;
+}
+
+/**
+ * Values saved from /custom_configs, tagged with the Freshservice they were saved for, so
+ * values saved against the simulator never leak into a run against a real account.
+ */
+const SavedIparamsSchema = z.object({
+  target: z.string(),
+  iparams: z.record(z.string(), z.unknown()),
+});
+
+export function loadSavedIparams(file: string, target: string): Record<string, unknown> {
+  if (!existsSync(file)) {
+    return {};
+  }
+  const parsed = SavedIparamsSchema.safeParse(readJsonFile(file, 'the saved installation parameters'));
+  if (!parsed.success) {
+    throw new RuntimeStartupError(`Bad configuration in ${file}: ${describeIssues(parsed.error)}. Delete the file (the app settings return to their defaults) and start again.`);
+  }
+  return parsed.data.target === target ? parsed.data.iparams : {};
+}
+
+export function saveIparams(file: string, target: string, iparams: Record<string, unknown>): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const temporary = `${file}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify({ target, iparams }, null, 2)}\n`, { mode: 0o600 });
+  renameSync(temporary, file);
+}
+
+export const SUBDOMAIN_PATTERN = SUBDOMAIN;

@@ -1,0 +1,254 @@
+/**
+ * The HTTP host of the local runtime: one port, two origins. http://localhost:PORT is the
+ * "Freshservice" shell; http://127.0.0.1:PORT is the app origin its iframes load from, so app
+ * code cannot touch the shell's globals. Dependencies (engine, simulator) come in as
+ * functions, so tests can run the host against stubs; index.ts wires the real ones.
+ */
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { join, resolve } from 'node:path';
+import type { KeyValueStore } from '../../server/src/platform';
+import { directoryOfFreshservice, directoryOfSimulator, type AccountDirectory } from './account';
+import { createAppSite, type AppSite } from './app-pages';
+import { readAppPlaceholders } from './app-manifest';
+import { createBridge, type BridgeEngine } from './bridge-api';
+import { loadSavedIparams, readEnvironment, readIparamDefinitions, type FreshserviceTarget, type IparamDefinitions } from './config';
+import { createKeyValueStore } from './kv-store';
+import { createShellSite } from './shell-site';
+import { RuntimeStartupError } from './startup-error';
+
+export interface HostEngineOptions {
+  appRoot: string;
+  iparams: Record<string, unknown>;
+  store: KeyValueStore;
+  freshserviceUrl?: string;
+  log?: (line: string) => void;
+}
+
+export interface HostEngine extends BridgeEngine {
+  setIparams(iparams: Record<string, unknown>): void;
+  close(): Promise<void>;
+}
+
+export interface HostSimulator {
+  url: string;
+  account: { domain: string; agents: unknown[]; roles: unknown[] };
+  keys: { key: string; agentId: number; label: string }[];
+  stop(): Promise<void>;
+}
+
+export interface HostDependencies<Engine extends HostEngine, Simulator extends HostSimulator, SimulatorOptions> {
+  createEngine(options: HostEngineOptions): Promise<Engine>;
+  startSimulator(options?: SimulatorOptions): Promise<Simulator>;
+}
+
+export interface HostOptions<SimulatorOptions> {
+  port?: number;
+  appRoot?: string;
+  dataDir?: string;
+  simulator?: SimulatorOptions;
+  freshservice?: FreshserviceTarget;
+  log?: (line: string) => void;
+}
+
+export interface RunningHost<Engine, Simulator> {
+  shellUrl: string;
+  appOrigin: string;
+  simulator: Simulator | null;
+  engine: Engine;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_PORT = 10001;
+/** build/dev/runtime/ -> the repository root. */
+export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
+/** Compiled by tsconfig.runtime-browser.json. */
+export const BROWSER_SCRIPTS = resolve(REPO_ROOT, 'build', 'runtime-browser');
+
+const BUILD_MISSING = 'The app is not built. Run `npm run build` (or `npm start`, which builds first), then start again.';
+
+/** Sources without their compiled output mean someone skipped the build. */
+function checkBuild(appRoot: string): void {
+  const pairs: [string, string][] = [
+    ['app/src', 'app/scripts'],
+    ['server/src', 'server/lib'],
+  ];
+  for (const [source, output] of pairs) {
+    if (existsSync(join(appRoot, source)) && !existsSync(join(appRoot, output))) {
+      throw new RuntimeStartupError(`${output}/ is missing. ${BUILD_MISSING}`);
+    }
+  }
+  if (!existsSync(join(BROWSER_SCRIPTS, 'client.js')) || !existsSync(join(BROWSER_SCRIPTS, 'shell.js'))) {
+    throw new RuntimeStartupError(`The runtime's browser scripts (build/runtime-browser/) are missing. ${BUILD_MISSING}`);
+  }
+}
+
+/** The demo key labelled exactly "Account Admin" (others mention it too: "not Account Admin"); else the first key. */
+function accountAdminKey(simulator: HostSimulator): string {
+  const key = simulator.keys.find((entry) => entry.label === 'Account Admin') ?? simulator.keys[0];
+  if (key === undefined) {
+    throw new RuntimeStartupError('The simulator account has no API keys. Start it with its demo account (no `agents` option).');
+  }
+  return key.key;
+}
+
+/** Installation values for the target: domain iparams get its subdomain, api_key iparams its key. */
+function defaultIparams(definitions: IparamDefinitions, target: FreshserviceTarget): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const [name, definition] of Object.entries(definitions)) {
+    if (definition.type === 'domain') {
+      values[name] = target.domain;
+    } else if (definition.type === 'api_key') {
+      values[name] = target.apiKey;
+    } else if (definition.default_value !== undefined) {
+      values[name] = definition.default_value;
+    }
+  }
+  return values;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const onError = (error: Error): void => reject(error);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      const address = server.address();
+      resolvePort(typeof address === 'object' && address !== null ? address.port : port);
+    });
+  });
+}
+
+function portError(error: unknown, port: number): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') {
+    return new RuntimeStartupError(`Port ${port} is already in use (another \`npm start\` or \`fdk run\`?). Stop that process, or pick another port: PORT=${port + 1} npm start`);
+  }
+  if (code === 'EACCES') {
+    return new RuntimeStartupError(`Port ${port} needs privileges this user does not have. Pick a port above 1024: PORT=10001 npm start`);
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolveClose) => {
+    server.close(() => resolveClose());
+    server.closeAllConnections();
+  });
+}
+
+interface Target {
+  freshservice: FreshserviceTarget;
+  /** Saved /custom_configs values apply only to the Freshservice they were saved for. */
+  tag: string;
+}
+
+async function startTarget<Simulator extends HostSimulator, SimulatorOptions>(
+  options: HostOptions<SimulatorOptions>,
+  deps: HostDependencies<HostEngine, Simulator, SimulatorOptions>,
+): Promise<{ target: Target; simulator: Simulator | null; directory: AccountDirectory }> {
+  if (options.freshservice !== undefined) {
+    const freshservice = options.freshservice;
+    return { target: { freshservice, tag: `${freshservice.url}#${freshservice.domain}` }, simulator: null, directory: directoryOfFreshservice(freshservice) };
+  }
+  const simulator = await deps.startSimulator(options.simulator);
+  try {
+    const freshservice = { url: simulator.url, domain: simulator.account.domain, apiKey: accountAdminKey(simulator) };
+    return { target: { freshservice, tag: 'simulator' }, simulator, directory: directoryOfSimulator(simulator, freshservice.apiKey) };
+  } catch (error) {
+    await simulator.stop();
+    throw error;
+  }
+}
+
+export async function startHost<Engine extends HostEngine, Simulator extends HostSimulator, SimulatorOptions>(
+  options: HostOptions<SimulatorOptions>,
+  deps: HostDependencies<Engine, Simulator, SimulatorOptions>,
+): Promise<RunningHost<Engine, Simulator>> {
+  const appRoot = resolve(options.appRoot ?? REPO_ROOT);
+  const dataDir = resolve(options.dataDir ?? join(appRoot, '.fdk'));
+  const log = options.log ?? ((line: string) => console.log(line));
+  const requestedPort = options.port ?? readEnvironment({ PORT: process.env['PORT'] }).port ?? DEFAULT_PORT;
+  checkBuild(appRoot);
+  const placeholders = readAppPlaceholders(appRoot);
+  const definitions = readIparamDefinitions(join(appRoot, 'config', 'iparams.json'));
+  const configFile = join(dataDir, 'custom_configs.json');
+
+  const { target, simulator, directory } = await startTarget(options, deps);
+  const cleanups: (() => Promise<void>)[] = simulator === null ? [] : [() => simulator.stop()];
+  const cleanUp = async (): Promise<void> => {
+    for (const step of cleanups.reverse()) {
+      await step();
+    }
+  };
+  try {
+    const iparams = { ...defaultIparams(definitions, target.freshservice), ...loadSavedIparams(configFile, target.tag) };
+    const store = createKeyValueStore({ file: join(dataDir, 'db.json') });
+    const engine = await deps.createEngine({ appRoot, iparams, store, freshserviceUrl: target.freshservice.url, log });
+    cleanups.push(() => engine.close());
+
+    let site: { app: AppSite; shell: (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<void> } | null = null;
+    let port = requestedPort;
+    const handler = (request: IncomingMessage, response: ServerResponse): void => {
+      void route(request, response, port, site);
+    };
+    const server = createServer(handler);
+    port = await listen(server, requestedPort, '127.0.0.1').catch((error: unknown) => {
+      throw portError(error, requestedPort);
+    });
+    cleanups.push(() => closeServer(server));
+    // Browsers may resolve localhost to ::1 first; answer there too when the machine has IPv6.
+    const ipv6 = createServer(handler);
+    if (await listen(ipv6, port, '::1').then(() => true, () => false)) {
+      cleanups.push(() => closeServer(ipv6));
+    }
+
+    const shellUrl = `http://localhost:${port}`;
+    const appOrigin = `http://127.0.0.1:${port}`;
+    site = {
+      app: createAppSite({ appRoot, appOrigin, shellOrigin: shellUrl, clientScript: join(BROWSER_SCRIPTS, 'client.js') }),
+      shell: createShellSite({
+        shellUrl,
+        appOrigin,
+        appRoot,
+        placeholders,
+        definitions,
+        directory,
+        bridge: createBridge(engine, store),
+        iparams: { current: iparams, configFile, tag: target.tag, apply: (next) => engine.setIparams(next) },
+        shellScript: join(BROWSER_SCRIPTS, 'shell.js'),
+        log,
+      }),
+    };
+    return { shellUrl, appOrigin, simulator, engine, stop: cleanUp };
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+}
+
+async function route(
+  request: IncomingMessage,
+  response: ServerResponse,
+  port: number,
+  site: { app: AppSite; shell: (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<void> } | null,
+): Promise<void> {
+  const url = new URL(request.url ?? '/', `http://localhost:${port}`);
+  const host = request.headers.host;
+  try {
+    if (site === null) {
+      response.writeHead(503).end('Starting');
+    } else if (host === `127.0.0.1:${port}` && request.method === 'GET' && site.app.handle(url.pathname, response)) {
+      return;
+    } else if (host === `localhost:${port}`) {
+      await site.shell(request, response, url);
+    } else {
+      response.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`Not found. Open http://localhost:${port}`);
+    }
+  } catch (error) {
+    if (!response.headersSent) {
+      response.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+    }
+    response.end(`The local runtime failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
