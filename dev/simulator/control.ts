@@ -1,0 +1,74 @@
+import type { z } from 'zod';
+import type { DemoKey } from './demo-account';
+import type { Faults } from './faults';
+import type { RateLimiter } from './rate-limits';
+import { jsonReply, methodNotAllowed, type SimReply } from './responses';
+import { partialFaultSettingsSchema } from './schema';
+
+/**
+ * The simulator's own control endpoints under /_simulator (never part of Freshservice's
+ * API, never rate limited, never faulted), so browser tests and the local runtime can set
+ * faults on a simulator running in another process.
+ */
+
+export const CONTROL_PREFIX = '/_simulator';
+
+export interface ControlContext {
+  faults: Faults;
+  limiter: RateLimiter;
+  keys: readonly DemoKey[];
+}
+
+export interface ControlRequest {
+  method: string;
+  pathname: string;
+  body: string;
+}
+
+const ok = (value: unknown): SimReply => jsonReply(200, JSON.stringify(value));
+
+function badRequest(message: string): SimReply {
+  return jsonReply(400, JSON.stringify({ code: 'invalid_simulator_request', message }));
+}
+
+function describe(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`).join('; ');
+}
+
+function setFaults(context: ControlContext, body: string): SimReply {
+  let json: unknown;
+  try {
+    json = JSON.parse(body === '' ? '{}' : body) as unknown;
+  } catch {
+    return badRequest('The body must be JSON: a partial FaultSettings object, see docs/simulator.md.');
+  }
+  const parsed = partialFaultSettingsSchema.safeParse(json);
+  return parsed.success ? ok(context.faults.update(parsed.data)) : badRequest(`Invalid fault settings: ${describe(parsed.error)}`);
+}
+
+function resetAll(context: ControlContext): SimReply {
+  context.faults.reset();
+  context.limiter.reset();
+  return ok({ faults: context.faults.settings(), rateLimits: 'reset' });
+}
+
+function resetLimits(context: ControlContext): SimReply {
+  context.limiter.reset();
+  return ok({ rateLimits: 'reset' });
+}
+
+const endpoints: Record<string, Partial<Record<string, (context: ControlContext, body: string) => SimReply>>> = {
+  '/faults': { GET: (context) => ok(context.faults.settings()), POST: setFaults },
+  '/reset': { POST: resetAll },
+  '/rate-limits/reset': { POST: resetLimits },
+  '/keys': { GET: (context) => ok(context.keys) },
+};
+
+export function answerControl(context: ControlContext, request: ControlRequest): SimReply {
+  const methods = endpoints[request.pathname.slice(CONTROL_PREFIX.length)];
+  if (methods === undefined) {
+    return jsonReply(404, JSON.stringify({ code: 'not_found', message: `No simulator endpoint ${request.pathname}; see docs/simulator.md.` }));
+  }
+  const handler = methods[request.method];
+  return handler === undefined ? methodNotAllowed(request.method, Object.keys(methods)) : handler(context, request.body);
+}

@@ -1,0 +1,224 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { z } from 'zod';
+import { loadAccountFile, SimulatorSetupError } from './account-file';
+import { answerApi, API_PREFIX, type ApiContext } from './api';
+import { buildCatalogue } from './catalogue';
+import { answerControl, CONTROL_PREFIX, type ControlContext } from './control';
+import { demoAccount, demoKeys, type DemoKey } from './demo-account';
+import { createFaults } from './faults';
+import { generateAccount, MAX_GENERATED_AGENTS } from './generate';
+import { describeKeys } from './keys';
+import { createRateLimiter } from './rate-limits';
+import { jsonReply, notFound, type SimReply } from './responses';
+import { partialFaultSettingsSchema, planSchema, type FaultSettings, type Plan, type SimAccount } from './schema';
+
+export interface SimulatorOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Generate this many agents from `seed`; absent serves the demo account. */
+  agents?: number;
+  /** Default 1. */
+  seed?: number;
+  /** Default 'pro'. */
+  plan?: Plan;
+  /** Serve the account in this JSON file (docs/simulator.md). */
+  accountFile?: string;
+  faults?: Partial<FaultSettings>;
+  /** Clock for rate-limit windows; default Date.now. */
+  now?: () => number;
+}
+
+export interface RunningSimulator {
+  /** e.g. http://127.0.0.1:4010, no trailing slash; the API is under `${url}/api/v2`. */
+  url: string;
+  port: number;
+  account: SimAccount;
+  keys: DemoKey[];
+  setFaults(faults: Partial<FaultSettings>): void;
+  resetRateLimits(): void;
+  /** Closes the server and every socket, and drops delayed replies. */
+  stop(): Promise<void>;
+}
+
+export const simulatorOptionsSchema = z
+  .object({
+    port: z.number().int().min(0).max(65535).default(0),
+    host: z.string().min(1).default('127.0.0.1'),
+    agents: z.number().int().min(1).max(MAX_GENERATED_AGENTS).optional(),
+    seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
+    plan: planSchema.optional(),
+    accountFile: z.string().min(1).optional(),
+    faults: partialFaultSettingsSchema.default({}),
+  })
+  .refine((options) => options.agents === undefined || options.accountFile === undefined, {
+    message: 'choose either a generated account (agents) or an account file, not both',
+  });
+
+type ValidOptions = z.infer<typeof simulatorOptionsSchema>;
+
+function chooseAccount(options: ValidOptions): { account: SimAccount; keys: DemoKey[] } {
+  if (options.accountFile !== undefined) {
+    const loaded = loadAccountFile(options.accountFile);
+    const account = options.plan === undefined ? loaded : { ...loaded, plan: options.plan };
+    return { account, keys: describeKeys(account) };
+  }
+  if (options.agents !== undefined) {
+    const account = generateAccount({ agents: options.agents, seed: options.seed, plan: options.plan ?? 'pro' });
+    return { account, keys: describeKeys(account) };
+  }
+  const demo = demoAccount();
+  const account = options.plan === undefined ? demo : { ...demo, plan: options.plan };
+  return { account, keys: demoKeys(account) };
+}
+
+function validOptions(options: SimulatorOptions): ValidOptions {
+  const { now: _clock, ...data } = options;
+  const parsed = simulatorOptionsSchema.safeParse(data);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'options'}: ${issue.message}`).join('; ');
+    throw new SimulatorSetupError(`Invalid simulator options: ${problems}`);
+  }
+  return parsed.data;
+}
+
+const MAX_CONTROL_BODY = 64 * 1024;
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let body = '';
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => {
+      body += chunk;
+      if (body.length > MAX_CONTROL_BODY) {
+        reject(new Error('body too large'));
+        request.destroy();
+      }
+    });
+    request.on('end', () => resolve(body));
+    request.on('error', reject);
+  });
+}
+
+function send(response: ServerResponse, reply: SimReply): void {
+  response.writeHead(reply.status, { ...reply.headers, 'Content-Length': String(Buffer.byteLength(reply.body)) });
+  response.end(reply.body);
+}
+
+/** Cuts the body short mid-way so it no longer parses, keeping the HTTP framing intact. */
+function malformed(reply: SimReply): SimReply {
+  return { ...reply, body: reply.body.slice(0, Math.max(1, Math.floor(reply.body.length / 2))) };
+}
+
+interface Handlers {
+  api: ApiContext;
+  control: ControlContext;
+  schedule(run: () => void, delayMs: number): void;
+}
+
+function answerApiRequest(handlers: Handlers, request: IncomingMessage, response: ServerResponse, url: URL): void {
+  request.resume();
+  const { faults } = handlers.api;
+  const reply = answerApi(handlers.api, { method: request.method ?? 'GET', url, authorization: request.headers.authorization });
+  const shaped = faults.malformed() ? malformed(reply) : reply;
+  const delay = faults.delayMs();
+  if (delay > 0) {
+    handlers.schedule(() => send(response, shaped), delay);
+  } else {
+    send(response, shaped);
+  }
+}
+
+async function answerControlRequest(handlers: Handlers, request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+  try {
+    const body = await readBody(request);
+    send(response, answerControl(handlers.control, { method: request.method ?? 'GET', pathname: url.pathname, body }));
+  } catch {
+    send(response, jsonReply(413, JSON.stringify({ code: 'invalid_simulator_request', message: 'Control bodies are limited to 64 KB.' })));
+  }
+}
+
+function handle(handlers: Handlers, request: IncomingMessage, response: ServerResponse): void {
+  const url = new URL(request.url ?? '/', handlers.api.baseUrl);
+  if (url.pathname === API_PREFIX || url.pathname.startsWith(`${API_PREFIX}/`)) {
+    answerApiRequest(handlers, request, response, url);
+  } else if (url.pathname.startsWith(`${CONTROL_PREFIX}/`)) {
+    void answerControlRequest(handlers, request, response, url);
+  } else {
+    request.resume();
+    send(response, notFound());
+  }
+}
+
+function listen(server: ReturnType<typeof createServer>, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException): void => {
+      const advice = error.code === 'EADDRINUSE' ? ` Port ${port} is already in use: choose another one, or 0 for a free one.` : '';
+      reject(new SimulatorSetupError(`The simulator cannot listen on ${host}:${port} (${error.message}).${advice}`));
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
+  const valid = validOptions(options);
+  const { account, keys } = chooseAccount(valid);
+  const limiter = createRateLimiter(account.plan, options.now ?? Date.now);
+  const faults = createFaults(valid.seed, valid.faults);
+  const timers = new Set<NodeJS.Timeout>();
+  const sockets = new Set<Socket>();
+  const handlers: Handlers = {
+    api: { catalogue: buildCatalogue(account), limiter, faults, baseUrl: '' },
+    control: { faults, limiter, keys },
+    schedule: (run, delayMs) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        run();
+      }, delayMs);
+      timers.add(timer);
+    },
+  };
+  const server = createServer((request, response) => handle(handlers, request, response));
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  const address = await listen(server, valid.port, valid.host);
+  const url = `http://${urlHost(valid.host)}:${address.port}`;
+  handlers.api.baseUrl = url;
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> => {
+    stopping ??= new Promise<void>((resolve) => {
+      timers.forEach((timer) => clearTimeout(timer));
+      timers.clear();
+      server.close(() => resolve());
+      sockets.forEach((socket) => socket.destroy());
+    });
+    return stopping;
+  };
+  return {
+    url,
+    port: address.port,
+    account,
+    keys,
+    setFaults: (changes) => {
+      const parsed = partialFaultSettingsSchema.safeParse(changes);
+      if (!parsed.success) {
+        throw new SimulatorSetupError(`Invalid fault settings: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+      }
+      faults.update(parsed.data);
+    },
+    resetRateLimits: () => limiter.reset(),
+    stop,
+  };
+}
