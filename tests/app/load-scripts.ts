@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { runInThisContext } from 'node:vm';
+import type { AgentAccess } from '../../common/audit';
+import type { ErrorCode } from '../../common/errors';
+import type { ApiKeyState, TrailEntry } from '../../common/ledger';
+
+/** The repository root, from build/tests/app/. */
+export const repoRoot = resolve(__dirname, '..', '..', '..');
+
+interface WidgetError {
+  status: number;
+  message: string;
+  code: ErrorCode | null;
+}
+
+/** The pure part of window.accessKit (app/src/globals.d.ts has the full type, with DOM types). */
+export interface KitUnderTest {
+  toCsv(rows: string[][]): string;
+  toWidgetError(raw: unknown): WidgetError;
+  adviceFor(error: WidgetError): { title: string; action: string; hint: string };
+  readPerson(raw: unknown, key: string): { id: number; name: string; email: string } | null;
+  readHostUrl(raw: unknown): string;
+  permissionsUrl(host: string, path: string): string;
+  formatDate(iso: string | null): string;
+  stateWords(state: ApiKeyState): string;
+}
+
+export interface ConsoleRow {
+  agent: AgentAccess;
+  rolesText: string;
+}
+
+export interface ConsoleQuery {
+  filter: 'all' | 'lacking' | 'pending';
+  search: string;
+  sortKey: 'name' | 'email' | 'roles' | 'accountAdmin' | 'occasional' | 'lastLogin' | 'apiKey';
+  descending: boolean;
+}
+
+export interface ConsoleModelUnderTest {
+  toRow(agent: AgentAccess): ConsoleRow;
+  query(rows: ConsoleRow[], query: ConsoleQuery, apiKeyState: (id: number) => ApiKeyState): ConsoleRow[];
+  page(rows: ConsoleRow[], page: number, perPage: number): ConsoleRow[];
+  statesFromTrail(entries: TrailEntry[]): Map<number, ApiKeyState>;
+  csvRows(rows: ConsoleRow[], apiKeyState: (id: number) => ApiKeyState): string[][];
+}
+
+export interface WidgetWindow {
+  accessKit: KitUnderTest;
+  consoleModel: ConsoleModelUnderTest;
+}
+
+/**
+ * Runs built widget scripts (app/scripts/*.js, classic scripts that publish their API on
+ * `window`) against a bare window object. Each script runs in this realm, wrapped in a function,
+ * so results compare with deepEqual. DOM-facing code is covered by the browser tests.
+ */
+export function loadWidgetScripts(...names: string[]): WidgetWindow {
+  const window = {} as WidgetWindow;
+  for (const name of names) {
+    const code = readFileSync(join(repoRoot, 'app', 'scripts', name), 'utf8');
+    const run = runInThisContext(`(function (window) {\n${code}\n})`, { filename: name }) as (target: WidgetWindow) => void;
+    run(window);
+  }
+  return window;
+}
