@@ -91,4 +91,9 @@ export interface AccountAdminsResult {
   accountAdmins: AgentAccess[];
   /** True when the list is complete (false while a large account is still being read). */
   complete: boolean;
+  /**
+   * When the list was recorded (ISO time) by the last complete access overview; null when it
+   * was read from Freshservice just now. Run the overview again to refresh it.
+   */
+  recordedAt?: string | null;
 }

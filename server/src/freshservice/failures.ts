@@ -6,7 +6,6 @@ const templateFailureSchema = z.object({
   status: z.number().optional(),
   headers: z.record(z.string(), z.unknown()).optional(),
   errorSource: z.string().optional(),
-  attempts: z.number().optional(),
 });
 export type TemplateFailure = z.infer<typeof templateFailureSchema>;
 
@@ -55,24 +54,25 @@ function rateLimited(failure: TemplateFailure): AppError {
   return new AppError(429, 'RATE_LIMITED', `Freshservice's rate limit was reached. Retry after ${seconds} seconds.`, seconds);
 }
 
+function readFailure(rejection: unknown): TemplateFailure {
+  const parsed = templateFailureSchema.safeParse(rejection);
+  return parsed.success ? parsed.data : {};
+}
+
+function isPlatformRefusal(failure: TemplateFailure, status: number): boolean {
+  return failure.errorSource === 'PLATFORM' && [400, 403, 415].includes(status);
+}
+
 /** Maps a rejected template call to an error an admin can act on. */
 export function toAppError(rejection: unknown): AppError {
-  const parsed = templateFailureSchema.safeParse(rejection);
-  const failure: TemplateFailure = parsed.success ? parsed.data : {};
+  const failure = readFailure(rejection);
   const status = failure.status ?? 0;
   if (status === 429) {
     return rateLimited(failure);
   }
-  if (failure.errorSource === 'PLATFORM' && (status === 400 || status === 403 || status === 415)) {
+  if (isPlatformRefusal(failure, status)) {
     return platformRefusal(status);
   }
   const known = FRESHSERVICE_ANSWERS[status];
   return known ? known() : unavailable();
-}
-
-/** Template attempts a rejection consumed (FDK retries count against the rate limit too). */
-export function attemptsOf(rejection: unknown): number {
-  const parsed = templateFailureSchema.safeParse(rejection);
-  const attempts = parsed.success ? parsed.data.attempts : undefined;
-  return attempts !== undefined && attempts > 0 ? attempts : 1;
 }

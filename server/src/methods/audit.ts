@@ -1,17 +1,35 @@
-// PLACEHOLDER until the audit issue lands: every method answers 501.
-import { AppError } from '../errors';
+import { listAccountAdmins as readAccountAdmins } from '../audit/accountAdmins';
+import { accessOverviewSlice } from '../audit/overview';
+import { accessOverviewPayloadSchema, accountAdminsPayloadSchema, readPayload, userAccessPayloadSchema } from '../audit/payloads';
+import { userAccess } from '../audit/userAccess';
 import { respond } from '../respond';
 import type { Platform, ServerArgs } from '../platform';
 
-export function getAccessOverview(_args: ServerArgs, platform: Platform): Promise<void> {
-  return respond('getAccessOverview', platform.reply, () => Promise.reject(new AppError(501, 'INTERNAL', 'getAccessOverview is not built yet.')));
+/**
+ * The access-audit server methods, called by server/server.js with the FDK globals.
+ * Only the payload keys each method declares are read; iparams reach Freshservice through
+ * the request templates and are never touched here.
+ */
+
+function now(): number {
+  return Date.now();
 }
 
-export function getUserAccess(_args: ServerArgs, platform: Platform): Promise<void> {
-  return respond('getUserAccess', platform.reply, () => Promise.reject(new AppError(501, 'INTERNAL', 'getUserAccess is not built yet.')));
+export function getAccessOverview(args: ServerArgs, platform: Platform): Promise<void> {
+  return respond('getAccessOverview', platform.reply, () =>
+    accessOverviewSlice(readPayload(accessOverviewPayloadSchema, args), { request: platform.request, store: platform.store, now }),
+  );
 }
 
-export function listAccountAdmins(_args: ServerArgs, platform: Platform): Promise<void> {
-  return respond('listAccountAdmins', platform.reply, () => Promise.reject(new AppError(501, 'INTERNAL', 'listAccountAdmins is not built yet.')));
+export function getUserAccess(args: ServerArgs, platform: Platform): Promise<void> {
+  return respond('getUserAccess', platform.reply, () =>
+    userAccess(readPayload(userAccessPayloadSchema, args), { request: platform.request, store: platform.store }),
+  );
 }
 
+export function listAccountAdmins(args: ServerArgs, platform: Platform): Promise<void> {
+  return respond('listAccountAdmins', platform.reply, () => {
+    readPayload(accountAdminsPayloadSchema, args);
+    return readAccountAdmins({ request: platform.request, store: platform.store, now });
+  });
+}

@@ -1,0 +1,172 @@
+import type { AccessOverviewSlice, AccessSummary, AgentAccess } from '../../../common/audit';
+import { AppError } from '../errors';
+import { toAgentAccess } from '../freshservice/access';
+import { readAgentPage } from '../freshservice/agents';
+import { rateLimitRemaining } from '../freshservice/client';
+import { nextPageAfter } from '../freshservice/pagination';
+import { cacheRoles, compactRole, expandRole } from '../freshservice/roleCache';
+import { catalogOf, readRolePage, type RoleCatalog } from '../freshservice/roles';
+import type { KeyValueStore, TemplateClient } from '../platform';
+import { isActiveAccountAdmin, recordAccountAdmins } from './accountAdmins';
+import { MAX_CARRIED_ACCOUNT_ADMINS, decodeCursor, encodeCursor, firstCursor, type OverviewCursor } from './cursor';
+import { nextRequestNotBefore, requestsInWindow, waitForWindow } from './pacing';
+import { jsonBytes } from './size';
+
+/**
+ * The access overview, one bounded slice per server-method call. Each call makes at most ONE
+ * template request (so it ends inside 20 s even if Freshservice takes its full 15 s), answers
+ * well under 100 KB, and says how long to wait before the next call.
+ */
+
+/** Target size of one slice's JSON, far under the platform's 100 KB. */
+export const SLICE_BUDGET_BYTES = 60_000;
+/** An account with more pages than this has a broken Link header (500,000 agents). */
+export const MAX_AGENT_PAGES = 5_000;
+
+export interface OverviewDeps {
+  request: TemplateClient;
+  store: KeyValueStore;
+  now: () => number;
+}
+
+export interface OverviewRequest {
+  cursor?: string | null | undefined;
+  includeDeactivated?: boolean | undefined;
+}
+
+interface Step {
+  cursor: OverviewCursor;
+  agents: AgentAccess[];
+  done: boolean;
+  remaining: number | null;
+}
+
+function catalogFor(cursor: OverviewCursor): RoleCatalog {
+  return catalogOf(cursor.roles.map(expandRole));
+}
+
+function sliceOf(cursor: OverviewCursor, agents: AgentAccess[], done: boolean, waitMs: number): AccessOverviewSlice {
+  return {
+    agents,
+    accountAdminRole: catalogFor(cursor).accountAdminRole,
+    summary: cursor.summary,
+    cursor: done ? null : encodeCursor(cursor),
+    progress: { agentsLoaded: cursor.agentsLoaded, pagesLoaded: cursor.pagesLoaded, done },
+    waitMs,
+  };
+}
+
+async function readRolesStep(cursor: OverviewCursor, deps: OverviewDeps): Promise<Step> {
+  const rolePage = await readRolePage(deps.request, cursor.page);
+  const roles = [...cursor.roles, ...rolePage.roles.map(compactRole)];
+  const remaining = rateLimitRemaining(rolePage.rateLimitHeaders);
+  if (rolePage.nextPage !== null) {
+    return { cursor: { ...cursor, roles, page: rolePage.nextPage }, agents: [], done: false, remaining };
+  }
+  // The sidebar and the ledger reuse the roles just read (one $db write per overview).
+  await cacheRoles(deps.store, roles.map(expandRole));
+  return { cursor: { ...cursor, roles, phase: 'active', page: 1 }, agents: [], done: false, remaining };
+}
+
+/** Takes agents in order while the slice (agents + the cursor carrying Account Admins) stays in budget; at least one. */
+function takeWithinBudget(agents: AgentAccess[], cursor: OverviewCursor): AgentAccess[] {
+  let bytes = jsonBytes(encodeCursor(cursor)) + 1_000;
+  const taken: AgentAccess[] = [];
+  for (const agent of agents) {
+    const cost = jsonBytes(agent) * (isActiveAccountAdmin(agent) ? 3 : 1);
+    if (taken.length > 0 && bytes + cost > SLICE_BUDGET_BYTES) {
+      break;
+    }
+    bytes += cost;
+    taken.push(agent);
+  }
+  return taken;
+}
+
+function tally(summary: AccessSummary, agents: readonly AgentAccess[]): AccessSummary {
+  const active = agents.filter((agent) => agent.active);
+  const accountAdmins = active.filter((agent) => agent.isAccountAdmin).length;
+  return {
+    agents: summary.agents + agents.length,
+    accountAdmins: summary.accountAdmins + accountAdmins,
+    lackingAccountAdmin: summary.lackingAccountAdmin + active.length - accountAdmins,
+    deactivated: summary.deactivated + agents.length - active.length,
+  };
+}
+
+function carryAccountAdmins(cursor: OverviewCursor, agents: readonly AgentAccess[]): Pick<OverviewCursor, 'accountAdmins' | 'accountAdminsOverflow'> {
+  const seen = [...cursor.accountAdmins, ...agents.filter(isActiveAccountAdmin)];
+  return {
+    accountAdmins: seen.slice(0, MAX_CARRIED_ACCOUNT_ADMINS),
+    accountAdminsOverflow: cursor.accountAdminsOverflow || seen.length > MAX_CARRIED_ACCOUNT_ADMINS,
+  };
+}
+
+type Position = Pick<OverviewCursor, 'phase' | 'page' | 'skip' | 'pagesLoaded'> & { done: boolean };
+
+/** Where to continue after finishing a page: its next page, the deactivated agents, or the end. */
+function afterPage(cursor: OverviewCursor, nextPage: number | null, pageWasEmpty: boolean): Position {
+  const pagesLoaded = cursor.pagesLoaded + 1;
+  if (nextPage !== null && pagesLoaded >= MAX_AGENT_PAGES) {
+    throw new AppError(502, 'BAD_RESPONSE', `Freshservice kept linking to more pages of agents after ${MAX_AGENT_PAGES} pages; the app stopped reading.`);
+  }
+  if (nextPage !== null && !pageWasEmpty) {
+    return { phase: cursor.phase, page: nextPage, skip: 0, pagesLoaded, done: false };
+  }
+  if (cursor.phase === 'active' && cursor.includeDeactivated) {
+    return { phase: 'deactivated', page: 1, skip: 0, pagesLoaded, done: false };
+  }
+  return { phase: cursor.phase, page: cursor.page, skip: 0, pagesLoaded, done: true };
+}
+
+async function readAgentsStep(cursor: OverviewCursor, deps: OverviewDeps): Promise<Step> {
+  const answer = await readAgentPage(deps.request, cursor.page, cursor.phase === 'active');
+  const catalog = catalogFor(cursor);
+  const pageAgents = answer.data.agents.map((agent) => toAgentAccess(agent, catalog));
+  const unanswered = pageAgents.slice(cursor.skip);
+  const taken = takeWithinBudget(unanswered, cursor);
+  const nextPage = nextPageAfter(answer.headers, cursor.page, 'agents');
+  const { done, ...position }: Position =
+    taken.length < unanswered.length
+      ? { phase: cursor.phase, page: cursor.page, skip: cursor.skip + taken.length, pagesLoaded: cursor.pagesLoaded, done: false }
+      : afterPage(cursor, nextPage, pageAgents.length === 0);
+  const next: OverviewCursor = {
+    ...cursor,
+    ...position,
+    ...carryAccountAdmins(cursor, taken),
+    summary: tally(cursor.summary, taken),
+    agentsLoaded: cursor.agentsLoaded + taken.length,
+  };
+  return { cursor: next, agents: taken, done, remaining: rateLimitRemaining(answer.headers) };
+}
+
+async function finishSlice(step: Step, deps: OverviewDeps): Promise<AccessOverviewSlice> {
+  const finishedAt = deps.now();
+  const requestTimes = requestsInWindow([...step.cursor.requestTimes, finishedAt], finishedAt);
+  const notBefore = nextRequestNotBefore(requestTimes, finishedAt, step.remaining);
+  const cursor = { ...step.cursor, requestTimes, notBefore };
+  if (step.done) {
+    await recordFinishedOverview(cursor, deps.store, finishedAt);
+  }
+  return sliceOf(cursor, step.agents, step.done, step.done ? 0 : notBefore - finishedAt);
+}
+
+/** A finished overview leaves the Account Admins in $db for listAccountAdmins (one write). */
+async function recordFinishedOverview(cursor: OverviewCursor, store: KeyValueStore, now: number): Promise<void> {
+  const role = catalogFor(cursor).accountAdminRole;
+  if (role) {
+    await recordAccountAdmins(store, role.id, cursor.accountAdmins, !cursor.accountAdminsOverflow, now);
+  }
+}
+
+/** Reads the next slice of the overview, or answers an empty slice with the wait left when called too early. */
+export async function accessOverviewSlice(request: OverviewRequest, deps: OverviewDeps): Promise<AccessOverviewSlice> {
+  const cursor = request.cursor ? decodeCursor(request.cursor) : firstCursor(request.includeDeactivated ?? false);
+  const startedAt = deps.now();
+  const waitMs = Math.max(cursor.notBefore - startedAt, waitForWindow(cursor.requestTimes, startedAt));
+  if (waitMs > 0) {
+    return sliceOf(cursor, [], false, waitMs);
+  }
+  const step = cursor.phase === 'roles' ? await readRolesStep(cursor, deps) : await readAgentsStep(cursor, deps);
+  return finishSlice(step, deps);
+}
