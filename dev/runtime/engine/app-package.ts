@@ -66,8 +66,8 @@ export type IparamDefinition = z.infer<typeof iparamSchema>;
 export interface AppPackage {
   appRoot: string;
   serverFile: string;
-  /** Server methods declared in manifest.json modules.common.functions. */
-  declaredFunctions: ReadonlySet<string>;
+  /** Server methods declared in manifest.json modules.common.functions, with their `timeout` in seconds if set. */
+  declaredFunctions: ReadonlyMap<string, number | undefined>;
   /** Templates declared in manifest.json modules.common.requests. */
   declaredTemplates: ReadonlySet<string>;
   /** npm packages server code may require (manifest.json dependencies). */
@@ -110,7 +110,7 @@ export function loadAppPackage(appRoot: string): AppPackage {
   return {
     appRoot,
     serverFile: join(appRoot, 'server', 'server.js'),
-    declaredFunctions: new Set(Object.keys(common.functions ?? {})),
+    declaredFunctions: new Map(Object.entries(common.functions ?? {}).map(([name, fn]) => [name, fn.timeout])),
     declaredTemplates: new Set(Object.keys(common.requests ?? {})),
     dependencies: new Set(Object.keys(manifest.dependencies ?? {})),
     templates: readOptionalConfig(requestsFileSchema, join(appRoot, 'config', 'requests.json'), {}),

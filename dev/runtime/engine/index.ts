@@ -166,7 +166,9 @@ function sandboxStore(store: KeyValueStore, sandbox: () => ServerSandbox) {
     try {
       return sandbox().toSandbox(await work);
     } catch (error) {
-      throw sandbox().toSandbox(error);
+      // Errors become plain objects, as they would after crossing FDK's network boundary.
+      const plain = error instanceof Error ? { ...error, message: error.message } : error;
+      throw sandbox().toSandbox(plain);
     }
   };
   return {

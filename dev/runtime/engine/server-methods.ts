@@ -17,7 +17,7 @@ interface PendingCall {
 export interface ServerMethodRunnerDeps {
   replies: ReplyRouter;
   methods: Record<string, unknown>;
-  declaredFunctions: ReadonlySet<string>;
+  declaredFunctions: ReadonlyMap<string, number | undefined>;
   toSandbox(value: unknown): unknown;
   pace: PerMinuteLimit;
   timers: EngineTimers;
@@ -139,10 +139,16 @@ export class ServerMethodRunner {
       this.pending.add(call);
       const timer = timers.setTimeout(
         () => call.settle(failure(requestID, 504, 'Timeout error while executing the server method')),
-        this.deps.timeoutMs,
+        this.timeoutFor(name),
       );
       this.deps.replies.runAs(call, () => this.start(call, name, method, args));
     });
+  }
+
+  /** A method's manifest `timeout` (seconds) may shorten FDK's 20 s limit, never extend it. */
+  private timeoutFor(name: string): number {
+    const declaredSeconds = this.deps.declaredFunctions.get(name);
+    return declaredSeconds === undefined ? this.deps.timeoutMs : Math.min(declaredSeconds * 1000, this.deps.timeoutMs);
   }
 
   /** A throw, or a rejected promise before any reply, fails the call with 500 as FDK does. */
