@@ -1,0 +1,160 @@
+import { strict as assert } from 'node:assert';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
+import { runInNewContext } from 'node:vm';
+import { assert as sinonAssert, spy, stub, type SinonSpy, type SinonStub } from 'sinon';
+import { z } from 'zod';
+
+// build/tests/server -> the repository root, where the shipped server/server.js lives.
+const ROOT = join(__dirname, '..', '..', '..');
+const SERVER_DIR = join(ROOT, 'server');
+const SERVER_FILE = join(SERVER_DIR, 'server.js');
+
+const manifestSchema = z.object({
+  modules: z.object({ common: z.object({ functions: z.record(z.string(), z.unknown()) }) }),
+  dependencies: z.record(z.string(), z.string()).optional(),
+});
+const manifest = manifestSchema.parse(JSON.parse(readFileSync(join(ROOT, 'manifest.json'), 'utf8')));
+const FUNCTION_NAMES = Object.keys(manifest.modules.common.functions);
+const DECLARED_PACKAGES = Object.keys(manifest.dependencies ?? {});
+
+// A key distinctive enough to spot if any server code logs it.
+const API_KEY = 'k-7f3a9c-never-logged';
+const IPARAMS = { freshservice_domain: 'demo', api_key: API_KEY };
+
+type ServerFunction = (args: Record<string, unknown>) => unknown;
+
+interface Sandbox {
+  exports: Record<string, ServerFunction>;
+  $request: { invokeTemplate: SinonStub };
+  $db: ReturnType<typeof createFakeStore>;
+  renderData: SinonSpy;
+  console: Record<'log' | 'info' | 'warn' | 'error', SinonSpy>;
+  require: (specifier: string) => unknown;
+}
+
+/** FDK's sandbox `require`: declared packages and the app's own relative files, nothing else. */
+function sandboxRequire(specifier: string): unknown {
+  const isRelative = specifier.startsWith('./') || specifier.startsWith('../');
+  const isDeclared = DECLARED_PACKAGES.some((name) => specifier === name || specifier.startsWith(`${name}/`));
+  if (!isRelative && !isDeclared) {
+    throw new Error(`require('${specifier}') is not allowed: it is neither relative nor declared in manifest.json dependencies`);
+  }
+  return createRequire(SERVER_FILE)(specifier);
+}
+
+/** A small `$db`: `get` of a missing key rejects with status 404, as FDK's does. */
+function createFakeStore() {
+  const values = new Map<string, unknown>();
+  return {
+    set: (key: string, value: unknown) => Promise.resolve(void values.set(key, value)).then(() => ({ Created: true })),
+    get: (key: string) => (values.has(key) ? Promise.resolve(values.get(key)) : Promise.reject({ status: 404, message: 'Record not found' })),
+    update: (key: string, _action: string, attributes: Record<string, unknown>) =>
+      Promise.resolve(void values.set(key, { ...(values.get(key) as object | undefined), ...attributes })).then(() => ({ Updated: true })),
+    delete: (key: string) => Promise.resolve(values.delete(key)).then(() => ({ Deleted: true })),
+  };
+}
+
+/** Runs the built server.js the way Freshworks' own sample tests do, with only the platform's globals. */
+function loadServer(invokeTemplate: SinonStub, onAnswer: () => void): Sandbox {
+  const sandbox: Sandbox = {
+    exports: {},
+    $request: { invokeTemplate },
+    $db: createFakeStore(),
+    renderData: spy(onAnswer),
+    console: { log: spy(), info: spy(), warn: spy(), error: spy() },
+    require: sandboxRequire,
+  };
+  runInNewContext(readFileSync(SERVER_FILE, 'utf8'), sandbox, { filename: SERVER_FILE });
+  return sandbox;
+}
+
+/** Resolves after the macrotask queue turns once: by then every chain of already-settled fakes has run. */
+function nextMacrotask(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Calls one server method and waits until it has answered through renderData, or until its
+ * returned promise has settled and every pending microtask has run (a method that never answers
+ * then fails the assertion instead of hanging until mocha's timeout).
+ */
+async function callUntilAnswered(name: string, invokeTemplate: SinonStub): Promise<Sandbox> {
+  let answered: () => void = () => undefined;
+  const answer = new Promise<void>((resolve) => {
+    answered = resolve;
+  });
+  const sandbox = loadServer(invokeTemplate, () => answered());
+  const method = sandbox.exports[name];
+  assert.equal(typeof method, 'function', `server.js exports no function "${name}"`);
+  const settled = Promise.resolve(method?.({ iparams: IPARAMS })).then(nextMacrotask, nextMacrotask);
+  await Promise.race([answer, settled]);
+  await settled;
+  return sandbox;
+}
+
+function assertAnsweredOnce(sandbox: Sandbox, name: string): void {
+  sinonAssert.calledOnce(sandbox.renderData);
+  const [failure] = sandbox.renderData.firstCall.args as [unknown, unknown];
+  if (failure !== null) {
+    const body = z.object({ status: z.number(), message: z.string() }).safeParse(failure);
+    assert.ok(body.success, `${name} answered with an error that has no status and message`);
+  }
+  const logged = Object.values(sandbox.console).flatMap((method) => method.getCalls().flatMap((call) => call.args.map((arg) => (typeof arg === 'string' ? arg : inspect(arg, { depth: 6 })))));
+  assert.ok(!logged.some((line) => line.includes(API_KEY)), `${name} logged the API key`);
+}
+
+const SCENARIOS = [
+  {
+    what: 'Freshservice rejects the key (401)',
+    invokeTemplate: () => stub().rejects({ status: 401, headers: {}, response: '{}', errorSource: 'APP', attempts: 1 }),
+  },
+  {
+    what: 'every template answers 200 with an empty object',
+    invokeTemplate: () => stub().resolves({ status: 200, headers: {}, response: '{}' }),
+  },
+];
+
+describe('server/server.js loaded as FDK loads it (vm sandbox)', function () {
+  before(function () {
+    assert.ok(existsSync(join(SERVER_DIR, 'lib')), 'server/lib is missing: compile first with `npx tsc -p tsconfig.server.json`');
+  });
+
+  it('exports exactly the functions manifest.json declares', function () {
+    const sandbox = loadServer(stub(), () => undefined);
+    assert.ok(FUNCTION_NAMES.length > 0);
+    assert.deepEqual(Object.keys(sandbox.exports).sort(), [...FUNCTION_NAMES].sort());
+  });
+
+  for (const scenario of SCENARIOS) {
+    describe(`when ${scenario.what}`, function () {
+      for (const name of FUNCTION_NAMES) {
+        it(`${name} answers through renderData exactly once`, async function () {
+          const sandbox = await callUntilAnswered(name, scenario.invokeTemplate());
+          assertAnsweredOnce(sandbox, name);
+        });
+      }
+    });
+  }
+
+  describe('the sandbox require', function () {
+    for (const specifier of ['fs', 'http', 'node:child_process']) {
+      it(`refuses the undeclared package ${specifier}`, function () {
+        assert.throws(() => sandboxRequire(specifier), /not allowed/);
+      });
+    }
+
+    it('allows the declared dependencies', function () {
+      for (const name of DECLARED_PACKAGES) {
+        assert.ok(sandboxRequire(name));
+      }
+    });
+
+    it('is what server.js code sees as require', function () {
+      const sandbox = loadServer(stub(), () => undefined);
+      assert.throws(() => runInNewContext("require('fs')", sandbox), /not allowed/);
+    });
+  });
+});
