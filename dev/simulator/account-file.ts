@@ -7,11 +7,16 @@ export class SimulatorSetupError extends Error {
   override readonly name = 'SimulatorSetupError';
 }
 
+/** agents[3].email rather than agents.3.email: the way a person finds it in the file. */
+export function issuePath(path: readonly PropertyKey[]): string {
+  const text = path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('');
+  return text === '' ? '(top level)' : text.replace(/^\./, '');
+}
+
 function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 8)
-    .map((issue) => `  - ${issue.path.length > 0 ? issue.path.join('.') : '(top level)'}: ${issue.message}`)
-    .join('\n');
+  const shown = error.issues.slice(0, 8).map((issue) => `  - ${issuePath(issue.path)}: ${issue.message}`);
+  const more = error.issues.length > shown.length ? [`  - ...and ${error.issues.length - shown.length} more`] : [];
+  return [...shown, ...more].join('\n');
 }
 
 function readText(path: string): string {
