@@ -1,0 +1,63 @@
+/**
+ * Who may do what, checked against Freshservice on every call: the browser only says who it
+ * is, so roles and active status are always re-read through the AgentDirectory, never taken
+ * from the payload. This narrows what an honest browser can do by mistake; it does not prove
+ * identity (see docs/ledger.md, threat model).
+ */
+import type { AgentAccess, AgentId } from '../../../common/audit';
+import type { AgentDirectory } from '../directory';
+import { AppError } from '../errors';
+import { accountAdminRoleMissing } from '../freshservice/roles';
+import { MAX_NAME_LENGTH } from './limits';
+import type { StoredPerson } from './schemas';
+
+export function personOf(agent: AgentAccess): StoredPerson {
+  return { id: agent.id, name: agent.name.slice(0, MAX_NAME_LENGTH) };
+}
+
+function notAccountAdmin(message: string): AppError {
+  return new AppError(403, 'NOT_ACCOUNT_ADMIN', message);
+}
+
+async function lookUpActor(directory: AgentDirectory, actorId: AgentId): Promise<AgentAccess> {
+  try {
+    return await directory.getAgent(actorId);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'NOT_FOUND') {
+      throw notAccountAdmin(`No Freshservice agent has the id ${actorId}, so the action cannot be taken in their name.`);
+    }
+    throw error;
+  }
+}
+
+/** The actor, if they are an active agent holding Account Admin right now. */
+export async function requireAccountAdmin(directory: AgentDirectory, actorId: AgentId): Promise<AgentAccess> {
+  const actor = await lookUpActor(directory, actorId);
+  if (!actor.active) {
+    throw notAccountAdmin(`${actor.name} is deactivated in Freshservice and cannot act on API keys.`);
+  }
+  if (actor.isAccountAdmin) {
+    return actor;
+  }
+  if ((await directory.accountAdminRole()) === null) {
+    throw accountAdminRoleMissing();
+  }
+  const why = actor.holdsAdminRole ? 'holds an Admin role, but Admin is not enough' : 'does not hold the Account Admin role';
+  throw notAccountAdmin(`${actor.name} ${why}: only an Account Admin can switch on another agent's API key in Freshservice.`);
+}
+
+/** Freshservice lets nobody change their own API key or roles, and neither does the ledger. */
+export function refuseSelfAction(actorId: AgentId, targetId: AgentId): void {
+  if (actorId === targetId) {
+    throw new AppError(403, 'SELF_ACTION', "Nobody can switch on their own API key, not even an Account Admin: another Account Admin has to do it. Request the key instead.");
+  }
+}
+
+/** The agent an action is about: they must exist and be active. */
+export async function requireActiveAgent(directory: AgentDirectory, agentId: AgentId): Promise<AgentAccess> {
+  const agent = await directory.getAgent(agentId);
+  if (!agent.active) {
+    throw new AppError(409, 'TARGET_INACTIVE', `${agent.name} is deactivated in Freshservice: reactivate the agent before recording anything about their API key.`);
+  }
+  return agent;
+}
