@@ -74,7 +74,7 @@ class ConsoleLayout {
   readonly filters = window.accessKit.el('div', { className: 'filters', attrs: { role: 'group', 'aria-label': 'Filter agents' } });
   readonly search = window.accessKit.el('fw-input', {
     className: 'search',
-    attrs: { placeholder: 'Search name, email or role', 'icon-left': 'search', 'clear-input': '', 'aria-label': 'Search agents' },
+    attrs: { placeholder: 'Search name, email or role', 'clear-input': '', 'aria-label': 'Search agents' },
   });
   readonly headRow = window.accessKit.el('tr');
   readonly body = window.accessKit.el('tbody');
@@ -84,13 +84,20 @@ class ConsoleLayout {
   readonly trail = window.accessKit.el('div', { className: 'trail-body' });
   readonly queueButton = window.accessKit.el('div', { className: 'queue-slot' });
   readonly exportSlot = window.accessKit.el('div', { className: 'export-slot' });
-  readonly toggle = window.accessKit.el('fw-toggle', { attrs: { label: 'Include deactivated agents', size: 'small' } });
+  readonly toggle = window.accessKit.el('fw-toggle', { attrs: { label: 'Include deactivated agents', size: 'small', 'data-control': 'include-deactivated' } });
   readonly modal = window.accessKit.el('fw-modal', { attrs: { 'title-text': 'Agent access', 'hide-footer': '', size: 'large' } });
   readonly modalBody = window.accessKit.el('div', { className: 'modal-body' });
   private rootElement: HTMLElement = document.body;
 
   root(): HTMLElement {
     return this.rootElement;
+  }
+
+  /** fw-toggle's label is only an aria-label: show the words next to it, clickable too. */
+  private toggleRow(): HTMLElement {
+    const words = window.accessKit.el('span', { className: 'toggle-words', text: 'Include deactivated agents' });
+    words.addEventListener('click', () => this.toggle.click());
+    return window.accessKit.el('div', { className: 'toggle-row' }, [this.toggle, words]);
   }
 
   mount(root: HTMLElement): void {
@@ -107,7 +114,7 @@ class ConsoleLayout {
         kit.el('div', { className: 'header-actions' }, [this.queueButton, this.exportSlot]),
       ]),
       this.roleWarning,
-      kit.el('div', { className: 'summary-bar' }, [this.summary, this.toggle]),
+      kit.el('div', { className: 'summary-bar' }, [this.summary, this.toggleRow()]),
       this.progress,
       this.loadError,
       kit.el('div', { className: 'columns' }, [
@@ -471,7 +478,7 @@ class AccessConsole {
       kit.el('td', {}, [agent.isAccountAdmin ? kit.label('Yes', 'green') : kit.label('No', 'grey')]),
       kit.el('td', { text: agent.occasional ? 'Yes' : 'No' }),
       kit.el('td', { className: 'date', text: kit.formatDate(agent.lastLoginAt) }),
-      kit.el('td', {}, [kit.label(kit.stateWords(state), kit.stateColor(state))]),
+      kit.el('td', { className: 'api-key-state', attrs: { 'data-state': state } }, [state === 'none' ? kit.el('span', { className: 'muted', text: 'None' }) : kit.label(kit.stateWords(state), kit.stateColor(state))]),
       kit.el('td', { className: 'row-actions' }, [
         kit.button('Access', 'secondary', () => this.openAccess(agent.id, `Access of ${agent.name}`)),
         kit.button('Permissions', 'link', () => this.openPermissions(agent)),
