@@ -240,6 +240,7 @@ function buildEngine(options: EngineOptions): AppEngine {
     methods: loadServerMethods(app, sandbox),
     declaredFunctions: app.declaredFunctions,
     toSandbox: (value) => sandbox.toSandbox(value),
+    callInSandbox: (method, args, timeoutMs) => sandbox.callGuarded(method, args, timeoutMs),
     pace: new PerMinuteLimit(FDK_LIMITS.serverMethodCallsPerMinute, now),
     timers,
     timeoutMs: options.limits?.serverMethodTimeoutMs ?? FDK_LIMITS.serverMethodTimeoutMs,

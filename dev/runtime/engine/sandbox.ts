@@ -13,6 +13,9 @@ export interface SandboxGlobals {
   console: unknown;
 }
 
+const CALL_SLOT = '__fdkRuntimeCall';
+const CALL_SCRIPT = new Script(`${CALL_SLOT}()`, { filename: 'fdk-runtime-call.js' });
+
 type ModuleRecord = { exports: unknown };
 type ModuleFactory = (exports: unknown, require: (specifier: string) => unknown, module: ModuleRecord) => void;
 
@@ -70,6 +73,20 @@ export class ServerSandbox {
   /** Copies a JSON value into the sandbox's realm, as FDK delivers payloads: plain sandbox objects. */
   toSandbox(value: unknown): unknown {
     return value === undefined ? undefined : this.sandboxJson.parse(JSON.stringify(value));
+  }
+
+  /**
+   * Calls a sandboxed function from a script run with vm's watchdog, so a synchronous endless
+   * loop ends after `timeoutMs` (ERR_SCRIPT_EXECUTION_TIMEOUT) instead of freezing the runtime.
+   * The slot global exists only while the call's synchronous part runs.
+   */
+  callGuarded(fn: (arg: unknown) => unknown, arg: unknown, timeoutMs: number): unknown {
+    this.context[CALL_SLOT] = () => fn(arg);
+    try {
+      return CALL_SCRIPT.runInContext(this.context, { timeout: Math.max(1, Math.floor(timeoutMs)) });
+    } finally {
+      delete this.context[CALL_SLOT];
+    }
   }
 
   /** Runs server.js as FDK does (a script assigning the global `exports`) and returns that object. */
@@ -133,8 +150,14 @@ export class ServerSandbox {
       return module.exports;
     }
     const wrapper = `(function (exports, require, module) {${source}\n})`;
-    const factory = new Script(wrapper, { filename: file }).runInContext(this.context) as ModuleFactory;
-    factory.call(module.exports, module.exports, this.requireFor(file, scope), module);
+    try {
+      const factory = new Script(wrapper, { filename: file }).runInContext(this.context) as ModuleFactory;
+      factory.call(module.exports, module.exports, this.requireFor(file, scope), module);
+    } catch (error) {
+      // As in Node: a module that failed to load is not cached half-initialised.
+      this.cache.delete(file);
+      throw error;
+    }
     return module.exports;
   }
 

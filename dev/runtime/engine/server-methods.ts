@@ -19,6 +19,8 @@ export interface ServerMethodRunnerDeps {
   methods: Record<string, unknown>;
   declaredFunctions: ReadonlyMap<string, number | undefined>;
   toSandbox(value: unknown): unknown;
+  /** Calls a method inside the sandbox, stopping its synchronous part after `timeoutMs`. */
+  callInSandbox(method: (args: unknown) => unknown, args: unknown, timeoutMs: number): unknown;
   pace: PerMinuteLimit;
   timers: EngineTimers;
   timeoutMs: number;
@@ -27,6 +29,7 @@ export interface ServerMethodRunnerDeps {
 }
 
 const GENERIC_FAILURE = 'Error while executing the server method';
+const TIMEOUT_MESSAGE = 'Timeout error while executing the server method';
 
 function failure(requestID: string, status: number, message: string): ServerMethodOutcome {
   return { ok: false, body: { requestID, status, message } };
@@ -138,10 +141,10 @@ export class ServerMethodRunner {
       };
       this.pending.add(call);
       const timer = timers.setTimeout(
-        () => call.settle(failure(requestID, 504, 'Timeout error while executing the server method')),
+        () => call.settle(failure(requestID, 504, TIMEOUT_MESSAGE)),
         this.timeoutFor(name),
       );
-      this.deps.replies.runAs(call, () => this.start(call, name, method, args));
+      this.deps.replies.runAs(call, () => this.start(call, name, () => this.deps.callInSandbox(method, args, this.timeoutFor(name))));
     });
   }
 
@@ -152,17 +155,21 @@ export class ServerMethodRunner {
   }
 
   /** A throw, or a rejected promise before any reply, fails the call with 500 as FDK does. */
-  private start(call: PendingCall, name: string, method: (args: unknown) => unknown, args: unknown): void {
+  private start(call: PendingCall, name: string, invoke: () => unknown): void {
     const fail = (error: unknown): void => {
       this.deps.warn(`server method ${name} failed: ${describe(error)}`);
       call.settle(failure(call.requestID, 500, GENERIC_FAILURE));
     };
     try {
-      const returned = method(args);
+      const returned = invoke();
       if (typeof (returned as Promise<unknown> | undefined)?.then === 'function') {
         (returned as Promise<unknown>).then(undefined, fail);
       }
     } catch (error) {
+      if ((error as NodeJS.ErrnoException | undefined)?.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') {
+        call.settle(failure(call.requestID, 504, TIMEOUT_MESSAGE));
+        return;
+      }
       fail(error);
     }
   }

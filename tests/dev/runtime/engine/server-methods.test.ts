@@ -33,6 +33,11 @@ exports = {
   silent: function () {
     // never replies
   },
+  spins: function () {
+    while (true) {
+      // a synchronous endless loop
+    }
+  },
   huge: function (args) {
     renderData(null, { text: 'x'.repeat(args.size) });
   },
@@ -89,7 +94,7 @@ exports = {
 };`;
 
 const FUNCTIONS = [
-  'echo', 'fail', 'failWithoutStatus', 'throws', 'rejects', 'silent', 'huge', 'globals', 'requireThis',
+  'echo', 'fail', 'failWithoutStatus', 'throws', 'rejects', 'silent', 'spins', 'huge', 'globals', 'requireThis',
   'evalBlocked', 'validate', 'remember', 'later', 'twice',
 ];
 
@@ -206,6 +211,13 @@ describe('engine: server methods', () => {
     const result = await pending;
     assert.equal(result.ok, false);
     assert.equal((result.body as Failure).status, 504);
+  });
+
+  it('stops a synchronous endless loop at the time limit with 504, and keeps serving', async () => {
+    const running = await start({ limits: { serverMethodTimeoutMs: 50 } });
+    const result = await running.invokeServerMethod('spins', {});
+    assert.equal((result.body as Failure).status, 504);
+    assert.equal((await running.invokeServerMethod('echo', {})).ok, true);
   });
 
   it('rejects a payload over 100 KB without calling the method', async () => {
