@@ -168,10 +168,23 @@ describe('validateApp', function () {
       assertError(await validateApp(app.root), 'config/requests.json', 'requests/unknown-iparam');
     });
 
-    it('fails more than 5 attempts and a retry delay over 1500 ms', async function () {
+    it('fails more than 5 attempts, a retry delay over 1500 ms and one not a multiple of 100', async function () {
       app.setJson('config/requests.json', ['listAgents', 'options'], { maxAttempts: 6, retryDelay: 2000 });
       const report = await validateApp(app.root);
       assert.equal(errorsOf(report).filter((problem) => problem.rule === 'requests/schema').length, 2);
+      app.setJson('config/requests.json', ['listAgents', 'options'], { retryDelay: 150 });
+      assertError(await validateApp(app.root), 'config/requests.json', 'requests/schema');
+    });
+
+    it('accepts a template without protocol and path, which FDK defaults to https and /', async function () {
+      app.setJson('config/requests.json', ['listAgents', 'schema', 'protocol'], undefined);
+      app.setJson('config/requests.json', ['listAgents', 'schema', 'path'], undefined);
+      assert.deepEqual(errorsOf(await validateApp(app.root)), []);
+    });
+
+    it('fails a Content-Type FDK does not support', async function () {
+      app.setJson('config/requests.json', ['listAgents', 'schema', 'headers', 'Content-Type'], 'application/x-www-form-urlencoded');
+      assertError(await validateApp(app.root), 'config/requests.json', 'requests/content-type');
     });
 
     it('fails a template defined in requests.json only', async function () {
@@ -297,6 +310,8 @@ describe('validateApp', function () {
       ['an unused parameter _x', 'function greet(name, _x) { console.log(name); }\ngreet(1);', 'eslint/no-unused-vars'],
       ['an async function without await', 'async function load() { return 1; }\nconsole.log(load());', 'eslint/require-await'],
       ['innerHTML with data', "document.body.innerHTML = location.hash;", 'eslint/no-unsanitized/property'],
+      ['outerHTML with data', "document.body.outerHTML = location.hash;", 'eslint/no-unsanitized/property'],
+      ['document.write with data', "document.write(location.hash);", 'eslint/no-unsanitized/method'],
       ['insertAdjacentHTML with data', "document.body.insertAdjacentHTML('beforeend', location.hash);", 'eslint/no-unsanitized/method'],
       ['an unhandled promise', "app.initialized().then((client) => console.log(client));", 'eslint/promise/catch-or-return'],
       ['eval', "eval('1');", 'eslint/no-eval'],

@@ -28,8 +28,8 @@ export type ModuleName = keyof typeof PLACEHOLDERS_BY_MODULE;
  */
 export const FUNCTION_NAME = /^[A-Za-z_][A-Za-z0-9_]{1,39}$/;
 
-/** Request template names: letters, digits, underscores and hyphens. */
-export const TEMPLATE_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
+/** Request template names: letters, digits, underscores and hyphens (FDK's request method docs). */
+export const TEMPLATE_NAME = /^[A-Za-z0-9_-]+$/;
 
 /** FDK's documented SMI timeouts disagree between pages (5/10/15/20 and 20/25/30): accept both sets. */
 export const FUNCTION_TIMEOUTS = [5, 10, 15, 20, 25, 30] as const;
@@ -116,7 +116,7 @@ function checkNames(common: CommonModule, ctx: z.RefinementCtx): void {
       addRuleIssue(
         ctx,
         'manifest/template-name',
-        `request template name "${name}" may only use letters, digits, underscores and hyphens, starting with a letter`,
+        `request template name "${name}" may only use letters, digits, underscores and hyphens`,
         ['modules', 'common', 'requests', name],
       );
     }

@@ -8,11 +8,24 @@ const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 
 const stringMap = z.record(z.string(), z.string());
 
+/** The Content-Type values FDK's request method supports. */
+export const CONTENT_TYPES = [
+  'application/json',
+  'application/xml',
+  'text/html',
+  'text/xml',
+  'application/jsonp',
+  'text/plain',
+  'text/javascript',
+  'application/vnd.api+json',
+] as const;
+
 const templateSchemaShape = z.strictObject({
   method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']),
-  protocol: z.string(),
+  // FDK: protocol and path are optional (https and "/" by default); when given they are checked below.
+  protocol: z.string().optional(),
   host: z.string().min(1),
-  path: z.string(),
+  path: z.string().optional(),
   headers: stringMap.optional(),
   query: stringMap.optional(),
   // Declared so that a body gets its own rule below rather than a generic "unknown key".
@@ -24,7 +37,7 @@ const templateSchema = z.strictObject({
   options: z
     .strictObject({
       maxAttempts: z.int().min(1).max(5).optional(),
-      retryDelay: z.int().min(0).max(1500).optional(),
+      retryDelay: z.int().min(0).max(1500).multipleOf(100, { message: 'retryDelay must be a multiple of 100 ms' }).optional(),
     })
     .optional(),
 });
@@ -52,15 +65,25 @@ function hostProblem(host: string): string | undefined {
   return undefined;
 }
 
+function checkContentType(schema: TemplateSchema, ctx: z.RefinementCtx): void {
+  for (const [name, value] of Object.entries(schema.headers ?? {})) {
+    const mediaType = value.split(';')[0]?.trim().toLowerCase() ?? '';
+    const isKnown = CONTENT_TYPES.some((allowed) => allowed === mediaType);
+    if (name.toLowerCase() === 'content-type' && !hasSubstitution(value) && !isKnown) {
+      addRuleIssue(ctx, 'requests/content-type', `Content-Type "${value}" is not supported by FDK; use one of ${CONTENT_TYPES.join(', ')}`, ['schema', 'headers', name]);
+    }
+  }
+}
+
 function checkShape(schema: TemplateSchema, ctx: z.RefinementCtx): void {
-  if (schema.protocol !== 'https') {
+  if (schema.protocol !== undefined && schema.protocol !== 'https') {
     addRuleIssue(ctx, 'requests/https-only', `protocol is "${schema.protocol}"; FDK accepts only "https" in an app that ships`, ['schema', 'protocol']);
   }
   const problem = hostProblem(schema.host);
   if (problem !== undefined) {
     addRuleIssue(ctx, 'requests/host', `${problem} (found "${schema.host}")`, ['schema', 'host']);
   }
-  if (!schema.path.startsWith('/')) {
+  if (schema.path !== undefined && !schema.path.startsWith('/')) {
     addRuleIssue(ctx, 'requests/path', `path must start with "/" (found "${schema.path}")`, ['schema', 'path']);
   }
   if (schema.body !== undefined) {
@@ -72,7 +95,7 @@ function checkShape(schema: TemplateSchema, ctx: z.RefinementCtx): void {
 function templatedFields(schema: TemplateSchema): { path: string[]; text: string; inHeaders: boolean }[] {
   const fields = [
     { path: ['schema', 'host'], text: schema.host, inHeaders: false },
-    { path: ['schema', 'path'], text: schema.path, inHeaders: false },
+    { path: ['schema', 'path'], text: schema.path ?? '/', inHeaders: false },
   ];
   for (const [name, text] of Object.entries(schema.query ?? {})) {
     fields.push({ path: ['schema', 'query', name], text, inHeaders: false });
@@ -114,6 +137,7 @@ function checkSubstitutions(schema: TemplateSchema, iparams: IparamFacts, ctx: z
 export function requestsSchemaFor(iparams: IparamFacts) {
   const checkedTemplate = templateSchema.superRefine((template, ctx) => {
     checkShape(template.schema, ctx);
+    checkContentType(template.schema, ctx);
     checkSubstitutions(template.schema, iparams, ctx);
   });
   return z.record(z.string(), checkedTemplate);
