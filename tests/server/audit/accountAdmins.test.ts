@@ -1,0 +1,84 @@
+import { strict as assert } from 'node:assert';
+import { AppError } from '../../../server/src/errors';
+import { ACCOUNT_ADMINS_KEY, listAccountAdmins } from '../../../server/src/audit/accountAdmins';
+import { ROLE_CACHE_KEY } from '../../../server/src/freshservice/roleCache';
+import { FakeRequest, ok } from '../fakes/request';
+import { ROLE_IDS, agent, assignment, role, standardRoles } from '../freshservice/fixtures';
+import { FakeAccount } from './account';
+import { MemoryStore } from './memoryStore';
+import { VirtualClock, runOverview, timedClient } from './run';
+
+describe('listAccountAdmins', () => {
+  it('answers from the record of the last complete overview: no agent requests at all', async () => {
+    const account = new FakeAccount({ agents: 450 });
+    const store = new MemoryStore();
+    const clock = new VirtualClock();
+    await runOverview(account.request(), store, clock);
+    const request = account.request();
+
+    const result = await listAccountAdmins({ request, store, now: clock.now });
+
+    assert.deepEqual(request.names(), [], 'roles come from the cache, admins from the record');
+    assert.equal(result.complete, true);
+    assert.equal(result.accountAdmins.length, 12);
+    assert.ok(result.accountAdmins.every((admin) => admin.isAccountAdmin && admin.active));
+    assert.equal(result.recordedAt, new Date(clock.time).toISOString());
+  });
+
+  it('scans a small account completely (two pages at most) and records the answer', async () => {
+    const account = new FakeAccount({ agents: 150 });
+    const store = new MemoryStore();
+    const request = account.request();
+    const result = await listAccountAdmins({ request, store, now: new VirtualClock().now });
+    assert.deepEqual(request.names(), ['listRoles', 'listAgents', 'listAgents']);
+    assert.equal(result.complete, true);
+    assert.equal(result.recordedAt, null);
+    assert.deepEqual(result.accountAdmins.map((admin) => admin.id), [21000000001, 21000000041, 21000000081, 21000000121]);
+    assert.ok(store.values.has(ACCOUNT_ADMINS_KEY));
+  });
+
+  it('says complete: false when a bounded scan cannot see the whole account, and records nothing', async () => {
+    const store = new MemoryStore();
+    const request = new FakeAccount({ agents: 1_000 }).request();
+    const result = await listAccountAdmins({ request, store, now: new VirtualClock().now });
+    assert.equal(result.complete, false);
+    assert.equal(request.callsTo('listAgents').length, 2);
+    assert.equal(store.values.has(ACCOUNT_ADMINS_KEY), false);
+  });
+
+  it('starts no new request after the scan deadline, so slow answers still end inside 20 s', async () => {
+    const clock = new VirtualClock();
+    const inner = new FakeAccount({ agents: 1_000 }).request();
+    const request = timedClient(inner, clock, [], 4_500);
+    const result = await listAccountAdmins({ request, store: new MemoryStore(), now: clock.now });
+    assert.equal(result.complete, false);
+    assert.deepEqual(inner.names(), ['listRoles']);
+  });
+
+  it('ignores a record made for another Account Admin role id', async () => {
+    const store = new MemoryStore();
+    await store.set(ACCOUNT_ADMINS_KEY, { roleId: 1, admins: [], complete: true, recordedAt: '2026-01-01T00:00:00.000Z' });
+    const request = new FakeRequest()
+      .script('listRoles', ok({ roles: standardRoles() }))
+      .script('listAgents', ok({ agents: [agent(5, { roles: [assignment(ROLE_IDS.accountAdmin)] }), agent(6, { active: false, roles: [assignment(ROLE_IDS.accountAdmin)] })] }));
+    const result = await listAccountAdmins({ request, store, now: Date.now });
+    assert.deepEqual(result.accountAdmins.map((admin) => admin.id), [5]);
+    assert.deepEqual(request.callsTo('listAgents')[0]?.context, { page: 1, active: true });
+  });
+
+  it('answers ACCOUNT_ADMIN_ROLE_MISSING when no default role is named exactly "Account Admin"', async () => {
+    const request = new FakeRequest().script('listRoles', ok({ roles: [role(1, 'Admin', true), role(2, 'IT Admin (Custom)', false)] }));
+    await assert.rejects(listAccountAdmins({ request, store: new MemoryStore(), now: Date.now }), (error: unknown) => {
+      return error instanceof AppError && error.code === 'ACCOUNT_ADMIN_ROLE_MISSING' && /"Account Admin"/.test(error.message);
+    });
+  });
+
+  it('keeps working when $db fails', async () => {
+    const store = new MemoryStore();
+    store.failing = true;
+    const result = await listAccountAdmins({ request: new FakeAccount({ agents: 50 }).request(), store, now: Date.now });
+    assert.equal(result.complete, true);
+    assert.equal(result.accountAdmins.length, 2);
+    assert.equal(store.values.has(ROLE_CACHE_KEY), false);
+  });
+});
