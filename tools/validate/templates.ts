@@ -29,13 +29,22 @@ function checkInvoked(invocations: readonly Invocation[], inRequests: ReadonlySe
   return problems;
 }
 
-function checkDeclared(inRequests: ReadonlySet<string>, inManifest: ReadonlySet<string>, invoked: ReadonlySet<string>): Problem[] {
+/**
+ * Declared templates named by a string literal anywhere in the JavaScript: compiled code often
+ * passes the name through a constant (`TEMPLATES.listAgents`) rather than invoking it literally.
+ */
+function namedInCode(root: string, files: readonly string[], templates: Iterable<string>): Set<string> {
+  const code = files.map((file) => readText(root, file)).join('\n');
+  return new Set(Array.from(templates).filter((name) => ['"', "'", '`'].some((quote) => code.includes(`${quote}${name}${quote}`))));
+}
+
+function checkDeclared(inRequests: ReadonlySet<string>, inManifest: ReadonlySet<string>, referenced: ReadonlySet<string>): Problem[] {
   const problems: Problem[] = [];
   for (const template of inRequests) {
     if (!inManifest.has(template)) {
       problems.push(error(REQUESTS_FILE, 'templates/one-sided', `template "${template}" is defined here but missing from ${MANIFEST_FILE} modules.common.requests; add it there as "${template}": {}`));
-    } else if (!invoked.has(template)) {
-      problems.push(warning(REQUESTS_FILE, 'templates/unused', `template "${template}" is declared but never invoked with a literal name in server/ or app/ JavaScript (fine if the install page uses it)`));
+    } else if (!referenced.has(template)) {
+      problems.push(warning(REQUESTS_FILE, 'templates/unused', `template "${template}" is declared but its name appears nowhere in server/ or app/ JavaScript (fine if the install page uses it)`));
     }
   }
   for (const template of inManifest) {
@@ -51,6 +60,6 @@ export function checkTemplates(root: string, manifest: Manifest, requests: Reque
   const inRequests = new Set(Object.keys(requests));
   const inManifest = new Set(Object.keys(manifest.modules.common?.requests ?? {}));
   const invocations = findInvocations(root, jsFiles);
-  const invoked = new Set(invocations.map((invocation) => invocation.template));
-  return [...checkInvoked(invocations, inRequests, inManifest), ...checkDeclared(inRequests, inManifest, invoked)];
+  const referenced = namedInCode(root, jsFiles, inRequests);
+  return [...checkInvoked(invocations, inRequests, inManifest), ...checkDeclared(inRequests, inManifest, referenced)];
 }

@@ -213,6 +213,15 @@ describe('validateApp', function () {
     });
   });
 
+  it('counts a template named through a constant as used', async function () {
+    app.setJson('config/requests.json', ['listRoles'], {
+      schema: { method: 'GET', protocol: 'https', host: 'api.example.com', path: '/roles' },
+    });
+    app.setJson('manifest.json', ['modules', 'common', 'requests', 'listRoles'], {});
+    app.write('server/lib/templates.js', "exports.TEMPLATES = { listRoles: 'listRoles' };\n");
+    assert.deepEqual((await validateApp(app.root)).problems, []);
+  });
+
   describe('iparams', function () {
     it('fails a dropdown default that is not among its options', async function () {
       app.setJson('config/iparams.json', ['view', 'default_value'], 'nobody');
