@@ -222,7 +222,6 @@
     if (frame.close === null) {
       throw fail(400, 'Only a modal can be closed');
     }
-    frame.close();
     return { message: 'closed' };
   }
 
@@ -255,6 +254,10 @@
     }
     if (request.method === 'init') {
       activate(frame);
+    }
+    // The modal goes away only after its close() call has been answered.
+    if (request.method === 'instance.close') {
+      frame.close?.();
     }
   }
 

@@ -1,0 +1,248 @@
+/**
+ * The runtime in Chromium: the app iframe cannot reach the shell (another origin), the client
+ * library works from inside the iframe, the shell draws what the app asks for, and the API key
+ * appears in no response and no message the browser sees.
+ */
+import { strict as assert } from 'node:assert';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
+import { REPO_ROOT } from '../../../dev/runtime/host';
+import { ADMIN_KEY, ADMIN_KEY_BASE64, startFixtureRuntime, type StartedRuntime } from './fixture';
+
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARTIFACTS = join(REPO_ROOT, 'tests', 'artifacts');
+
+/** Runs `body` inside the app frame with `client` in scope; a rejection comes back as { rejected }. */
+function inApp(frame: Frame, body: string): Promise<unknown> {
+  return frame.evaluate(`(async () => {
+    const client = await app.initialized();
+    try { return await (async () => { ${body} })(); } catch (error) { return { rejected: error }; }
+  })()`);
+}
+
+async function appFrame(page: Page, id: string): Promise<Frame> {
+  const handle = await page.waitForSelector(`#${id}`);
+  const frame = await handle.contentFrame();
+  assert.ok(frame, `${id} has a frame`);
+  await frame.waitForFunction('typeof app === "object"');
+  return frame;
+}
+
+describe('local runtime in the browser', function () {
+  this.timeout(60000);
+  let started: StartedRuntime;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const bodies: Promise<string>[] = [];
+  const messages: string[] = [];
+  let adminId = 0;
+  let viewed = { id: 0, email: '' };
+
+  before(async () => {
+    started = await startFixtureRuntime();
+    const account = started.runtime.simulator?.account;
+    assert.ok(account);
+    adminId = started.runtime.simulator?.keys.find((key) => key.key === ADMIN_KEY)?.agentId ?? 0;
+    const other = account.agents.find((agent) => agent.active && agent.id !== adminId);
+    assert.ok(other);
+    viewed = { id: other.id, email: other.email };
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    // Offline, as promised: nothing but the runtime's two origins may be reached.
+    await context.route('**/*', (route) => {
+      const host = new URL(route.request().url()).hostname;
+      return ['localhost', '127.0.0.1'].includes(host) ? route.continue() : route.abort();
+    });
+    context.on('response', (response) => {
+      bodies.push(response.body().then((body) => body.toString('utf8'), () => ''));
+    });
+    await context.exposeBinding('recordRuntimeMessage', (_source, data: string) => {
+      messages.push(data);
+    });
+    await context.addInitScript(`window.addEventListener('message', (event) => { try { window.recordRuntimeMessage(JSON.stringify(event.data)); } catch (error) { window.recordRuntimeMessage(String(error)); } }, true);`);
+    page = await context.newPage();
+  });
+
+  after(async () => {
+    await context?.close();
+    await browser?.close();
+    await started?.stop();
+    started?.app.remove();
+  });
+
+  describe('on the user page (contact_sidebar)', () => {
+    let frame: Frame;
+
+    before(async () => {
+      await page.goto(`${started.runtime.shellUrl}/users/${viewed.id}?as=${adminId}`);
+      frame = await appFrame(page, 'app-contact_sidebar');
+    });
+
+    it('loads the app page from the other origin', () => {
+      assert.equal(new URL(frame.url()).origin, started.runtime.appOrigin);
+    });
+
+    it('keeps the shell globals out of reach of the app (cross-origin)', async () => {
+      await page.evaluate('window.shellSecret = "only the shell knows"');
+      const outcome = await frame.evaluate(`(() => {
+        const reads = [];
+        try { reads.push(String(window.parent.shellSecret)); } catch (error) { reads.push(error.name); }
+        try { reads.push(String(window.parent.document.title)); } catch (error) { reads.push(error.name); }
+        return reads;
+      })()`);
+      assert.deepEqual(outcome, ['SecurityError', 'SecurityError']);
+    });
+
+    it('answers data.get for loggedInUser, currentHost and requester', async () => {
+      const answers = (await inApp(frame, `return [await client.data.get('loggedInUser'), await client.data.get('currentHost'), await client.data.get('requester')];`)) as [
+        { loggedInUser: { user: { id: number } } },
+        { currentHost: { endpoint_urls: { freshservice: string }; subscribed_modules: string[] } },
+        { requester: { id: number; email: string } },
+      ];
+      assert.equal(answers[0].loggedInUser.user.id, adminId);
+      assert.deepEqual(answers[1].currentHost, { subscribed_modules: ['service_user'], endpoint_urls: { freshservice: started.runtime.shellUrl } });
+      assert.deepEqual([answers[2].requester.id, answers[2].requester.email], [viewed.id, viewed.email]);
+    });
+
+    it('fires app.activated on open and again when the sidebar card reopens', async () => {
+      await inApp(frame, `window.activations = 0; client.events.on('app.activated', () => { window.activations += 1; });`);
+      await frame.waitForFunction('window.activations === 1');
+      await page.click('[data-activates="contact_sidebar"]');
+      await page.click('[data-activates="contact_sidebar"]');
+      await frame.waitForFunction('window.activations === 2');
+    });
+
+    it('gives non-secure iparams and refuses a secure one by name', async () => {
+      const all = await inApp(frame, `return client.iparams.get();`);
+      assert.deepEqual(all, { freshservice_domain: started.runtime.simulator?.account.domain, region: 'eu' });
+      assert.deepEqual(await inApp(frame, `return client.iparams.get('region');`), { region: 'eu' });
+      const secure = (await inApp(frame, `return client.iparams.get('api_key');`)) as { rejected: { status: number } };
+      assert.equal(secure.rejected.status, 403);
+      const unknown = (await inApp(frame, `return client.iparams.get('nothing');`)) as { rejected: { status: number } };
+      assert.equal(unknown.rejected.status, 404);
+    });
+
+    it('invokes server methods: resolves { requestID, response }, rejects { requestID, status, message }', async () => {
+      const ok = (await inApp(frame, `return client.request.invoke('echo', { who: 'sidebar' });`)) as { requestID: string; response: { got: unknown } };
+      assert.equal(typeof ok.requestID, 'string');
+      assert.deepEqual(ok.response.got, { who: 'sidebar' });
+      const failed = (await inApp(frame, `return client.request.invoke('fail', {});`)) as { rejected: Record<string, unknown> };
+      assert.deepEqual(Object.keys(failed.rejected).sort(), ['message', 'requestID', 'status']);
+      assert.equal(failed.rejected['status'], 418);
+    });
+
+    it('sends request templates through the runtime', async () => {
+      const answer = (await inApp(frame, `return client.request.invokeTemplate('whoAmI', { context: { id: ${adminId} } });`)) as { status: number; response: string };
+      assert.equal(answer.status, 200);
+      assert.equal((JSON.parse(answer.response) as { agent: { id: number } }).agent.id, adminId);
+    });
+
+    it('uses the same $db as the server', async () => {
+      await inApp(frame, `return client.request.invoke('remember', { note: 'from the sidebar' });`);
+      assert.deepEqual(await inApp(frame, `return client.db.get('remembered');`), { note: 'from the sidebar' });
+      await inApp(frame, `return client.db.set('browser', { n: 1 });`);
+      await inApp(frame, `return client.db.update('browser', 'increment', { n: 1 });`);
+      assert.deepEqual(await inApp(frame, `return client.db.get('browser');`), { n: 2 });
+      await inApp(frame, `return client.db.delete('browser');`);
+      assert.deepEqual(await inApp(frame, `return client.db.get('browser');`), { rejected: { status: 404, message: 'Record not found' } });
+    });
+
+    it('shows notifications in the shell and validates them like FDK', async () => {
+      await inApp(frame, `return client.interface.trigger('showNotify', { type: 'success', title: 'Saved', message: 'The request was recorded' });`);
+      await page.waitForSelector('#notifications .notify-success');
+      assert.equal(await page.textContent('#notifications .notify-success .notify-message'), 'The request was recorded');
+      const invalid = [
+        `{ type: 'error', message: 'x' }`,
+        `{ type: 'info', title: '${'t'.repeat(31)}', message: 'x' }`,
+        `{ type: 'info', message: '${'m'.repeat(101)}' }`,
+        `{ type: 'info' }`,
+      ];
+      for (const options of invalid) {
+        const outcome = (await inApp(frame, `return client.interface.trigger('showNotify', ${options});`)) as { rejected?: { status: number } };
+        assert.equal(outcome.rejected?.status, 400, options);
+      }
+      assert.equal(await page.locator('#notifications .notify').count(), 1);
+    });
+
+    it('resizes the iframe, capped at 700 px', async () => {
+      await inApp(frame, `return client.instance.resize({ height: 450 });`);
+      assert.equal(await page.$eval('#app-contact_sidebar', (element) => element.getBoundingClientRect().height), 450);
+      await inApp(frame, `return client.instance.resize({ height: 5000 });`);
+      assert.equal(await page.$eval('#app-contact_sidebar', (element) => element.getBoundingClientRect().height), 700);
+      const invalid = (await inApp(frame, `return client.instance.resize({ height: 'tall' });`)) as { rejected: { status: number } };
+      assert.equal(invalid.rejected.status, 400);
+    });
+
+    it('sits at the sidebar width', async () => {
+      assert.equal(await page.$eval('#app-contact_sidebar', (element) => element.getBoundingClientRect().width), 298);
+    });
+
+    it('shows a confirm dialog and resolves the clicked button', async () => {
+      await inApp(frame, `window.confirmed = client.interface.trigger('showConfirm', { title: 'Enable the key?', message: 'Open the Permissions page', saveLabel: 'Open', cancelLabel: 'Not now' }); return null;`);
+      await page.click('.dialog.confirm .button-primary');
+      assert.deepEqual(await frame.evaluate('window.confirmed'), { message: 'Open' });
+      const invalid = (await inApp(frame, `return client.interface.trigger('showConfirm', { title: 'x' });`)) as { rejected: { status: number } };
+      assert.equal(invalid.rejected.status, 400);
+    });
+
+    it('opens another page of the app in a modal with its data', async () => {
+      await inApp(frame, `return client.interface.trigger('showModal', { title: 'Details', template: 'modal.html', data: { agentId: 7 } });`);
+      const modal = await appFrame(page, 'app-modal');
+      assert.equal(new URL(modal.url()).pathname, '/app/modal.html');
+      assert.deepEqual(await inApp(modal, `return client.instance.context();`), { location: 'modal', data: { agentId: 7 } });
+      await page.screenshot({ path: join(ARTIFACTS, 'runtime-modal.png') });
+      await modal.evaluate(`app.initialized().then((client) => { void client.instance.close(); })`);
+      await page.waitForSelector('#app-modal', { state: 'detached' });
+      const notModal = (await inApp(frame, `return client.instance.close();`)) as { rejected: { status: number } };
+      assert.equal(notModal.rejected.status, 400);
+      const outside = (await inApp(frame, `return client.interface.trigger('showModal', { title: 'x', template: 'https://example.com/a.html' });`)) as { rejected: { status: number } };
+      assert.equal(outside.rejected.status, 400);
+    });
+
+    it('loads Crayons offline from the runtime', async () => {
+      await frame.waitForFunction(`customElements.get('fw-button') !== undefined`);
+    });
+
+    it('looks like the agent portal (screenshot)', async () => {
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, 'runtime-user-page.png') });
+    });
+  });
+
+  describe('in the full_page_app', () => {
+    let frame: Frame;
+
+    before(async () => {
+      await page.goto(`${started.runtime.shellUrl}/apps/full_page_app`);
+      frame = await appFrame(page, 'app-full_page_app');
+    });
+
+    it('rejects requester outside the user page', async () => {
+      const outcome = (await inApp(frame, `return client.data.get('requester');`)) as { rejected: { status: number; message: string } };
+      assert.equal(outcome.rejected.status, 400);
+      assert.match(outcome.rejected.message, /full_page_app/);
+    });
+
+    it('fires app.activated again when the navigation entry is clicked', async () => {
+      await inApp(frame, `window.activations = 0; client.events.on('app.activated', () => { window.activations += 1; });`);
+      await frame.waitForFunction('window.activations === 1');
+      await page.click('#nav-full_page_app');
+      await frame.waitForFunction('window.activations === 2');
+      assert.equal(new URL(page.url()).pathname, '/apps/full_page_app');
+    });
+  });
+
+  describe('the API key', () => {
+    it('appears in no response and no message the browser received', async () => {
+      await page.goto(`${started.runtime.shellUrl}/custom_configs`);
+      const texts = await Promise.all(bodies);
+      assert.ok(texts.length > 20, 'responses were recorded');
+      assert.ok(messages.length > 20, 'messages were recorded');
+      for (const text of [...texts, ...messages]) {
+        assert.ok(!text.includes(ADMIN_KEY) && !text.includes(ADMIN_KEY_BASE64), 'the API key reached the browser');
+      }
+    });
+  });
+});
