@@ -121,7 +121,7 @@ const routes: readonly Route[] = [
 /** The key is the Basic username; Freshservice ignores the password ("X" by convention). */
 function apiKeyFrom(authorization: string | undefined): string | null {
   const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization ?? '');
-  const decoded = match?.[1] === undefined ? '' : atob(match[1]);
+  const decoded = match?.[1] === undefined ? '' : Buffer.from(match[1], 'base64').toString('utf8');
   const key = decoded.split(':')[0] ?? '';
   return key === '' ? null : key;
 }

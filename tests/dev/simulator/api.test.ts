@@ -1,0 +1,156 @@
+import { strict as assert } from 'node:assert';
+import { demoAccountFacts, startSimulator, type RunningSimulator, type SimAgent, type SimRole } from '../../../dev/simulator/index';
+import { bodyOf, call } from './http';
+
+const facts = demoAccountFacts();
+const ADMIN = facts.keys.accountAdmin;
+
+type AgentPage = { agents: SimAgent[] };
+type RolePage = { roles: SimRole[] };
+
+describe('simulator API: agents and roles as Freshservice serves them', () => {
+  let sim: RunningSimulator;
+  const get = (path: string, key: string = ADMIN) => call(`${sim.url}/api/v2${path}`, { key });
+
+  before(async () => {
+    sim = await startSimulator();
+  });
+  after(() => sim.stop());
+  beforeEach(() => sim.resetRateLimits());
+
+  describe('GET /agents paging', () => {
+    it('answers 30 agents by default with the next page in a Link header written as Freshservice writes it', async () => {
+      const response = await get('/agents');
+      assert.equal(response.status, 200);
+      assert.equal(bodyOf<AgentPage>(response).agents.length, 30);
+      assert.equal(response.headers.link, `<${sim.url}/api/v2/agents?page=2>; rel="next"`);
+      assert.match(String(response.headers['content-type']), /^application\/json/);
+    });
+
+    it('serves the whole account across pages by following Link, with no Link on the last page', async () => {
+      const seen: number[] = [];
+      let next: string | null = `${sim.url}/api/v2/agents?per_page=25`;
+      let pages = 0;
+      while (next !== null) {
+        const response = await call(next, { key: ADMIN });
+        seen.push(...bodyOf<AgentPage>(response).agents.map((agent) => agent.id));
+        pages += 1;
+        next = /^<([^>]+)>; rel="next"$/.exec(String(response.headers.link ?? ''))?.[1] ?? null;
+      }
+      assert.equal(pages, Math.ceil(sim.account.agents.length / 25));
+      assert.deepEqual(seen, sim.account.agents.map((agent) => agent.id));
+    });
+
+    it('keeps the caller\'s filters and per_page in the Link and moves page on', async () => {
+      const response = await get('/agents?active=true&per_page=10&page=2');
+      assert.equal(response.headers.link, `<${sim.url}/api/v2/agents?active=true&per_page=10&page=3>; rel="next"`);
+    });
+
+    it('answers 100 agents at most per page and an empty list past the end, without Link', async () => {
+      const full = await get('/agents?per_page=100');
+      assert.equal(bodyOf<AgentPage>(full).agents.length, sim.account.agents.length);
+      assert.equal(full.headers.link, undefined);
+      const past = await get('/agents?page=9&per_page=100');
+      assert.equal(past.status, 200);
+      assert.equal(past.body, '{"agents":[]}');
+      assert.equal(past.headers.link, undefined);
+    });
+  });
+
+  describe('GET /agents filters', () => {
+    const ids = async (query: string) => bodyOf<AgentPage>(await get(`/agents?per_page=100&${query}`)).agents.map((agent) => agent.id);
+
+    it('includes deactivated agents unless active=true', async () => {
+      const all = await ids('');
+      facts.deactivatedIds.forEach((id) => assert.ok(all.includes(id)));
+      const active = await ids('active=true');
+      assert.equal(active.length, all.length - facts.deactivatedIds.length);
+      assert.ok(facts.deactivatedIds.every((id) => !active.includes(id)));
+      assert.deepEqual(await ids('active=false'), facts.deactivatedIds);
+    });
+
+    it('filters on state=occasional and state=fulltime', async () => {
+      assert.deepEqual(await ids('state=occasional'), facts.occasionalIds);
+      const fulltime = await ids('state=fulltime');
+      assert.equal(fulltime.length, sim.account.agents.length - facts.occasionalIds.length);
+    });
+
+    it('finds an agent by email regardless of case, and nobody for an unknown email', async () => {
+      assert.deepEqual(await ids('email=HTML.Tester%40demo-corp.example'), [facts.htmlNameAgentId]);
+      assert.deepEqual(await ids('email=nobody%40demo-corp.example'), []);
+    });
+  });
+
+  describe('single records', () => {
+    it('answers GET /agents/{id} as { agent } with the real shape', async () => {
+      const response = await get(`/agents/${facts.nullLastNameAgentId}`);
+      const { agent } = bodyOf<{ agent: SimAgent }>(response);
+      assert.equal(agent.id, facts.nullLastNameAgentId);
+      assert.equal(agent.last_name, null);
+      assert.ok(agent.id >= 21_000_000_000);
+      assert.match(String(agent.created_at), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      for (const field of ['role_ids', 'group_ids', 'scopes', 'roles', 'member_of', 'observer_of', 'department_ids', 'job_title', 'last_login_at']) {
+        assert.ok(field in agent, `agent has ${field}`);
+      }
+    });
+
+    it('serves HTML-like names verbatim (escaping is the caller\'s job)', async () => {
+      const { agent } = bodyOf<{ agent: SimAgent }>(await get(`/agents/${facts.htmlNameAgentId}`));
+      assert.equal(agent.first_name, '<img src=x onerror=alert(1)>');
+    });
+
+    it('answers 404 with a JSON body for an unknown agent or role id', async () => {
+      for (const path of ['/agents/21000000001', '/roles/21000000001']) {
+        const response = await get(path);
+        assert.equal(response.status, 404);
+        assert.equal(bodyOf<{ code: string }>(response).code, 'not_found');
+      }
+    });
+
+    it('answers GET /agents/me with the key\'s owner', async () => {
+      const { agent } = bodyOf<{ agent: SimAgent }>(await get('/agents/me'));
+      assert.equal(agent.id, sim.keys.find((key) => key.key === ADMIN)?.agentId);
+    });
+  });
+
+  describe('GET /roles', () => {
+    it('pages roles the same way, with default flags and descriptions', async () => {
+      const first = await get('/roles?per_page=5');
+      assert.equal(bodyOf<RolePage>(first).roles.length, 5);
+      assert.equal(first.headers.link, `<${sim.url}/api/v2/roles?per_page=5&page=2>; rel="next"`);
+      const all = bodyOf<RolePage>(await get('/roles?per_page=100')).roles;
+      assert.equal(all.length, sim.account.roles.length);
+      const accountAdmin = all.find((role) => role.id === facts.accountAdminRoleId);
+      assert.equal(accountAdmin?.name, 'Account Admin');
+      assert.equal(accountAdmin?.default, true);
+      assert.ok(all.some((role) => !role.default && role.name.includes('Admin')), 'a custom role with Admin in its name');
+    });
+
+    it('answers GET /roles/{id} as { role }', async () => {
+      const { role } = bodyOf<{ role: SimRole }>(await get(`/roles/${String(facts.adminRoleId)}`));
+      assert.equal(role.name, 'Admin');
+      assert.equal(typeof role.description, 'string');
+    });
+  });
+
+  describe('unknown paths and methods', () => {
+    it('answers 404 JSON for an unknown API path', async () => {
+      const response = await get('/tickets');
+      assert.equal(response.status, 404);
+      assert.equal(bodyOf<{ code: string }>(response).code, 'not_found');
+    });
+
+    it('answers 405 with Allow: GET for a method the endpoint does not take', async () => {
+      const response = await call(`${sim.url}/api/v2/agents/${facts.htmlNameAgentId}`, { method: 'PUT', key: ADMIN, body: '{}' });
+      assert.equal(response.status, 405);
+      assert.equal(response.headers.allow, 'GET');
+      assert.equal(bodyOf<{ code: string }>(response).code, 'method_not_allowed');
+    });
+
+    it('answers 404 outside /api/v2 without counting against the rate limit', async () => {
+      const response = await call(`${sim.url}/helpdesk/agents`);
+      assert.equal(response.status, 404);
+      assert.equal(response.headers['x-ratelimit-total'], undefined);
+    });
+  });
+});
