@@ -44,7 +44,7 @@ function checkDeclared(inRequests: ReadonlySet<string>, inManifest: ReadonlySet<
     if (!inManifest.has(template)) {
       problems.push(error(REQUESTS_FILE, 'templates/one-sided', `template "${template}" is defined here but missing from ${MANIFEST_FILE} modules.common.requests; add it there as "${template}": {}`));
     } else if (!referenced.has(template)) {
-      problems.push(warning(REQUESTS_FILE, 'templates/unused', `template "${template}" is declared but its name appears nowhere in server/ or app/ JavaScript (fine if the install page uses it)`));
+      problems.push(warning(REQUESTS_FILE, 'templates/unused', `template "${template}" is declared but its name appears nowhere in server/, app/ or the install page's code; remove it if nothing invokes it`));
     }
   }
   for (const template of inManifest) {

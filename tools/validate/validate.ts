@@ -1,7 +1,7 @@
 import { checkBuildOutput, checkLocations, checkServerFunctions, checkUnpkg } from './app-files';
 import { checkConfig, type AppConfig } from './config';
 import { checkDependencies } from './dependencies';
-import { listJsFiles } from './files';
+import { listFiles, listJsFiles } from './files';
 import { lintFdkFiles } from './lint';
 import { formatProblem, type Problem } from './problems';
 import { checkTemplates } from './templates';
@@ -17,7 +17,9 @@ function crossCheck(root: string, config: AppConfig, serverFiles: string[], appF
   if (manifest === undefined) {
     return [];
   }
-  const templates = requests === undefined ? [] : checkTemplates(root, manifest, requests, [...serverFiles, ...appFiles]);
+  // The install page (config/iparams.html and config/assets) may invoke templates too; FDK does not lint it.
+  const installPage = listFiles(root, 'config').filter((file) => /\.(?:js|html)$/.test(file));
+  const templates = requests === undefined ? [] : checkTemplates(root, manifest, requests, [...serverFiles, ...appFiles, ...installPage]);
   return [
     ...templates,
     ...checkServerFunctions(root, manifest),

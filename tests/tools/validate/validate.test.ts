@@ -222,6 +222,11 @@ describe('validateApp', function () {
     assert.deepEqual((await validateApp(app.root)).problems, []);
   });
 
+  it('checks templates the install page invokes', async function () {
+    app.write('config/iparams.html', '<script>client.request.invokeTemplate("checkKey", {});</script>\n');
+    assertError(await validateApp(app.root), 'config/iparams.html', 'templates/undeclared');
+  });
+
   describe('iparams', function () {
     it('fails a dropdown default that is not among its options', async function () {
       app.setJson('config/iparams.json', ['view', 'default_value'], 'nobody');
