@@ -1,0 +1,100 @@
+import { strict as assert } from 'node:assert';
+import { assert as sinonAssert, restore, spy, stub, type SinonSpy } from 'sinon';
+import { getAccessOverview, getUserAccess, listAccountAdmins } from '../../../server/src/methods/audit';
+import type { Platform, ServerArgs } from '../../../server/src/platform';
+import { MemoryStore } from '../audit/memoryStore';
+import { FakeRequest, fail, ok } from '../fakes/request';
+import { agent, role, standardRoles } from '../freshservice/fixtures';
+
+const SECRET_KEY = 'sk-very-secret-api-key-0123456789';
+
+function argsWith(payload: Record<string, unknown>): ServerArgs {
+  return { ...payload, iparams: { freshservice_domain: 'acme', api_key: SECRET_KEY } };
+}
+
+function platformWith(request: FakeRequest): Platform & { reply: SinonSpy } {
+  return { request, store: new MemoryStore(), reply: spy() };
+}
+
+describe('audit server methods', () => {
+  let consoleSpies: SinonSpy[] = [];
+  beforeEach(() => {
+    consoleSpies = [stub(console, 'error'), stub(console, 'warn'), stub(console, 'log')];
+  });
+  afterEach(() => restore());
+
+  function logged(): string {
+    return consoleSpies.flatMap((spy) => spy.getCalls().map((call) => JSON.stringify(call.args))).join('\n');
+  }
+
+  it('getAccessOverview replies once with the first slice (roles read, cursor to continue)', async () => {
+    const platform = platformWith(new FakeRequest().script('listRoles', ok({ roles: standardRoles() })));
+    await getAccessOverview(argsWith({ cursor: null, includeDeactivated: false }), platform);
+    sinonAssert.calledOnce(platform.reply);
+    const [error, slice] = platform.reply.firstCall.args as [unknown, { cursor: string | null; agents: unknown[] }];
+    assert.equal(error, null);
+    assert.equal(typeof slice.cursor, 'string');
+    assert.deepEqual(slice.agents, []);
+  });
+
+  it('getAccessOverview answers 400 naming the field for a bad payload, and never logs iparams', async () => {
+    const platform = platformWith(new FakeRequest());
+    await getAccessOverview(argsWith({ includeDeactivated: 'yes' }), platform);
+    const [error] = platform.reply.firstCall.args as [{ status: number; code: string; message: string }];
+    assert.equal(error.status, 400);
+    assert.equal(error.code, 'INVALID_PAYLOAD');
+    assert.match(error.message, /"includeDeactivated"/);
+    assert.doesNotMatch(logged(), new RegExp(SECRET_KEY));
+    assert.match(logged(), /getAccessOverview failed: INVALID_PAYLOAD \(400\)/);
+  });
+
+  it('getUserAccess answers 400 naming userId when neither userId nor email is sent', async () => {
+    const platform = platformWith(new FakeRequest());
+    await getUserAccess(argsWith({}), platform);
+    const [error] = platform.reply.firstCall.args as [{ code: string; message: string }];
+    assert.equal(error.code, 'INVALID_PAYLOAD');
+    assert.match(error.message, /"userId"/);
+  });
+
+  it('getUserAccess answers 400 for an id sent as text, and for a malformed email', async () => {
+    for (const payload of [{ userId: '21000049726' }, { email: 'not-an-address' }]) {
+      const platform = platformWith(new FakeRequest());
+      await getUserAccess(argsWith(payload), platform);
+      const [error] = platform.reply.firstCall.args as [{ code: string }];
+      assert.equal(error.code, 'INVALID_PAYLOAD');
+    }
+  });
+
+  it('getUserAccess replies with the agent', async () => {
+    const platform = platformWith(new FakeRequest().script('getAgent', ok({ agent: agent(21000049726) })).script('listRoles', ok({ roles: standardRoles() })));
+    await getUserAccess(argsWith({ userId: 21000049726 }), platform);
+    const [error, access] = platform.reply.firstCall.args as [unknown, { kind: string; permissionsPath: string }];
+    assert.equal(error, null);
+    assert.equal(access.kind, 'agent');
+    assert.equal(access.permissionsPath, '/agents/21000049726/edit');
+  });
+
+  it('getUserAccess relays 401 as KEY_INVALID with an actionable message', async () => {
+    const platform = platformWith(new FakeRequest().script('findAgentByEmail', fail(401)).script('listRoles', fail(401)));
+    await getUserAccess(argsWith({ email: 'pat@acme.example' }), platform);
+    const [error] = platform.reply.firstCall.args as [{ status: number; code: string; message: string }];
+    assert.deepEqual([error.status, error.code], [401, 'KEY_INVALID']);
+    assert.match(error.message, /app settings/);
+  });
+
+  it('listAccountAdmins replies ACCOUNT_ADMIN_ROLE_MISSING when the role does not exist', async () => {
+    const platform = platformWith(new FakeRequest().script('listRoles', ok({ roles: [role(1, 'Admin', true)] })));
+    await listAccountAdmins(argsWith({}), platform);
+    const [error] = platform.reply.firstCall.args as [{ code: string }];
+    assert.equal(error.code, 'ACCOUNT_ADMIN_ROLE_MISSING');
+  });
+
+  it('listAccountAdmins replies with the list', async () => {
+    const platform = platformWith(new FakeRequest().script('listRoles', ok({ roles: standardRoles() })).script('listAgents', ok({ agents: [agent(1)] })));
+    await listAccountAdmins(argsWith({}), platform);
+    const [error, result] = platform.reply.firstCall.args as [unknown, { complete: boolean; accountAdmins: unknown[] }];
+    assert.equal(error, null);
+    assert.equal(result.complete, true);
+    assert.deepEqual(result.accountAdmins, []);
+  });
+});
