@@ -5,12 +5,57 @@ import { createContext, runInContext, Script } from 'node:vm';
 import type { Context } from 'node:vm';
 import { EngineSetupError } from './app-package';
 
-/** The FDK globals a server method sees, besides `require` and `exports` which the sandbox adds. */
+type HostFunction = (...args: never[]) => unknown;
+type HostAsyncFunction = (...args: never[]) => Promise<unknown>;
+
+/**
+ * The host functions behind FDK's globals (besides `require` and `exports`, which the sandbox
+ * adds). They must hand the sandbox values from its own realm (see ServerSandbox.toSandbox).
+ */
 export interface SandboxGlobals {
-  $request: unknown;
-  $db: unknown;
-  renderData: unknown;
-  console: unknown;
+  $request: Record<string, HostAsyncFunction>;
+  $db: Record<string, HostAsyncFunction>;
+  renderData: HostFunction;
+  console: Record<string, HostFunction>;
+}
+
+/**
+ * Builds, inside the sandbox, the functions and objects app code touches. A host-realm value
+ * would expose the host's Function constructor (`$db.get.constructor('return process')()`); these
+ * wrappers keep the host functions in closures and return the sandbox's own promises.
+ */
+const BRIDGE_SOURCE = `(function () {
+  'use strict';
+  function syncFunction(hostFn) {
+    return function () { return hostFn.apply(undefined, arguments); };
+  }
+  function asyncFunction(hostFn) {
+    return function () {
+      const args = arguments;
+      return new Promise(function (resolve, reject) { hostFn.apply(undefined, args).then(resolve, reject); });
+    };
+  }
+  function object(hostMethods, wrap) {
+    const result = {};
+    Object.keys(hostMethods).forEach(function (name) { result[name] = wrap(hostMethods[name]); });
+    return result;
+  }
+  return {
+    syncFunction: syncFunction,
+    asyncFunction: asyncFunction,
+    syncObject: function (hostMethods) { return object(hostMethods, syncFunction); },
+    asyncObject: function (hostMethods) { return object(hostMethods, asyncFunction); },
+    call: function (fn, arg) { return function () { return fn(arg); }; },
+    newModule: function () { return { exports: {} }; }
+  };
+})()`;
+
+interface SandboxBridge {
+  syncFunction<T extends HostFunction>(hostFn: T): T;
+  syncObject(hostMethods: Record<string, HostFunction>): unknown;
+  asyncObject(hostMethods: Record<string, HostAsyncFunction>): unknown;
+  call(fn: (arg: unknown) => unknown, arg: unknown): () => unknown;
+  newModule(): ModuleRecord;
 }
 
 const CALL_SLOT = '__fdkRuntimeCall';
@@ -55,7 +100,7 @@ export class ServerSandbox {
   private readonly cache = new Map<string, ModuleRecord>();
   private readonly sandboxJson: { parse(text: string): unknown };
   private readonly SandboxError: new (message: string) => Error & { code?: string };
-  private readonly newModule: () => ModuleRecord;
+  private readonly bridge: SandboxBridge;
 
   constructor(
     serverRoot: string,
@@ -63,11 +108,18 @@ export class ServerSandbox {
     globals: SandboxGlobals,
   ) {
     // No strings-to-code: FDK forbids eval, and the sandbox should fail the same way.
-    this.context = createContext({ ...globals, exports: {} }, { codeGeneration: { strings: false, wasm: false } });
+    this.context = createContext({}, { codeGeneration: { strings: false, wasm: false } });
     this.sandboxJson = runInContext('JSON', this.context) as ServerSandbox['sandboxJson'];
     this.SandboxError = runInContext('Error', this.context) as ServerSandbox['SandboxError'];
-    this.newModule = runInContext('(function () { return { exports: {} }; })', this.context) as () => ModuleRecord;
-    this.context['require'] = this.requireFor(join(serverRoot, 'server.js'), { boundary: serverRoot, isAppCode: true });
+    this.bridge = runInContext(BRIDGE_SOURCE, this.context) as SandboxBridge;
+    Object.assign(this.context, {
+      $request: this.bridge.asyncObject(globals.$request),
+      $db: this.bridge.asyncObject(globals.$db),
+      renderData: this.bridge.syncFunction(globals.renderData),
+      console: this.bridge.syncObject(globals.console),
+      exports: this.bridge.newModule().exports,
+      require: this.requireFor(join(serverRoot, 'server.js'), { boundary: serverRoot, isAppCode: true }),
+    });
   }
 
   /** Copies a JSON value into the sandbox's realm, as FDK delivers payloads: plain sandbox objects. */
@@ -81,7 +133,7 @@ export class ServerSandbox {
    * The slot global exists only while the call's synchronous part runs.
    */
   callGuarded(fn: (arg: unknown) => unknown, arg: unknown, timeoutMs: number): unknown {
-    this.context[CALL_SLOT] = () => fn(arg);
+    this.context[CALL_SLOT] = this.bridge.call(fn, arg);
     try {
       return CALL_SCRIPT.runInContext(this.context, { timeout: Math.max(1, Math.floor(timeoutMs)) });
     } finally {
@@ -100,7 +152,7 @@ export class ServerSandbox {
   }
 
   private requireFor(fromFile: string, scope: ModuleScope): (specifier: string) => unknown {
-    return (specifier: string) => {
+    return this.bridge.syncFunction((specifier: string) => {
       if (typeof specifier !== 'string') {
         throw this.notFound(String(specifier), 'require needs a string');
       }
@@ -108,7 +160,7 @@ export class ServerSandbox {
         return this.load(this.resolveRelative(fromFile, specifier, scope), scope);
       }
       return this.requirePackage(fromFile, specifier, scope);
-    };
+    });
   }
 
   private resolveRelative(fromFile: string, specifier: string, scope: ModuleScope): string {
@@ -142,7 +194,7 @@ export class ServerSandbox {
     if (cached !== undefined) {
       return cached.exports;
     }
-    const module = this.newModule();
+    const module = this.bridge.newModule();
     this.cache.set(file, module);
     const source = readFileSync(file, 'utf8');
     if (file.endsWith('.json')) {

@@ -84,6 +84,30 @@ exports = {
     await $db.get('k' + args.n);
     renderData(null, { n: args.n });
   },
+  escape: function () {
+    const pending = $db.get('missing');
+    pending.then(null, function () { return null; });
+    const attempts = [
+      function () { return $db.get.constructor('return process')(); },
+      function () { return $request.constructor.constructor('return process')(); },
+      function () { return $request.invokeTemplate.constructor('return process')(); },
+      function () { return renderData.constructor('return process')(); },
+      function () { return require.constructor('return process')(); },
+      function () { return console.log.constructor('return process')(); },
+      function () { return pending.constructor.constructor('return process')(); },
+      function () { return exports.constructor.constructor('return process')(); },
+      function () { return require('./lib/helpers').constructor.constructor('return process')(); }
+    ];
+    renderData(null, {
+      reached: attempts.map(function (attempt) {
+        try {
+          return typeof attempt();
+        } catch (error) {
+          return 'refused';
+        }
+      })
+    });
+  },
   twice: function () {
     renderData(null, { first: true });
     renderData(null, { second: true });
@@ -95,7 +119,7 @@ exports = {
 
 const FUNCTIONS = [
   'echo', 'fail', 'failWithoutStatus', 'throws', 'rejects', 'silent', 'spins', 'huge', 'globals', 'requireThis',
-  'evalBlocked', 'validate', 'remember', 'later', 'twice',
+  'evalBlocked', 'validate', 'remember', 'later', 'twice', 'escape',
 ];
 
 const FILES: FixtureAppFiles = {
@@ -268,6 +292,12 @@ describe('engine: server methods', () => {
       assert.match(String(body.response['message']), /Cannot find module/);
     });
   }
+
+  it("keeps the host's Function constructor out of reach through every platform global", async () => {
+    const running = await start();
+    const body = (await running.invokeServerMethod('escape', {})).body as Success;
+    assert.deepEqual(body.response['reached'], Array(9).fill('refused'));
+  });
 
   it('loads declared dependencies and relative files (js and json) inside the sandbox', async () => {
     const running = await start();
