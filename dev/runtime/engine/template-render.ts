@@ -61,6 +61,17 @@ function checkContextPlacement(field: TemplateField, inputs: RenderInputs): void
   }
 }
 
+/**
+ * Context comes from the caller (from the browser, anyone with the app): in a path it must stay
+ * one segment, or `../roles` would send the installation's key to another endpoint.
+ */
+function checkPathSegment(value: string, field: TemplateField, label: string): string {
+  if (field === 'path' && (/[/\\?#]/.test(value) || value === '.' || value === '..')) {
+    throw new TemplateRenderError(`${label} must be a single path segment (no "/", "\\", "?", "#", "." or "..")`);
+  }
+  return value;
+}
+
 function resolverFor(field: TemplateField, inputs: RenderInputs) {
   return (root: string, keys: string[]): string => {
     const label = [root, ...keys].join('.');
@@ -70,7 +81,7 @@ function resolverFor(field: TemplateField, inputs: RenderInputs) {
         return asText(lookup(inputs.iparams, keys), label);
       case 'context':
         checkContextPlacement(field, inputs);
-        return asText(lookup(inputs.context, keys), label);
+        return checkPathSegment(asText(lookup(inputs.context, keys), label), field, label);
       case 'current_host':
         return asText(lookup(inputs.currentHost, keys), label);
       default:

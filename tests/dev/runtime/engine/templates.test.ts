@@ -152,6 +152,17 @@ describe('engine: request templates', () => {
     assert.deepEqual(result.body, { requestID: (result.body as { requestID: string }).requestID, response: { status: 200, body: { from: 'server' } } });
   });
 
+  for (const id of ['../roles', '1/../../roles', '..', '7?page=2', '7#x', 'a\\b']) {
+    it(`rejects a context value that would leave its path segment (${id})`, async () => {
+      const running = await start([]);
+      const result = await running.invokeTemplate('getAgent', { context: { id } });
+      assert.equal(result.ok, false);
+      assert.equal((result.body as { status: number }).status, 400);
+      assert.match((result.body as { message: string }).message, /single path segment/);
+      assert.equal(stub.requests.length, 0);
+    });
+  }
+
   it('rejects a context value that is missing with 400 PLATFORM', async () => {
     const running = await start([]);
     const result = await running.invokeTemplate('getAgent', {});
