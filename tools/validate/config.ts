@@ -35,9 +35,20 @@ function ruleOf(issue: z.core.$ZodIssue, kind: string): string {
   return typeof rule === 'string' ? rule : `${kind}/schema`;
 }
 
+/** zod's wording for the two commonest shape errors, rephrased into what to do. */
+function plainMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') {
+    return `unknown ${issue.keys.length === 1 ? 'key' : 'keys'} ${issue.keys.map((key) => `"${key}"`).join(', ')}: FDK does not accept ${issue.keys.length === 1 ? 'it' : 'them'} here; remove or rename`;
+  }
+  if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) {
+    return `is required (expected ${issue.expected})`;
+  }
+  return issue.message;
+}
+
 function messageOf(issue: z.core.$ZodIssue): string {
   const where = issue.path.map(String).join('.');
-  return where === '' ? issue.message : `${where}: ${issue.message}`;
+  return where === '' ? plainMessage(issue) : `${where}: ${plainMessage(issue)}`;
 }
 
 function parseWith<T>(root: string, file: string, kind: string, schema: z.ZodType<T>): Parsed<T> {
