@@ -16,9 +16,10 @@ const manifestSchema = z.object({
   modules: z.object({ common: z.object({ functions: z.record(z.string(), z.unknown()) }) }),
   dependencies: z.record(z.string(), z.string()).optional(),
 });
-const manifest = manifestSchema.parse(JSON.parse(readFileSync(join(ROOT, 'manifest.json'), 'utf8')));
-const FUNCTION_NAMES = Object.keys(manifest.modules.common.functions);
-const DECLARED_PACKAGES = Object.keys(manifest.dependencies ?? {});
+// Read leniently at load time so a broken manifest fails one test below instead of the whole mocha run.
+const manifest = manifestSchema.safeParse(JSON.parse(readFileSync(join(ROOT, 'manifest.json'), 'utf8')));
+const FUNCTION_NAMES = Object.keys(manifest.data?.modules.common.functions ?? {});
+const DECLARED_PACKAGES = Object.keys(manifest.data?.dependencies ?? {});
 
 // A key distinctive enough to spot if any server code logs it.
 const API_KEY = 'k-7f3a9c-never-logged';
@@ -120,6 +121,10 @@ const SCENARIOS = [
 describe('server/server.js loaded as FDK loads it (vm sandbox)', function () {
   before(function () {
     assert.ok(existsSync(join(SERVER_DIR, 'lib')), 'server/lib is missing: compile first with `npx tsc -p tsconfig.server.json`');
+  });
+
+  it('reads the server functions and dependencies from manifest.json', function () {
+    assert.ok(manifest.success, `manifest.json has no modules.common.functions object: ${manifest.error?.message ?? ''}`);
   });
 
   it('exports exactly the functions manifest.json declares', function () {
