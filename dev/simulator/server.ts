@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { z } from 'zod';
 import { loadAccountFile, SimulatorSetupError } from './account-file';
@@ -152,7 +152,7 @@ function handle(handlers: Handlers, request: IncomingMessage, response: ServerRe
   }
 }
 
-function listen(server: ReturnType<typeof createServer>, port: number, host: string): Promise<AddressInfo> {
+function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
       const advice = error.code === 'EADDRINUSE' ? ` Port ${port} is already in use: choose another one, or 0 for a free one.` : '';
@@ -164,6 +164,18 @@ function listen(server: ReturnType<typeof createServer>, port: number, host: str
       resolve(server.address() as AddressInfo);
     });
   });
+}
+
+/** Resolves once the listening socket and every connection are closed, not merely asked to. */
+function closeEverything(server: Server, sockets: Set<Socket>, timers: Set<NodeJS.Timeout>): Promise<void> {
+  timers.forEach((timer) => clearTimeout(timer));
+  timers.clear();
+  const connectionsClosed = [...sockets].map((socket) => new Promise<void>((resolve) => {
+    socket.once('close', () => resolve());
+    socket.destroy();
+  }));
+  const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+  return Promise.all([serverClosed, ...connectionsClosed]).then(() => undefined);
 }
 
 function urlHost(host: string): string {
@@ -198,12 +210,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   handlers.api.baseUrl = url;
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> => {
-    stopping ??= new Promise<void>((resolve) => {
-      timers.forEach((timer) => clearTimeout(timer));
-      timers.clear();
-      server.close(() => resolve());
-      sockets.forEach((socket) => socket.destroy());
-    });
+    stopping ??= closeEverything(server, sockets, timers);
     return stopping;
   };
   return {

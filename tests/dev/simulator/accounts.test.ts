@@ -1,0 +1,145 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  accountFacts,
+  demoAccount,
+  demoAccountFacts,
+  generateAccount,
+  loadAccountFile,
+  MAX_GENERATED_AGENTS,
+  simAccountSchema,
+  SimulatorSetupError,
+  type SimAccount,
+} from '../../../dev/simulator/index';
+
+const EXAMPLE = join(__dirname, '..', '..', '..', '..', 'dev', 'simulator', 'examples', 'small-account.json');
+
+describe('simulator accounts', () => {
+  describe('the demo account', () => {
+    const account = demoAccount();
+    const facts = demoAccountFacts();
+    const agent = (id: number) => account.agents.find((candidate) => candidate.id === id);
+
+    it('is valid under the account-file schema and about sixty agents', () => {
+      assert.equal(simAccountSchema.safeParse(account).success, true);
+      assert.ok(account.agents.length >= 55 && account.agents.length <= 70, `${account.agents.length} agents`);
+      assert.equal(account.domain, 'demo');
+    });
+
+    it('is the same on every call', () => {
+      assert.deepEqual(demoAccount(), account);
+    });
+
+    it('has two or three Account Admins and several Admins who are not', () => {
+      assert.ok(facts.accountAdminIds.length >= 2 && facts.accountAdminIds.length <= 3);
+      assert.ok(facts.activeAccountAdminIds.length >= 2);
+      assert.ok(facts.adminsWithoutAccountAdminIds.length >= 4);
+      assert.ok(facts.customAdminRoleIds.length >= 1, 'a custom role with "Admin" in its name');
+    });
+
+    it('has supervisors, occasional, deactivated and workspace-scoped agents', () => {
+      const supervisorRole = account.roles.find((role) => role.name === 'SD Supervisor')?.id;
+      assert.ok(account.agents.filter((candidate) => candidate.roles.some((role) => role.role_id === supervisorRole)).length >= 3);
+      assert.ok(facts.occasionalIds.length >= 2);
+      assert.ok(facts.deactivatedIds.length >= 3);
+      assert.ok(facts.workspaceRoleAgentIds.length >= 2);
+    });
+
+    it('has names with accents, emoji, right-to-left text, HTML-like text and a null last name', () => {
+      assert.ok(account.agents.some((candidate) => /[éöüçñåø]/i.test(`${candidate.first_name}${candidate.last_name ?? ''}`)));
+      assert.match(agent(facts.emojiNameAgentId)?.first_name ?? '', /\p{Extended_Pictographic}/u);
+      facts.rightToLeftNameAgentIds.forEach((id) => assert.match(agent(id)?.first_name ?? '', /[\u0590-\u06FF]/));
+      assert.equal(agent(facts.htmlNameAgentId)?.first_name, '<img src=x onerror=alert(1)>');
+      assert.equal(agent(facts.nullLastNameAgentId)?.last_name, null);
+    });
+
+    it('uses Freshservice-sized ids and unique emails', () => {
+      assert.ok(account.agents.every((candidate) => candidate.id >= 21_000_000_000));
+      assert.ok(account.roles.every((role) => role.id >= 21_000_000_000));
+      assert.equal(new Set(account.agents.map((candidate) => candidate.email)).size, account.agents.length);
+    });
+  });
+
+  describe('generated accounts', () => {
+    it('are the same for the same seed and differ for another', () => {
+      assert.deepEqual(generateAccount({ agents: 300, seed: 7, plan: 'pro' }), generateAccount({ agents: 300, seed: 7, plan: 'pro' }));
+      assert.notDeepEqual(generateAccount({ agents: 300, seed: 7, plan: 'pro' }).agents, generateAccount({ agents: 300, seed: 8, plan: 'pro' }).agents);
+    });
+
+    it('have a realistic role mix and keys of every kind', () => {
+      const account = generateAccount({ agents: 2000, seed: 3, plan: 'growth' });
+      assert.equal(simAccountSchema.safeParse(account).success, true);
+      const facts = accountFacts(account);
+      assert.ok(facts.accountAdminIds.length >= 2 && facts.accountAdminIds.length < 40, `${facts.accountAdminIds.length} Account Admins`);
+      assert.ok(facts.adminsWithoutAccountAdminIds.length > facts.accountAdminIds.length);
+      assert.ok(facts.withoutAdminRoleIds.length > account.agents.length / 2);
+      assert.ok(facts.deactivatedIds.length > 0 && facts.occasionalIds.length > 0 && facts.workspaceRoleAgentIds.length > 0);
+      assert.equal(account.apiKeys.length, 4);
+      assert.equal(account.apiKeys.filter((apiKey) => !apiKey.apiEnabled).length, 1);
+    });
+
+    it(`go up to ${MAX_GENERATED_AGENTS} agents with unique, rising ids`, () => {
+      const { agents } = generateAccount({ agents: MAX_GENERATED_AGENTS, seed: 9, plan: 'enterprise' });
+      assert.equal(agents.length, MAX_GENERATED_AGENTS);
+      assert.ok(agents.every((agent, index) => index === 0 || agent.id > (agents[index - 1]?.id ?? 0)));
+    });
+  });
+
+  describe('account files', () => {
+    let folder: string;
+    const write = (name: string, text: string): string => {
+      const path = join(folder, name);
+      writeFileSync(path, text);
+      return path;
+    };
+    const example = (): SimAccount => loadAccountFile(EXAMPLE);
+
+    before(() => {
+      folder = mkdtempSync(join(tmpdir(), 'simulator-accounts-'));
+    });
+    after(() => rmSync(folder, { recursive: true, force: true }));
+
+    it('load the documented example', () => {
+      const account = example();
+      assert.equal(account.domain, 'acme');
+      assert.equal(account.plan, 'starter');
+      assert.equal(account.agents.length, 3);
+      assert.equal(account.apiKeys[0]?.apiEnabled, true, 'apiEnabled defaults to true');
+    });
+
+    it('refuse a missing file, naming the path and the flag', () => {
+      assert.throws(() => loadAccountFile(join(folder, 'absent.json')), (error: unknown) => error instanceof SimulatorSetupError && /absent\.json/.test(error.message) && /--account/.test(error.message));
+    });
+
+    it('refuse invalid JSON, saying so', () => {
+      const path = write('broken.json', '{"domain": "acme", ');
+      assert.throws(() => loadAccountFile(path), (error: unknown) => error instanceof SimulatorSetupError && /not valid JSON/.test(error.message));
+    });
+
+    it('refuse data of the wrong shape, pointing at the field', () => {
+      const account = example();
+      const broken = { ...account, agents: [{ ...account.agents[0], email: 42 }] };
+      const path = write('shape.json', JSON.stringify(broken));
+      assert.throws(() => loadAccountFile(path), /agents\[0\]\.email/);
+    });
+
+    it('refuse a full domain name instead of the subdomain', () => {
+      const path = write('domain.json', JSON.stringify({ ...example(), domain: 'acme.freshservice.com' }));
+      assert.throws(() => loadAccountFile(path), /subdomain/);
+    });
+
+    it('refuse duplicate ids and references to unknown roles or agents', () => {
+      const account = example();
+      const first = account.agents[0];
+      assert.ok(first !== undefined);
+      const duplicate = write('duplicate.json', JSON.stringify({ ...account, agents: [...account.agents, first] }));
+      assert.throws(() => loadAccountFile(duplicate), /duplicate agents/);
+      const unknownRole = write('role.json', JSON.stringify({ ...account, agents: [{ ...first, roles: [{ role_id: 1, assignment_scope: 'entire_helpdesk', groups: [] }] }] }));
+      assert.throws(() => loadAccountFile(unknownRole), /role_id 1 is not in "roles"/);
+      const unknownOwner = write('owner.json', JSON.stringify({ ...account, apiKeys: [{ key: 'k', agentId: 5 }] }));
+      assert.throws(() => loadAccountFile(unknownOwner), /agent 5 is not in "agents"/);
+    });
+  });
+});

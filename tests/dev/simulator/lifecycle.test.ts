@@ -1,0 +1,78 @@
+import { strict as assert } from 'node:assert';
+import { startSimulator, SimulatorSetupError } from '../../../dev/simulator/index';
+import { Agent, get } from 'node:http';
+import { basicAuth, call } from './http';
+
+/** Open server and socket handles in this process, to prove stop() leaves none behind. */
+function networkHandles(): number {
+  return process.getActiveResourcesInfo().filter((name) => name === 'TCPServerWrap' || name === 'TCPSocketWrap').length;
+}
+
+describe('simulator start and stop', () => {
+  it('picks a free port with port 0 and reports it in url', async () => {
+    const first = await startSimulator({ port: 0 });
+    const second = await startSimulator();
+    try {
+      assert.ok(first.port > 0);
+      assert.notEqual(first.port, second.port);
+      assert.equal(first.url, `http://127.0.0.1:${first.port}`);
+      assert.equal((await call(`${first.url}/api/v2/agents/me`, { key: first.keys[0]?.key ?? '' })).status, 200);
+    } finally {
+      await Promise.all([first.stop(), second.stop()]);
+    }
+  });
+
+  it('closes the server and idle keep-alive connections on stop, leaving no handles', async () => {
+    const before = networkHandles();
+    const sim = await startSimulator();
+    const keepAlive = new Agent({ keepAlive: true });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        get(`${sim.url}/api/v2/agents/me`, { agent: keepAlive, headers: { Authorization: basicAuth(sim.keys[0]?.key ?? '') } }, (response) => {
+          response.resume();
+          response.on('end', resolve);
+        }).on('error', reject);
+      });
+      assert.ok(networkHandles() > before, 'the connection stays open while idle');
+      await sim.stop();
+      assert.equal(networkHandles(), before);
+      await assert.rejects(call(`${sim.url}/api/v2/agents/me`), /ECONNREFUSED/);
+    } finally {
+      keepAlive.destroy();
+    }
+  });
+
+  it('can be stopped twice', async () => {
+    const sim = await startSimulator();
+    await sim.stop();
+    await sim.stop();
+  });
+
+  it('says which port is taken and what to do', async () => {
+    const sim = await startSimulator();
+    try {
+      await assert.rejects(startSimulator({ port: sim.port }), (error: unknown) => error instanceof SimulatorSetupError && /already in use/.test(error.message));
+    } finally {
+      await sim.stop();
+    }
+  });
+
+  it('refuses invalid options before listening', async () => {
+    await assert.rejects(startSimulator({ agents: 0 }), /agents/);
+    await assert.rejects(startSimulator({ agents: 10, accountFile: 'a.json' }), /not both/);
+    await assert.rejects(startSimulator({ plan: 'gold' as 'pro' }), /plan/);
+    await assert.rejects(startSimulator({ faults: { errorRate: -1 } }), /errorRate/);
+  });
+
+  it('serves a generated account on the chosen plan', async () => {
+    const sim = await startSimulator({ agents: 120, seed: 7, plan: 'enterprise' });
+    try {
+      assert.equal(sim.account.agents.length, 120);
+      const response = await call(`${sim.url}/api/v2/agents?per_page=100`, { key: sim.keys[0]?.key ?? '' });
+      assert.equal(response.headers['x-ratelimit-total'], '500');
+      assert.match(String(response.headers.link), /page=2>; rel="next"$/);
+    } finally {
+      await sim.stop();
+    }
+  });
+});
