@@ -8,7 +8,6 @@ import { TEMPLATES } from './templates';
 
 /** The built-in role that alone may switch on another agent's API key. Matched exactly, never as a substring. */
 export const ACCOUNT_ADMIN_ROLE_NAME = 'Account Admin';
-const ADMIN_ROLE_NAME = 'Admin';
 
 /** A role as the app keeps it: the shared RoleInfo plus whether it is an admin-level role. */
 export interface KnownRole extends RoleInfo {
@@ -21,12 +20,16 @@ export interface RoleCatalog {
 }
 
 /**
- * Admin-level: the built-in "Admin" role, or a role Freshservice labels as an admin role
- * (`role_type` on newer accounts). A custom role merely named "... Admin ..." is not.
+ * Admin-level (for `holdsAdminRole`, the "an admin, but not Account Admin" case): what
+ * Freshservice's `role_type` says on newer accounts; older accounts have no such field, so a
+ * role whose name mentions "admin" (the built-in "Admin", "IT Admin (Custom)") is taken as one.
+ * This never decides Account Admin, which is matched by id only.
  */
 function isAdminLevel(role: FreshserviceRole): boolean {
-  const labelledAdmin = typeof role.role_type === 'string' && role.role_type.toLowerCase() === 'admin';
-  return labelledAdmin || (role.default && role.name === ADMIN_ROLE_NAME);
+  if (typeof role.role_type === 'string') {
+    return role.role_type.toLowerCase() === 'admin';
+  }
+  return /admin/i.test(role.name);
 }
 
 export function toKnownRole(role: FreshserviceRole): KnownRole {

@@ -32,6 +32,12 @@ describe('toAgentAccess', () => {
     assert.equal(result.id, 21000049726);
   });
 
+  it('an agent with only agent roles holds no admin role', () => {
+    const result = access(agent(8, { roles: [assignment(ROLE_IDS.sdAgent)] }));
+    assert.equal(result.holdsAdminRole, false);
+    assert.equal(result.isAccountAdmin, false);
+  });
+
   it('joins first and last names', () => {
     assert.equal(access(agent(1, { first_name: 'Ada ', last_name: 'Lovelace' })).name, 'Ada Lovelace');
   });

@@ -23,13 +23,13 @@ describe('createAgentDirectory', () => {
     assert.deepEqual(request.callsTo('getAgent')[0]?.context, { agent_id: 21000049726 });
   });
 
-  it('does not treat a custom role named "Account Admin" or "IT Admin (Custom)" as Account Admin', async () => {
+  it('does not treat a custom role named "Account Admin" or "IT Admin (Custom)" as Account Admin (they are admin-level only)', async () => {
     const request = new FakeRequest()
       .script('getAgent', ok({ agent: agent(7, { roles: [assignment(ROLE_IDS.accountAdminCustom), assignment(ROLE_IDS.itAdminCustom)] }) }))
       .script('listRoles', ok({ roles: standardRoles() }));
     const found = await createAgentDirectory({ request, store: new MemoryStore() }).getAgent(7);
     assert.equal(found.isAccountAdmin, false);
-    assert.equal(found.holdsAdminRole, false);
+    assert.equal(found.holdsAdminRole, true);
   });
 
   it('rejects NOT_FOUND (404) for an unknown id', async () => {

@@ -19,11 +19,12 @@ describe('roles', () => {
     assert.equal(catalogOf(roles.map(known)).accountAdminRole, null);
   });
 
-  it('treats the built-in Admin role and roles labelled admin as admin-level, not custom roles named "... Admin"', () => {
+  it('takes admin-level from role_type when present, else from a name mentioning admin', () => {
     assert.equal(known(role(1, 'Admin', true)).adminLevel, true);
     assert.equal(known(role(2, 'Security Reviewer', false, { role_type: 'admin' })).adminLevel, true);
-    assert.equal(known(role(3, 'IT Admin (Custom)', false)).adminLevel, false);
+    assert.equal(known(role(3, 'IT Admin (Custom)', false)).adminLevel, true);
     assert.equal(known(role(4, 'Admin', false, { role_type: 'agent' })).adminLevel, false);
+    assert.equal(known(role(5, 'SD Agent', true)).adminLevel, false);
   });
 
   it('reads every page of roles, following Link headers', async () => {
