@@ -53,18 +53,18 @@ export function createLedgerMethods(dependencies: LedgerMethodDependencies): Led
         return ledgerFor(platform).apply({ action: payload.action, actor, target, note: payload.note });
       }),
     listPendingRequests: (args, platform) =>
-      respond('listPendingRequests', platform.reply, async () => {
+      respond('listPendingRequests', platform.reply, () => {
         const payload = readPayload(listPendingRequestsPayloadSchema, args);
         return ledgerFor(platform).listPending(payload.cursor);
       }),
     getApiKeyState: (args, platform) =>
-      respond('getApiKeyState', platform.reply, async () => {
+      respond('getApiKeyState', platform.reply, () => {
         const payload = readPayload(getApiKeyStatePayloadSchema, args);
         // No directory call: reading is open to every user of the app, and an unrecorded agent's name is left empty.
         return ledgerFor(platform).state({ id: payload.agentId, name: '' });
       }),
     getAuditTrail: (args, platform) =>
-      respond('getAuditTrail', platform.reply, async () => {
+      respond('getAuditTrail', platform.reply, () => {
         const payload = readPayload(getAuditTrailPayloadSchema, args);
         return ledgerFor(platform).readTrail(payload.cursor);
       }),
