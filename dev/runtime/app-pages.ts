@@ -11,6 +11,9 @@ import { fileWithin, sendFile, send, sendText } from './http';
 
 export const CRAYONS_CDN_PREFIX = 'https://cdn.jsdelivr.net/npm/@freshworks/crayons@v4/';
 export const CRAYONS_ROUTE = '/_crayons/';
+/** Crayons' fw-icon fetches its SVGs from another CDN package; answered locally when it is installed. */
+export const CRAYONS_ICON_CDN_PREFIX = 'https://cdn.jsdelivr.net/npm/@freshworks/crayons-icon@next/';
+export const CRAYONS_ICON_ROUTE = '/_crayons-icon/';
 export const CLIENT_ROUTE = '/_runtime/client.js';
 export const APP_ROUTE = '/app/';
 const SHELL_ORIGIN_TOKEN = '__FDK_RUNTIME_SHELL_ORIGIN__';
@@ -24,6 +27,15 @@ export function crayonsRoot(): string {
   return dirname(require.resolve('@freshworks/crayons/package.json'));
 }
 
+/** The installed @freshworks/crayons-icon package, or null (then icons need the network). */
+export function crayonsIconRoot(): string | null {
+  try {
+    return dirname(require.resolve('@freshworks/crayons-icon/package.json'));
+  } catch {
+    return null;
+  }
+}
+
 /** The page as FDK would send it, with the Crayons CDN pointed at this runtime. */
 export function renderAppPage(html: string, appClientUrl: string): string {
   const rendered = compile(html)({ appclient: appClientUrl });
@@ -33,6 +45,7 @@ export function renderAppPage(html: string, appClientUrl: string): string {
 export function createAppSite(options: { appRoot: string; appOrigin: string; shellOrigin: string; clientScript: string }): AppSite {
   const appFolder = join(options.appRoot, 'app');
   const crayons = crayonsRoot();
+  const icons = crayonsIconRoot();
   const client = readFileSync(options.clientScript, 'utf8').split(SHELL_ORIGIN_TOKEN).join(options.shellOrigin);
   const appClientUrl = `${options.appOrigin}${CLIENT_ROUTE}`;
 
@@ -52,6 +65,17 @@ export function createAppSite(options: { appRoot: string; appOrigin: string; she
     const file = /^(dist|css)\//.test(path) ? fileWithin(crayons, path) : null;
     if (file === null) {
       sendText(response, 404, `No file ${path} in @freshworks/crayons`);
+    } else if (icons !== null && extname(file) === '.js') {
+      send(response, 200, 'text/javascript; charset=utf-8', readFileSync(file, 'utf8').split(CRAYONS_ICON_CDN_PREFIX).join(CRAYONS_ICON_ROUTE));
+    } else {
+      sendFile(response, file);
+    }
+  }
+
+  function serveIcon(path: string, response: ServerResponse): void {
+    const file = icons !== null && path.startsWith('dist/icons/') ? fileWithin(icons, path) : null;
+    if (file === null) {
+      sendText(response, 404, `No icon ${path} in @freshworks/crayons-icon`);
     } else {
       sendFile(response, file);
     }
@@ -65,6 +89,8 @@ export function createAppSite(options: { appRoot: string; appOrigin: string; she
         serveApp(path.slice(APP_ROUTE.length), response);
       } else if (path.startsWith(CRAYONS_ROUTE)) {
         serveCrayons(path.slice(CRAYONS_ROUTE.length), response);
+      } else if (path.startsWith(CRAYONS_ICON_ROUTE)) {
+        serveIcon(path.slice(CRAYONS_ICON_ROUTE.length), response);
       } else {
         return false;
       }

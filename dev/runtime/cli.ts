@@ -16,18 +16,19 @@ async function main(): Promise<void> {
     ...(environment.port === undefined ? {} : { port: environment.port }),
     ...(environment.freshservice === undefined ? {} : { freshservice: environment.freshservice }),
   });
-  const against = runtime.simulator === null ? `Freshservice at ${environment.freshservice?.url ?? ''}` : `the built-in Freshservice simulator (${runtime.simulator.url})`;
-  console.log(`Local FDK runtime running against ${against}.`);
-  console.log(`Open ${runtime.shellUrl}`);
-  console.log(`App settings (iparams): ${runtime.shellUrl}/custom_configs · Stop with Ctrl+C`);
   const stop = (): void => {
     runtime.stop().then(
       () => process.exit(0),
       () => process.exit(1),
     );
   };
+  // Before printing the URL, so whoever reads it can stop us cleanly at once.
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  const against = runtime.simulator === null ? `Freshservice at ${environment.freshservice?.url ?? ''}` : `the built-in Freshservice simulator (${runtime.simulator.url})`;
+  console.log(`Local FDK runtime running against ${against}.`);
+  console.log(`Open ${runtime.shellUrl}`);
+  console.log(`App settings (iparams): ${runtime.shellUrl}/custom_configs · Stop with Ctrl+C`);
 }
 
 main().catch((error: unknown) => {

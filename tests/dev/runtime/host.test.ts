@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { crayonsIconRoot } from '../../../dev/runtime/app-pages';
 import { ADMIN_KEY, ADMIN_KEY_BASE64, bridge, startFixtureRuntime, type StartedRuntime } from './fixture';
 
 /** Every body this suite received, to prove the API key never appears in one. */
@@ -158,6 +159,12 @@ describe('local runtime host (HTTP)', function () {
     assert.equal(css.status, 200);
     await css.arrayBuffer();
     assert.equal((await get(`${app}/_crayons/package.json`)).status, 404);
+  });
+
+  it('answers Crayons icons locally exactly when @freshworks/crayons-icon is installed', async () => {
+    const icon = await fetch(`${app}/_crayons-icon/dist/icons/alert.svg`);
+    await icon.arrayBuffer();
+    assert.equal(icon.status, crayonsIconRoot() === null ? 404 : 200);
   });
 
   it('serves the client library with the shell origin it may talk to', async () => {
