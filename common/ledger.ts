@@ -8,6 +8,9 @@ import type { AgentId } from './audit';
 
 export type ApiKeyState = 'none' | 'requested' | 'enabled' | 'declined';
 
+/** Longest `reason` (required, non-blank) or `note` (optional) the server accepts, in characters. */
+export const LEDGER_TEXT_MAX_LENGTH = 500;
+
 /** Actions an Account Admin takes on someone else's key. */
 export type AdminAction = 'opened' | 'enabled' | 'declined' | 'undo';
 /** Every action the trail records. */
@@ -18,7 +21,13 @@ export interface PersonRef {
   name: string;
 }
 
+/**
+ * What requestApiKey, recordApiKeyAction and getApiKeyState answer: the agent's record after
+ * the call. A repeated action answers the record unchanged; an out-of-order one fails with
+ * OUT_OF_ORDER (409) and the reason.
+ */
 export interface ApiKeyRecord {
+  /** The name as of the last change; empty when nothing was ever recorded for the agent. */
   agent: PersonRef;
   state: ApiKeyState;
   requestedBy: PersonRef | null;

@@ -5,9 +5,10 @@
  * chosen so that a full page of worst-case entries stays far below 40 KB.
  */
 import type { AgentId } from '../../../common/audit';
+import { LEDGER_TEXT_MAX_LENGTH } from '../../../common/ledger';
 
 /** Longest reason or note, in characters (worst case 3 bytes each in UTF-8). */
-export const MAX_TEXT_LENGTH = 500;
+export const MAX_TEXT_LENGTH = LEDGER_TEXT_MAX_LENGTH;
 /** Names are stored shortened to this many characters. */
 export const MAX_NAME_LENGTH = 100;
 /**
