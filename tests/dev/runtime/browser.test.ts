@@ -95,6 +95,33 @@ describe('local runtime in the browser', function () {
       assert.deepEqual(outcome, ['SecurityError', 'SecurityError']);
     });
 
+    it('ignores events that do not come from the shell', async () => {
+      await inApp(frame, `window.forged = 0; client.events.on('app.forged', () => { window.forged += 1; }); return null;`);
+      await frame.evaluate(`window.postMessage({ fdkRuntime: 'event', name: 'app.forged' }, '*')`);
+      // A round trip to the shell ends after the forged message was dispatched.
+      await inApp(frame, `return client.data.get('currentHost');`);
+      assert.equal(await frame.evaluate('window.forged'), 0);
+    });
+
+    it('answers only the iframes it placed, not other windows of the app origin', async () => {
+      const before = await page.locator('#notifications .notify').count();
+      await frame.evaluate(`new Promise((resolve) => {
+        const nested = document.createElement('iframe');
+        nested.srcdoc = '<p>nested</p>';
+        nested.onload = () => {
+          nested.contentWindow.eval("window.top.postMessage({ fdkRuntime: 'request', id: 1, method: 'interface.trigger', args: ['showNotify', { type: 'info', message: 'forged' }] }, '*')");
+          resolve(null);
+        };
+        document.body.append(nested);
+      })`);
+      await inApp(frame, `return client.interface.trigger('showNotify', { type: 'info', message: 'genuine' });`);
+      await page.waitForSelector('#notifications .notify-info');
+      const texts = await page.locator('#notifications .notify-message').allTextContents();
+      assert.equal(texts.length, before + 1);
+      assert.ok(!texts.includes('forged'));
+      await page.evaluate(`document.querySelectorAll('#notifications .notify').forEach((note) => note.remove())`);
+    });
+
     it('answers data.get for loggedInUser, currentHost and requester', async () => {
       const answers = (await inApp(frame, `return [await client.data.get('loggedInUser'), await client.data.get('currentHost'), await client.data.get('requester')];`)) as [
         { loggedInUser: { user: { id: number } } },
