@@ -8,8 +8,10 @@
 interface AccessFacts {
   access: UserAccess;
   admins: AccountAdminsResult;
-  /** null for requesters: only agents have API keys. */
+  /** null for requesters (only agents have API keys) and when the ledger could not be read. */
   record: ApiKeyRecord | null;
+  /** Why the ledger could not be read: the rest of the view still shows. */
+  recordError: WidgetError | null;
   viewerIsAccountAdmin: boolean;
   viewerHoldsAdminRole: boolean;
   isSelf: boolean;
@@ -150,12 +152,20 @@ class AgentAccessView {
     const { client, viewedId } = this.options;
     const call = window.accessKit.callServer;
     const [access, admins] = await Promise.all([call(client, 'getUserAccess', { userId: viewedId }), call(client, 'listAccountAdmins', {})]);
-    const agent = access.agent;
-    const [record, roles] = await Promise.all([
-      agent === null ? Promise.resolve(null) : call(client, 'getApiKeyState', { agentId: agent.id }),
-      this.viewerRoles(access, admins),
-    ]);
-    return { access, admins, record, ...roles, isSelf: this.options.viewer.id === viewedId };
+    const [ledger, roles] = await Promise.all([this.readLedger(access.agent), this.viewerRoles(access, admins)]);
+    return { access, admins, ...ledger, ...roles, isSelf: this.options.viewer.id === viewedId };
+  }
+
+  /** The ledger is the app's own record: if it cannot be read, the Freshservice facts still show. */
+  private async readLedger(agent: AgentAccess | null): Promise<{ record: ApiKeyRecord | null; recordError: WidgetError | null }> {
+    if (agent === null) {
+      return { record: null, recordError: null };
+    }
+    try {
+      return { record: await window.accessKit.callServer(this.options.client, 'getApiKeyState', { agentId: agent.id }), recordError: null };
+    } catch (error) {
+      return { record: null, recordError: window.accessKit.toWidgetError(error) };
+    }
   }
 
   /** Account Admins are in the list already; anyone else costs one more read to tell Admin from agent. */
@@ -186,22 +196,36 @@ class AgentAccessView {
       kit.el('div', { className: 'access-view', attrs: { 'data-viewed-id': String(this.options.viewedId) } }, [
         noAccountAdminWarning(facts.admins),
         profileSection(facts.access, `User ${this.options.viewedId}`),
-        facts.record === null ? null : apiKeySection(facts.record),
+        this.apiKeyArea(facts),
         this.guidance(facts),
       ]),
     );
   }
 
+  private apiKeyArea(facts: AccessFacts): HTMLElement | null {
+    if (facts.record !== null) {
+      return apiKeySection(facts.record);
+    }
+    if (facts.recordError === null) {
+      return null;
+    }
+    const kit = window.accessKit;
+    return kit.el('section', { className: 'api-key' }, [
+      kit.el('h3', { text: 'API key' }),
+      kit.errorPanel(facts.recordError, () => this.reloadQuietly()),
+    ]);
+  }
+
   private guidance(facts: AccessFacts): HTMLElement | null {
     const agent = facts.access.agent;
-    if (agent === null || facts.record === null) {
+    if (agent === null) {
       return null;
     }
     if (facts.isSelf) {
       return this.selfSection(facts, facts.record);
     }
     if (facts.viewerIsAccountAdmin) {
-      return this.enableSection(facts, agent, facts.record);
+      return this.enableSection(agent, facts.access, facts.record);
     }
     const intro = facts.viewerHoldsAdminRole ? HELPERS_INTRO.adminNotAccountAdmin : HELPERS_INTRO.plainAgent;
     return this.helpersSection('Who can enable API keys', intro, facts);
@@ -217,8 +241,9 @@ class AgentAccessView {
     ]);
   }
 
-  private selfSection(facts: AccessFacts, record: ApiKeyRecord): HTMLElement {
-    return this.helpersSection('Your API key', HELPERS_INTRO.self, facts, [this.actionErrorPanel(), this.requestArea(record)]);
+  private selfSection(facts: AccessFacts, record: ApiKeyRecord | null): HTMLElement {
+    const request = record === null ? null : this.requestArea(record);
+    return this.helpersSection('Your API key', HELPERS_INTRO.self, facts, [this.actionErrorPanel(), request]);
   }
 
   private requestArea(record: ApiKeyRecord): HTMLElement {
@@ -249,7 +274,7 @@ class AgentAccessView {
     this.runAction(run, { type: 'success', title: 'Request filed', message: 'Account Admins will see your request in the access console.' });
   }
 
-  private enableSection(facts: AccessFacts, agent: AgentAccess, record: ApiKeyRecord): HTMLElement {
+  private enableSection(agent: AgentAccess, access: UserAccess, record: ApiKeyRecord | null): HTMLElement {
     const kit = window.accessKit;
     if (!agent.active) {
       return kit.el('section', { className: 'guidance' }, [
@@ -264,16 +289,16 @@ class AgentAccessView {
         text: `Freshservice has no API for this setting, so this app cannot switch it. "Open API-key setting in Freshservice" takes you to ${agent.name}'s Permissions page, where you switch "API key" on yourself. Then come back and click "Mark as enabled" to record it.`,
       }),
       this.actionErrorPanel(),
-      kit.el('div', { className: 'actions' }, this.enableButtons(facts.access, record)),
+      kit.el('div', { className: 'actions' }, this.enableButtons(access, record)),
     ]);
   }
 
-  private enableButtons(access: UserAccess, record: ApiKeyRecord): (HTMLElement | null)[] {
+  private enableButtons(access: UserAccess, record: ApiKeyRecord | null): (HTMLElement | null)[] {
     const kit = window.accessKit;
     const path = access.permissionsPath;
-    const openColor = record.state === 'enabled' ? 'secondary' : 'primary';
+    const openColor = record?.state === 'enabled' ? 'secondary' : 'primary';
     const open = path === null ? null : kit.button('Open API-key setting in Freshservice', openColor, () => this.openPermissions(path));
-    return [open, ...this.recordButtons(record)];
+    return [open, ...(record === null ? [] : this.recordButtons(record))];
   }
 
   /** "Mark as enabled" only after the Permissions page was opened: the app records, it does not switch. */
@@ -336,7 +361,7 @@ class AgentAccessView {
 
   private updateRecord(record: ApiKeyRecord): void {
     if (this.facts !== null) {
-      this.facts = { ...this.facts, record };
+      this.facts = { ...this.facts, record, recordError: null };
     }
     this.render();
   }

@@ -16,7 +16,8 @@ function sidebarRoot(): HTMLElement {
 function followContentHeight(client: FdkClient): void {
   let lastHeight = 0;
   const resize = (): void => {
-    const height = Math.min(SIDEBAR_MAX_HEIGHT, Math.ceil(document.documentElement.scrollHeight));
+    // The body's own height, not scrollHeight: scrollHeight never drops below the current iframe height.
+    const height = Math.min(SIDEBAR_MAX_HEIGHT, Math.ceil(document.body.getBoundingClientRect().height));
     if (height !== lastHeight) {
       lastHeight = height;
       Promise.resolve(client.instance.resize({ height })).catch(window.accessKit.reportQuietly);
