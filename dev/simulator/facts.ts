@@ -15,8 +15,10 @@ export interface AccountFacts {
   /** Every agent holding Account Admin, deactivated ones included. */
   accountAdminIds: number[];
   activeAccountAdminIds: number[];
-  /** Agents with an admin-level role but without Account Admin. */
+  /** Agents with an admin-level role (default Admin or a custom "Admin" role) but without Account Admin. */
   adminsWithoutAccountAdminIds: number[];
+  /** Agents holding a custom role with "Admin" in its name (and not Account Admin). */
+  customAdminRoleHolderIds: number[];
   /** Agents with no admin-level role at all: their keys answer 403 on agents and roles. */
   withoutAdminRoleIds: number[];
   deactivatedIds: number[];
@@ -41,23 +43,20 @@ export function accountFacts(account: SimAccount): AccountFacts {
   const accountAdminRoleId = defaultRoleNamed(account.roles, 'Account Admin');
   const accountAdminRole = new Set(accountAdminRoleId === null ? [] : [accountAdminRoleId]);
   const adminLevel = new Set(account.roles.filter(isAdminLevelRole).map((role) => role.id));
+  const customAdminRoleIds = account.roles.filter((role) => !role.default && isAdminLevelRole(role)).map((role) => role.id);
+  const customAdmin = new Set(customAdminRoleIds);
   const { agents } = account;
   return {
     accountAdminRoleId,
     adminRoleId: defaultRoleNamed(account.roles, 'Admin'),
-    customAdminRoleIds: account.roles.filter((role) => !role.default && isAdminLevelRole(role)).map((role) => role.id),
+    customAdminRoleIds,
     accountAdminIds: idsWhere(agents, (agent) => holds(agent, accountAdminRole)),
     activeAccountAdminIds: idsWhere(agents, (agent) => agent.active && holds(agent, accountAdminRole)),
     adminsWithoutAccountAdminIds: idsWhere(agents, (agent) => holds(agent, adminLevel) && !holds(agent, accountAdminRole)),
+    customAdminRoleHolderIds: idsWhere(agents, (agent) => holds(agent, customAdmin) && !holds(agent, accountAdminRole)),
     withoutAdminRoleIds: idsWhere(agents, (agent) => !holds(agent, adminLevel)),
     deactivatedIds: idsWhere(agents, (agent) => !agent.active),
     occasionalIds: idsWhere(agents, (agent) => agent.occasional),
     workspaceRoleAgentIds: idsWhere(agents, (agent) => agent.roles.some((assignment) => assignment.workspace_id !== undefined)),
   };
-}
-
-/** The roles that let a key's owner read agents and roles. */
-export function ownerIsAdminLevel(account: SimAccount, agent: SimAgent): boolean {
-  const adminLevel = new Set(account.roles.filter(isAdminLevelRole).map((role) => role.id));
-  return holds(agent, adminLevel);
 }

@@ -37,6 +37,10 @@ describe('simulator accounts', () => {
       assert.ok(facts.activeAccountAdminIds.length >= 2);
       assert.ok(facts.adminsWithoutAccountAdminIds.length >= 4);
       assert.ok(facts.customAdminRoleIds.length >= 1, 'a custom role with "Admin" in its name');
+      assert.ok(facts.customAdminRoleHolderIds.length >= 1);
+      facts.customAdminRoleHolderIds.forEach((id) => assert.ok(facts.adminsWithoutAccountAdminIds.includes(id)));
+      const defaultAdmins = facts.adminsWithoutAccountAdminIds.filter((id) => !facts.customAdminRoleHolderIds.includes(id));
+      assert.ok(defaultAdmins.length >= 4, 'several holders of the default Admin role');
     });
 
     it('has supervisors, occasional, deactivated and workspace-scoped agents', () => {
