@@ -27,6 +27,7 @@ const LAYOUT = compile(`<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <title>{{title}} · Freshservice (local FDK runtime)</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/_shell/shell.css">
 </head>
 <body data-runtime="{{runtimeJson}}">
