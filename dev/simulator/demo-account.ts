@@ -26,13 +26,13 @@ const CUSTOM_ROLE = { assetAdmin: 21000081201, hrWorkspaceAdmin: 21000081202, kn
 
 function demoRoles(): SimRole[] {
   const builtIn = builtInRoles.map((role, index) =>
-    roleRecord({ id: BUILT_IN_ROLE_BASE_ID + index, name: role.name, description: role.description, isDefault: true, createdAtMs: ACCOUNT_CREATED_MS }),
+    roleRecord({ id: BUILT_IN_ROLE_BASE_ID + index, name: role.name, description: role.description, isDefault: true, createdAtMs: ACCOUNT_CREATED_MS, olderAccount: true }),
   );
   const custom = [
     { id: CUSTOM_ROLE.assetAdmin, name: 'Asset Admin', description: 'Custom role: manages assets and the CMDB. Not Account Admin.' },
     { id: CUSTOM_ROLE.hrWorkspaceAdmin, name: 'HR Workspace Admin', description: 'Custom role: administers the HR workspace only.' },
     { id: CUSTOM_ROLE.knowledgeEditor, name: 'Knowledge Base Editor', description: 'Custom role: writes and publishes solution articles.' },
-  ].map((role) => roleRecord({ ...role, isDefault: false, createdAtMs: ACCOUNT_CREATED_MS + 40 * DAY_MS }));
+  ].map((role) => roleRecord({ ...role, isDefault: false, createdAtMs: ACCOUNT_CREATED_MS + 40 * DAY_MS, olderAccount: true }));
   return [...builtIn, ...custom];
 }
 

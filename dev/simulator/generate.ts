@@ -30,9 +30,9 @@ const firstNames = ['Ana', 'Björn', 'Chloé', 'Dmitri', 'Émile', 'Fatima', 'Gr
 const lastNames = ['Souza', 'Lindqvist', 'Dubois', 'Ivanov', 'Lefèvre', 'Zahra', 'Hopper', 'Sato', 'Ferreira', 'Ali', 'Novák', 'Fernández', 'Le Goff', 'Rao', 'Adeyemi', 'Schmidt', 'Moreau', 'Rossi', 'Jørgensen', 'Ó Briain', 'Patel', 'Petrov', 'Li', 'Hernández', 'Yılmaz', 'Wiśniewska', 'כהן', 'الأحمد'];
 const jobTitles = ['Service Desk Analyst', 'Field Technician', 'Network Engineer', 'Systems Administrator', 'Contractor', null];
 
-function generatedRoles(): SimRole[] {
+function generatedRoles(olderAccount: boolean): SimRole[] {
   const all = [...builtInRoles.map((role) => ({ ...role, isDefault: true })), ...customRoles.map((role) => ({ ...role, isDefault: false }))];
-  return all.map((role, index) => roleRecord({ id: ROLE_BASE_ID + index, createdAtMs: ACCOUNT_CREATED_MS, ...role }));
+  return all.map((role, index) => roleRecord({ id: ROLE_BASE_ID + index, createdAtMs: ACCOUNT_CREATED_MS, olderAccount, ...role }));
 }
 
 const roleIdOf = (name: string): number => {
@@ -127,5 +127,5 @@ export function generateAccount(options: { agents: number; seed: number; plan: P
     const agent = agents[owner];
     return agent === undefined ? [] : [{ key: randomKey(keyRandom), agentId: agent.id, apiEnabled }];
   });
-  return { domain: `sim${options.seed}`, plan: options.plan, roles: generatedRoles(), agents, apiKeys };
+  return { domain: `sim${options.seed}`, plan: options.plan, roles: generatedRoles(olderAccount), agents, apiKeys };
 }

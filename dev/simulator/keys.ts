@@ -1,4 +1,4 @@
-import type { SimAccount, SimAgent, SimApiKey } from './schema';
+import type { SimAccount, SimAgent, SimApiKey, SimRole } from './schema';
 import type { DemoKey } from './demo-account';
 import { isAdminLevelRole } from './shapes';
 
@@ -6,7 +6,7 @@ import { isAdminLevelRole } from './shapes';
  * Labels for the API keys of a generated or loaded account, saying what answer each key
  * gets, in the order auth checks them: switched off, deactivated owner, then role.
  */
-function labelFor(apiKey: SimApiKey, owner: SimAgent | undefined, roleNames: ReadonlyMap<number, { name: string; default: boolean }>): string {
+function labelFor(apiKey: SimApiKey, owner: SimAgent | undefined, roleNames: ReadonlyMap<number, SimRole>): string {
   if (!apiKey.apiEnabled) {
     return 'API access switched off (401)';
   }

@@ -100,6 +100,8 @@ export interface RoleSpec {
   description: string;
   isDefault: boolean;
   createdAtMs: number;
+  /** Older accounts describe a role by `scopes`, newer ones by `role_type`. */
+  olderAccount: boolean;
 }
 
 const moduleNames = ['ticket', 'problem', 'change', 'release', 'asset', 'contract', 'solution'] as const;
@@ -112,12 +114,13 @@ function roleScopes(name: string): Record<string, { permission: boolean; access_
 }
 
 export function roleRecord(spec: RoleSpec): SimRole {
+  const kind = spec.olderAccount ? { scopes: roleScopes(spec.name) } : { role_type: /admin/i.test(spec.name) ? 'admin' : 'agent' };
   return {
     id: spec.id,
     name: spec.name,
     description: spec.description,
     default: spec.isDefault,
-    scopes: roleScopes(spec.name),
+    ...kind,
     created_at: isoSeconds(spec.createdAtMs),
     updated_at: isoSeconds(spec.createdAtMs),
   };
@@ -142,9 +145,10 @@ export const builtInRoles: readonly { name: string; description: string }[] = [
 
 /**
  * Which roles let a key read agents and roles. Freshservice grants that to admin-level
- * roles; the simulator treats every role whose name contains "Admin" as admin-level
- * (Account Admin, Admin, and custom admin roles), and every other role as not.
+ * roles. The simulator follows `role_type` when a role has one ("admin" or "agent", as
+ * newer accounts carry it), and otherwise treats every role whose name contains "Admin"
+ * (Account Admin, Admin, custom admin roles) as admin-level and every other role as not.
  */
-export function isAdminLevelRole(role: Pick<SimRole, 'name'>): boolean {
-  return /admin/i.test(role.name);
+export function isAdminLevelRole(role: { name: string; role_type?: unknown }): boolean {
+  return typeof role.role_type === 'string' ? role.role_type.toLowerCase() === 'admin' : /admin/i.test(role.name);
 }

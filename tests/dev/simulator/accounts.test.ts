@@ -7,6 +7,7 @@ import {
   demoAccount,
   demoAccountFacts,
   generateAccount,
+  isAdminLevelRole,
   loadAccountFile,
   MAX_GENERATED_AGENTS,
   simAccountSchema,
@@ -17,6 +18,15 @@ import {
 const EXAMPLE = join(__dirname, '..', '..', '..', '..', 'dev', 'simulator', 'examples', 'small-account.json');
 
 describe('simulator accounts', () => {
+  describe('admin-level roles', () => {
+    it('follow role_type when present, else a name containing "Admin"', () => {
+      assert.equal(isAdminLevelRole({ name: 'Asset Admin' }), true);
+      assert.equal(isAdminLevelRole({ name: 'SD Supervisor' }), false);
+      assert.equal(isAdminLevelRole({ name: 'Security Reviewer', role_type: 'admin' }), true);
+      assert.equal(isAdminLevelRole({ name: 'Admin Assistant', role_type: 'agent' }), false);
+    });
+  });
+
   describe('the demo account', () => {
     const account = demoAccount();
     const facts = demoAccountFacts();
@@ -82,6 +92,15 @@ describe('simulator accounts', () => {
       assert.ok(facts.deactivatedIds.length > 0 && facts.occasionalIds.length > 0 && facts.workspaceRoleAgentIds.length > 0);
       assert.equal(account.apiKeys.length, 4);
       assert.equal(account.apiKeys.filter((apiKey) => !apiKey.apiEnabled).length, 1);
+    });
+
+    it('describe roles by scopes on older (odd seed) accounts and by role_type on newer ones', () => {
+      const older = generateAccount({ agents: 5, seed: 1, plan: 'pro' });
+      const newer = generateAccount({ agents: 5, seed: 2, plan: 'pro' });
+      assert.ok(older.roles.every((role) => 'scopes' in role && !('role_type' in role)));
+      assert.ok(older.agents.every((agent) => 'role_ids' in agent && 'scopes' in agent));
+      assert.ok(newer.roles.every((role) => role.role_type === (/admin/i.test(role.name) ? 'admin' : 'agent')));
+      assert.ok(newer.agents.every((agent) => !('role_ids' in agent)));
     });
 
     it(`go up to ${MAX_GENERATED_AGENTS} agents with unique, rising ids`, () => {

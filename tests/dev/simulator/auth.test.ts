@@ -1,5 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { demoAccountFacts, startSimulator, type RunningSimulator } from '../../../dev/simulator/index';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { demoAccount, demoAccountFacts, startSimulator, type RunningSimulator } from '../../../dev/simulator/index';
 import { basicAuth, bodyOf, call } from './http';
 
 const facts = demoAccountFacts();
@@ -65,6 +68,22 @@ describe('simulator API: authentication with Basic base64(key:X)', () => {
   it('ignores the password part, as Freshservice does', async () => {
     const authorization = `Basic ${Buffer.from(`${facts.keys.accountAdmin}:anything`).toString('base64')}`;
     assert.equal((await getWith('/agents/me', authorization)).status, 200);
+  });
+
+  it('follows role_type from an account file: a role named Admin typed agent gets 403', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'simulator-auth-'));
+    const account = demoAccount();
+    const retyped = { ...account, roles: account.roles.map((role) => (role.id === facts.adminRoleId ? { ...role, role_type: 'agent' } : role)) };
+    writeFileSync(join(folder, 'account.json'), JSON.stringify(retyped));
+    const fromFile = await startSimulator({ accountFile: join(folder, 'account.json') });
+    try {
+      const response = await call(`${fromFile.url}/api/v2/agents`, { key: facts.keys.admin });
+      assert.equal(response.status, 403);
+      assert.equal(fromFile.keys.find((key) => key.key === facts.keys.admin)?.label, 'Agent without admin role (403)');
+    } finally {
+      await fromFile.stop();
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('labels the demo keys with the answer each one gets', () => {
