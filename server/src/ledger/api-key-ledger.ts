@@ -168,5 +168,7 @@ export class ApiKeyLedger {
     await this.pendingIndex.sync(latest);
     await this.trail.record(latest, false);
     await this.history.writeHead(latest);
+    // The call being healed may still be running and publish a newer version meanwhile.
+    await this.settle(latest);
   }
 }

@@ -109,13 +109,23 @@ export class LedgerStore {
     }
   }
 
-  /** Removes attribute paths; a missing key has nothing to remove. */
+  /**
+   * Removes attribute paths; a missing key has nothing to remove. FDK's documentation does not
+   * say whether removing an absent attribute is an error, so a 400 is taken to mean that too:
+   * every removal the ledger makes is also safe to skip when there is nothing there.
+   */
   async removeAttributes(key: string, paths: string[]): Promise<void> {
-    // FDK's remove action takes a list of paths, which the shared KeyValueStore type spells as attributes.
-    await this.tryUpdate(key, 'remove', paths as unknown as Attributes);
+    try {
+      // FDK's remove action takes a list of paths, which the shared KeyValueStore type spells as attributes.
+      await this.kv.update(key, 'remove', paths as unknown as Attributes);
+    } catch (rejection) {
+      if (!isNotFound(rejection) && statusOf(rejection) !== 400) {
+        throw storeFailure(rejection);
+      }
+    }
   }
 
-  private async tryUpdate(key: string, action: 'set' | 'increment' | 'remove', attributes: Attributes): Promise<boolean> {
+  private async tryUpdate(key: string, action: 'set' | 'increment', attributes: Attributes): Promise<boolean> {
     try {
       await this.kv.update(key, action, attributes);
       return true;

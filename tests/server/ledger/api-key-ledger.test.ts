@@ -308,6 +308,50 @@ describe('ApiKeyLedger', () => {
       assert.deepEqual((await ledger.readTrail(null)).entries.map((e) => e.action), ['enabled', 'requested']);
     });
 
+    it('a reader healing a cut-off change while a newer change is published leaves the newest in the index', async () => {
+      const store = memoryStore();
+      const clock = tickingClock();
+      const ledger = new ApiKeyLedger(store, clock);
+      await ledger.apply(requestBy(7));
+      await ledger.apply(adminAction('enabled', 7));
+      // Version 3 (undo → requested) is claimed, then the call is cut off before publishing it.
+      await new ApiKeyLedger(cutOffAfter(store, 3), clock).apply(adminAction('undo', 7)).catch(() => undefined);
+
+      // The reader's write that puts agent 7 back on the pending map is held until version 4 is fully published.
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let reached: () => void = () => undefined;
+      const reachedHold = new Promise<void>((resolve) => {
+        reached = resolve;
+      });
+      let holding = true;
+      const slowReaderStore: KeyValueStore = {
+        get: (key) => store.get(key),
+        set: (key, value, options) => store.set(key, value, options),
+        delete: (key) => store.delete(key),
+        update: (key, action, attributes) => {
+          if (holding && key === ledgerKeys.summary && action === 'set') {
+            holding = false;
+            reached();
+            return held.then(() => store.update(key, action, attributes));
+          }
+          return store.update(key, action, attributes);
+        },
+      };
+      const reading = new ApiKeyLedger(slowReaderStore, clock).state(person(7));
+      await reachedHold;
+      const enabledAgain = await ledger.apply(adminAction('enabled', 7, otherAdmin));
+      release();
+      await reading;
+
+      assert.equal(enabledAgain.state, 'enabled');
+      assert.deepEqual((await ledger.listPending(null)).requests, []);
+      assert.deepEqual(store.snapshot()[ledgerKeys.summary]?.['pending'], {}, 'the stale "pending" write was repaired');
+      assert.equal((store.snapshot()[ledgerKeys.head(7)] as { version: number }).version, 4);
+    });
+
     it('maps the store rate limit to STORE_UNAVAILABLE with a retry time', async () => {
       const ledger = new ApiKeyLedger(memoryStore({ operationsPerMinute: 1, now: () => 0 }));
       await ledger.state(person(1)).catch(() => undefined);

@@ -72,12 +72,14 @@ async function runInterleaved(seed: number, count: number): Promise<{ store: Mem
   const store = memoryStore({ interleave: { seed, maxTurns: 4 } });
   const ledger = new ApiKeyLedger(store, tickingClock());
   const changes = operations(count, seed);
-  const results = await Promise.allSettled(changes.map((change) => ledger.apply(change)));
+  // Readers run among the writers: a reader that finds a head behind the newest version publishes it again.
+  const reads = AGENTS.flatMap((id) => [ledger.state(person(id)), ledger.state(person(id)), ledger.state(person(id))]);
+  const [results] = await Promise.all([Promise.allSettled(changes.map((change) => ledger.apply(change))), Promise.all(reads)]);
   return { store, changes, results };
 }
 
 describe('ledger under interleaved concurrent calls', () => {
-  it('200 interleaved operations lose nothing: every change is in its agent chain, the trail, the head and the pending index', async () => {
+  it('200 interleaved changes (with 36 reads among them) lose nothing: every change is in its agent chain, the trail, the head and the pending index', async () => {
     const { store, changes, results } = await runInterleaved(20260101, 200);
 
     for (const result of results) {

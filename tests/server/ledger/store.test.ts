@@ -67,7 +67,8 @@ describe('LedgerStore', () => {
     await assert.rejects(new LedgerStore(vanishing).updateOrCreate('k', 'set', { a: 1 }, { a: 1 }), isUnavailable);
   });
 
-  it('removing attributes of a missing key is nothing to do', async () => {
+  it('removing attributes of a missing key, or a 400 for an absent attribute, is nothing to do', async () => {
     await new LedgerStore(memoryStore()).removeAttributes('missing', ['a']);
+    await new LedgerStore(failingStore({ status: 400, message: 'attribute not found' })).removeAttributes('k', ['a']);
   });
 });
