@@ -132,20 +132,22 @@ function authenticate(context: ApiContext, authorization: string | undefined): K
   return owner !== undefined && owner.apiEnabled && owner.agent.active ? owner : null;
 }
 
+/** Why a known route refuses this request, or null when it may answer. */
+function refusal(request: ApiRequest, found: Route, owner: KeyOwner): SimReply | null {
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    return methodNotAllowed(request.method, ['GET']);
+  }
+  return found.anyAgent || owner.adminLevel ? null : accessDenied();
+}
+
 function route(context: ApiContext, request: ApiRequest, owner: KeyOwner): SimReply {
   const path = request.url.pathname.slice(API_PREFIX.length);
   const found = routes.find((candidate) => candidate.pattern.test(path));
   if (found === undefined) {
     return notFound();
   }
-  if (request.method !== 'GET' && request.method !== 'HEAD') {
-    return methodNotAllowed(request.method, ['GET']);
-  }
-  if (!found.anyAgent && !owner.adminLevel) {
-    return accessDenied();
-  }
   const id = Number(found.pattern.exec(path)?.[1] ?? 0);
-  return found.answer(context, request.url, owner, id);
+  return refusal(request, found, owner) ?? found.answer(context, request.url, owner, id);
 }
 
 function requestedPage(url: URL): number {

@@ -51,20 +51,15 @@ const cliSchema = z
 
 export type CliCommand = { kind: 'help' } | { kind: 'start'; options: SimulatorOptions };
 
+/** Drops absent values so the options hold only what was asked for. */
+function present<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
 function toOptions(args: z.infer<typeof cliSchema>): SimulatorOptions {
-  const faults = {
-    ...(args['latency-ms'] === undefined ? {} : { latencyMs: args['latency-ms'] }),
-    ...(args['error-rate'] === undefined ? {} : { errorRate: args['error-rate'] }),
-  };
-  return {
-    port: args.port,
-    ...(args.host === undefined ? {} : { host: args.host }),
-    ...(args.agents === undefined ? {} : { agents: args.agents }),
-    ...(args.seed === undefined ? {} : { seed: args.seed }),
-    ...(args.plan === undefined ? {} : { plan: args.plan }),
-    ...(args.account === undefined ? {} : { accountFile: args.account }),
-    faults,
-  };
+  const faults = present({ latencyMs: args['latency-ms'], errorRate: args['error-rate'] });
+  const chosen = present({ host: args.host, agents: args.agents, seed: args.seed, plan: args.plan, accountFile: args.account });
+  return { port: args.port, ...chosen, faults };
 }
 
 function readFlags(argv: readonly string[]): Record<string, unknown> {

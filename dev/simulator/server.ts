@@ -75,8 +75,8 @@ function chooseAccount(options: ValidOptions): { account: SimAccount; keys: Demo
 }
 
 function validOptions(options: SimulatorOptions): ValidOptions {
-  const { now: _clock, ...data } = options;
-  const parsed = simulatorOptionsSchema.safeParse(data);
+  // The schema strips what it does not describe, such as the `now` clock.
+  const parsed = simulatorOptionsSchema.safeParse(options);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'options'}: ${issue.message}`).join('; ');
     throw new SimulatorSetupError(`Invalid simulator options: ${problems}`);
