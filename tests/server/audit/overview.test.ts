@@ -111,6 +111,7 @@ describe('access overview', () => {
     assert.equal(retried.agents.length, 1);
     assert.equal(retried.cursor, null);
     assert.deepEqual(request.names(), ['listRoles', 'listAgents', 'listAgents']);
+    assert.deepEqual(request.unanswered, []);
   });
 
   const failures: [string, ScriptedAnswer, string][] = [

@@ -58,6 +58,11 @@ export function linkToPage(page: number, path = '/api/v2/agents', perPage: numbe
 
 export class FakeRequest implements TemplateClient {
   readonly calls: RecordedCall[] = [];
+  /**
+   * Templates called with nothing scripted. The rejection is an Error, which the client maps
+   * to FRESHSERVICE_UNAVAILABLE like any unknown failure, so check this list when a test fails.
+   */
+  readonly unanswered: string[] = [];
   private readonly queues = new Map<string, ScriptedAnswer[]>();
   private readonly responders = new Map<string, Responder>();
 
@@ -86,6 +91,7 @@ export class FakeRequest implements TemplateClient {
     this.calls.push({ name, context });
     const answer = this.nextAnswer(name, context);
     if (!answer) {
+      this.unanswered.push(name);
       return Promise.reject(new Error(`FakeRequest: no scripted answer left for template "${name}"`));
     }
     return settle(answer);
