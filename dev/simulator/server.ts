@@ -155,7 +155,7 @@ function handle(handlers: Handlers, request: IncomingMessage, response: ServerRe
 function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
-      const advice = error.code === 'EADDRINUSE' ? ` Port ${port} is already in use: choose another one, or 0 for a free one.` : '';
+      const advice = error.code === 'EADDRINUSE' ? ` Port ${port} is already in use: choose another one (--port), or 0 for a free one.` : '';
       reject(new SimulatorSetupError(`The simulator cannot listen on ${host}:${port} (${error.message}).${advice}`));
     };
     server.once('error', onError);
