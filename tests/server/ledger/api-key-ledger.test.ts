@@ -3,7 +3,7 @@ import type { ApiKeyRecord } from '../../../common/ledger';
 import type { KeyValueStore } from '../../../server/src/platform';
 import { AppError } from '../../../server/src/errors';
 import { ApiKeyLedger, type LedgerChange } from '../../../server/src/ledger/api-key-ledger';
-import { ledgerKeys, PENDING_PAGE_CAPACITY, TRAIL_PAGE_CAPACITY } from '../../../server/src/ledger/limits';
+import { ledgerKeys, MAX_VERSION_STEPS, PENDING_PAGE_CAPACITY, TRAIL_PAGE_CAPACITY } from '../../../server/src/ledger/limits';
 import { memoryStore, tickingClock } from './fixtures';
 
 const admin = { id: 100, name: 'Ada Admin' };
@@ -350,6 +350,19 @@ describe('ApiKeyLedger', () => {
       assert.deepEqual((await ledger.listPending(null)).requests, []);
       assert.deepEqual(store.snapshot()[ledgerKeys.summary]?.['pending'], {}, 'the stale "pending" write was repaired');
       assert.equal((store.snapshot()[ledgerKeys.head(7)] as { version: number }).version, 4);
+    });
+
+    it('gives up with STORE_UNAVAILABLE instead of stepping through versions forever', async () => {
+      const store = memoryStore();
+      const ledger = new ApiKeyLedger(store, tickingClock());
+      await ledger.apply(requestBy(7));
+      const first = store.snapshot()[ledgerKeys.version(7, 1)] as Record<string, unknown>;
+      for (let version = 2; version <= MAX_VERSION_STEPS + 2; version += 1) {
+        await store.set(ledgerKeys.version(7, version), { ...first, version });
+      }
+      const busy = (error: unknown): boolean => error instanceof AppError && error.code === 'STORE_UNAVAILABLE' && /many people at once/.test(error.message);
+      await assert.rejects(ledger.state(person(7)), busy);
+      await assert.rejects(ledger.apply(requestBy(7)), busy);
     });
 
     it('maps the store rate limit to STORE_UNAVAILABLE with a retry time', async () => {
