@@ -72,6 +72,7 @@ describe('access overview', () => {
     const clock = new VirtualClock();
     const run = await runOverview(new FakeAccount({ agents: 6_000 }).request(), new MemoryStore(), clock, { latencyMs: 300 });
     assert.equal(run.requestTimes.length, 61);
+    assert.equal(run.slices.length, 61, 'exactly one template request per server-method call');
     assert.ok(busiestMinute(run.requestTimes) <= OVERVIEW_REQUESTS_PER_MINUTE);
     assert.ok(run.slices.some((slice) => slice.waitMs > 10_000), 'some slice must ask the widget to wait');
   });
