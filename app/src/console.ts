@@ -382,7 +382,7 @@ class AccessConsole {
     const previous = this.queueIndex > 0 ? kit.button('Previous request', 'secondary', () => this.stepQueue(-1)) : null;
     const next = this.queueIndex < this.queue.length - 1 ? kit.button('Next request', 'primary', () => this.stepQueue(1)) : null;
     const done = kit.button('Close queue', 'text', () => this.closeModal());
-    this.layout.modalBody.append(kit.el('div', { className: 'queue-nav actions' }, [previous, next, done]));
+    this.layout.modalBody.prepend(kit.el('div', { className: 'queue-nav actions' }, [previous, next, done]));
   }
 
   private stepQueue(step: number): void {

@@ -132,7 +132,8 @@ function label(text: string, color: string): HTMLElement {
 }
 
 function button(text: string, color: string, onClick: () => void): HTMLElement {
-  const node = el('fw-button', { text, attrs: { color, size: 'small' } });
+  // No fw-button throttle: actions guard against double submits themselves, and a throttle swallows quick real clicks.
+  const node = el('fw-button', { text, attrs: { color, size: 'small', 'throttle-delay': '0' } });
   node.addEventListener('fwClick', onClick);
   return node;
 }

@@ -1,0 +1,77 @@
+import { strict as assert } from 'node:assert';
+import type { Browser } from 'playwright-core';
+import { demoAccountFacts } from '../../dev/simulator/index';
+import { button, launchBrowser, logOnFailure, openAccessView, openConsole, screenshot, startHarness, type Harness } from './harness';
+
+describe('browser: an Admin without Account Admin asks for a key', function () {
+  this.timeout(180_000);
+  const facts = demoAccountFacts();
+  const [ana] = facts.activeAccountAdminIds as [number];
+  let browser: Browser;
+  let harness: Harness;
+  let chloe: number;
+  let rahul: number;
+  let accountAdminNames: string[];
+
+  before(async () => {
+    browser = await launchBrowser();
+  });
+
+  beforeEach(async () => {
+    harness = await startHarness(browser);
+    const agents = harness.runtime.simulator?.account.agents ?? [];
+    const idOf = (first: string): number => agents.find((agent) => agent.first_name === first)?.id ?? 0;
+    chloe = idOf('Chloé');
+    rahul = idOf('Rahul');
+    assert.ok(facts.adminsWithoutAccountAdminIds.includes(chloe) && facts.adminsWithoutAccountAdminIds.includes(rahul));
+    accountAdminNames = agents.filter((agent) => facts.activeAccountAdminIds.includes(agent.id)).map((agent) => `${agent.first_name} ${agent.last_name ?? ''}`.trim());
+  });
+
+  afterEach(async function () {
+    logOnFailure(this.currentTest);
+    await harness?.close();
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('says that Admin is not Account Admin and who can enable keys', async () => {
+    const { page, sidebar } = await openAccessView(harness, chloe, rahul);
+    assert.match((await sidebar.locator('.guidance .explain').textContent()) ?? '', /"Admin" is not "Account Admin"/);
+    assert.deepEqual((await sidebar.locator('.helpers .person-name').allTextContents()).sort(), [...accountAdminNames].sort());
+    assert.equal(await button(sidebar, 'Open API-key setting in Freshservice').count(), 0);
+    await screenshot(page.locator('#app-contact_sidebar'), 'sidebar-admin-not-account-admin');
+    await page.close();
+  });
+
+  it('files a request that an Account Admin then finds in the console and works through', async () => {
+    const { page, sidebar } = await openAccessView(harness, chloe, chloe);
+    await button(sidebar, 'Request API key').click();
+    await sidebar.locator('fw-textarea[state="error"]').waitFor();
+    await sidebar.locator('fw-textarea textarea').fill('Nightly asset import script');
+    await button(sidebar, 'Request API key').click();
+    await sidebar.locator('.status-note', { hasText: 'waiting for an Account Admin' }).waitFor();
+    await screenshot(page.locator('#app-contact_sidebar'), 'sidebar-admin-self-requested');
+    await page.close();
+
+    const { page: consolePage, console } = await openConsole(harness, ana);
+    await console.locator('.pending-body li[data-agent-id]').first().waitFor();
+    assert.deepEqual(await console.locator('.pending-body li[data-agent-id]').evaluateAll((items: { getAttribute(name: string): string | null }[]) => items.map((item) => item.getAttribute('data-agent-id'))), [String(chloe)]);
+    assert.match((await console.locator('.pending-body').textContent()) ?? '', /Nightly asset import script/);
+
+    await console.locator('fw-button[data-filter="pending"]').click();
+    await console.locator('#app[data-rows="1"]').waitFor();
+    assert.deepEqual(await console.locator('tbody tr').evaluateAll((rows: { getAttribute(name: string): string | null }[]) => rows.map((row) => row.getAttribute('data-agent-id'))), [String(chloe)]);
+    assert.equal(await console.locator(`tbody tr[data-agent-id="${chloe}"] .api-key-state`).getAttribute('data-state'), 'requested');
+    await screenshot(consolePage.locator('#app-full_page_app'), 'console-pending-filter');
+
+    await button(console, 'Work through pending requests (1)').click();
+    const modalView = console.locator('fw-modal .access-view');
+    await modalView.waitFor();
+    assert.equal(await modalView.getAttribute('data-viewed-id'), String(chloe));
+    await button(console.locator('fw-modal'), 'Decline request').waitFor();
+    await screenshot(consolePage.locator('#app-full_page_app'), 'console-queue');
+    await consolePage.close();
+  });
+});
