@@ -14,7 +14,7 @@ import { readAppPlaceholders } from './app-manifest';
 import { createBridge, type BridgeEngine } from './bridge-api';
 import { loadSavedIparams, readEnvironment, readIparamDefinitions, type FreshserviceTarget, type IparamDefinitions } from './config';
 import { createKeyValueStore } from './kv-store';
-import { createShellSite } from './shell-site';
+import { createShellSite, type ShellHandler } from './shell-site';
 import { RuntimeStartupError } from './startup-error';
 
 export interface HostEngineOptions {
@@ -130,11 +130,27 @@ function portError(error: unknown, port: number): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
+/** 127.0.0.1 (both origins), and ::1 on the same port when the machine has it: browsers may try localhost there first. */
+async function listenOnLoopback(handler: (request: IncomingMessage, response: ServerResponse) => void, requestedPort: number): Promise<{ port: number; servers: Server[] }> {
+  const ipv4 = createServer(handler);
+  const port = await listen(ipv4, requestedPort, '127.0.0.1').catch((error: unknown) => {
+    throw portError(error, requestedPort);
+  });
+  const ipv6 = createServer(handler);
+  const servers = (await listen(ipv6, port, '::1').then(() => true, () => false)) ? [ipv4, ipv6] : [ipv4];
+  return { port, servers };
+}
+
 function closeServer(server: Server): Promise<void> {
   return new Promise((resolveClose) => {
     server.close(() => resolveClose());
     server.closeAllConnections();
   });
+}
+
+interface Sites {
+  app: AppSite;
+  shell: ShellHandler;
 }
 
 interface Target {
@@ -176,8 +192,9 @@ export async function startHost<Engine extends HostEngine, Simulator extends Hos
 
   const { target, simulator, directory } = await startTarget(options, deps);
   const cleanups: (() => Promise<void>)[] = simulator === null ? [] : [() => simulator.stop()];
+  // Last started, first stopped; a second stop() finds nothing left to do.
   const cleanUp = async (): Promise<void> => {
-    for (const step of cleanups.reverse()) {
+    for (const step of cleanups.splice(0).reverse()) {
       await step();
     }
   };
@@ -187,21 +204,14 @@ export async function startHost<Engine extends HostEngine, Simulator extends Hos
     const engine = await deps.createEngine({ appRoot, iparams, store, freshserviceUrl: target.freshservice.url, log });
     cleanups.push(() => engine.close());
 
-    let site: { app: AppSite; shell: (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<void> } | null = null;
+    let site: Sites | null = null;
     let port = requestedPort;
     const handler = (request: IncomingMessage, response: ServerResponse): void => {
       void route(request, response, port, site);
     };
-    const server = createServer(handler);
-    port = await listen(server, requestedPort, '127.0.0.1').catch((error: unknown) => {
-      throw portError(error, requestedPort);
-    });
-    cleanups.push(() => closeServer(server));
-    // Browsers may resolve localhost to ::1 first; answer there too when the machine has IPv6.
-    const ipv6 = createServer(handler);
-    if (await listen(ipv6, port, '::1').then(() => true, () => false)) {
-      cleanups.push(() => closeServer(ipv6));
-    }
+    const listening = await listenOnLoopback(handler, requestedPort);
+    port = listening.port;
+    cleanups.push(...listening.servers.map((server) => () => closeServer(server)));
 
     const shellUrl = `http://localhost:${port}`;
     const appOrigin = `http://127.0.0.1:${port}`;
@@ -231,7 +241,7 @@ async function route(
   request: IncomingMessage,
   response: ServerResponse,
   port: number,
-  site: { app: AppSite; shell: (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<void> } | null,
+  site: Sites | null,
 ): Promise<void> {
   const url = new URL(request.url ?? '/', `http://localhost:${port}`);
   const host = request.headers.host;

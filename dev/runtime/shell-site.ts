@@ -26,6 +26,8 @@ export interface ShellSiteOptions {
   log: (line: string) => void;
 }
 
+export type ShellHandler = (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<void>;
+
 const SIGNED_IN_COOKIE = 'fdk_runtime_as';
 /** Above FDK's 100 KB payload cap, so the engine (not the host) answers an oversized payload. */
 const BRIDGE_BODY_LIMIT = 1024 * 1024;
@@ -42,7 +44,7 @@ function cookieValue(request: IncomingMessage, name: string): string | undefined
   return cookies.find(([key]) => key === name)?.[1];
 }
 
-export function createShellSite(options: ShellSiteOptions): (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<void> {
+export function createShellSite(options: ShellSiteOptions): ShellHandler {
   const shellScript = readFileSync(options.shellScript, 'utf8');
   const placeholders: Placeholders = {
     fullPageApp: options.placeholders.fullPageApp === null ? null : `${options.appOrigin}${APP_ROUTE}${options.placeholders.fullPageApp}`,

@@ -143,6 +143,7 @@ describe('local runtime start-up and configuration', function () {
     const started = await startFixtureRuntime();
     const simulatorUrl = started.runtime.simulator?.url ?? '';
     await started.stop();
+    await started.stop();
     started.app.remove();
     await assert.rejects(fetch(`${started.runtime.shellUrl}/agents`));
     await assert.rejects(fetch(`${started.runtime.appOrigin}/app/page.html`));
