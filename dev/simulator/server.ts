@@ -140,9 +140,21 @@ async function answerControlRequest(handlers: Handlers, request: IncomingMessage
   }
 }
 
+/** null for a request target no URL parser accepts (a raw client can send anything). */
+function requestUrl(request: IncomingMessage, baseUrl: string): URL | null {
+  try {
+    return new URL(request.url ?? '/', baseUrl);
+  } catch {
+    return null;
+  }
+}
+
 function handle(handlers: Handlers, request: IncomingMessage, response: ServerResponse): void {
-  const url = new URL(request.url ?? '/', handlers.api.baseUrl);
-  if (url.pathname === API_PREFIX || url.pathname.startsWith(`${API_PREFIX}/`)) {
+  const url = requestUrl(request, handlers.api.baseUrl);
+  if (url === null) {
+    request.resume();
+    send(response, jsonReply(400, JSON.stringify({ code: 'invalid_request', message: 'The request target is not a valid URL.' })));
+  } else if (url.pathname === API_PREFIX || url.pathname.startsWith(`${API_PREFIX}/`)) {
     answerApiRequest(handlers, request, response, url);
   } else if (url.pathname.startsWith(`${CONTROL_PREFIX}/`)) {
     void answerControlRequest(handlers, request, response, url);

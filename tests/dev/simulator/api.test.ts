@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { connect } from 'node:net';
 import { demoAccountFacts, startSimulator, type RunningSimulator, type SimAgent, type SimRole } from '../../../dev/simulator/index';
 import { bodyOf, call } from './http';
 
@@ -145,6 +146,19 @@ describe('simulator API: agents and roles as Freshservice serves them', () => {
       assert.equal(response.status, 405);
       assert.equal(response.headers.allow, 'GET');
       assert.equal(bodyOf<{ code: string }>(response).code, 'method_not_allowed');
+    });
+
+    it('answers 400 to a request target no URL parser accepts, and keeps serving', async () => {
+      const raw = await new Promise<string>((resolve, reject) => {
+        const socket = connect(sim.port, '127.0.0.1', () => socket.end('GET http://[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+        let text = '';
+        socket.setEncoding('utf8');
+        socket.on('data', (chunk: string) => (text += chunk));
+        socket.on('close', () => resolve(text));
+        socket.on('error', reject);
+      });
+      assert.match(raw, /^HTTP\/1\.1 400 /);
+      assert.equal((await get('/agents/me')).status, 200);
     });
 
     it('answers 404 outside /api/v2 without counting against the rate limit', async () => {
