@@ -261,6 +261,19 @@ describe('local runtime in the browser', function () {
     });
   });
 
+  describe('the "Signed in as" switcher', () => {
+    it('signs in the picked agent, and the app sees it as loggedInUser', async () => {
+      await page.goto(`${started.runtime.shellUrl}/apps/full_page_app`);
+      await page.selectOption('#signed-in-as', String(viewed.id));
+      await page.waitForURL(new RegExp(`as=${viewed.id}`));
+      const frame = await appFrame(page, 'app-full_page_app');
+      const answer = (await inApp(frame, `return client.data.get('loggedInUser');`)) as { loggedInUser: { user: { id: number } } };
+      assert.equal(answer.loggedInUser.user.id, viewed.id);
+      await page.goto(`${started.runtime.shellUrl}/agents`);
+      assert.equal(await page.$eval('#signed-in-as', (select) => (select as unknown as { value: string }).value), String(viewed.id), 'remembered');
+    });
+  });
+
   describe('the API key', () => {
     it('appears in no response and no message the browser received', async () => {
       await page.goto(`${started.runtime.shellUrl}/custom_configs`);
