@@ -10,7 +10,7 @@ import { createFaults } from './faults';
 import { generateAccount, MAX_GENERATED_AGENTS } from './generate';
 import { describeKeys } from './keys';
 import { createRateLimiter } from './rate-limits';
-import { jsonReply, notFound, type SimReply } from './responses';
+import { internalError, jsonReply, notFound, type SimReply } from './responses';
 import { partialFaultSettingsSchema, planSchema, type FaultSettings, type Plan, type SimAccount } from './schema';
 
 export interface SimulatorOptions {
@@ -164,6 +164,18 @@ function handle(handlers: Handlers, request: IncomingMessage, response: ServerRe
   }
 }
 
+/** A bug in one answer must not take the whole simulator down with it. */
+function handleSafely(handlers: Handlers, request: IncomingMessage, response: ServerResponse): void {
+  try {
+    handle(handlers, request, response);
+  } catch (error) {
+    console.error(`simulator: ${request.method ?? ''} ${request.url ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
+    if (!response.headersSent) {
+      send(response, internalError());
+    }
+  }
+}
+
 function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
@@ -212,7 +224,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       timers.add(timer);
     },
   };
-  const server = createServer((request, response) => handle(handlers, request, response));
+  const server = createServer((request, response) => handleSafely(handlers, request, response));
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));

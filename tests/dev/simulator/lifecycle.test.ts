@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { startSimulator, SimulatorSetupError } from '../../../dev/simulator/index';
 import { Agent, get } from 'node:http';
+import { stub } from 'sinon';
 import { basicAuth, call } from './http';
 
 /** Open server and socket handles in this process, to prove stop() leaves none behind. */
@@ -62,6 +63,30 @@ describe('simulator start and stop', () => {
     await assert.rejects(startSimulator({ agents: 10, accountFile: 'a.json' }), /not both/);
     await assert.rejects(startSimulator({ plan: 'gold' as 'pro' }), /plan/);
     await assert.rejects(startSimulator({ faults: { errorRate: -1 } }), /errorRate/);
+  });
+
+  it('answers 500 when an answer fails unexpectedly, logs it, and keeps serving', async () => {
+    let calls = 0;
+    const clock = (): number => {
+      calls += 1;
+      if (calls === 1) {
+        throw new Error('the clock broke');
+      }
+      return 0;
+    };
+    const logged = stub(console, 'error');
+    const sim = await startSimulator({ now: clock });
+    try {
+      const key = sim.keys[0]?.key ?? '';
+      const failed = await call(`${sim.url}/api/v2/agents/me`, { key });
+      assert.equal(failed.status, 500);
+      assert.deepEqual(failed.json(), { code: 'internal_error', message: "We're sorry, but something went wrong." });
+      assert.match(String(logged.firstCall?.args[0]), /the clock broke/);
+      assert.equal((await call(`${sim.url}/api/v2/agents/me`, { key })).status, 200);
+    } finally {
+      logged.restore();
+      await sim.stop();
+    }
   });
 
   it('serves a generated account on the chosen plan', async () => {
