@@ -96,7 +96,7 @@ export class ApiKeyLedger {
       summary ??= await this.pendingIndex.readSummary();
       const version = nextVersion(latest, decision, request, summary);
       if (await this.history.claim(version)) {
-        await this.publish(version, latest);
+        await this.publish(version, latest, versionOf(latest) > versionOf(head));
         return version.record;
       }
       latest = await this.history.readVersion(agentId, version.version);
@@ -128,9 +128,17 @@ export class ApiKeyLedger {
     return latest?.record ?? blankRecord(target);
   }
 
-  /** Publishes a newly claimed version, then makes sure no newer one was overwritten by it. */
-  private async publish(version: AgentVersion, previous: AgentVersion | null): Promise<void> {
-    await this.pendingIndex.sync(version, previous);
+  /**
+   * Publishes a newly claimed version, then makes sure no newer one was overwritten by it.
+   * When the version it follows was found past the head (`previousUnpublished`), that one may
+   * have been cut off before publishing: its trail entry is written again (harmless if there)
+   * and the index is written in full rather than as a difference from it.
+   */
+  private async publish(version: AgentVersion, previous: AgentVersion | null, previousUnpublished: boolean): Promise<void> {
+    if (previousUnpublished && previous !== null) {
+      await this.trail.record(previous, false);
+    }
+    await this.pendingIndex.sync(version, previousUnpublished ? undefined : previous);
     await this.trail.record(version, true);
     await this.history.writeHead(version);
     await this.settle(version);

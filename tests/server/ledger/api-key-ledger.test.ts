@@ -308,6 +308,17 @@ describe('ApiKeyLedger', () => {
       assert.deepEqual((await ledger.readTrail(null)).entries.map((e) => e.action), ['enabled', 'requested']);
     });
 
+    it('the next change after a cut-off one publishes both: index entry and both trail entries', async () => {
+      const store = memoryStore();
+      const clock = tickingClock();
+      await new ApiKeyLedger(cutOffAfter(store, 3), clock).apply(requestBy(7)).catch(() => undefined);
+      const ledger = new ApiKeyLedger(store, clock);
+      const opened = await ledger.apply(adminAction('opened', 7));
+      assert.equal(opened.state, 'requested');
+      assert.deepEqual((await ledger.listPending(null)).requests, [opened]);
+      assert.deepEqual((await ledger.readTrail(null)).entries.map((e) => e.action), ['opened', 'requested']);
+    });
+
     it('a reader healing a cut-off change while a newer change is published leaves the newest in the index', async () => {
       const store = memoryStore();
       const clock = tickingClock();
