@@ -156,6 +156,8 @@ class AccessConsole {
   private pending: ApiKeyRecord[] = [];
   private pendingIds = new Set<number>();
   private trailStates = new Map<number, ApiKeyState>();
+  private firstRowsDrawn = false;
+  private loadStartedAt = 0;
   private queue: ApiKeyRecord[] = [];
   private queueIndex = 0;
 
@@ -195,6 +197,8 @@ class AccessConsole {
     this.slice = null;
     this.cursor = null;
     this.page = 1;
+    this.firstRowsDrawn = false;
+    this.loadStartedAt = performance.now();
     this.refreshView('reload');
     this.continueOverview(this.generation);
   }
@@ -214,6 +218,7 @@ class AccessConsole {
       }
       this.addSlice(slice);
       if (slice.cursor === null) {
+        measureSince('console:all-slices', this.loadStartedAt);
         return;
       }
       this.cursor = slice.cursor;
@@ -224,14 +229,17 @@ class AccessConsole {
 
   private addSlice(slice: AccessOverviewSlice): void {
     const arrived = performance.now();
-    const first = this.slice === null;
+    // The first slices may carry no agents (roles are read first, or the server asks to wait).
+    const firstRows = !this.firstRowsDrawn && slice.agents.length > 0;
     this.slice = slice;
     for (const agent of slice.agents) {
       this.rows.push(window.consoleModel.toRow(agent));
     }
     this.refreshView('slice');
-    if (first) {
+    if (firstRows) {
+      this.firstRowsDrawn = true;
       measureSince('console:first-rows', arrived);
+      requestAnimationFrame(() => measureSince('console:first-rows-frame', arrived));
     }
     this.renderSummary();
     this.renderAdmins();
