@@ -26,7 +26,7 @@ export const PENDING_PAGES_PER_CALL = 2;
  * so under FDK's 50 operations a minute this is never reached by real traffic; it stops a
  * runaway loop, not a busy agent.
  */
-export const MAX_VERSION_STEPS = 40;
+export const MAX_VERSION_STEPS = 64;
 
 /** Every key starts with this, so the ledger never collides with other $db users of the app. */
 const PREFIX = 'akey';
