@@ -475,13 +475,13 @@ class AccessConsole {
     const kit = window.accessKit;
     const agent = row.agent;
     const state = this.apiKeyState(agent.id);
-    const nameCell = kit.el('td', { className: 'name' }, [
+    const nameCell = kit.el('td', { className: 'name', attrs: { title: agent.name } }, [
       kit.el('span', { text: agent.name }),
       agent.active ? null : kit.el('span', { className: 'muted', text: ' (deactivated)' }),
     ]);
     return kit.el('tr', { attrs: { 'data-agent-id': String(agent.id) } }, [
       nameCell,
-      kit.el('td', { className: 'email', text: agent.email }),
+      kit.el('td', { className: 'email', text: agent.email, attrs: { title: agent.email } }),
       kit.el('td', { className: 'roles', text: row.rolesText, attrs: { title: row.rolesText } }),
       kit.el('td', {}, [agent.isAccountAdmin ? kit.label('Yes', 'green') : kit.label('No', 'grey')]),
       kit.el('td', { text: agent.occasional ? 'Yes' : 'No' }),
