@@ -67,7 +67,7 @@ function helpersList(admins: AccountAdminsResult, excludeId: number): HTMLElemen
   const items = people.map((admin) =>
     kit.el('li', {}, [kit.el('span', { className: 'person-name', text: admin.name }), kit.el('span', { className: 'person-email', text: admin.email })]),
   );
-  const empty = people.length === 0 ? kit.el('p', { className: 'empty', text: 'No other active Account Admin was found.' }) : null;
+  const empty = people.length === 0 ? kit.el('p', { className: 'empty', text: 'Nobody at the moment: no other active Account Admin was found.' }) : null;
   const partial = admins.complete ? null : kit.el('p', { className: 'hint', text: 'The list may be incomplete: the account is still being read.' });
   return kit.el('div', { className: 'helpers' }, [kit.el('ul', { className: 'people', attrs: { 'aria-label': 'Account Admins' } }, items), empty, partial]);
 }
