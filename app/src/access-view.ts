@@ -195,7 +195,7 @@ class AgentAccessView {
     this.show(
       kit.el('div', { className: 'access-view', attrs: { 'data-viewed-id': String(this.options.viewedId) } }, [
         noAccountAdminWarning(facts.admins),
-        profileSection(facts.access, `User ${this.options.viewedId}`),
+        profileSection(facts.access, this.options.viewedName ?? `User ${this.options.viewedId}`),
         this.apiKeyArea(facts),
         this.guidance(facts),
       ]),

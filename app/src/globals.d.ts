@@ -106,6 +106,8 @@ interface AccessViewOptions {
   viewer: Person;
   /** The user whose access is shown. */
   viewedId: number;
+  /** Their name as the page knows it: shown for requesters, who have no agent record. */
+  viewedName?: string;
   /** Freshservice's base URL from currentHost (the Permissions page is `${host}${permissionsPath}`). */
   host: string;
   /** Called after every render (the sidebar resizes itself). */

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { demoAccountFacts } from '../../dev/simulator/index';
-import type { Browser } from 'playwright-core';
+import type { Browser, Route } from 'playwright-core';
 import { button, launchBrowser, logOnFailure, messagesSeen, openAccessView, screenshot, startHarness, type Harness } from './harness';
 
 interface EngineAnswer<T> {
@@ -89,6 +89,26 @@ describe('browser: the sidebar for an Account Admin', function () {
     assert.equal(await sidebar.locator('img').count(), 0);
     assert.deepEqual(harness.dialogs, []);
     await screenshot(page.locator('#app-contact_sidebar'), 'sidebar-html-name');
+    await page.close();
+  });
+
+  it('shows a requester as a requester, without API-key controls', async () => {
+    const page = await harness.context.newPage();
+    await page.route('**/_shell/api/invoke', async (route: Route) => {
+      if ((route.request().postDataJSON() as { name?: string }).name !== 'getUserAccess') {
+        await route.fallback();
+        return;
+      }
+      const response = { kind: 'requester', agent: null, accountAdminRole: null, permissionsPath: null };
+      await route.fulfill({ contentType: 'application/json', body: JSON.stringify({ ok: true, body: { requestID: 'test', response } }) });
+    });
+    await page.goto(`${harness.runtime.shellUrl}/users/${chloe}?as=${ana}`);
+    const sidebar = page.frameLocator('#app-contact_sidebar');
+    await sidebar.locator('.access-view').waitFor();
+    assert.equal(await sidebar.locator('.viewed-name').textContent(), 'Chloé Dubois');
+    assert.match((await sidebar.locator('.profile').textContent()) ?? '', /requester, not an agent/);
+    assert.equal(await sidebar.locator('.api-key, .guidance, fw-button').count(), 0);
+    await screenshot(page.locator('#app-contact_sidebar'), 'sidebar-requester');
     await page.close();
   });
 

@@ -45,7 +45,7 @@ describe('browser: an Admin without Account Admin asks for a key', function () {
     await page.close();
   });
 
-  it('files a request that an Account Admin then finds in the console and works through', async () => {
+  it('files a request that an Account Admin then finds in the console's pending list', async () => {
     const { page, sidebar } = await openAccessView(harness, chloe, chloe);
     await button(sidebar, 'Request API key').click();
     await sidebar.locator('fw-textarea[state="error"]').waitFor();
@@ -65,13 +65,30 @@ describe('browser: an Admin without Account Admin asks for a key', function () {
     assert.deepEqual(await console.locator('tbody tr').evaluateAll((rows: { getAttribute(name: string): string | null }[]) => rows.map((row) => row.getAttribute('data-agent-id'))), [String(chloe)]);
     assert.equal(await console.locator(`tbody tr[data-agent-id="${chloe}"] .api-key-state`).getAttribute('data-state'), 'requested');
     await screenshot(consolePage.locator('#app-full_page_app'), 'console-pending-filter');
-
-    await button(console, 'Work through pending requests (1)').click();
-    const modalView = console.locator('fw-modal .access-view');
-    await modalView.waitFor();
-    assert.equal(await modalView.getAttribute('data-viewed-id'), String(chloe));
-    await button(console.locator('fw-modal'), 'Decline request').waitFor();
-    await screenshot(consolePage.locator('#app-full_page_app'), 'console-queue');
     await consolePage.close();
+  });
+
+  it('takes an Account Admin through the pending requests one by one', async () => {
+    for (const actorId of [chloe, rahul]) {
+      const filed = await harness.runtime.engine.invokeServerMethod('requestApiKey', { actorId, reason: 'Reporting export' });
+      assert.ok(filed.ok, 'request filed');
+    }
+    const { page, console } = await openConsole(harness, ana);
+    const modal = console.locator('fw-modal');
+    await button(console, 'Work through pending requests (2)').click();
+    const first = await modal.locator('.access-view').getAttribute('data-viewed-id');
+    await button(modal, 'Decline request').click();
+    await modal.locator('.api-key fw-label[value="Declined"]').waitFor();
+    await screenshot(page.locator('#app-full_page_app'), 'console-queue');
+    await button(modal, 'Next request').click();
+    await modal.locator(`.access-view:not([data-viewed-id="${first ?? ''}"])`).waitFor();
+    const second = await modal.locator('.access-view').getAttribute('data-viewed-id');
+    assert.deepEqual([first, second].sort(), [String(chloe), String(rahul)].sort());
+    await button(modal, 'Previous request').waitFor();
+    assert.equal(await button(modal, 'Next request').count(), 0, 'the last request has no Next');
+    await button(modal, 'Close queue').click();
+    await console.locator('.pending-body li[data-agent-id]').first().waitFor();
+    assert.equal(await console.locator('.pending-body li[data-agent-id]').count(), 1, 'the declined request left the pending list');
+    await page.close();
   });
 });
