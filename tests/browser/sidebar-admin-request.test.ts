@@ -45,7 +45,7 @@ describe('browser: an Admin without Account Admin asks for a key', function () {
     await page.close();
   });
 
-  it('files a request that an Account Admin then finds in the console's pending list', async () => {
+  it('files a request that an Account Admin then finds in the console pending list', async () => {
     const { page, sidebar } = await openAccessView(harness, chloe, chloe);
     await button(sidebar, 'Request API key').click();
     await sidebar.locator('fw-textarea[state="error"]').waitFor();
