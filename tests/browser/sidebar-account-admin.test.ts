@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { demoAccountFacts } from '../../dev/simulator/index';
 import type { Browser, Route } from 'playwright-core';
-import { button, launchBrowser, logOnFailure, messagesSeen, openAccessView, screenshot, startHarness, type Harness } from './harness';
+import { button, launchBrowser, logOnFailure, messagesSeen, openAccessView, openConsole, screenshot, startHarness, type Harness } from './harness';
 
 interface EngineAnswer<T> {
   ok: boolean;
@@ -123,9 +123,10 @@ describe('browser: the sidebar for an Account Admin', function () {
     await page.close();
   });
 
-  it('never lets an API key reach the browser', async () => {
+  it('never lets an API key reach the browser, in the sidebar or the console', async () => {
     const { page } = await openAccessView(harness, ana, chloe);
-    const seen = [...harness.received, ...(await messagesSeen(page))].join('\n');
+    const { page: consolePage } = await openConsole(harness, ana);
+    const seen = [...harness.received, ...(await messagesSeen(page)), ...(await messagesSeen(consolePage))].join('\n');
     assert.ok(seen.length > 1000, 'recorded the traffic');
     for (const { key } of harness.runtime.simulator?.account.apiKeys ?? []) {
       assert.ok(!seen.includes(key), 'an API key reached the browser');
