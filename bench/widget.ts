@@ -10,7 +10,7 @@
  * Pacing is REAL: the server paces the overview (40 template requests a minute, FDK allows 50)
  * with its own clock, which the bench cannot speed up, so 10,000 agents take about 2.5 minutes.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type FrameLocator, type Page } from 'playwright-core';
@@ -25,6 +25,7 @@ const ArgsSchema = z.object({
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const REPEATS = 3;
+const ARTIFACTS = resolve(__dirname, '..', '..', 'tests', 'artifacts');
 
 function parseArgs(argv: string[]): z.infer<typeof ArgsSchema> {
   const pairs: Record<string, string> = {};
@@ -108,6 +109,9 @@ async function main(): Promise<void> {
     const console = page.frameLocator('#app-full_page_app');
     await console.locator('tbody tr').first().waitFor({ timeout: 120_000 });
     const firstRowsAfter = Date.now() - started;
+    // A look at the console while slices are still arriving (progress bar, running counts).
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, 'bench-console-loading.png') });
     await console.locator('#app[data-load-state="done"]').waitFor({ timeout: 15 * 60_000 });
     const loadedAfter = Date.now() - started;
     const rows = await console.locator('#app').getAttribute('data-rows');
