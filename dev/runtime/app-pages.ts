@@ -3,7 +3,7 @@
  * as FDK does, the client library, and Crayons answered from the installed npm package
  * instead of jsDelivr, so a page keeps the CDN URLs FDK requires and still works offline.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import { compile } from 'handlebars';
@@ -27,12 +27,16 @@ export function crayonsRoot(): string {
   return dirname(require.resolve('@freshworks/crayons/package.json'));
 }
 
-/** The installed @freshworks/crayons-icon package, or null (then icons need the network). */
-export function crayonsIconRoot(): string | null {
+/** Where tools/fetch-crayons-icons.mjs unpacks the icons (that package cannot be npm-installed: see docs/runtime.md). */
+export const VENDORED_CRAYONS_ICON = join('.fdk', 'vendor', 'crayons-icon');
+
+/** The installed or vendored @freshworks/crayons-icon package, or null (then icons need the network). */
+export function crayonsIconRoot(appRoot: string): string | null {
   try {
     return dirname(require.resolve('@freshworks/crayons-icon/package.json'));
   } catch {
-    return null;
+    const vendored = join(appRoot, VENDORED_CRAYONS_ICON);
+    return existsSync(join(vendored, 'dist', 'icons')) ? vendored : null;
   }
 }
 
@@ -45,7 +49,7 @@ export function renderAppPage(html: string, appClientUrl: string): string {
 export function createAppSite(options: { appRoot: string; appOrigin: string; shellOrigin: string; clientScript: string }): AppSite {
   const appFolder = join(options.appRoot, 'app');
   const crayons = crayonsRoot();
-  const icons = crayonsIconRoot();
+  const icons = crayonsIconRoot(options.appRoot);
   const client = readFileSync(options.clientScript, 'utf8').split(SHELL_ORIGIN_TOKEN).join(options.shellOrigin);
   const appClientUrl = `${options.appOrigin}${CLIENT_ROUTE}`;
 

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { crayonsIconRoot } from '../../../dev/runtime/app-pages';
-import { ADMIN_KEY, ADMIN_KEY_BASE64, bridge, startFixtureRuntime, type StartedRuntime } from './fixture';
+import { CRAYONS_ICON_CDN_PREFIX, VENDORED_CRAYONS_ICON, crayonsIconRoot } from '../../../dev/runtime/app-pages';
+import { ADMIN_KEY, ADMIN_KEY_BASE64, bridge, createFixtureApp, startFixtureRuntime, type StartedRuntime } from './fixture';
 
 /** Every body this suite received, to prove the API key never appears in one. */
 const received: string[] = [];
@@ -161,10 +161,32 @@ describe('local runtime host (HTTP)', function () {
     assert.equal((await get(`${app}/_crayons/package.json`)).status, 404);
   });
 
-  it('answers Crayons icons locally exactly when @freshworks/crayons-icon is installed', async () => {
+  it('answers Crayons icons locally exactly when @freshworks/crayons-icon is installed or vendored', async () => {
     const icon = await fetch(`${app}/_crayons-icon/dist/icons/alert.svg`);
     await icon.arrayBuffer();
-    assert.equal(icon.status, crayonsIconRoot() === null ? 404 : 200);
+    assert.equal(icon.status, crayonsIconRoot(started.app.root) === null ? 404 : 200);
+  });
+
+  it('answers Crayons icons from the copy tools/fetch-crayons-icons.mjs vendors under .fdk/', async () => {
+    const fixture = createFixtureApp();
+    const icons = join(fixture.root, VENDORED_CRAYONS_ICON, 'dist', 'icons');
+    mkdirSync(icons, { recursive: true });
+    writeFileSync(join(icons, 'alert.svg'), '<svg xmlns="http://www.w3.org/2000/svg"></svg>');
+    const vendored = await startFixtureRuntime({}, fixture);
+    try {
+      const origin = vendored.runtime.appOrigin;
+      const icon = await fetch(`${origin}/_crayons-icon/dist/icons/alert.svg`);
+      assert.equal(icon.status, 200);
+      assert.match(await icon.text(), /<svg/);
+      const missing = await fetch(`${origin}/_crayons-icon/dist/icons/../../package.json`);
+      await missing.arrayBuffer();
+      assert.equal(missing.status, 404);
+      const components = await (await fetch(`${origin}/_crayons/dist/crayons/crayons.esm.js`)).text();
+      assert.ok(!components.includes(CRAYONS_ICON_CDN_PREFIX), 'the components ask this runtime for icons');
+    } finally {
+      await vendored.stop();
+      fixture.remove();
+    }
   });
 
   it('serves the client library with the shell origin it may talk to', async () => {
