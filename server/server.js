@@ -1,5 +1,6 @@
 const audit = require('./lib/server/src/methods/audit');
 const ledger = require('./lib/server/src/methods/ledger');
+const profile = require('./lib/server/src/methods/profile');
 
 // The FDK globals each server method needs, passed in so the TypeScript methods stay plain functions.
 function platform() {
@@ -30,5 +31,8 @@ exports = {
   },
   getAuditTrail: function (args) {
     return ledger.getAuditTrail(args, platform());
+  },
+  getProfileAccess: function (args) {
+    return profile.getProfileAccess(args, platform());
   }
 };

@@ -96,6 +96,15 @@ async function scanForAccountAdmins(deps: AccountAdminsDeps, catalog: RoleCatalo
 export async function listAccountAdmins(deps: AccountAdminsDeps): Promise<AccountAdminsResult> {
   const startedAt = deps.now();
   const catalog = catalogOf(await currentRoles(deps.request, deps.store));
+  return accountAdminsIn(catalog, deps, startedAt);
+}
+
+/**
+ * The Account Admins of an account whose roles were already read (getProfileAccess reads them
+ * once for everything): the recorded list (one $db get), else the bounded scan. `startedAt`
+ * is when the calling server method began, so the scan deadline counts its earlier requests.
+ */
+export async function accountAdminsIn(catalog: RoleCatalog, deps: AccountAdminsDeps, startedAt: number): Promise<AccountAdminsResult> {
   const role = catalog.accountAdminRole;
   if (!role) {
     throw accountAdminRoleMissing();

@@ -1,10 +1,10 @@
-import type { UserAccess } from '../../../common/audit';
+import type { AgentAccess, UserAccess } from '../../../common/audit';
 import { AppError } from '../errors';
 import { toAgentAccess } from '../freshservice/access';
 import { findAgentByEmail, readAgent } from '../freshservice/agents';
 import { permissionsPathFor } from '../freshservice/links';
 import { currentRoles } from '../freshservice/roleCache';
-import { catalogOf } from '../freshservice/roles';
+import { catalogOf, type RoleCatalog } from '../freshservice/roles';
 import type { FreshserviceAgent } from '../freshservice/schemas';
 import type { KeyValueStore, TemplateClient } from '../platform';
 
@@ -19,7 +19,7 @@ export interface UserAccessLookup {
 }
 
 /** On the user page the viewed user exists, so "no agent with this id" means a requester. */
-async function agentOrNull(request: TemplateClient, userId: number): Promise<FreshserviceAgent | null> {
+export async function agentOrNull(request: TemplateClient, userId: number): Promise<FreshserviceAgent | null> {
   try {
     return await readAgent(request, userId);
   } catch (error) {
@@ -44,9 +44,14 @@ export async function userAccess(lookup: UserAccessLookup, deps: UserAccessDeps)
   if (!agent) {
     return { kind: 'requester', agent: null, accountAdminRole: catalog.accountAdminRole, permissionsPath: null };
   }
+  return agentUserAccess(toAgentAccess(agent, catalog), catalog);
+}
+
+/** An agent's access as the sidebar shows it. */
+export function agentUserAccess(agent: AgentAccess, catalog: RoleCatalog): UserAccess {
   return {
     kind: 'agent',
-    agent: toAgentAccess(agent, catalog),
+    agent,
     accountAdminRole: catalog.accountAdminRole,
     permissionsPath: permissionsPathFor(agent.id),
   };

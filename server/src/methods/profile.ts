@@ -1,0 +1,19 @@
+/**
+ * getProfileAccess: the profile sidebar's one server-method call per view (FDK allows 50 calls
+ * a minute per installation, and the sidebar opens on every user page any agent views).
+ */
+import type { Platform, ServerArgs } from '../platform';
+import { readPayload } from '../audit/payloads';
+import { profileAccessPayloadSchema } from '../profile/payloads';
+import { profileAccess } from '../profile/profileAccess';
+import { respond } from '../respond';
+
+function now(): number {
+  return Date.now();
+}
+
+export function getProfileAccess(args: ServerArgs, platform: Platform): Promise<void> {
+  return respond('getProfileAccess', platform.reply, () =>
+    profileAccess(readPayload(profileAccessPayloadSchema, args), { request: platform.request, store: platform.store, now }),
+  );
+}

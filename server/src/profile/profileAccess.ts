@@ -1,0 +1,114 @@
+/**
+ * Everything the profile sidebar shows, read in the order that spends the least of the
+ * platform's per-minute budgets (50 template requests, 50 $db operations):
+ * 1. the viewed agent (one template request); no agent with that id means a requester, which
+ *    is answered at once: no $db operation, no further request;
+ * 2. the roles (the $db role cache: one get, or on a miss the roles from Freshservice and a set);
+ * 3. at the same time, the Account Admins (one $db get of the recorded list) and the ledger's
+ *    record of the viewed agent (its usual two gets);
+ * 4. the viewer only when still unknown: on their own page they are the viewed agent, and an
+ *    Account Admin is in the list; anyone else costs one template request (Admin or plain agent).
+ * The exact counts per case are in docs/audit.md and proved in tests/server/profile.
+ */
+import type { AccountAdminsResult, AgentAccess } from '../../../common/audit';
+import type { AppErrorBody } from '../../../common/errors';
+import type { ApiKeyRecord } from '../../../common/ledger';
+import type { ProfileAccess, ProfileAccessPayload, ProfileViewer } from '../../../common/profile';
+import { accountAdminsIn } from '../audit/accountAdmins';
+import { agentOrNull, agentUserAccess } from '../audit/userAccess';
+import { toErrorBody } from '../errors';
+import { toAgentAccess } from '../freshservice/access';
+import { currentRoles } from '../freshservice/roleCache';
+import { catalogOf, type RoleCatalog } from '../freshservice/roles';
+import { personOf } from '../ledger/access-rules';
+import { ApiKeyLedger } from '../ledger/api-key-ledger';
+import type { KeyValueStore, TemplateClient } from '../platform';
+
+export interface ProfileAccessDeps {
+  request: TemplateClient;
+  store: KeyValueStore;
+  /** Milliseconds since the epoch: bounds the Account Admins scan inside FDK's 20 s. */
+  now: () => number;
+}
+
+interface AgentContext {
+  payload: ProfileAccessPayload;
+  viewed: AgentAccess;
+  catalog: RoleCatalog;
+  deps: ProfileAccessDeps;
+  startedAt: number;
+}
+
+interface PeopleAround {
+  accountAdmins: AccountAdminsResult;
+  viewer: ProfileViewer;
+}
+
+interface ApiKeyAnswer {
+  apiKey: ApiKeyRecord | null;
+  apiKeyError: AppErrorBody | null;
+}
+
+function requesterProfile(): ProfileAccess {
+  return {
+    viewed: { kind: 'requester', agent: null, accountAdminRole: null, permissionsPath: null },
+    viewer: null,
+    accountAdmins: null,
+    apiKey: null,
+    apiKeyError: null,
+  };
+}
+
+function viewerFlags(id: number, agent: AgentAccess | null): ProfileViewer {
+  return { id, isAccountAdmin: agent?.isAccountAdmin === true, holdsAdminRole: agent?.holdsAdminRole === true };
+}
+
+/** Without an "Account Admin" role nobody can enable keys: the widget warns, and no $db read is spent. */
+function accountAdminsOf(context: AgentContext): Promise<AccountAdminsResult> {
+  if (context.catalog.accountAdminRole === null) {
+    return Promise.resolve({ accountAdminRole: null, accountAdmins: [], complete: true, recordedAt: null });
+  }
+  return accountAdminsIn(context.catalog, context.deps, context.startedAt);
+}
+
+async function viewerOf(context: AgentContext, accountAdmins: AccountAdminsResult): Promise<ProfileViewer> {
+  const { viewerId } = context.payload;
+  if (viewerId === context.viewed.id) {
+    return viewerFlags(viewerId, context.viewed);
+  }
+  const listed = accountAdmins.accountAdmins.find((admin) => admin.id === viewerId);
+  if (listed !== undefined) {
+    return viewerFlags(viewerId, listed);
+  }
+  // An id that is no agent's (a forged or stale payload) gets the plain agent's guidance.
+  const agent = await agentOrNull(context.deps.request, viewerId);
+  return viewerFlags(viewerId, agent === null ? null : toAgentAccess(agent, context.catalog));
+}
+
+async function peopleAround(context: AgentContext): Promise<PeopleAround> {
+  const accountAdmins = await accountAdminsOf(context);
+  return { accountAdmins, viewer: await viewerOf(context, accountAdmins) };
+}
+
+/** The ledger is the app's own record: when it cannot be read, the Freshservice facts still answer. */
+async function apiKeyOf(store: KeyValueStore, viewed: AgentAccess): Promise<ApiKeyAnswer> {
+  try {
+    return { apiKey: await new ApiKeyLedger(store).state(personOf(viewed)), apiKeyError: null };
+  } catch (error) {
+    const body = toErrorBody(error);
+    console.warn(`getProfileAccess: the API-key ledger could not be read: ${body.code} (${body.status})`);
+    return { apiKey: null, apiKeyError: body };
+  }
+}
+
+export async function profileAccess(payload: ProfileAccessPayload, deps: ProfileAccessDeps): Promise<ProfileAccess> {
+  const startedAt = deps.now();
+  const viewedAgent = await agentOrNull(deps.request, payload.viewedId);
+  if (viewedAgent === null) {
+    return requesterProfile();
+  }
+  const catalog = catalogOf(await currentRoles(deps.request, deps.store));
+  const context: AgentContext = { payload, viewed: toAgentAccess(viewedAgent, catalog), catalog, deps, startedAt };
+  const [people, apiKey] = await Promise.all([peopleAround(context), apiKeyOf(deps.store, context.viewed)]);
+  return { viewed: agentUserAccess(context.viewed, catalog), viewer: people.viewer, accountAdmins: people.accountAdmins, ...apiKey };
+}
