@@ -1,0 +1,107 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { runInNewContext } from 'node:vm';
+import { restore, stub, type SinonStub } from 'sinon';
+import type { AppErrorBody } from '../../../common/errors';
+import type { ProfileAccess } from '../../../common/profile';
+import { MemoryKeyValueStore } from '../../../dev/runtime/kv-store';
+import { getProfileAccess } from '../../../server/src/methods/profile';
+import type { ServerArgs } from '../../../server/src/platform';
+import { fail } from '../fakes/request';
+import { ANA, CHLOE, NOBODY, RAHUL, freshservice } from '../profile/account';
+
+const SECRET_KEY = 'sk-profile-secret-0123456789';
+const SERVER_FILE = resolve(__dirname, '../../../../server/server.js');
+
+function argsWith(payload: Record<string, unknown>): ServerArgs {
+  return { ...payload, iparams: { freshservice_domain: 'acme', api_key: SECRET_KEY } };
+}
+
+interface Reply {
+  error: AppErrorBody | null;
+  data: ProfileAccess | undefined;
+}
+
+async function call(payload: Record<string, unknown>, request = freshservice()): Promise<Reply> {
+  const replies: Reply[] = [];
+  const reply = (error: AppErrorBody | null, data?: unknown): void => {
+    replies.push({ error, data: data as ProfileAccess | undefined });
+  };
+  await getProfileAccess(argsWith(payload), { request, store: new MemoryKeyValueStore(), reply });
+  assert.equal(replies.length, 1, 'renderData is called exactly once');
+  return replies[0] as Reply;
+}
+
+describe('getProfileAccess (server method)', () => {
+  let logs: SinonStub[] = [];
+  beforeEach(() => {
+    logs = [stub(console, 'error'), stub(console, 'warn'), stub(console, 'log')];
+  });
+  afterEach(() => restore());
+
+  function logged(): string {
+    return logs.flatMap((log) => log.getCalls().map((entry) => JSON.stringify(entry.args))).join('\n');
+  }
+
+  it('replies with the viewed agent, the viewer, the Account Admins and the API-key record (ids above 2^31)', async () => {
+    const { error, data } = await call({ viewedId: CHLOE, viewerId: ANA });
+    assert.equal(error, null);
+    assert.equal(data?.viewed.agent?.id, CHLOE);
+    assert.deepEqual(data?.viewer, { id: ANA, isAccountAdmin: true, holdsAdminRole: false });
+    assert.equal(data?.accountAdmins?.complete, true);
+    assert.equal(data?.apiKey?.state, 'none');
+    assert.equal(data?.apiKey?.agent.id, CHLOE);
+    assert.equal(data?.apiKeyError, null);
+  });
+
+  it('replies for a requester', async () => {
+    const { error, data } = await call({ viewedId: NOBODY, viewerId: RAHUL });
+    assert.equal(error, null);
+    assert.equal(data?.viewed.kind, 'requester');
+  });
+
+  const BAD_PAYLOADS: [string, Record<string, unknown>, string][] = [
+    ['no viewerId', { viewedId: CHLOE }, 'viewerId'],
+    ['no viewedId', { viewerId: ANA }, 'viewedId'],
+    ['an id sent as text', { viewedId: String(CHLOE), viewerId: ANA }, 'viewedId'],
+    ['a zero id', { viewedId: CHLOE, viewerId: 0 }, 'viewerId'],
+    ['a fractional id', { viewedId: 1.5, viewerId: ANA }, 'viewedId'],
+  ];
+  for (const [what, payload, field] of BAD_PAYLOADS) {
+    it(`answers 400 INVALID_PAYLOAD naming "${field}" for ${what}, before any request`, async () => {
+      const request = freshservice();
+      const { error } = await call(payload, request);
+      assert.equal(error?.status, 400);
+      assert.equal(error?.code, 'INVALID_PAYLOAD');
+      assert.match(error?.message ?? '', new RegExp(`"${field}"`));
+      assert.deepEqual(request.names(), []);
+    });
+  }
+
+  it('relays a Freshservice failure as its code, and logs only the code, never iparams', async () => {
+    const { error } = await call({ viewedId: CHLOE, viewerId: ANA }, freshservice().script('getAgent', fail(403)));
+    assert.equal(error?.code, 'KEY_OWNER_NOT_ADMIN');
+    assert.match(logged(), /getProfileAccess failed: KEY_OWNER_NOT_ADMIN \(403\)/);
+    assert.doesNotMatch(logged(), new RegExp(SECRET_KEY));
+  });
+
+  it('works through the shipped server/server.js as FDK loads it, one reply per call', async () => {
+    const replies: unknown[][] = [];
+    const sandbox: Record<string, unknown> & { exports: Record<string, (args: Record<string, unknown>) => Promise<void>> } = {
+      exports: {},
+      $request: freshservice(),
+      $db: new MemoryKeyValueStore(),
+      renderData: (...args: unknown[]) => replies.push(args),
+      console,
+      require: createRequire(SERVER_FILE),
+    };
+    runInNewContext(readFileSync(SERVER_FILE, 'utf8'), sandbox);
+    await sandbox.exports['getProfileAccess']?.(argsWith({ viewedId: RAHUL, viewerId: CHLOE }));
+    assert.equal(replies.length, 1);
+    const [error, data] = replies[0] as [unknown, ProfileAccess];
+    assert.equal(error, null);
+    assert.deepEqual(data.viewer, { id: CHLOE, isAccountAdmin: false, holdsAdminRole: true });
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * A small Freshservice account for the profile tests: two Account Admins, an Admin who is not
+ * one, and a plain agent, behind a scripted `$request` that answers getAgent by id (404 for
+ * anyone else, as Freshservice does for a requester), with `$db` as the FDK-like memory store
+ * on a clock the tests move (the role cache lives 300 s).
+ */
+import { MemoryKeyValueStore } from '../../../dev/runtime/kv-store';
+import type { KvOperationRecord } from '../../../dev/runtime/kv-store';
+import { listAccountAdmins } from '../../../server/src/audit/accountAdmins';
+import type { KeyValueStore } from '../../../server/src/platform';
+import { profileAccess, type ProfileAccessDeps } from '../../../server/src/profile/profileAccess';
+import type { ProfileAccess } from '../../../common/profile';
+import { FakeRequest, fail, ok } from '../fakes/request';
+import { ROLE_IDS, agent, assignment, standardRoles } from '../freshservice/fixtures';
+
+export const ANA = 21000049726;
+export const BJORN = 21000049727;
+export const CHLOE = 21000049728;
+export const RAHUL = 21000049729;
+/** A requester, or any id no agent has. */
+export const NOBODY = 21000049799;
+
+export const AGENTS: Record<number, Record<string, unknown>> = {
+  [ANA]: agent(ANA, { first_name: 'Ana', roles: [assignment(ROLE_IDS.accountAdmin)] }),
+  [BJORN]: agent(BJORN, { first_name: 'Björn', roles: [assignment(ROLE_IDS.accountAdmin), assignment(ROLE_IDS.admin)] }),
+  [CHLOE]: agent(CHLOE, { first_name: 'Chloé', roles: [assignment(ROLE_IDS.admin)] }),
+  [RAHUL]: agent(RAHUL, { first_name: 'Rahul' }),
+};
+
+/** Freshservice for these agents: getAgent by id, listRoles and one page of agents. */
+export function freshservice(roles: Record<string, unknown>[] = standardRoles()): FakeRequest {
+  return new FakeRequest()
+    .respond('getAgent', (context) => {
+      const found = AGENTS[Number(context['agent_id'])];
+      return found === undefined ? fail(404, { message: 'Record not found' }) : ok({ agent: found });
+    })
+    .respond('listRoles', () => ok({ roles }))
+    .respond('listAgents', () => ok({ agents: Object.values(AGENTS) }));
+}
+
+export class ProfileAccount {
+  time = Date.UTC(2026, 10, 26, 6, 0, 0);
+  readonly store = new MemoryKeyValueStore({ now: () => this.time });
+
+  /** Warms what an installation in use has: the role cache and the Account Admins record. */
+  async warm(): Promise<void> {
+    await listAccountAdmins({ request: freshservice(), store: this.store, now: () => this.time });
+  }
+
+  /** Moves past the role cache's 300 s lifetime (and $db's rate-limit minute). */
+  later(seconds: number): void {
+    this.time += seconds * 1000;
+  }
+
+  /** One view, measured: what it answered, the templates it called and the $db operations it made. */
+  async view(viewedId: number, viewerId: number, options: { request?: FakeRequest; store?: KeyValueStore } = {}): Promise<{ answer: ProfileAccess; request: FakeRequest; operations: KvOperationRecord[] }> {
+    const request = options.request ?? freshservice();
+    const before = this.store.operations.length;
+    const deps: ProfileAccessDeps = { request, store: options.store ?? this.store, now: () => this.time };
+    const answer = await profileAccess({ viewedId, viewerId }, deps);
+    return { answer, request, operations: this.store.operations.slice(before) };
+  }
+}
+
+/** The operations as `get key` lines, sorted: reads made concurrently may land in either order. */
+export function described(operations: readonly KvOperationRecord[]): string[] {
+  return operations.map((record) => `${record.operation} ${record.key}`).sort();
+}
+
+/** `$db` whose API-key ledger keys fail as a rate-limited store does; other keys work. */
+export function ledgerFailing(store: KeyValueStore): KeyValueStore {
+  const refuse = (key: string): Promise<never> | null =>
+    key.startsWith('akey:') ? Promise.reject({ status: 429, message: 'Rate limit exceeded' }) : null;
+  return {
+    get: (key) => refuse(key) ?? store.get(key),
+    set: (key, value, options) => refuse(key) ?? store.set(key, value, options),
+    update: (key, action, attributes) => refuse(key) ?? store.update(key, action, attributes),
+    delete: (key) => refuse(key) ?? store.delete(key),
+  };
+}

@@ -1,0 +1,168 @@
+import { strict as assert } from 'node:assert';
+import { restore, stub } from 'sinon';
+import { ACCOUNT_ADMINS_KEY } from '../../../server/src/audit/accountAdmins';
+import { AppError } from '../../../server/src/errors';
+import { ROLE_CACHE_KEY } from '../../../server/src/freshservice/roleCache';
+import { ApiKeyLedger } from '../../../server/src/ledger/api-key-ledger';
+import { ledgerKeys } from '../../../server/src/ledger/limits';
+import { fail, FakeRequest, ok } from '../fakes/request';
+import { ROLE_IDS, role } from '../freshservice/fixtures';
+import { ANA, BJORN, CHLOE, NOBODY, RAHUL, ProfileAccount, described, freshservice, ledgerFailing } from './account';
+
+/** The $db reads of a view of an agent never recorded in the ledger, with warm caches. */
+function warmReads(viewedId: number): string[] {
+  return [
+    `get ${ROLE_CACHE_KEY}`,
+    `get ${ACCOUNT_ADMINS_KEY}`,
+    `get ${ledgerKeys.head(viewedId)}`,
+    `get ${ledgerKeys.version(viewedId, 1)}`,
+  ].sort();
+}
+
+function agentIdsAsked(request: FakeRequest): number[] {
+  return request.callsTo('getAgent').map((call) => Number(call.context['agent_id']));
+}
+
+describe('getProfileAccess: what one sidebar view costs', () => {
+  let account: ProfileAccount;
+  beforeEach(async () => {
+    stub(console, 'warn');
+    account = new ProfileAccount();
+    await account.warm();
+  });
+  afterEach(() => restore());
+
+  it('answers a requester after one template request and no $db operation', async () => {
+    const { answer, request, operations } = await account.view(NOBODY, ANA);
+    assert.deepEqual(request.names(), ['getAgent']);
+    assert.deepEqual(agentIdsAsked(request), [NOBODY]);
+    assert.deepEqual(operations, []);
+    assert.deepEqual(answer, {
+      viewed: { kind: 'requester', agent: null, accountAdminRole: null, permissionsPath: null },
+      viewer: null,
+      accountAdmins: null,
+      apiKey: null,
+      apiKeyError: null,
+    });
+  });
+
+  it('on an agent\'s own page costs one template request and four $db reads (the viewer is the viewed agent)', async () => {
+    const { answer, request, operations } = await account.view(CHLOE, CHLOE);
+    assert.deepEqual(request.names(), ['getAgent']);
+    assert.deepEqual(described(operations), warmReads(CHLOE));
+    assert.deepEqual(answer.viewer, { id: CHLOE, isAccountAdmin: false, holdsAdminRole: true });
+    assert.equal(answer.viewed.kind, 'agent');
+    assert.equal(answer.viewed.agent?.name, 'Chloé');
+    assert.equal(answer.viewed.permissionsPath, `/agents/${CHLOE}/edit`);
+    assert.equal(answer.viewed.accountAdminRole?.id, ROLE_IDS.accountAdmin);
+    assert.equal(answer.apiKey?.state, 'none');
+    assert.equal(answer.apiKeyError, null);
+  });
+
+  it('knows an Account Admin viewer from the recorded list: no read of the viewer', async () => {
+    const { answer, request, operations } = await account.view(RAHUL, BJORN);
+    assert.deepEqual(agentIdsAsked(request), [RAHUL]);
+    assert.deepEqual(request.names(), ['getAgent']);
+    assert.deepEqual(described(operations), warmReads(RAHUL));
+    assert.deepEqual(answer.viewer, { id: BJORN, isAccountAdmin: true, holdsAdminRole: true });
+    assert.deepEqual(answer.accountAdmins?.accountAdmins.map((admin) => admin.id), [ANA, BJORN]);
+    assert.equal(answer.accountAdmins?.complete, true);
+    assert.equal(typeof answer.accountAdmins?.recordedAt, 'string');
+  });
+
+  it('reads an Admin viewer once to tell them from an Account Admin: no extra $db operation', async () => {
+    const { answer, request, operations } = await account.view(RAHUL, CHLOE);
+    assert.deepEqual(agentIdsAsked(request), [RAHUL, CHLOE]);
+    assert.deepEqual(request.names(), ['getAgent', 'getAgent']);
+    assert.deepEqual(described(operations), warmReads(RAHUL));
+    assert.deepEqual(answer.viewer, { id: CHLOE, isAccountAdmin: false, holdsAdminRole: true });
+  });
+
+  it('reads a plain agent viewer once too', async () => {
+    const { answer, request, operations } = await account.view(CHLOE, RAHUL);
+    assert.deepEqual(agentIdsAsked(request), [CHLOE, RAHUL]);
+    assert.deepEqual(described(operations), warmReads(CHLOE));
+    assert.deepEqual(answer.viewer, { id: RAHUL, isAccountAdmin: false, holdsAdminRole: false });
+  });
+
+  it('gives a viewer id that is no agent\'s the plain agent\'s guidance', async () => {
+    const { answer, request, operations } = await account.view(CHLOE, NOBODY);
+    assert.deepEqual(agentIdsAsked(request), [CHLOE, NOBODY]);
+    assert.deepEqual(described(operations), warmReads(CHLOE));
+    assert.deepEqual(answer.viewer, { id: NOBODY, isAccountAdmin: false, holdsAdminRole: false });
+    assert.equal(answer.viewed.agent?.id, CHLOE);
+  });
+
+  it('with the role cache expired reads the roles from Freshservice and caches them again (one more request, one more $db operation)', async () => {
+    account.later(301);
+    const cold = await account.view(RAHUL, ANA);
+    assert.deepEqual(cold.request.names(), ['getAgent', 'listRoles']);
+    assert.deepEqual(described(cold.operations), [...warmReads(RAHUL), `set ${ROLE_CACHE_KEY}`].sort());
+    assert.equal(cold.answer.viewer?.isAccountAdmin, true);
+
+    const warm = await account.view(RAHUL, ANA);
+    assert.deepEqual(warm.request.names(), ['getAgent']);
+    assert.deepEqual(described(warm.operations), warmReads(RAHUL));
+  });
+
+  it('without a recorded Account Admins list scans the agents once and records them', async () => {
+    const fresh = new ProfileAccount();
+    const first = await fresh.view(RAHUL, CHLOE);
+    assert.deepEqual(first.request.names(), ['getAgent', 'listRoles', 'listAgents', 'getAgent']);
+    assert.equal(first.answer.accountAdmins?.recordedAt, null);
+    assert.deepEqual(first.answer.accountAdmins?.accountAdmins.map((admin) => admin.id), [ANA, BJORN]);
+    assert.deepEqual(
+      described(first.operations),
+      [...warmReads(RAHUL), `set ${ROLE_CACHE_KEY}`, `set ${ACCOUNT_ADMINS_KEY}`].sort(),
+    );
+    const second = await fresh.view(RAHUL, CHLOE);
+    assert.deepEqual(second.request.names(), ['getAgent', 'getAgent']);
+    assert.deepEqual(described(second.operations), warmReads(RAHUL));
+  });
+
+  it('answers the ledger\'s record of the agent with its usual two reads', async () => {
+    await new ApiKeyLedger(account.store).apply({ action: 'requested', actor: { id: RAHUL, name: 'Rahul' }, target: { id: RAHUL, name: 'Rahul' }, note: 'asset import' });
+    const { answer, operations } = await account.view(RAHUL, ANA);
+    assert.equal(answer.apiKey?.state, 'requested');
+    assert.equal(answer.apiKey?.reason, 'asset import');
+    assert.deepEqual(
+      described(operations),
+      [`get ${ROLE_CACHE_KEY}`, `get ${ACCOUNT_ADMINS_KEY}`, `get ${ledgerKeys.head(RAHUL)}`, `get ${ledgerKeys.version(RAHUL, 2)}`].sort(),
+    );
+  });
+
+  it('still answers the Freshservice facts when the ledger cannot be read', async () => {
+    const { answer, request, operations } = await account.view(RAHUL, CHLOE, { store: ledgerFailing(account.store) });
+    assert.equal(answer.apiKey, null);
+    assert.equal(answer.apiKeyError?.code, 'STORE_UNAVAILABLE');
+    assert.equal(answer.apiKeyError?.status, 503);
+    assert.match(answer.apiKeyError?.message ?? '', /storage is busy/);
+    assert.equal(answer.viewed.agent?.id, RAHUL);
+    assert.deepEqual(answer.viewer, { id: CHLOE, isAccountAdmin: false, holdsAdminRole: true });
+    assert.deepEqual(answer.accountAdmins?.accountAdmins.map((admin) => admin.id), [ANA, BJORN]);
+    assert.deepEqual(request.names(), ['getAgent', 'getAgent']);
+    assert.deepEqual(described(operations), [`get ${ROLE_CACHE_KEY}`, `get ${ACCOUNT_ADMINS_KEY}`].sort());
+  });
+
+  it('answers an empty, complete list (not an error) when the account has no "Account Admin" role, without reading the record', async () => {
+    const request = freshservice([role(ROLE_IDS.admin, 'Admin', true)]);
+    account.later(301);
+    const { answer, operations } = await account.view(RAHUL, CHLOE, { request });
+    assert.deepEqual(answer.accountAdmins, { accountAdminRole: null, accountAdmins: [], complete: true, recordedAt: null });
+    assert.equal(answer.viewed.accountAdminRole, null);
+    assert.deepEqual(answer.viewer, { id: CHLOE, isAccountAdmin: false, holdsAdminRole: true });
+    assert.ok(!operations.some((record) => record.key === ACCOUNT_ADMINS_KEY));
+  });
+
+  it('fails as a whole, before any $db operation, when the viewed agent cannot be read', async () => {
+    const request = new FakeRequest().script('getAgent', fail(401));
+    await assert.rejects(account.view(RAHUL, ANA, { request }), (error: unknown) => error instanceof AppError && error.code === 'KEY_INVALID');
+    assert.deepEqual(request.names(), ['getAgent']);
+  });
+
+  it('fails as a whole when the viewer cannot be read (the guidance would be a guess)', async () => {
+    const request = freshservice();
+    request.script('getAgent', ok({ agent: { id: RAHUL, email: 'r@acme.example', active: true, roles: [] } }), fail(429, {}, { 'Retry-After': '20' }));
+    await assert.rejects(account.view(RAHUL, CHLOE, { request }), (error: unknown) => error instanceof AppError && error.code === 'RATE_LIMITED');
+  });
+});
