@@ -1,6 +1,6 @@
 /**
  * Contract of the API-key ledger server methods (requestApiKey, recordApiKeyAction,
- * listPendingRequests, getApiKeyState, getAuditTrail). The ledger is the app's own
+ * listPendingRequests, getApiKeyState, getAuditTrail, listApiKeyStates). The ledger is the app's own
  * record of the work around an agent's API key: Freshservice has no API for the toggle.
  * Owned by the ledger; extend, do not break.
  */
@@ -88,5 +88,28 @@ export interface GetAuditTrailPayload {
 export interface AuditTrailPage {
   /** Newest first. */
   entries: TrailEntry[];
+  cursor: string | null;
+}
+
+export interface ListApiKeyStatesPayload {
+  /** Opaque continuation from the previous answer; absent for the first page. */
+  cursor?: string | null;
+}
+
+/** One agent's current API-key state, as the ledger's states index lists it. */
+export interface ApiKeyStateEntry {
+  agentId: AgentId;
+  /** Never `none`: agents without a state are not listed. */
+  state: ApiKeyState;
+  /** When the agent's record last changed. */
+  updatedAt: string;
+}
+
+/**
+ * What listApiKeyStates answers: every agent whose state is not `none`, a few index buckets per
+ * call. Follow `cursor` until it is null to have them all; no order across pages.
+ */
+export interface ApiKeyStatesPage {
+  states: ApiKeyStateEntry[];
   cursor: string | null;
 }

@@ -32,6 +32,9 @@ exports = {
   getAuditTrail: function (args) {
     return ledger.getAuditTrail(args, platform());
   },
+  listApiKeyStates: function (args) {
+    return ledger.listApiKeyStates(args, platform());
+  },
   getProfileAccess: function (args) {
     return profile.getProfileAccess(args, platform());
   }

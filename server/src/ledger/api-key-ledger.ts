@@ -6,17 +6,19 @@
  *
  * $db operations per call, with no contention (see docs/ledger.md):
  * - read a state: 2 (head, then the version after it, which is missing);
- * - a change: 9 when it enters or leaves the pending list or changes a pending record
- *   (head, summary, claim, page, summary, trail page, trail count, head, check), 7 otherwise;
+ * - a change: 10 when it enters or leaves the pending list or changes a pending record
+ *   (head, summary, claim, page, summary, states bucket, trail page, trail count, head, check),
+ *   8 otherwise;
  * - a repeat or a refusal: 2.
  */
-import type { ApiKeyRecord, AuditTrailPage, PendingRequestsPage } from '../../../common/ledger';
+import type { ApiKeyRecord, ApiKeyStatesPage, AuditTrailPage, PendingRequestsPage } from '../../../common/ledger';
 import { AppError } from '../errors';
 import type { KeyValueStore } from '../platform';
 import { AgentHistory, tooBusy, versionOf } from './history';
 import { MAX_VERSION_STEPS } from './limits';
 import { choosePendingPage, PendingIndex } from './pending-index';
 import type { AgentVersion, LedgerSummary, StoredPerson } from './schemas';
+import { StatesIndex } from './states-index';
 import { LedgerStore } from './store';
 import { AuditTrail, openTrailPage } from './trail';
 import { blankRecord, decide, type ChangeRequest } from './transitions';
@@ -61,6 +63,7 @@ function nextVersion(latest: AgentVersion | null, decision: Changed, change: Cha
 export class ApiKeyLedger {
   private readonly history: AgentHistory;
   private readonly pendingIndex: PendingIndex;
+  private readonly statesIndex: StatesIndex;
   private readonly trail: AuditTrail;
 
   constructor(
@@ -70,6 +73,7 @@ export class ApiKeyLedger {
     const ledgerStore = new LedgerStore(store);
     this.history = new AgentHistory(ledgerStore);
     this.pendingIndex = new PendingIndex(ledgerStore);
+    this.statesIndex = new StatesIndex(ledgerStore);
     this.trail = new AuditTrail(ledgerStore);
   }
 
@@ -116,6 +120,11 @@ export class ApiKeyLedger {
     return this.pendingIndex.list(cursorPage);
   }
 
+  /** Every agent whose state is not `none`, from bucket `firstBucket` on. */
+  listStates(firstBucket: number): Promise<ApiKeyStatesPage> {
+    return this.statesIndex.list(firstBucket);
+  }
+
   readTrail(cursorPage: number | null): Promise<AuditTrailPage> {
     return this.trail.page(cursorPage, () => this.pendingIndex.readSummary());
   }
@@ -139,6 +148,7 @@ export class ApiKeyLedger {
       await this.trail.record(previous, false);
     }
     await this.pendingIndex.sync(version, previousUnpublished ? undefined : previous);
+    await this.statesIndex.sync(version);
     await this.trail.record(version, true);
     await this.history.writeHead(version);
     await this.settle(version);
@@ -148,7 +158,7 @@ export class ApiKeyLedger {
    * Writes by two calls on one agent can land in either order, so after publishing, a call
    * checks for a newer version; if there is one it publishes the newest again (the same writes,
    * harmless if already made) and checks again. The last call to publish therefore always
-   * leaves the head and the pending index showing the newest version.
+   * leaves the head, the pending index and the states index showing the newest version.
    */
   private async settle(published: AgentVersion): Promise<void> {
     let current = published;
@@ -159,6 +169,7 @@ export class ApiKeyLedger {
       }
       current = (await this.history.latestFrom(current.record.agent.id, newer)) as AgentVersion;
       await this.pendingIndex.sync(current);
+      await this.statesIndex.sync(current);
       await this.history.writeHead(current);
     }
     throw tooBusy();
@@ -174,6 +185,7 @@ export class ApiKeyLedger {
       return;
     }
     await this.pendingIndex.sync(latest);
+    await this.statesIndex.sync(latest);
     await this.trail.record(latest, false);
     await this.history.writeHead(latest);
     // The call being healed may still be running and publish a newer version meanwhile.

@@ -27,6 +27,22 @@ export const PENDING_PAGES_PER_CALL = 2;
  * runaway loop, not a busy agent.
  */
 export const MAX_VERSION_STEPS = 64;
+/**
+ * Buckets of the API-key states index (`akey:s:<agent id mod 32>`). A stored entry takes at most
+ * 32 bytes with today's 11-digit agent ids (`"a21000049726":"e12.mwx4n0qs",`), so 20,000 agents
+ * with a state put about 625 entries, 20 KB, in each bucket (half of $db's 40 KB); 40,000 just
+ * fit. With 16-digit ids an entry takes 37 bytes: 25,000 agents, 29 KB. Listing every bucket
+ * costs 32 of $db's 50 operations a minute, once per console load.
+ */
+export const STATE_BUCKETS = 32;
+/** Buckets one listApiKeyStates call reads at most (4 calls list a small account). */
+export const STATE_BUCKETS_PER_CALL = 8;
+/**
+ * A listApiKeyStates answer stops reading buckets once the next one would likely take it past
+ * this many states (about 83 bytes each in the answer, so about 33 KB, far under the 100 KB a
+ * server method may answer). One bucket is always read: at 20,000 agents with a state, 52 KB.
+ */
+export const STATES_PER_ANSWER = 400;
 
 /** Every key starts with this, so the ledger never collides with other $db users of the app. */
 const PREFIX = 'akey';
@@ -40,6 +56,8 @@ export const ledgerKeys = {
   version: (agentId: AgentId, version: number): string => `${PREFIX}:v:${agentId}:${version}`,
   pendingPage: (page: number): string => `${PREFIX}:p:${page}`,
   trailPage: (page: number): string => `${PREFIX}:t:${page}`,
+  /** A bucket of the states index: the current state of every agent whose id mod STATE_BUCKETS is `bucket`. */
+  stateBucket: (bucket: number): string => `${PREFIX}:s:${bucket}`,
 } as const;
 
 /** Attribute name of an agent inside the pending map and a pending page. */

@@ -3,7 +3,7 @@
  * FDK's own) are dropped, never read. Texts are trimmed; an empty note counts as none.
  */
 import { z } from 'zod';
-import { MAX_TEXT_LENGTH } from './limits';
+import { MAX_TEXT_LENGTH, STATE_BUCKETS } from './limits';
 import { adminActionSchema } from './schemas';
 
 /** Freshservice agent ids are large integers (e.g. 21000049726), well inside JavaScript's exact range. */
@@ -41,3 +41,10 @@ export const getApiKeyStatePayloadSchema = z.object({ agentId: agentIdSchema });
 export const listPendingRequestsPayloadSchema = z.object({ cursor: cursorSchema('p') });
 
 export const getAuditTrailPayloadSchema = z.object({ cursor: cursorSchema('t') });
+
+/** The cursor names the next bucket of the states index; without one the listing starts at the first. */
+export const listApiKeyStatesPayloadSchema = z.object({
+  cursor: cursorSchema('s')
+    .refine((bucket) => bucket === null || bucket < STATE_BUCKETS, 'an opaque cursor from the previous page')
+    .transform((bucket) => bucket ?? 0),
+});

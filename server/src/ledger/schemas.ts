@@ -61,6 +61,16 @@ export const ledgerSummarySchema = z.object({
   trailCount: z.number().int().nonnegative(),
 });
 
+/**
+ * `akey:s:<bucket>`: the states index. `states.a<agentId>` holds the agent's current state (never
+ * `none`: those are removed), the version it came from and when it changed, packed small so a
+ * bucket holds thousands (states-index.ts reads and writes it): `e12.mjx5k2p0` is "enabled,
+ * from version 12, changed at mjx5k2p0 (milliseconds since 1970, in base 36)".
+ */
+export const stateBucketSchema = z.object({
+  states: z.record(z.string().regex(/^a\d{1,16}$/), z.string().regex(/^[red]\d{1,9}\.[0-9a-z]{1,11}$/)),
+});
+
 export const pendingPageSchema = z.object({ entries: z.record(z.string(), apiKeyRecordSchema) });
 export const trailPageSchema = z.object({ entries: z.record(z.string(), trailEntrySchema) });
 

@@ -12,6 +12,7 @@ import { ApiKeyLedger } from '../ledger/api-key-ledger';
 import {
   getApiKeyStatePayloadSchema,
   getAuditTrailPayloadSchema,
+  listApiKeyStatesPayloadSchema,
   listPendingRequestsPayloadSchema,
   recordApiKeyActionPayloadSchema,
   requestApiKeyPayloadSchema,
@@ -32,6 +33,7 @@ export interface LedgerMethods {
   listPendingRequests: LedgerMethod;
   getApiKeyState: LedgerMethod;
   getAuditTrail: LedgerMethod;
+  listApiKeyStates: LedgerMethod;
 }
 
 export function createLedgerMethods(dependencies: LedgerMethodDependencies): LedgerMethods {
@@ -68,6 +70,11 @@ export function createLedgerMethods(dependencies: LedgerMethodDependencies): Led
         const payload = readPayload(getAuditTrailPayloadSchema, args);
         return ledgerFor(platform).readTrail(payload.cursor);
       }),
+    listApiKeyStates: (args, platform) =>
+      respond('listApiKeyStates', platform.reply, () => {
+        const payload = readPayload(listApiKeyStatesPayloadSchema, args);
+        return ledgerFor(platform).listStates(payload.cursor);
+      }),
   };
 }
 
@@ -91,4 +98,8 @@ export function getApiKeyState(args: ServerArgs, platform: Platform): Promise<vo
 
 export function getAuditTrail(args: ServerArgs, platform: Platform): Promise<void> {
   return methods.getAuditTrail(args, platform);
+}
+
+export function listApiKeyStates(args: ServerArgs, platform: Platform): Promise<void> {
+  return methods.listApiKeyStates(args, platform);
 }

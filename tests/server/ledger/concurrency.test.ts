@@ -4,7 +4,8 @@ import type { MemoryKeyValueStore } from '../../../dev/runtime/kv-store';
 import { AppError } from '../../../server/src/errors';
 import { ApiKeyLedger, type LedgerChange } from '../../../server/src/ledger/api-key-ledger';
 import { agentAttribute, ledgerKeys } from '../../../server/src/ledger/limits';
-import { agentVersionSchema, trailPageSchema, type AgentVersion, type StoredAction } from '../../../server/src/ledger/schemas';
+import { agentVersionSchema, stateBucketSchema, trailPageSchema, type AgentVersion, type StoredAction } from '../../../server/src/ledger/schemas';
+import { unpackStateEntry } from '../../../server/src/ledger/states-index';
 import { decide } from '../../../server/src/ledger/transitions';
 import { memoryStore, tickingClock } from './fixtures';
 
@@ -21,7 +22,8 @@ function seeded(seed: number): (n: number) => number {
   let state = seed;
   return (n) => {
     state = (state * 1103515245 + 12345) % 2147483648;
-    return state % n;
+    // The low bits of this generator repeat with a short period (they picked only 3 of the 12 agents): use the high ones.
+    return Math.floor(state / 65536) % n;
   };
 }
 
@@ -68,6 +70,27 @@ async function listAll(ledger: ApiKeyLedger): Promise<number[]> {
   return seen;
 }
 
+/** Every entry of the states index as stored: agent, state and the version it came from. */
+function indexedStates(store: MemoryKeyValueStore): [number, string, number][] {
+  return Object.entries(store.snapshot())
+    .filter(([key]) => key.startsWith('akey:s:'))
+    .flatMap(([, value]) => Object.entries(stateBucketSchema.parse(value).states).map(([attribute, packed]) => unpackStateEntry(attribute, packed)))
+    .map((entry): [number, string, number] => [entry.agentId, entry.state, entry.version])
+    .sort((a, b) => a[0] - b[0]);
+}
+
+/** Agent ids and states listApiKeyStates answers, following the cursor through all pages. */
+async function listAllStates(ledger: ApiKeyLedger): Promise<[number, string, string][]> {
+  const seen: [number, string, string][] = [];
+  let bucket: number | null = 0;
+  while (bucket !== null) {
+    const page = await ledger.listStates(bucket);
+    seen.push(...page.states.map((s): [number, string, string] => [s.agentId, s.state, s.updatedAt]));
+    bucket = page.cursor === null ? null : Number(page.cursor.slice(1));
+  }
+  return seen.sort((a, b) => a[0] - b[0]);
+}
+
 async function runInterleaved(seed: number, count: number): Promise<{ store: MemoryKeyValueStore; changes: LedgerChange[]; results: PromiseSettledResult<ApiKeyRecord>[] }> {
   const store = memoryStore({ interleave: { seed, maxTurns: 4 } });
   const ledger = new ApiKeyLedger(store, tickingClock());
@@ -79,7 +102,7 @@ async function runInterleaved(seed: number, count: number): Promise<{ store: Mem
 }
 
 describe('ledger under interleaved concurrent calls', () => {
-  it('200 interleaved changes (with 36 reads among them) lose nothing: every change is in its agent chain, the trail, the head and the pending index', async () => {
+  it('200 interleaved changes (with 36 reads among them) lose nothing: every change is in its agent chain, the trail, the head, the pending index and the states index', async () => {
     const { store, changes, results } = await runInterleaved(20260101, 200);
 
     // A call may be refused (OUT_OF_ORDER) or, under contention no real installation reaches, told
@@ -125,11 +148,24 @@ describe('ledger under interleaved concurrent calls', () => {
     const notes = trailNotes(store).sort();
     assert.deepEqual(notes, [...versionByNote.keys()].sort(), 'the trail holds each change exactly once');
     assert.ok(notes.length > 40, `enough changes were made to mean something (${notes.length})`);
+    assert.ok(AGENTS.every((id) => (chains.get(id)?.length ?? 0) > 0), 'every agent was changed');
 
     const pendingMap = (store.snapshot()[ledgerKeys.summary]?.['pending'] ?? {}) as Record<string, number>;
     const expectedPending = AGENTS.filter((id) => chains.get(id)?.at(-1)?.record.state === 'requested').map(agentAttribute);
     assert.deepEqual(Object.keys(pendingMap).sort(), expectedPending.sort(), 'the pending index matches the agents whose latest state is requested');
     assert.deepEqual((await listAll(new ApiKeyLedger(store))).map(agentAttribute).sort(), expectedPending.sort());
+
+    const newest = AGENTS.map((id) => chains.get(id)?.at(-1)).filter((version): version is AgentVersion => version !== undefined && version.record.state !== 'none');
+    assert.deepEqual(
+      indexedStates(store),
+      newest.map((version) => [version.record.agent.id, version.record.state, version.version]),
+      'the states index holds exactly every agent\'s newest state and version',
+    );
+    assert.deepEqual(
+      await listAllStates(new ApiKeyLedger(store)),
+      newest.map((version) => [version.record.agent.id, version.record.state, version.change.at]),
+    );
+    assert.ok(new Set(newest.map((version) => version.record.state)).size >= 2, 'the run ends with agents in different states');
   });
 
   it('two Account Admins enabling and declining the same request at once: exactly one decision wins', async () => {
