@@ -51,14 +51,17 @@ describe('server/server.js (as FDK loads it): ledger methods', () => {
     await methods.requestApiKey?.({ actorId: REQUESTER, reason: 'nightly export', iparams });
     await methods.recordApiKeyAction?.({ actorId: ADMIN, targetId: REQUESTER, action: 'enabled', iparams });
     await methods.getAuditTrail?.({ iparams });
+    // The requester's id is 31 mod 32: the last bucket of the states index.
+    await methods.listApiKeyStates?.({ cursor: 's24', iparams });
 
-    assert.equal(replies.length, 3);
-    assert.deepEqual(replies.map(([error]) => error), [null, null, null]);
+    assert.equal(replies.length, 4);
+    assert.deepEqual(replies.map(([error]) => error), [null, null, null, null]);
     assert.equal((replies[0]?.[1] as ApiKeyRecord).state, 'requested');
     const enabled = replies[1]?.[1] as ApiKeyRecord;
     assert.equal(enabled.state, 'enabled');
     assert.equal(enabled.decidedBy?.id, ADMIN);
     assert.deepEqual((replies[2]?.[1] as AuditTrailPage).entries.map((e) => e.action), ['enabled', 'requested']);
+    assert.deepEqual(replies[3]?.[1], { states: [{ agentId: REQUESTER, state: 'enabled', updatedAt: enabled.updatedAt }], cursor: null });
     assert.deepEqual(request.callsTo('getAgent').map((call) => call.context['agent_id']), [REQUESTER, ADMIN, REQUESTER]);
     assert.ok(store.operations.length <= 50, `${store.operations.length} $db operations stay within one minute's limit`);
   });

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { ApiKeyRecord, AuditTrailPage, PendingRequestsPage } from '../../../common/ledger';
 import { createLedgerMethods, type LedgerMethod, type LedgerMethods } from '../../../server/src/methods/ledger';
-import { getApiKeyState, getAuditTrail, listPendingRequests, recordApiKeyAction, requestApiKey } from '../../../server/src/methods/ledger';
+import { getApiKeyState, getAuditTrail, listApiKeyStates, listPendingRequests, recordApiKeyAction, requestApiKey } from '../../../server/src/methods/ledger';
 import { restore, stub } from 'sinon';
 import { FakeDirectory, agent, memoryStore, platformWith, tickingClock, type Answer } from '../ledger/fixtures';
 
@@ -186,6 +186,10 @@ describe('ledger server methods', () => {
       ['listPendingRequests', { cursor: 't1' }, 'cursor'],
       ['getAuditTrail', { cursor: 'page=2' }, 'cursor'],
       ['getAuditTrail', { cursor: 3 }, 'cursor'],
+      ['listApiKeyStates', { cursor: 'p1' }, 'cursor'],
+      ['listApiKeyStates', { cursor: 's32' }, 'cursor'],
+      ['listApiKeyStates', { cursor: 's-1' }, 'cursor'],
+      ['listApiKeyStates', { cursor: 8 }, 'cursor'],
     ];
     for (const [name, payload, field] of cases) {
       it(`${name} ${JSON.stringify(payload).slice(0, 60)} → ${field}`, async () => {
@@ -205,9 +209,9 @@ describe('ledger server methods', () => {
     });
   });
 
-  it('exports the five methods server/server.js calls, each answering once', async () => {
+  it('exports the six methods server/server.js calls, each answering once', async () => {
     const store = memoryStore();
-    const shipped = { requestApiKey, recordApiKeyAction, listPendingRequests, getApiKeyState, getAuditTrail };
+    const shipped = { requestApiKey, recordApiKeyAction, listPendingRequests, getApiKeyState, getAuditTrail, listApiKeyStates };
     for (const [name, method] of Object.entries(shipped)) {
       const { platform, answers } = platformWith(store);
       await method({ cursor: 'bad cursor', agentId: 'x', actorId: 'x' }, platform);
