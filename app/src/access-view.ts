@@ -7,7 +7,8 @@
 
 interface AccessFacts {
   access: UserAccess;
-  admins: AccountAdminsResult;
+  /** null for requesters: nobody is asked about their page. */
+  admins: AccountAdminsResult | null;
   /** null for requesters (only agents have API keys) and when the ledger could not be read. */
   record: ApiKeyRecord | null;
   /** Why the ledger could not be read: the rest of the view still shows. */
@@ -15,11 +16,6 @@ interface AccessFacts {
   viewerIsAccountAdmin: boolean;
   viewerHoldsAdminRole: boolean;
   isSelf: boolean;
-}
-
-interface ViewerRoles {
-  viewerIsAccountAdmin: boolean;
-  viewerHoldsAdminRole: boolean;
 }
 
 const ACTION_NOTICES: Record<AdminAction, { type: NotifyType; title: string; message: string }> = {
@@ -36,16 +32,25 @@ const HELPERS_INTRO = {
   self: 'This is your own profile. Nobody can change their own API key or roles in Freshservice, not even an Account Admin: another Account Admin has to switch your key on. These people can:',
 };
 
-function rolesOf(agent: AgentAccess | null): ViewerRoles {
-  return { viewerIsAccountAdmin: agent?.isAccountAdmin === true, viewerHoldsAdminRole: agent?.holdsAdminRole === true };
+/** What getProfileAccess answered, as the view uses it. */
+function factsFrom(profile: ProfileAccess, isSelf: boolean): AccessFacts {
+  return {
+    access: profile.viewed,
+    admins: profile.accountAdmins,
+    record: profile.apiKey,
+    recordError: profile.apiKeyError === null ? null : window.accessKit.toWidgetError(profile.apiKeyError),
+    viewerIsAccountAdmin: profile.viewer?.isAccountAdmin === true,
+    viewerHoldsAdminRole: profile.viewer?.holdsAdminRole === true,
+    isSelf,
+  };
 }
 
 function hasNoAccountAdmin(admins: AccountAdminsResult): boolean {
   return admins.accountAdminRole === null || (admins.complete && admins.accountAdmins.length === 0);
 }
 
-function noAccountAdminWarning(admins: AccountAdminsResult): HTMLElement | null {
-  if (!hasNoAccountAdmin(admins)) {
+function noAccountAdminWarning(admins: AccountAdminsResult | null): HTMLElement | null {
+  if (admins === null || !hasNoAccountAdmin(admins)) {
     return null;
   }
   const kit = window.accessKit;
@@ -148,37 +153,15 @@ class AgentAccessView {
     this.load().catch(window.accessKit.reportQuietly);
   }
 
+  /**
+   * One server-method call per view: the platform allows 50 a minute per installation, and the
+   * sidebar opens on every user page any agent views. A ledger that cannot be read comes back
+   * as recordError, so the Freshservice facts still show.
+   */
   private async fetchFacts(): Promise<AccessFacts> {
-    const { client, viewedId } = this.options;
-    const call = window.accessKit.callServer;
-    const [access, admins] = await Promise.all([call(client, 'getUserAccess', { userId: viewedId }), call(client, 'listAccountAdmins', {})]);
-    const [ledger, roles] = await Promise.all([this.readLedger(access.agent), this.viewerRoles(access, admins)]);
-    return { access, admins, ...ledger, ...roles, isSelf: this.options.viewer.id === viewedId };
-  }
-
-  /** The ledger is the app's own record: if it cannot be read, the Freshservice facts still show. */
-  private async readLedger(agent: AgentAccess | null): Promise<{ record: ApiKeyRecord | null; recordError: WidgetError | null }> {
-    if (agent === null) {
-      return { record: null, recordError: null };
-    }
-    try {
-      return { record: await window.accessKit.callServer(this.options.client, 'getApiKeyState', { agentId: agent.id }), recordError: null };
-    } catch (error) {
-      return { record: null, recordError: window.accessKit.toWidgetError(error) };
-    }
-  }
-
-  /** Account Admins are in the list already; anyone else costs one more read to tell Admin from agent. */
-  private async viewerRoles(access: UserAccess, admins: AccountAdminsResult): Promise<ViewerRoles> {
     const { client, viewer, viewedId } = this.options;
-    if (viewer.id === viewedId) {
-      return rolesOf(access.agent);
-    }
-    if (admins.accountAdmins.some((admin) => admin.id === viewer.id)) {
-      return { viewerIsAccountAdmin: true, viewerHoldsAdminRole: true };
-    }
-    const own = await window.accessKit.callServer(client, 'getUserAccess', { userId: viewer.id });
-    return rolesOf(own.agent);
+    const profile = await window.accessKit.callServer(client, 'getProfileAccess', { viewedId, viewerId: viewer.id });
+    return factsFrom(profile, viewer.id === viewedId);
   }
 
   private show(content: HTMLElement): void {
@@ -217,33 +200,34 @@ class AgentAccessView {
   }
 
   private guidance(facts: AccessFacts): HTMLElement | null {
-    const agent = facts.access.agent;
-    if (agent === null) {
+    const { agent } = facts.access;
+    const { admins } = facts;
+    if (agent === null || admins === null) {
       return null;
     }
     if (facts.isSelf) {
-      return this.selfSection(facts, facts.record);
+      return this.selfSection(admins, facts.record);
     }
     if (facts.viewerIsAccountAdmin) {
       return this.enableSection(agent, facts.access, facts.record);
     }
     const intro = facts.viewerHoldsAdminRole ? HELPERS_INTRO.adminNotAccountAdmin : HELPERS_INTRO.plainAgent;
-    return this.helpersSection('Who can enable API keys', intro, facts);
+    return this.helpersSection('Who can enable API keys', intro, admins);
   }
 
-  private helpersSection(title: string, intro: string, facts: AccessFacts, extra: (HTMLElement | null)[] = []): HTMLElement {
+  private helpersSection(title: string, intro: string, admins: AccountAdminsResult, extra: (HTMLElement | null)[] = []): HTMLElement {
     const kit = window.accessKit;
     return kit.el('section', { className: 'guidance' }, [
       kit.el('h3', { text: title }),
       kit.el('p', { className: 'explain', text: intro }),
-      helpersList(facts.admins, this.options.viewer.id),
+      helpersList(admins, this.options.viewer.id),
       ...extra,
     ]);
   }
 
-  private selfSection(facts: AccessFacts, record: ApiKeyRecord | null): HTMLElement {
+  private selfSection(admins: AccountAdminsResult, record: ApiKeyRecord | null): HTMLElement {
     const request = record === null ? null : this.requestArea(record);
-    return this.helpersSection('Your API key', HELPERS_INTRO.self, facts, [this.actionErrorPanel(), request]);
+    return this.helpersSection('Your API key', HELPERS_INTRO.self, admins, [this.actionErrorPanel(), request]);
   }
 
   private requestArea(record: ApiKeyRecord): HTMLElement {

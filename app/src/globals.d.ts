@@ -22,6 +22,8 @@ type PendingRequestsPage = import('@common/ledger').PendingRequestsPage;
 type GetAuditTrailPayload = import('@common/ledger').GetAuditTrailPayload;
 type AuditTrailPage = import('@common/ledger').AuditTrailPage;
 type ErrorCode = import('@common/errors').ErrorCode;
+type ProfileAccessPayload = import('@common/profile').ProfileAccessPayload;
+type ProfileAccess = import('@common/profile').ProfileAccess;
 
 /** The slice of FDK's client library the widget uses. */
 interface FdkClient {
@@ -44,6 +46,7 @@ interface ServerMethods {
   listPendingRequests: { payload: ListPendingRequestsPayload; result: PendingRequestsPage };
   getApiKeyState: { payload: GetApiKeyStatePayload; result: ApiKeyRecord };
   getAuditTrail: { payload: GetAuditTrailPayload; result: AuditTrailPage };
+  getProfileAccess: { payload: ProfileAccessPayload; result: ProfileAccess };
 }
 type ServerMethodName = keyof ServerMethods;
 

@@ -60,7 +60,7 @@ describe('browser: every backend error shows its message', function () {
     for (const { status, title, retry } of CASES) {
       const page = await harness.context.newPage();
       const message = `The server explains failure ${status} to the admin.`;
-      await failMethod(page, 'getUserAccess', status, message);
+      await failMethod(page, 'getProfileAccess', status, message);
       await page.goto(`${harness.runtime.shellUrl}/users/${target}?as=${ana}`);
       const panel = page.frameLocator('#app-contact_sidebar').locator('.error-panel');
       await panel.waitFor();

@@ -95,11 +95,12 @@ describe('browser: the sidebar for an Account Admin', function () {
   it('shows a requester as a requester, without API-key controls', async () => {
     const page = await harness.context.newPage();
     await page.route('**/_shell/api/invoke', async (route: Route) => {
-      if ((route.request().postDataJSON() as { name?: string }).name !== 'getUserAccess') {
+      if ((route.request().postDataJSON() as { name?: string }).name !== 'getProfileAccess') {
         await route.fallback();
         return;
       }
-      const response = { kind: 'requester', agent: null, accountAdminRole: null, permissionsPath: null };
+      const viewed = { kind: 'requester', agent: null, accountAdminRole: null, permissionsPath: null };
+      const response = { viewed, viewer: null, accountAdmins: null, apiKey: null, apiKeyError: null };
       await route.fulfill({ contentType: 'application/json', body: JSON.stringify({ ok: true, body: { requestID: 'test', response } }) });
     });
     await page.goto(`${harness.runtime.shellUrl}/users/${chloe}?as=${ana}`);

@@ -1,0 +1,77 @@
+import { strict as assert } from 'node:assert';
+import type { Browser } from 'playwright-core';
+import { demoAccountFacts } from '../../dev/simulator/index';
+import { button, launchBrowser, logOnFailure, openAccessView, openConsole, runtimeLog, startHarness, type Harness } from './harness';
+
+/**
+ * The sidebar opens on every user page any agent views, and FDK allows 50 server-method calls
+ * a minute per installation: each view must cost exactly one (getProfileAccess). The runtime
+ * logs one `server-method <name> <status> <ms>ms` line per call.
+ */
+function serverMethodsSince(start: number): string[] {
+  return runtimeLog
+    .slice(start)
+    .filter((line) => line.startsWith('server-method '))
+    .map((line) => line.split(' ').slice(1, 3).join(' '));
+}
+
+const VIEW_METHODS = /^(getProfileAccess|getUserAccess|listAccountAdmins|getApiKeyState) /;
+
+describe('browser: one server-method call per profile view', function () {
+  this.timeout(180_000);
+  const facts = demoAccountFacts();
+  const [ana] = facts.activeAccountAdminIds as [number];
+  const [admin, otherAdmin] = facts.adminsWithoutAccountAdminIds as [number, number];
+  let browser: Browser;
+  let harness: Harness;
+
+  before(async () => {
+    browser = await launchBrowser();
+    harness = await startHarness(browser);
+  });
+
+  afterEach(function () {
+    logOnFailure(this.currentTest);
+  });
+
+  after(async () => {
+    await harness?.close();
+    await browser?.close();
+  });
+
+  const VIEWS: [string, () => [number, number], string][] = [
+    ['an Account Admin on another agent', () => [ana, admin], 'Enable API key'],
+    ['an Admin on another agent', () => [admin, otherAdmin], 'Who can enable API keys'],
+    ['an agent on their own page', () => [admin, admin], 'Your API key'],
+  ];
+  for (const [who, people, heading] of VIEWS) {
+    it(`opening a user page as ${who} makes exactly one server-method call`, async () => {
+      const [viewer, viewed] = people();
+      const start = runtimeLog.length;
+      const { page, sidebar } = await openAccessView(harness, viewer, viewed);
+      await sidebar.locator('.guidance h3', { hasText: heading }).waitFor();
+      assert.deepEqual(serverMethodsSince(start), ['getProfileAccess 200']);
+      await page.close();
+    });
+  }
+
+  it('records an action with one call and shows the record it returns, without re-reading', async () => {
+    const { page, sidebar } = await openAccessView(harness, ana, otherAdmin);
+    const start = runtimeLog.length;
+    const popup = harness.context.waitForEvent('page');
+    await button(sidebar, 'Open API-key setting in Freshservice').click();
+    await (await popup).close();
+    await button(sidebar, 'Mark as enabled').waitFor();
+    assert.deepEqual(serverMethodsSince(start), ['recordApiKeyAction 200']);
+    await page.close();
+  });
+
+  it('opens the console\'s per-agent Access modal with one call too', async () => {
+    const { page, console } = await openConsole(harness, ana);
+    const start = runtimeLog.length;
+    await button(console.locator(`tbody tr[data-agent-id="${admin}"]`), 'Access').click();
+    await console.locator(`fw-modal .access-view[data-viewed-id="${admin}"] .guidance`).waitFor();
+    assert.deepEqual(serverMethodsSince(start).filter((call) => VIEW_METHODS.test(call)), ['getProfileAccess 200']);
+    await page.close();
+  });
+});
