@@ -31,8 +31,10 @@ export const MAX_VERSION_STEPS = 64;
  * Buckets of the API-key states index (`akey:s:<agent id mod 32>`). A stored entry takes at most
  * 32 bytes with today's 11-digit agent ids (`"a21000049726":"e12.mwx4n0qs",`), so 20,000 agents
  * with a state put about 625 entries, 20 KB, in each bucket (half of $db's 40 KB); 40,000 just
- * fit. With 16-digit ids an entry takes 37 bytes: 25,000 agents, 29 KB. Listing every bucket
- * costs 32 of $db's 50 operations a minute, once per console load.
+ * fit. With 16-digit ids an entry takes 37 bytes: 25,000 agents, 29 KB. A listing reads
+ * `akey:s:buckets` and only the buckets that exist: about one per agent with a state while they
+ * are few, all 32 once there are more than a few dozen (33 of $db's 50 operations a minute, once
+ * per console load).
  */
 export const STATE_BUCKETS = 32;
 /** Buckets one listApiKeyStates call reads at most (4 calls list a small account). */
@@ -58,6 +60,8 @@ export const ledgerKeys = {
   trailPage: (page: number): string => `${PREFIX}:t:${page}`,
   /** A bucket of the states index: the current state of every agent whose id mod STATE_BUCKETS is `bucket`. */
   stateBucket: (bucket: number): string => `${PREFIX}:s:${bucket}`,
+  /** Which state buckets exist (`b<bucket>: true`), so a listing reads only those. */
+  stateBuckets: `${PREFIX}:s:buckets`,
 } as const;
 
 /** Attribute name of an agent inside the pending map and a pending page. */

@@ -71,6 +71,9 @@ export const stateBucketSchema = z.object({
   states: z.record(z.string().regex(/^a\d{1,16}$/), z.string().regex(/^[red]\d{1,9}\.[0-9a-z]{1,11}$/)),
 });
 
+/** `akey:s:buckets`: `b<bucket>: true` for every state bucket ever created (buckets are never deleted). */
+export const stateBucketsSchema = z.record(z.string().regex(/^b\d{1,3}$/), z.boolean());
+
 export const pendingPageSchema = z.object({ entries: z.record(z.string(), apiKeyRecordSchema) });
 export const trailPageSchema = z.object({ entries: z.record(z.string(), trailEntrySchema) });
 

@@ -6,11 +6,13 @@
  * Each entry carries the version it came from: the per-agent version chain stays the authority,
  * and the ledger repairs an entry the way it repairs the head and the pending index (the newest
  * version is published again after every change and whenever a reader finds the head behind).
+ * `akey:s:buckets` names the buckets that exist, marked before a bucket is created, so a listing
+ * reads only those: a small ledger costs a few reads, not STATE_BUCKETS.
  */
 import type { AgentId } from '../../../common/audit';
 import type { ApiKeyStateEntry, ApiKeyStatesPage } from '../../../common/ledger';
 import { agentAttribute, ledgerKeys, STATE_BUCKETS, STATE_BUCKETS_PER_CALL, STATES_PER_ANSWER } from './limits';
-import { stateBucketSchema, type AgentVersion, type StoredState } from './schemas';
+import { stateBucketSchema, stateBucketsSchema, type AgentVersion, type StoredState } from './schemas';
 import type { LedgerStore } from './store';
 
 const CURSOR_PREFIX = 's';
@@ -71,18 +73,31 @@ export class StatesIndex {
       return;
     }
     const packed = packStateEntry(state, version.version, version.change.at);
-    await this.store.updateOrCreate(key, 'set', { [`states.${attribute}`]: packed }, { states: { [attribute]: packed } });
+    const bucket = `b${stateBucketOf(agent.id)}`;
+    // Marked before creating, so every bucket that exists is listed (a mark without a bucket reads as empty).
+    const markBucket = (): Promise<void> => this.store.updateOrCreate(ledgerKeys.stateBuckets, 'set', { [bucket]: true }, { [bucket]: true });
+    await this.store.updateOrCreate(key, 'set', { [`states.${attribute}`]: packed }, { states: { [attribute]: packed } }, markBucket);
   }
 
-  /** Buckets from `firstBucket` on, as many as keep the answer small; `cursor` names the next one. */
+  /** The existing buckets from `firstBucket` on, as many as keep the answer small; `cursor` names the next one. */
   async list(firstBucket: number): Promise<ApiKeyStatesPage> {
+    const buckets = await this.existingBuckets(firstBucket);
     const states: ApiKeyStateEntry[] = [];
-    let bucket = firstBucket;
-    while (bucket < STATE_BUCKETS && !answerFull(states.length, bucket - firstBucket)) {
-      states.push(...(await this.readBucket(bucket)));
-      bucket += 1;
+    let read = 0;
+    while (read < buckets.length && !answerFull(states.length, read)) {
+      states.push(...(await this.readBucket(buckets[read] as number)));
+      read += 1;
     }
-    return { states: states.sort(byAgent), cursor: bucket < STATE_BUCKETS ? statesCursor(bucket) : null };
+    const next = buckets[read];
+    return { states: states.sort(byAgent), cursor: next === undefined ? null : statesCursor(next) };
+  }
+
+  private async existingBuckets(firstBucket: number): Promise<number[]> {
+    const marked = (await this.store.read(ledgerKeys.stateBuckets, stateBucketsSchema)) ?? {};
+    return Object.keys(marked)
+      .map((name) => Number(name.slice(1)))
+      .filter((bucket) => bucket >= firstBucket && bucket < STATE_BUCKETS)
+      .sort((a, b) => a - b);
   }
 
   private async readBucket(bucket: number): Promise<ApiKeyStateEntry[]> {

@@ -94,13 +94,14 @@ export class LedgerStore {
 
   /**
    * `update(key, action, attributes)`, atomic per attribute in $db. A missing key is created
-   * with `initial` (setIf not_exist); if a concurrent call created it first, the update is
-   * applied to theirs.
+   * with `initial` (setIf not_exist), after `beforeCreating` when given; if a concurrent call
+   * created it first, the update is applied to theirs.
    */
-  async updateOrCreate(key: string, action: 'set' | 'increment', attributes: Attributes, initial: Attributes): Promise<void> {
+  async updateOrCreate(key: string, action: 'set' | 'increment', attributes: Attributes, initial: Attributes, beforeCreating?: () => Promise<void>): Promise<void> {
     if (await this.tryUpdate(key, action, attributes)) {
       return;
     }
+    await beforeCreating?.();
     if (await this.claim(key, initial)) {
       return;
     }

@@ -249,12 +249,21 @@ describe('ApiKeyLedger', () => {
       assert.equal((await operationsFor((l) => l.apply(adminAction('opened', 7)), (l) => l.apply(requestBy(8)))).length, 8);
     });
 
-    it('the first change in an empty states bucket creates it: 2 operations instead of 1', async () => {
+    it('the first change in an empty states bucket marks and creates it: 3 operations instead of 1', async () => {
       const operations = await operationsFor((l) => l.apply(adminAction('enabled', 7)), (l) => l.apply(requestBy(8)));
       assert.deepEqual(
-        operations.filter((o) => o.endsWith('akey:s:7')),
-        ['update akey:s:7', 'set akey:s:7'],
+        operations.filter((o) => o.includes('akey:s:')),
+        ['update akey:s:7', 'update akey:s:buckets', 'set akey:s:7'],
       );
+    });
+
+    it('listing the states of a small ledger reads the bucket list and the buckets that exist', async () => {
+      const operations = await operationsFor((l) => l.listStates(0), async (l) => {
+        await l.apply(requestBy(7));
+        await l.apply(requestBy(7 + STATE_BUCKETS));
+        await l.apply(requestBy(12));
+      });
+      assert.deepEqual(operations, ['get akey:s:buckets', 'get akey:s:7', 'get akey:s:12']);
     });
 
     it('a repeat or a refusal takes 2, reading a state 2, a pending list 1 + pages, a trail page 1 or 2', async () => {
@@ -267,13 +276,24 @@ describe('ApiKeyLedger', () => {
       assert.equal((await operationsFor((l) => l.readTrail(0), setUp)).length, 1);
     });
 
-    it('stays within 50 operations a minute for four changes', async () => {
-      const store = memoryStore({ operationsPerMinute: 50, now: () => 0 });
+    it('stays within 50 operations a minute for three changes that each create a states bucket, and for four once the buckets exist', async () => {
+      const limited = memoryStore({ operationsPerMinute: 50, now: () => 0 });
+      const fresh = new ApiKeyLedger(limited, tickingClock());
+      for (let id = 1; id <= 3; id += 1) {
+        await fresh.apply(requestBy(id));
+      }
+      assert.ok(limited.operations.length <= 50, `${limited.operations.length} operations`);
+
+      const store = memoryStore();
       const ledger = new ApiKeyLedger(store, tickingClock());
       for (let id = 1; id <= 4; id += 1) {
         await ledger.apply(requestBy(id));
       }
-      assert.ok(store.operations.length <= 50);
+      const before = store.operations.length;
+      for (let id = 1; id <= 4; id += 1) {
+        await ledger.apply(requestBy(id + STATE_BUCKETS));
+      }
+      assert.ok(store.operations.length - before <= 50, `${store.operations.length - before} operations`);
     });
   });
 

@@ -73,7 +73,7 @@ async function listAll(ledger: ApiKeyLedger): Promise<number[]> {
 /** Every entry of the states index as stored: agent, state and the version it came from. */
 function indexedStates(store: MemoryKeyValueStore): [number, string, number][] {
   return Object.entries(store.snapshot())
-    .filter(([key]) => key.startsWith('akey:s:'))
+    .filter(([key]) => key.startsWith('akey:s:') && key !== ledgerKeys.stateBuckets)
     .flatMap(([, value]) => Object.entries(stateBucketSchema.parse(value).states).map(([attribute, packed]) => unpackStateEntry(attribute, packed)))
     .map((entry): [number, string, number] => [entry.agentId, entry.state, entry.version])
     .sort((a, b) => a[0] - b[0]);

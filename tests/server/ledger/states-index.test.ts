@@ -104,10 +104,25 @@ describe('API-key states index', () => {
     assert.deepEqual(states.map((s) => [s.agentId, s.state]), [[7, 'requested']]);
   });
 
-  it('lists nothing for an empty ledger, in one answer per STATE_BUCKETS_PER_CALL buckets', async () => {
+  it('lists nothing for an empty ledger, in one answer', async () => {
     const { states, pages } = await listAll(new ApiKeyLedger(memoryStore()));
     assert.deepEqual(states, []);
-    assert.equal(pages.length, STATE_BUCKETS / STATE_BUCKETS_PER_CALL);
+    assert.equal(pages.length, 1);
+  });
+
+  it('reads at most STATE_BUCKETS_PER_CALL buckets a call, skipping buckets that do not exist', async () => {
+    const store = memoryStore();
+    const ledger = new ApiKeyLedger(store, tickingClock());
+    const ids = Array.from({ length: STATE_BUCKETS_PER_CALL + 3 }, (_, i) => 2 * i + 1);
+    for (const id of ids) {
+      await ledger.apply(requestBy(id));
+    }
+    const first = await ledger.listStates(0);
+    assert.deepEqual(first.states.map((s) => s.agentId), ids.slice(0, STATE_BUCKETS_PER_CALL));
+    assert.equal(first.cursor, `s${ids[STATE_BUCKETS_PER_CALL] ?? -1}`);
+    const { states, pages } = await listAll(ledger);
+    assert.deepEqual(states.map((s) => s.agentId), ids);
+    assert.deepEqual(pages, [STATE_BUCKETS_PER_CALL, 3]);
   });
 
   it('pages a large index into answers far under 100 KB that together list every agent once', async () => {
@@ -124,6 +139,7 @@ describe('API-key states index', () => {
     for (const [bucket, states] of buckets) {
       await raw.write(ledgerKeys.stateBucket(bucket), { states });
     }
+    await raw.write(ledgerKeys.stateBuckets, Object.fromEntries([...buckets.keys()].map((bucket) => [`b${bucket}`, true])));
     const biggestBucket = Math.max(...[...buckets.values()].map((states) => JSON.stringify({ states }).length));
     assert.ok(biggestBucket < 15_000, `a bucket of ${ids.length / STATE_BUCKETS} entries takes ${biggestBucket} bytes`);
 

@@ -6,8 +6,9 @@ import { restore, stub } from 'sinon';
 import { FakeDirectory, agent, memoryStore, platformWith, tickingClock, type Answer } from '../ledger/fixtures';
 
 const ACCOUNT_ADMIN = 100;
-/** Agents spread over several buckets of the states index. */
-const AGENT_IDS = [7, 7 + STATE_BUCKETS, 12, 20, 31];
+/** Agents spread over twelve buckets of the states index (agents 7 and 39 share one). */
+const AGENT_IDS = [0, 1, 2, 3, 4, 5, 6, 7, 7 + STATE_BUCKETS, 12, 20, 31].map((id) => id + 1000 * STATE_BUCKETS);
+const id = (index: number): number => AGENT_IDS[index] as number;
 
 function setUp(): { methods: ReturnType<typeof createLedgerMethods>; call: (method: LedgerMethod, args: Record<string, unknown>) => Promise<Answer>; fake: FakeDirectory } {
   const fake = new FakeDirectory([agent(ACCOUNT_ADMIN, { accountAdmin: true, name: 'Ada Admin' }), ...AGENT_IDS.map((id) => agent(id))]);
@@ -36,8 +37,10 @@ describe('listApiKeyStates (server method)', () => {
     for (const id of AGENT_IDS) {
       await call(methods.requestApiKey, { actorId: id, reason: 'reports' });
     }
-    await call(methods.recordApiKeyAction, { actorId: ACCOUNT_ADMIN, targetId: 12, action: 'enabled' });
-    await call(methods.recordApiKeyAction, { actorId: ACCOUNT_ADMIN, targetId: 20, action: 'declined' });
+    await call(methods.recordApiKeyAction, { actorId: ACCOUNT_ADMIN, targetId: id(9), action: 'enabled' });
+    await call(methods.recordApiKeyAction, { actorId: ACCOUNT_ADMIN, targetId: id(10), action: 'declined' });
+    await call(methods.recordApiKeyAction, { actorId: ACCOUNT_ADMIN, targetId: id(0), action: 'enabled' });
+    await call(methods.recordApiKeyAction, { actorId: ACCOUNT_ADMIN, targetId: id(0), action: 'undo' });
     fake.lookups.length = 0;
 
     const cursors: (string | null)[] = [];
@@ -51,26 +54,26 @@ describe('listApiKeyStates (server method)', () => {
       cursors.push(cursor);
     } while (cursor !== null);
 
-    assert.deepEqual(cursors, ['s8', 's16', 's24', null]);
-    assert.equal(cursors.length, STATE_BUCKETS / STATE_BUCKETS_PER_CALL);
+    // Twelve agents in eleven buckets: the first call reads STATE_BUCKETS_PER_CALL of them, the second the rest.
+    assert.equal(STATE_BUCKETS_PER_CALL, 8);
+    assert.deepEqual(cursors, ['s12', null]);
+    const expected = AGENT_IDS.map((agentId, index): [number, string] => [agentId, index === 9 ? 'enabled' : index === 10 ? 'declined' : 'requested']);
     assert.deepEqual(
       listed.sort((a, b) => a[0] - b[0]),
-      [
-        [7, 'requested'],
-        [12, 'enabled'],
-        [20, 'declined'],
-        [31, 'requested'],
-        [7 + STATE_BUCKETS, 'requested'],
-      ],
+      expected.sort((a, b) => a[0] - b[0]),
     );
     assert.deepEqual(fake.lookups, []);
   });
 
   it('starts at the bucket its cursor names and accepts a null cursor as the first page', async () => {
     const { methods, call } = setUp();
-    await call(methods.requestApiKey, { actorId: 31, reason: 'reports' });
-    assert.deepEqual(page(await call(methods.listApiKeyStates, { cursor: 's24' })).states.map((entry) => entry.agentId), [31]);
-    assert.deepEqual(page(await call(methods.listApiKeyStates, { cursor: 's31' })), { states: page(await call(methods.listApiKeyStates, { cursor: 's24' })).states, cursor: null });
-    assert.deepEqual(page(await call(methods.listApiKeyStates, { cursor: null })), { states: [], cursor: 's8' });
+    await call(methods.requestApiKey, { actorId: id(11), reason: 'reports' });
+    await call(methods.requestApiKey, { actorId: id(1), reason: 'reports' });
+    const agentsFrom = async (cursor: string | null): Promise<number[]> => page(await call(methods.listApiKeyStates, { cursor })).states.map((entry) => entry.agentId);
+    assert.deepEqual(await agentsFrom('s24'), [id(11)]);
+    assert.deepEqual(await agentsFrom('s31'), [id(11)]);
+    assert.deepEqual(await agentsFrom('s2'), [id(11)]);
+    assert.deepEqual(await agentsFrom(null), [id(1), id(11)]);
+    assert.deepEqual(page(await call(methods.listApiKeyStates, {})).cursor, null);
   });
 });
