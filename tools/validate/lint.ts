@@ -5,7 +5,7 @@ import noUnsanitizedPlugin = require('eslint-plugin-no-unsanitized');
 import { relativePath } from './files';
 import { error, type Problem } from './problems';
 
-/** The rules FDK's validator enforces on every .js file of app/ and server/ (platform notes, section 1). */
+/** The rules FDK's validator enforces on every .js file of app/, server/ and the install page under config/ (platform notes, section 1). */
 export const FDK_RULES: Linter.RulesRecord = {
   'no-var': 'error',
   complexity: ['error', { max: 7 }],
@@ -41,6 +41,9 @@ const SERVER_GLOBALS: Linter.Globals = {
 /** Browser globals plus what FDK's client library defines in every app page. */
 const APP_GLOBALS: Linter.Globals = { ...globals.browser, app: 'readonly', client: 'writable' };
 
+/** The install page (config/assets/*.js) runs like app code, with FDK's `utils` for the form's fields. */
+const INSTALL_PAGE_GLOBALS: Linter.Globals = { ...APP_GLOBALS, utils: 'readonly' };
+
 export function fdkLintConfig(): Linter.Config[] {
   return [
     {
@@ -55,6 +58,10 @@ export function fdkLintConfig(): Linter.Config[] {
     {
       files: ['app/**/*.js'],
       languageOptions: { ecmaVersion: 'latest', sourceType: 'script', globals: APP_GLOBALS },
+    },
+    {
+      files: ['config/**/*.js'],
+      languageOptions: { ecmaVersion: 'latest', sourceType: 'script', globals: INSTALL_PAGE_GLOBALS },
     },
   ];
 }

@@ -17,7 +17,7 @@ function crossCheck(root: string, config: AppConfig, serverFiles: string[], appF
   if (manifest === undefined) {
     return [];
   }
-  // The install page (config/iparams.html and config/assets) may invoke templates too; FDK does not lint it.
+  // The install page (config/iparams.html and config/assets) may invoke templates too.
   const installPage = listFiles(root, 'config').filter((file) => /\.(?:js|html)$/.test(file));
   const templates = requests === undefined ? [] : checkTemplates(root, manifest, requests, [...serverFiles, ...appFiles, ...installPage]);
   return [
@@ -46,7 +46,9 @@ export async function validateApp(root: string): Promise<ValidationReport> {
   const { config, problems: configProblems } = checkConfig(root);
   const serverFiles = listJsFiles(root, 'server');
   const appFiles = listJsFiles(root, 'app');
-  const lint = await lintFdkFiles(root, [...serverFiles, ...appFiles]);
+  // FDK lints the install page's scripts (config/assets/iparams.js) like app code.
+  const installPageScripts = listJsFiles(root, 'config');
+  const lint = await lintFdkFiles(root, [...serverFiles, ...appFiles, ...installPageScripts]);
   const problems = [
     ...checkBuildOutput(root),
     ...configProblems,

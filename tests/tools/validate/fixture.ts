@@ -32,8 +32,9 @@ const VALID_APP: Record<string, unknown> = {
     },
   },
   'config/iparams.json': {
-    domain: { display_name: 'Freshservice domain', type: 'domain', type_attributes: { product: 'freshservice' }, required: true },
-    api_key: { display_name: 'API key', type: 'api_key', secure: true, type_attributes: { product: 'freshservice' }, required: true },
+    // Platform 3.0: a domain and a key are "text" iparams (no "domain"/"api_key" types, no type_attributes).
+    domain: { display_name: 'Freshservice subdomain', type: 'text', required: true, events: [{ change: 'checkDomain' }] },
+    api_key: { display_name: 'API key', type: 'text', secure: true, required: true },
     view: { display_name: 'Default view', type: 'dropdown', options: ['admins', 'everyone'], default_value: 'admins' },
   },
   'server/server.js': [

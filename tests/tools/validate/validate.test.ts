@@ -245,9 +245,27 @@ describe('validateApp', function () {
       assert.equal(errorsOf(report).filter((problem) => problem.rule === 'iparams/schema').length, 2);
     });
 
-    it('fails an api_key iparam without a product', async function () {
-      app.setJson('config/iparams.json', ['api_key', 'type_attributes'], undefined);
-      assertError(await validateApp(app.root), 'config/iparams.json', 'iparams/product');
+    for (const removedType of ['domain', 'api_key']) {
+      it(`fails the type "${removedType}", removed in platform 3.0, and names the fix`, async function () {
+        app.setJson('config/iparams.json', ['api_key', 'type'], removedType);
+        const found = assertError(await validateApp(app.root), 'config/iparams.json', 'iparams/type-removed-in-3.0');
+        assert.match(found.message, new RegExp(`^api_key\\.type: type "${removedType}" is not valid from platform version 3\\.0: use "type": "text"`));
+      });
+    }
+
+    it('fails type_attributes, removed in platform 3.0, even with a valid type', async function () {
+      app.setJson('config/iparams.json', ['domain', 'type_attributes'], { product: 'freshservice' });
+      const report = await validateApp(app.root);
+      const found = assertError(report, 'config/iparams.json', 'iparams/type-attributes-removed-in-3.0');
+      assert.match(found.message, /^domain\.type_attributes: type_attributes is not supported from platform version 3\.0: remove it/);
+      assert.equal(errorsOf(report).length, 1);
+    });
+
+    it('lints the install page script like app code, with FDK\'s utils global', async function () {
+      app.write('config/assets/iparams.js', 'function checkDomain(value) {\n  return utils.get(value) ? Promise.resolve() : Promise.reject(value);\n}\nObject.assign(globalThis, { checkDomain: checkDomain });\n');
+      assert.deepEqual((await validateApp(app.root)).problems, []);
+      app.write('config/assets/iparams.js', 'var shown = utils.get("domain");\nconsole.log(shown);\n');
+      assertError(await validateApp(app.root), 'config/assets/iparams.js', 'eslint/no-var');
     });
   });
 
