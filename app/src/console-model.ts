@@ -81,14 +81,34 @@ function page(rows: ConsoleRow[], pageNumber: number, perPage: number): ConsoleR
   return rows.slice(start, start + perPage);
 }
 
-function statesFromTrail(entries: TrailEntry[]): Map<number, ApiKeyState> {
-  const states = new Map<number, ApiKeyState>();
-  for (const entry of entries) {
-    if (!states.has(entry.target.id)) {
-      states.set(entry.target.id, entry.to);
+function isAtLeastAsNew(entry: ApiKeyStateEntry, known: ApiKeyStateEntry | undefined): boolean {
+  return known === undefined || entry.updatedAt >= known.updatedAt;
+}
+
+/**
+ * The listing may have been read before an action in this console was answered, or after it:
+ * whichever says the later time wins (ISO times of one format compare as text).
+ */
+function knownStates(listed: ApiKeyStateEntry[], answered: ApiKeyStateEntry[]): Map<number, ApiKeyStateEntry> {
+  const states = new Map<number, ApiKeyStateEntry>();
+  for (const entry of [...listed, ...answered]) {
+    if (isAtLeastAsNew(entry, states.get(entry.agentId))) {
+      states.set(entry.agentId, entry);
     }
   }
   return states;
+}
+
+function stateOfRecord(record: ApiKeyRecord): ApiKeyStateEntry {
+  return { agentId: record.agent.id, state: record.state, updatedAt: record.updatedAt ?? '' };
+}
+
+function countState(states: Map<number, ApiKeyStateEntry>, state: ApiKeyState): number {
+  let count = 0;
+  for (const entry of states.values()) {
+    count += entry.state === state ? 1 : 0;
+  }
+  return count;
 }
 
 function yesNo(value: boolean): string {
@@ -110,4 +130,4 @@ function csvRows(rows: ConsoleRow[], apiKeyState: (id: number) => ApiKeyState): 
   return [header, ...body];
 }
 
-window.consoleModel = { toRow, query, page, statesFromTrail, csvRows };
+window.consoleModel = { toRow, query, page, knownStates, stateOfRecord, countState, csvRows };

@@ -7,6 +7,8 @@
 
 const ROWS_PER_PAGE = 50;
 const MAX_LEDGER_PAGES = 10;
+/** The states index has 32 buckets and every answer reads at least one: more pages would be a loop. */
+const MAX_STATE_PAGES = 32;
 const RECENT_ACTIVITY = 10;
 
 const FILTER_WORDS: Record<ConsoleFilter, string> = {
@@ -79,6 +81,7 @@ class ConsoleLayout {
   readonly headRow = window.accessKit.el('tr');
   readonly body = window.accessKit.el('tbody');
   readonly empty = window.accessKit.el('div', { className: 'empty-state' });
+  readonly statesStatus = window.accessKit.el('div', { className: 'states-status', attrs: { role: 'status' } });
   readonly pagination = window.accessKit.el('fw-pagination', { attrs: { 'per-page': String(ROWS_PER_PAGE), page: '1', total: '0' } });
   readonly pending = window.accessKit.el('div', { className: 'pending-body' });
   readonly trail = window.accessKit.el('div', { className: 'trail-body' });
@@ -130,6 +133,7 @@ class ConsoleLayout {
       kit.el('section', { className: 'card agents', attrs: { 'aria-labelledby': 'agents-title' } }, [
         kit.el('h2', { text: 'Agents', attrs: { id: 'agents-title' } }),
         kit.el('div', { className: 'toolbar' }, [this.filters, this.search]),
+        this.statesStatus,
         kit.el('div', { className: 'table-wrap' }, [table]),
         this.empty,
         this.pagination,
@@ -154,8 +158,11 @@ class AccessConsole {
   private includeDeactivated = false;
   private generation = 0;
   private pending: ApiKeyRecord[] = [];
-  private pendingIds = new Set<number>();
-  private trailStates = new Map<number, ApiKeyState>();
+  /** Every agent's state as listApiKeyStates listed it; null until all pages have arrived. */
+  private listedStates: ApiKeyStateEntry[] | null = null;
+  /** States that actions in this console answered since it loaded (newer than the listing, or not yet in it). */
+  private readonly answeredStates: ApiKeyStateEntry[] = [];
+  private states = new Map<number, ApiKeyStateEntry>();
   private firstRowsDrawn = false;
   private loadStartedAt = 0;
   private queue: ApiKeyRecord[] = [];
@@ -176,9 +183,10 @@ class AccessConsole {
     this.renderSummary();
     this.restartOverview();
     this.refreshLedger();
+    this.refreshStates();
   }
 
-  private apiKeyState = (id: number): ApiKeyState => (this.pendingIds.has(id) ? 'requested' : (this.trailStates.get(id) ?? 'none'));
+  private apiKeyState = (id: number): ApiKeyState => this.states.get(id)?.state ?? 'none';
 
   private wireControls(): void {
     const kit = window.accessKit;
@@ -275,18 +283,48 @@ class AccessConsole {
       }
     }
     this.pending = requests;
-    this.pendingIds = new Set(requests.map((request) => request.agent.id));
     this.renderPending();
-    this.renderSummary();
-    this.refreshView('ledger');
   }
 
   private async loadTrail(): Promise<void> {
     this.layout.trail.replaceChildren(window.accessKit.skeleton(3));
     const answer = await window.accessKit.callServer(this.client, 'getAuditTrail', { cursor: null });
-    this.trailStates = window.consoleModel.statesFromTrail(answer.entries);
     this.renderTrail(answer.entries.slice(0, RECENT_ACTIVITY));
-    this.refreshView('ledger');
+  }
+
+  private refreshStates(): void {
+    this.layout.statesStatus.replaceChildren(window.accessKit.el('p', { className: 'hint', text: 'Reading API-key states…' }));
+    this.loadStates().catch((error: unknown) => this.showSectionError(this.layout.statesStatus, error, () => this.refreshStates()));
+  }
+
+  /** Every page of listApiKeyStates: the API-key column, the pending filter and count need all of them. */
+  private async loadStates(): Promise<void> {
+    const listed: ApiKeyStateEntry[] = [];
+    let cursor: string | null = null;
+    for (let pageNumber = 0; pageNumber < MAX_STATE_PAGES; pageNumber += 1) {
+      const answer: ApiKeyStatesPage = await window.accessKit.callServer(this.client, 'listApiKeyStates', { cursor });
+      listed.push(...answer.states);
+      cursor = answer.cursor;
+      if (cursor === null) {
+        break;
+      }
+    }
+    this.listedStates = listed;
+    this.layout.statesStatus.replaceChildren();
+    this.applyStates();
+  }
+
+  private applyStates(): void {
+    this.states = window.consoleModel.knownStates(this.listedStates ?? [], this.answeredStates);
+    this.renderSummary();
+    this.refreshView('states');
+  }
+
+  /** After an action, the answer is the agent's record: the authority on their state, no listing needed. */
+  private onLedgerChange(record: ApiKeyRecord): void {
+    this.answeredStates.push(window.consoleModel.stateOfRecord(record));
+    this.applyStates();
+    this.refreshLedger();
   }
 
   private showSectionError(target: HTMLElement, error: unknown, retry: () => void): void {
@@ -329,6 +367,10 @@ class AccessConsole {
   }
 
   private exportCsv(): void {
+    if (this.listedStates === null) {
+      window.accessKit.notify(this.client, 'warning', 'Still reading', 'The API-key states are not read yet: export again in a moment.');
+      return;
+    }
     const csv = window.accessKit.toCsv(window.consoleModel.csvRows(this.view, this.apiKeyState));
     downloadCsv(`agents-${this.consoleQuery.filter}.csv`, csv);
     window.accessKit.notify(this.client, 'success', 'CSV exported', `${countText(this.view.length)} agents in the current view.`);
@@ -371,7 +413,7 @@ class AccessConsole {
       content.replaceChildren(window.accessKit.errorPanel({ status: 400, message: 'Freshservice did not say who is signed in. Reload the page.', code: null }, null));
       return;
     }
-    window.accessView.mount(content, { client: this.client, viewer, viewedId: agentId, host: this.host, onLedgerChange: () => this.refreshLedger() });
+    window.accessView.mount(content, { client: this.client, viewer, viewedId: agentId, host: this.host, onLedgerChange: (record) => this.onLedgerChange(record) });
   }
 
   private openQueue(): void {
@@ -474,7 +516,6 @@ class AccessConsole {
   private rowElement(row: ConsoleRow): HTMLElement {
     const kit = window.accessKit;
     const agent = row.agent;
-    const state = this.apiKeyState(agent.id);
     const nameCell = kit.el('td', { className: 'name', attrs: { title: agent.name } }, [
       kit.el('span', { text: agent.name }),
       agent.active ? null : kit.el('span', { className: 'muted', text: ' (deactivated)' }),
@@ -486,12 +527,22 @@ class AccessConsole {
       kit.el('td', {}, [agent.isAccountAdmin ? kit.label('Yes', 'green') : kit.label('No', 'grey')]),
       kit.el('td', { text: agent.occasional ? 'Yes' : 'No' }),
       kit.el('td', { className: 'date', text: kit.formatDate(agent.lastLoginAt) }),
-      kit.el('td', { className: 'api-key-state', attrs: { 'data-state': state } }, [state === 'none' ? kit.el('span', { className: 'muted', text: 'None' }) : kit.label(kit.stateWords(state), kit.stateColor(state))]),
+      this.stateCell(agent.id),
       kit.el('td', { className: 'row-actions' }, [
         kit.button('Access', 'secondary', () => this.openAccess(agent.id, `Access of ${agent.name}`)),
         kit.button('Permissions', 'link', () => this.openPermissions(agent)),
       ]),
     ]);
+  }
+
+  private stateCell(agentId: number): HTMLElement {
+    const kit = window.accessKit;
+    if (this.listedStates === null && !this.states.has(agentId)) {
+      return kit.el('td', { className: 'api-key-state', attrs: { 'data-state': 'unknown', title: 'Reading API-key states…' } }, [kit.el('span', { className: 'muted', text: '…' })]);
+    }
+    const state = this.apiKeyState(agentId);
+    const shown = state === 'none' ? kit.el('span', { className: 'muted', text: 'None' }) : kit.label(kit.stateWords(state), kit.stateColor(state));
+    return kit.el('td', { className: 'api-key-state', attrs: { 'data-state': state } }, [shown]);
   }
 
   private renderSummary(): void {
@@ -503,7 +554,7 @@ class AccessConsole {
       summaryCard('Agents', count('agents'), suffix, 'agents'),
       summaryCard('Account Admins', count('accountAdmins'), suffix, 'accountAdmins'),
       summaryCard('Lacking Account Admin', count('lackingAccountAdmin'), suffix, 'lackingAccountAdmin'),
-      summaryCard('Pending API-key requests', this.pending.length, '', 'pending'),
+      summaryCard('Pending API-key requests', this.listedStates === null ? null : window.consoleModel.countState(this.states, 'requested'), '', 'pending'),
     );
   }
 

@@ -21,6 +21,9 @@ type ListPendingRequestsPayload = import('@common/ledger').ListPendingRequestsPa
 type PendingRequestsPage = import('@common/ledger').PendingRequestsPage;
 type GetAuditTrailPayload = import('@common/ledger').GetAuditTrailPayload;
 type AuditTrailPage = import('@common/ledger').AuditTrailPage;
+type ListApiKeyStatesPayload = import('@common/ledger').ListApiKeyStatesPayload;
+type ApiKeyStateEntry = import('@common/ledger').ApiKeyStateEntry;
+type ApiKeyStatesPage = import('@common/ledger').ApiKeyStatesPage;
 type ErrorCode = import('@common/errors').ErrorCode;
 type ProfileAccessPayload = import('@common/profile').ProfileAccessPayload;
 type ProfileAccess = import('@common/profile').ProfileAccess;
@@ -46,6 +49,7 @@ interface ServerMethods {
   listPendingRequests: { payload: ListPendingRequestsPayload; result: PendingRequestsPage };
   getApiKeyState: { payload: GetApiKeyStatePayload; result: ApiKeyRecord };
   getAuditTrail: { payload: GetAuditTrailPayload; result: AuditTrailPage };
+  listApiKeyStates: { payload: ListApiKeyStatesPayload; result: ApiKeyStatesPage };
   getProfileAccess: { payload: ProfileAccessPayload; result: ProfileAccess };
 }
 type ServerMethodName = keyof ServerMethods;
@@ -155,8 +159,12 @@ interface ConsoleModelApi {
   /** Filtered, searched and sorted rows; `apiKeyState` gives each agent's recorded state. */
   query(rows: ConsoleRow[], query: ConsoleQuery, apiKeyState: (id: number) => ApiKeyState): ConsoleRow[];
   page(rows: ConsoleRow[], page: number, perPage: number): ConsoleRow[];
-  /** Latest recorded state per agent from trail entries (newest first). */
-  statesFromTrail(entries: TrailEntry[]): Map<number, ApiKeyState>;
+  /** Each agent's newest known API-key state: from the listed states and the answers of actions since, the newer wins. */
+  knownStates(listed: ApiKeyStateEntry[], answered: ApiKeyStateEntry[]): Map<number, ApiKeyStateEntry>;
+  /** The state an action answered (`none` too, so it replaces an older listed state). */
+  stateOfRecord(record: ApiKeyRecord): ApiKeyStateEntry;
+  /** How many agents are known to be in `state`. */
+  countState(states: Map<number, ApiKeyStateEntry>, state: ApiKeyState): number;
   csvRows(rows: ConsoleRow[], apiKeyState: (id: number) => ApiKeyState): string[][];
 }
 

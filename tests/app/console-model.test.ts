@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { AgentAccess } from '../../common/audit';
-import type { ApiKeyState, TrailEntry } from '../../common/ledger';
+import type { ApiKeyRecord, ApiKeyState, ApiKeyStateEntry } from '../../common/ledger';
 import { loadWidgetScripts } from './load-scripts';
 
 function agent(id: number, name: string, extra: Partial<AgentAccess> = {}): AgentAccess {
@@ -60,18 +60,52 @@ describe('console model (app/src/console-model.ts)', () => {
     assert.deepEqual(names(model.page(rows, 0, 2)), ['Carol', 'alice']);
   });
 
-  it('takes the newest trail entry per agent as its state', () => {
-    const entry = (targetId: number, to: ApiKeyState): TrailEntry => ({
-      at: '2026-01-01T00:00:00Z',
-      actor: { id: 1, name: 'Carol' },
-      action: 'enabled',
-      target: { id: targetId, name: 'x' },
-      from: 'requested',
-      to,
-      note: null,
+  describe('API-key states', () => {
+    const listed = (agentId: number, state: ApiKeyState, updatedAt: string): ApiKeyStateEntry => ({ agentId, state, updatedAt });
+    const recordOf = (agentId: number, state: ApiKeyState, updatedAt: string | null): ApiKeyRecord => ({
+      agent: { id: agentId, name: 'x' },
+      state,
+      requestedBy: null,
+      requestedAt: null,
+      reason: null,
+      openedBy: null,
+      openedAt: null,
+      decidedBy: null,
+      decidedAt: null,
+      canUndo: false,
+      updatedAt,
     });
-    const fromTrail = model.statesFromTrail([entry(3, 'enabled'), entry(3, 'requested'), entry(2, 'declined')]);
-    assert.deepEqual([...fromTrail.entries()], [[3, 'enabled'], [2, 'declined']]);
+
+    it('takes every listed agent\'s state, however old its last change', () => {
+      const known = model.knownStates([listed(3, 'enabled', '2020-01-01T00:00:00.000Z'), listed(2, 'declined', '2026-01-01T00:00:00.000Z')], []);
+      assert.deepEqual([...known.keys()].sort(), [2, 3]);
+      assert.equal(known.get(3)?.state, 'enabled');
+      assert.equal(known.get(1), undefined, 'an agent without a state is not listed');
+    });
+
+    it('lets an action\'s answer replace an older listed state, none included, but not a newer one', () => {
+      const listing = [listed(3, 'enabled', '2026-01-01T00:00:05.000Z'), listed(2, 'requested', '2026-01-01T00:00:05.000Z')];
+      const answered = [
+        model.stateOfRecord(recordOf(3, 'none', '2026-01-01T00:00:09.000Z')),
+        model.stateOfRecord(recordOf(2, 'declined', '2026-01-01T00:00:01.000Z')),
+        model.stateOfRecord(recordOf(1, 'requested', '2026-01-01T00:00:02.000Z')),
+      ];
+      const known = model.knownStates(listing, answered);
+      assert.deepEqual(
+        [1, 2, 3].map((id) => known.get(id)?.state),
+        ['requested', 'requested', 'none'],
+      );
+    });
+
+    it('feeds the pending filter, the count, the sort and the CSV', () => {
+      const known = model.knownStates([listed(2, 'requested', '2026-01-01T00:00:00.000Z'), listed(1, 'enabled', '2026-01-01T00:00:00.000Z')], []);
+      const stateFrom = (id: number): ApiKeyState => known.get(id)?.state ?? 'none';
+      assert.deepEqual(names(model.query(rows, { filter: 'pending', search: '', sortKey: 'name', descending: false }, stateFrom)), ['alice']);
+      assert.equal(model.countState(known, 'requested'), 1);
+      assert.equal(model.countState(known, 'declined'), 0);
+      assert.deepEqual(names(model.query(rows, { filter: 'all', search: '', sortKey: 'apiKey', descending: false }, stateFrom)), ['alice', 'Carol', 'Bob']);
+      assert.deepEqual(model.csvRows(rows, stateFrom).map((row) => row[7]), ['API key', 'enabled', 'requested', 'none']);
+    });
   });
 
   it('exports the view with a header row and yes/no columns', () => {

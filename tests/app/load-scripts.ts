@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { runInThisContext } from 'node:vm';
 import type { AgentAccess } from '../../common/audit';
 import type { ErrorCode } from '../../common/errors';
-import type { ApiKeyState, TrailEntry } from '../../common/ledger';
+import type { ApiKeyRecord, ApiKeyState, ApiKeyStateEntry } from '../../common/ledger';
 
 /** The repository root, from build/tests/app/. */
 export const repoRoot = resolve(__dirname, '..', '..', '..');
@@ -42,7 +42,9 @@ export interface ConsoleModelUnderTest {
   toRow(agent: AgentAccess): ConsoleRow;
   query(rows: ConsoleRow[], query: ConsoleQuery, apiKeyState: (id: number) => ApiKeyState): ConsoleRow[];
   page(rows: ConsoleRow[], page: number, perPage: number): ConsoleRow[];
-  statesFromTrail(entries: TrailEntry[]): Map<number, ApiKeyState>;
+  knownStates(listed: ApiKeyStateEntry[], answered: ApiKeyStateEntry[]): Map<number, ApiKeyStateEntry>;
+  stateOfRecord(record: ApiKeyRecord): ApiKeyStateEntry;
+  countState(states: Map<number, ApiKeyStateEntry>, state: ApiKeyState): number;
   csvRows(rows: ConsoleRow[], apiKeyState: (id: number) => ApiKeyState): string[][];
 }
 
