@@ -1,0 +1,119 @@
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { startRuntime } from '../../dev/runtime/index';
+import { MemoryKeyValueStore } from '../../dev/runtime/kv-store';
+import { demoAccount, demoAccountFacts, type SimAgent } from '../../dev/simulator/index';
+import { ApiKeyLedger } from '../../server/src/ledger/api-key-ledger';
+import { TRAIL_PAGE_CAPACITY } from '../../server/src/ledger/limits';
+import { button, launchBrowser, logOnFailure, openConsole, repoRoot, runtimeLog, screenshot, type Harness } from './harness';
+
+interface EngineAnswer<T> {
+  ok: boolean;
+  body: { response: T };
+}
+
+function person(agent: SimAgent): { id: number; name: string } {
+  return { id: agent.id, name: `${agent.first_name} ${agent.last_name ?? ''}`.trim() };
+}
+
+/**
+ * The console's API-key column for an agent whose last change is older than the newest trail
+ * page: the ledger is written before the runtime starts (into the data dir's db.json, through
+ * the real ledger), so the changes cost none of the runtime's 50 $db operations a minute.
+ */
+describe('browser: the console shows every agent\'s API-key state, however old', function () {
+  this.timeout(180_000);
+  const facts = demoAccountFacts();
+  const [ana] = facts.activeAccountAdminIds as [number];
+  const agents = demoAccount().agents;
+  const others = agents.filter((agent) => agent.active && !facts.accountAdminIds.includes(agent.id));
+  const [enabledAgent, ...requesters] = others.slice(0, TRAIL_PAGE_CAPACITY + 2) as [SimAgent, ...SimAgent[]];
+  const admin = agents.find((agent) => agent.id === ana) as SimAgent;
+  let browser: Browser;
+  let harness: Harness;
+  let dataDir: string;
+
+  before(async () => {
+    browser = await launchBrowser();
+  });
+
+  beforeEach(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'console-states-'));
+    const store = new MemoryKeyValueStore({ file: join(dataDir, 'db.json'), operationsPerMinute: 0 });
+    const ledger = new ApiKeyLedger(store);
+    await ledger.apply({ action: 'enabled', actor: person(admin), target: person(enabledAgent), note: 'service account' });
+    // More than a whole trail page of later changes by other agents.
+    for (const requester of requesters) {
+      await ledger.apply({ action: 'requested', actor: person(requester), target: person(requester), note: 'reports' });
+    }
+    runtimeLog.length = 0;
+    const runtime = await startRuntime({ port: 0, appRoot: repoRoot, dataDir, log: (line) => runtimeLog.push(line) });
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    harness = {
+      runtime,
+      context,
+      received: [],
+      dialogs: [],
+      close: async () => {
+        await context.close();
+        await runtime.stop();
+      },
+    };
+  });
+
+  afterEach(async function () {
+    logOnFailure(this.currentTest);
+    await harness?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('shows "Marked as enabled" for an agent enabled before a trail page of other changes, and counts and filters the pending ones', async () => {
+    const trail = (await harness.runtime.engine.invokeServerMethod('getAuditTrail', {})) as EngineAnswer<{ entries: { target: { id: number } }[] }>;
+    assert.ok(trail.ok);
+    assert.ok(!trail.body.response.entries.some((entry) => entry.target.id === enabledAgent.id), 'the enabled agent is not on the newest trail page');
+
+    const { page, console } = await openConsole(harness, ana);
+    await console.locator('[data-stat="pending"] .stat-value', { hasText: String(requesters.length) }).waitFor();
+    await console.locator('fw-input input[type="text"]').fill(enabledAgent.email);
+    await console.locator('#app[data-rows="1"]').waitFor();
+    const cell = console.locator(`tbody tr[data-agent-id="${enabledAgent.id}"] .api-key-state[data-state="enabled"]`);
+    await cell.waitFor();
+    assert.equal(await cell.locator('fw-label').getAttribute('value'), 'Marked as enabled');
+    await screenshot(page.locator('#app-full_page_app'), 'console-old-enabled-state');
+
+    await console.locator('fw-input input[type="text"]').fill('');
+    await console.locator('fw-button[data-filter="pending"]').click();
+    await console.locator(`#app[data-rows="${requesters.length}"]`).waitFor();
+    await page.close();
+  });
+
+  it('updates an agent\'s state in the table after an action in the console\'s queue', async () => {
+    const { console } = await openConsole(harness, ana);
+    await console.locator('fw-button[data-filter="pending"]').click();
+    await console.locator(`#app[data-rows="${requesters.length}"]`).waitFor();
+    const modal = console.locator('fw-modal');
+    await button(console, `Work through pending requests (${requesters.length})`).click();
+    const declinedId = await modal.locator('.access-view').getAttribute('data-viewed-id');
+    await button(modal, 'Decline request').click();
+    await modal.locator('.api-key fw-label[value="Declined"]').waitFor();
+    await button(modal, 'Close queue').click();
+
+    await console.locator(`#app[data-rows="${requesters.length - 1}"]`).waitFor();
+    await console.locator('[data-stat="pending"] .stat-value', { hasText: String(requesters.length - 1) }).waitFor();
+    const declined = agents.find((agent) => String(agent.id) === declinedId);
+    assert.ok(declined, 'the queue showed a known agent');
+    await console.locator('fw-button[data-filter="all"]').click();
+    await console.locator('fw-input input[type="text"]').fill(declined.email);
+    await console.locator(`tbody tr[data-agent-id="${declined.id}"] .api-key-state[data-state="declined"]`).waitFor();
+    // The runtime's $db allows 50 operations a minute, and this console load and decline used most of them: one cheap read.
+    const record = (await harness.runtime.engine.invokeServerMethod('getApiKeyState', { agentId: declined.id })) as EngineAnswer<{ state: string }>;
+    assert.equal(record.body.response.state, 'declined');
+  });
+});
