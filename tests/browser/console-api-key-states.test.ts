@@ -1,14 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { startRuntime } from '../../dev/runtime/index';
-import { MemoryKeyValueStore } from '../../dev/runtime/kv-store';
 import { demoAccount, demoAccountFacts, type SimAgent } from '../../dev/simulator/index';
 import { ApiKeyLedger } from '../../server/src/ledger/api-key-ledger';
 import { TRAIL_PAGE_CAPACITY } from '../../server/src/ledger/limits';
-import { button, launchBrowser, logOnFailure, openConsole, repoRoot, runtimeLog, screenshot, type Harness } from './harness';
+import { button, launchBrowser, logOnFailure, openConsole, screenshot, startHarness, type Harness } from './harness';
 
 interface EngineAnswer<T> {
   ok: boolean;
@@ -21,8 +16,8 @@ function person(agent: SimAgent): { id: number; name: string } {
 
 /**
  * The console's API-key column for an agent whose last change is older than the newest trail
- * page: the ledger is written before the runtime starts (into the data dir's db.json, through
- * the real ledger), so the changes cost none of the runtime's 50 $db operations a minute.
+ * page: the ledger is written through the real ledger before the runtime starts, so the changes
+ * cost none of the runtime's 50 $db operations a minute.
  */
 describe('browser: the console shows every agent\'s API-key state, however old', function () {
   this.timeout(180_000);
@@ -34,40 +29,25 @@ describe('browser: the console shows every agent\'s API-key state, however old',
   const admin = agents.find((agent) => agent.id === ana) as SimAgent;
   let browser: Browser;
   let harness: Harness;
-  let dataDir: string;
 
   before(async () => {
     browser = await launchBrowser();
   });
 
   beforeEach(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'console-states-'));
-    const store = new MemoryKeyValueStore({ file: join(dataDir, 'db.json'), operationsPerMinute: 0 });
-    const ledger = new ApiKeyLedger(store);
-    await ledger.apply({ action: 'enabled', actor: person(admin), target: person(enabledAgent), note: 'service account' });
-    // More than a whole trail page of later changes by other agents.
-    for (const requester of requesters) {
-      await ledger.apply({ action: 'requested', actor: person(requester), target: person(requester), note: 'reports' });
-    }
-    runtimeLog.length = 0;
-    const runtime = await startRuntime({ port: 0, appRoot: repoRoot, dataDir, log: (line) => runtimeLog.push(line) });
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    harness = {
-      runtime,
-      context,
-      received: [],
-      dialogs: [],
-      close: async () => {
-        await context.close();
-        await runtime.stop();
-      },
-    };
+    harness = await startHarness(browser, undefined, async (store) => {
+      const ledger = new ApiKeyLedger(store);
+      await ledger.apply({ action: 'enabled', actor: person(admin), target: person(enabledAgent), note: 'service account' });
+      // More than a whole trail page of later changes by other agents.
+      for (const requester of requesters) {
+        await ledger.apply({ action: 'requested', actor: person(requester), target: person(requester), note: 'reports' });
+      }
+    });
   });
 
   afterEach(async function () {
     logOnFailure(this.currentTest);
     await harness?.close();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   after(async () => {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Frame, type FrameLocator, type Locator, type Page } from 'playwright-core';
 import { startRuntime, type RunningRuntime } from '../../dev/runtime/index';
+import { MemoryKeyValueStore } from '../../dev/runtime/kv-store';
 import type { SimulatorOptions } from '../../dev/simulator/index';
 
 export const repoRoot = resolve(__dirname, '..', '..', '..');
@@ -40,10 +41,15 @@ const RECORD_MESSAGES = `window.addEventListener('message', (event) => {
 /** The runtime's log lines (name, status, ms per call: no secrets), for diagnosing a failed test. */
 export const runtimeLog: string[] = [];
 
-export async function startHarness(browser: Browser, simulator?: SimulatorOptions): Promise<Harness> {
+/**
+ * `seedStore` writes the app's $db before the runtime starts (its db.json, with no rate limit), so
+ * a test can begin with ledger history without spending the runtime's 50 operations a minute.
+ */
+export async function startHarness(browser: Browser, simulator?: SimulatorOptions, seedStore?: (store: MemoryKeyValueStore) => Promise<void>): Promise<Harness> {
   mkdirSync(artifactsDir, { recursive: true });
   runtimeLog.length = 0;
   const dataDir = mkdtempSync(join(tmpdir(), 'widget-browser-'));
+  await seedStore?.(new MemoryKeyValueStore({ file: join(dataDir, 'db.json'), operationsPerMinute: 0 }));
   const runtime = await startRuntime({ port: 0, appRoot: repoRoot, dataDir, ...(simulator === undefined ? {} : { simulator }), log: (line) => runtimeLog.push(line) });
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
   await context.addInitScript({ content: RECORD_MESSAGES });
