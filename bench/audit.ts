@@ -19,6 +19,7 @@ import { FDK_LIMITS, PerMinuteLimit, realTimers } from '../dev/runtime/engine/li
 import { TemplateExecutor } from '../dev/runtime/engine/template-executor';
 import { TemplateTransport } from '../dev/runtime/engine/template-transport';
 import { startSimulator, type RunningSimulator } from '../dev/simulator/index';
+import { cursorKeyOf } from '../server/src/audit/cursor';
 import { accessOverviewSlice } from '../server/src/audit/overview';
 import { PLATFORM_REQUESTS_PER_MINUTE } from '../server/src/audit/pacing';
 import { jsonBytes } from '../server/src/audit/size';
@@ -31,6 +32,8 @@ const SIZES = [1_000, 10_000, 50_000];
 const CUSTOM_ROLES = 20;
 const TEMPLATE_LATENCY_MS = 400;
 const PAGE_SIZE = 100;
+/** Cursors are signed as in the app: HMAC-SHA256 under a key derived from the api_key iparam. */
+const BENCH_CURSOR_KEY = cursorKeyOf({ iparams: { api_key: 'bench-api-key' } });
 
 interface BenchResult {
   agents: number;
@@ -85,7 +88,7 @@ async function runOverviewMeasured(agents: number, target: BenchTarget, clock: V
   let cursor: string | null = null;
   do {
     const before = cpuMs();
-    const slice: AccessOverviewSlice = await accessOverviewSlice({ cursor }, { request: target.request, store, now: clock.now });
+    const slice: AccessOverviewSlice = await accessOverviewSlice({ cursor }, { request: target.request, store, now: clock.now, cursorKey: BENCH_CURSOR_KEY });
     cpu += cpuMs() - before;
     const size = jsonBytes(slice);
     methodCalls += 1;

@@ -11,8 +11,9 @@ import { jsonBytes } from './size';
 
 /**
  * Who can enable API keys, answered inside one 20 s call on any account size:
- * 1. the record the last complete overview left in $db (one small key), when it was made for
- *    the account's current Account Admin role; else
+ * 1. the record the last complete overview (or complete scan) left in $db (one small key), when
+ *    it was made for the account's current Account Admin role and is younger than
+ *    RECORD_MAX_AGE_MS; else
  * 2. a bounded scan of active agents (at most MAX_SCAN_PAGES pages, and no new request once
  *    SCAN_START_DEADLINE_MS have passed, so even a 15 s template timeout ends inside 20 s).
  * `complete` is false when the scan could not see the whole account.
@@ -20,6 +21,14 @@ import { jsonBytes } from './size';
 export const ACCOUNT_ADMINS_KEY = 'audit:accountAdmins:v1';
 export const MAX_SCAN_PAGES = 2;
 export const SCAN_START_DEADLINE_MS = 4_000;
+/**
+ * A record older than this is ignored: an Account Admin demoted or deactivated since must not
+ * be named as someone who can enable keys for long. A day lets one overview serve the sidebar
+ * all working day, while a stale list is gone by the next; anything fresher costs a scan.
+ */
+export const RECORD_MAX_AGE_MS = 24 * 60 * 60_000;
+/** Server instances' clocks may differ a little; a record dated further ahead is not trusted. */
+const RECORD_CLOCK_SKEW_MS = 60_000;
 /** $db allows 40 KB per key + value. */
 const RECORD_MAX_BYTES = 35_000;
 
@@ -63,6 +72,12 @@ export async function recordAccountAdmins(store: KeyValueStore, roleId: number, 
   } catch {
     console.warn('listAccountAdmins: recording the Account Admins failed');
   }
+}
+
+/** Made for the account's current Account Admin role, and not older than RECORD_MAX_AGE_MS (nor from the future). */
+function isUsable(record: AccountAdminsRecord, role: RoleInfo, now: number): boolean {
+  const age = now - Date.parse(record.recordedAt);
+  return record.roleId === role.id && age >= -RECORD_CLOCK_SKEW_MS && age <= RECORD_MAX_AGE_MS;
 }
 
 export function isActiveAccountAdmin(agent: AgentAccess): boolean {
@@ -110,7 +125,7 @@ export async function accountAdminsIn(catalog: RoleCatalog, deps: AccountAdminsD
     throw accountAdminRoleMissing();
   }
   const record = await readRecord(deps.store);
-  if (record && record.roleId === role.id) {
+  if (record && isUsable(record, role, deps.now())) {
     return { accountAdminRole: role, accountAdmins: record.admins, complete: record.complete, recordedAt: record.recordedAt };
   }
   return scanForAccountAdmins(deps, catalog, role, startedAt);

@@ -1,14 +1,22 @@
+import { sha256 } from 'js-sha256';
 import { z } from 'zod';
 import type { AccessSummary } from '../../../common/audit';
 import { AppError } from '../errors';
 import { compactRoleSchema } from '../freshservice/roleCache';
+import type { ServerArgs } from '../platform';
 import { agentAccessSchema, accessSummarySchema } from './schemas';
+import { jsonBytes } from './size';
 
 /**
  * Everything later slices of one overview need travels in the opaque cursor instead of $db
  * (which allows only 50 operations a minute): the roles read so far, running totals, where to
  * continue, the times of recent template requests (for pacing) and the Account Admins seen.
- * A cursor only ever affects what the browser that holds it reads; a tampered one is refused.
+ *
+ * The server writes what a finished overview carried (its Account Admins) to shared $db, so a
+ * cursor is signed with HMAC-SHA256 under a key only the server has (derived from the secure
+ * `api_key` iparam; the browser never sees it) and carries when it was issued. Nothing in a
+ * cursor is read before its signature is verified; one that is altered, signed with another
+ * key, or older than MAX_CURSOR_AGE_MS is refused.
  */
 export const OVERVIEW_PHASES = ['roles', 'active', 'deactivated'] as const;
 export type OverviewPhase = (typeof OVERVIEW_PHASES)[number];
@@ -16,8 +24,24 @@ export type OverviewPhase = (typeof OVERVIEW_PHASES)[number];
 /** Account Admins carried to the end of the overview (then recorded for listAccountAdmins). */
 export const MAX_CARRIED_ACCOUNT_ADMINS = 25;
 
+/**
+ * How long one issued cursor stays valid. Every slice issues a new cursor, so this bounds one
+ * hop (the longest wait between two calls is a minute, a 429's Retry-After a little more),
+ * not the whole audit, which takes about 12 minutes for 50,000 agents.
+ */
+export const MAX_CURSOR_AGE_MS = 15 * 60_000;
+/** Server instances' clocks may differ a little; a cursor issued further in the future is forged. */
+const CLOCK_SKEW_MS = 60_000;
+
+/** Keeps cursor MACs apart from anything else the same api_key might ever sign. */
+const KEY_DOMAIN = 'cursor:v1:';
+/** HMAC-SHA256 in hex. */
+const MAC_HEX_CHARS = 64;
+const MAC_PATTERN = /^[0-9a-f]{64}$/;
+
 const cursorSchema = z.object({
-  version: z.literal(1),
+  version: z.literal(2),
+  issuedAt: z.number().int().nonnegative(),
   phase: z.enum(OVERVIEW_PHASES),
   page: z.number().int().positive(),
   /** Agents of `page` already answered (a page split to keep a response small). */
@@ -34,11 +58,17 @@ const cursorSchema = z.object({
 });
 export type OverviewCursor = z.infer<typeof cursorSchema>;
 
+/** The server-only secret cursors are signed with. */
+export interface CursorKey {
+  readonly secret: string;
+}
+
 const EMPTY_SUMMARY: AccessSummary = { agents: 0, accountAdmins: 0, lackingAccountAdmin: 0, deactivated: 0 };
 
-export function firstCursor(includeDeactivated: boolean): OverviewCursor {
+export function firstCursor(includeDeactivated: boolean, now: number): OverviewCursor {
   return {
-    version: 1,
+    version: 2,
+    issuedAt: now,
     phase: 'roles',
     page: 1,
     skip: 0,
@@ -54,22 +84,67 @@ export function firstCursor(includeDeactivated: boolean): OverviewCursor {
   };
 }
 
-export function encodeCursor(cursor: OverviewCursor): string {
-  return JSON.stringify(cursor);
+const secureIparamsSchema = z.object({ iparams: z.object({ api_key: z.string().min(1) }) });
+
+/**
+ * The signing key from the secure `api_key` iparam FDK hands every server method. Without it
+ * the MAC would be forgeable by anyone who knows the app, so the overview refuses to run.
+ */
+export function cursorKeyOf(args: ServerArgs): CursorKey {
+  const parsed = secureIparamsSchema.safeParse(args);
+  if (!parsed.success) {
+    throw new AppError(500, 'INTERNAL', 'The app settings have no API key, so the access overview cannot run. Enter the API key in the app settings.');
+  }
+  return { secret: KEY_DOMAIN + parsed.data.iparams.api_key };
+}
+
+function macOf(key: CursorKey, body: string): string {
+  return sha256.hmac(key.secret, body);
+}
+
+/** Compares two MACs without an early exit, so timing reveals nothing about where they differ. */
+function sameMac(expected: string, received: string): boolean {
+  let difference = expected.length ^ received.length;
+  for (let index = 0; index < expected.length; index += 1) {
+    difference |= expected.charCodeAt(index) ^ received.charCodeAt(index);
+  }
+  return difference === 0;
+}
+
+/** `<hex MAC>.<JSON body>`: the MAC covers the body exactly as sent. */
+export function encodeCursor(cursor: OverviewCursor, key: CursorKey): string {
+  const body = JSON.stringify(cursor);
+  return `${macOf(key, body)}.${body}`;
+}
+
+/** Bytes the encoded cursor takes in a slice's JSON, without spending a MAC on it. */
+export function cursorBytes(cursor: OverviewCursor): number {
+  return jsonBytes(JSON.stringify(cursor)) + MAC_HEX_CHARS + 1;
 }
 
 function refused(): AppError {
   return new AppError(
     400,
     'INVALID_PAYLOAD',
-    'The request to the app is invalid: field "cursor" is not one this app issued (or it was altered). Start the overview again.',
+    'The request to the app is invalid: field "cursor" is not one this app issued, was altered, or has expired. Start the overview again.',
   );
 }
 
-export function decodeCursor(text: string): OverviewCursor {
+/** The body of a cursor whose MAC this server made; anything else is refused before it is parsed. */
+function verifiedBody(text: string, key: CursorKey): string {
+  const separator = text.indexOf('.');
+  const mac = text.slice(0, separator);
+  const body = text.slice(separator + 1);
+  if (separator < 0 || !MAC_PATTERN.test(mac) || !sameMac(macOf(key, body), mac)) {
+    throw refused();
+  }
+  return body;
+}
+
+function parseBody(body: string): OverviewCursor {
   let json: unknown;
   try {
-    json = JSON.parse(text) as unknown;
+    json = JSON.parse(body) as unknown;
   } catch {
     throw refused();
   }
@@ -78,4 +153,18 @@ export function decodeCursor(text: string): OverviewCursor {
     throw refused();
   }
   return parsed.data;
+}
+
+function isFresh(cursor: OverviewCursor, now: number): boolean {
+  const age = now - cursor.issuedAt;
+  return age <= MAX_CURSOR_AGE_MS && age >= -CLOCK_SKEW_MS;
+}
+
+/** A cursor this server issued under `key` within MAX_CURSOR_AGE_MS; otherwise 400 INVALID_PAYLOAD naming `cursor`. */
+export function decodeCursor(text: string, key: CursorKey, now: number): OverviewCursor {
+  const cursor = parseBody(verifiedBody(text, key));
+  if (!isFresh(cursor, now)) {
+    throw refused();
+  }
+  return cursor;
 }

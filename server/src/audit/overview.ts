@@ -5,10 +5,10 @@ import { readAgentPage } from '../freshservice/agents';
 import { rateLimitRemaining } from '../freshservice/client';
 import { nextPageAfter } from '../freshservice/pagination';
 import { cacheRoles, compactRole, expandRole } from '../freshservice/roleCache';
-import { catalogOf, readRolePage, type RoleCatalog } from '../freshservice/roles';
+import { MAX_ROLE_PAGES, catalogOf, readRolePage, roleListDidNotEnd, type RoleCatalog } from '../freshservice/roles';
 import type { KeyValueStore, TemplateClient } from '../platform';
 import { isActiveAccountAdmin, recordAccountAdmins } from './accountAdmins';
-import { MAX_CARRIED_ACCOUNT_ADMINS, decodeCursor, encodeCursor, firstCursor, type OverviewCursor } from './cursor';
+import { MAX_CARRIED_ACCOUNT_ADMINS, cursorBytes, decodeCursor, encodeCursor, firstCursor, type CursorKey, type OverviewCursor } from './cursor';
 import { nextRequestNotBefore, requestsInWindow, waitForWindow } from './pacing';
 import { jsonBytes } from './size';
 
@@ -27,6 +27,8 @@ export interface OverviewDeps {
   request: TemplateClient;
   store: KeyValueStore;
   now: () => number;
+  /** Signs the cursors this server issues and verifies those that come back. */
+  cursorKey: CursorKey;
 }
 
 export interface OverviewRequest {
@@ -45,12 +47,14 @@ function catalogFor(cursor: OverviewCursor): RoleCatalog {
   return catalogOf(cursor.roles.map(expandRole));
 }
 
-function sliceOf(cursor: OverviewCursor, agents: AgentAccess[], done: boolean, waitMs: number): AccessOverviewSlice {
+/** `next` is the signed cursor to continue with, null once the overview is done. */
+function sliceOf(cursor: OverviewCursor, agents: AgentAccess[], next: string | null, waitMs: number): AccessOverviewSlice {
+  const done = next === null;
   return {
     agents,
     accountAdminRole: catalogFor(cursor).accountAdminRole,
     summary: cursor.summary,
-    cursor: done ? null : encodeCursor(cursor),
+    cursor: next,
     progress: { agentsLoaded: cursor.agentsLoaded, pagesLoaded: cursor.pagesLoaded, done },
     waitMs,
   };
@@ -61,16 +65,23 @@ async function readRolesStep(cursor: OverviewCursor, deps: OverviewDeps): Promis
   const roles = [...cursor.roles, ...rolePage.roles.map(compactRole)];
   const remaining = rateLimitRemaining(rolePage.rateLimitHeaders);
   if (rolePage.nextPage !== null) {
+    if (cursor.page >= MAX_ROLE_PAGES) {
+      throw roleListDidNotEnd();
+    }
     return { cursor: { ...cursor, roles, page: rolePage.nextPage }, agents: [], done: false, remaining };
   }
-  // The sidebar and the ledger reuse the roles just read (one $db write per overview).
-  await cacheRoles(deps.store, roles.map(expandRole));
+  // The sidebar and the ledger reuse the roles (one $db write per overview), but only roles this
+  // call just read from Freshservice: never roles that came back in a cursor. So an account with
+  // more than one page of roles is not cached here; the sidebar caches it on its next read.
+  if (cursor.page === 1) {
+    await cacheRoles(deps.store, rolePage.roles);
+  }
   return { cursor: { ...cursor, roles, phase: 'active', page: 1 }, agents: [], done: false, remaining };
 }
 
 /** Takes agents in order while the slice (agents + the cursor carrying Account Admins) stays in budget; at least one. */
 function takeWithinBudget(agents: AgentAccess[], cursor: OverviewCursor): AgentAccess[] {
-  let bytes = jsonBytes(encodeCursor(cursor)) + 1_000;
+  let bytes = cursorBytes(cursor) + 1_000;
   const taken: AgentAccess[] = [];
   for (const agent of agents) {
     const cost = jsonBytes(agent) * (isActiveAccountAdmin(agent) ? 3 : 1);
@@ -147,11 +158,15 @@ async function finishSlice(step: Step, deps: OverviewDeps): Promise<AccessOvervi
   const cursor = { ...step.cursor, requestTimes, notBefore };
   if (step.done) {
     await recordFinishedOverview(cursor, deps.store, finishedAt);
+    return sliceOf(cursor, step.agents, null, 0);
   }
-  return sliceOf(cursor, step.agents, step.done, step.done ? 0 : notBefore - finishedAt);
+  return sliceOf(cursor, step.agents, encodeCursor({ ...cursor, issuedAt: finishedAt }, deps.cursorKey), notBefore - finishedAt);
 }
 
-/** A finished overview leaves the Account Admins in $db for listAccountAdmins (one write). */
+/**
+ * A finished overview leaves the Account Admins in $db for listAccountAdmins (one write). The
+ * cursor here is the server's own: the first one, or one whose signature was just verified.
+ */
 async function recordFinishedOverview(cursor: OverviewCursor, store: KeyValueStore, now: number): Promise<void> {
   const role = catalogFor(cursor).accountAdminRole;
   if (role) {
@@ -161,11 +176,12 @@ async function recordFinishedOverview(cursor: OverviewCursor, store: KeyValueSto
 
 /** Reads the next slice of the overview, or answers an empty slice with the wait left when called too early. */
 export async function accessOverviewSlice(request: OverviewRequest, deps: OverviewDeps): Promise<AccessOverviewSlice> {
-  const cursor = request.cursor ? decodeCursor(request.cursor) : firstCursor(request.includeDeactivated ?? false);
   const startedAt = deps.now();
+  const cursor = request.cursor ? decodeCursor(request.cursor, deps.cursorKey, startedAt) : firstCursor(request.includeDeactivated ?? false, startedAt);
   const waitMs = Math.max(cursor.notBefore - startedAt, waitForWindow(cursor.requestTimes, startedAt));
   if (waitMs > 0) {
-    return sliceOf(cursor, [], false, waitMs);
+    // Called too early: nothing new happened, so the cursor goes back as it came (or as first issued).
+    return sliceOf(cursor, [], request.cursor || encodeCursor(cursor, deps.cursorKey), waitMs);
   }
   const step = cursor.phase === 'roles' ? await readRolesStep(cursor, deps) : await readAgentsStep(cursor, deps);
   return finishSlice(step, deps);

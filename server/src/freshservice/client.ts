@@ -55,7 +55,7 @@ export async function callTemplate<S extends z.ZodType>(
   try {
     answer = await request.invokeTemplate(name, { context });
   } catch (rejection) {
-    throw toAppError(rejection);
+    throw toAppError(rejection, { template: name, what });
   }
   return { data: readBody(what, answer.response, schema), headers: answer.headers ?? {} };
 }

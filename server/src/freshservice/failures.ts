@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { AppError } from '../errors';
+import { TEMPLATES } from './templates';
 
 /** What `$request.invokeTemplate` rejects with (FDK Platform 3.0). */
 const templateFailureSchema = z.object({
   status: z.number().optional(),
   headers: z.record(z.string(), z.unknown()).optional(),
   errorSource: z.string().optional(),
+  /** Freshservice's raw body (a string in FDK; tolerated already parsed). */
+  response: z.unknown().optional(),
 });
 export type TemplateFailure = z.infer<typeof templateFailureSchema>;
 
@@ -41,12 +44,68 @@ function platformRefusal(status: number): AppError {
   );
 }
 
-const FRESHSERVICE_ANSWERS: Record<number, () => AppError> = {
+/** Which template failed, and how messages name it (e.g. "the list of agents"). */
+export interface FailedCall {
+  template: string;
+  what: string;
+}
+
+const UNNAMED_CALL: FailedCall = { template: '', what: 'a request' };
+
+/** Freshservice's validation answer: `{ description, errors: [{ field, message, code }] }`. Only a plain field name is repeated. */
+const validationErrorSchema = z.object({
+  errors: z.array(z.object({ field: z.string().regex(/^[A-Za-z0-9_.[\]-]{1,64}$/) })).min(1),
+});
+
+function parsedBody(response: unknown): unknown {
+  if (typeof response !== 'string') {
+    return response;
+  }
+  try {
+    return JSON.parse(response) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+function refusedField(failure: TemplateFailure): string | null {
+  const parsed = validationErrorSchema.safeParse(parsedBody(failure.response));
+  return parsed.success ? (parsed.data.errors[0]?.field ?? null) : null;
+}
+
+/** A Freshservice 400 means the app sent something Freshservice will not take: nothing the admin can fix, so it goes to the developer. */
+function refusedRequest(call: FailedCall, failure: TemplateFailure): AppError {
+  const field = refusedField(failure);
+  const named = field === null ? '' : ` (Freshservice named the field "${field}")`;
+  return new AppError(
+    502,
+    'BAD_RESPONSE',
+    `Freshservice refused the app's request for ${call.what}${named}. This is a fault in the app, not in your settings: report it to the app developer.`,
+  );
+}
+
+/**
+ * A 404 on getAgent means no agent has that id. Any other call (the lists of roles and agents)
+ * reads an address that always exists on a Freshservice account, so the domain is wrong.
+ */
+function notFound(call: FailedCall): AppError {
+  if (call.template === TEMPLATES.getAgent) {
+    return new AppError(404, 'NOT_FOUND', 'No such agent in Freshservice.');
+  }
+  return new AppError(
+    500,
+    'INTERNAL',
+    `Freshservice answered "not found" for ${call.what}: no Freshservice account API was found at the domain in the app settings. Check the Freshservice domain in the app settings.`,
+  );
+}
+
+const FRESHSERVICE_ANSWERS: Record<number, (call: FailedCall, failure: TemplateFailure) => AppError> = {
+  400: refusedRequest,
   401: () =>
     new AppError(401, 'KEY_INVALID', 'Freshservice rejected the API key in the app settings: it is wrong or has been disabled. Enter a working key in the app settings.'),
   403: () =>
     new AppError(403, 'KEY_OWNER_NOT_ADMIN', "The API key's owner lacks permission to view agents and roles. Use the key of an agent with an admin role (Account Admin or Admin)."),
-  404: () => new AppError(404, 'NOT_FOUND', 'No such agent in Freshservice.'),
+  404: notFound,
 };
 
 function rateLimited(failure: TemplateFailure): AppError {
@@ -64,7 +123,7 @@ function isPlatformRefusal(failure: TemplateFailure, status: number): boolean {
 }
 
 /** Maps a rejected template call to an error an admin can act on. */
-export function toAppError(rejection: unknown): AppError {
+export function toAppError(rejection: unknown, call: FailedCall = UNNAMED_CALL): AppError {
   const failure = readFailure(rejection);
   const status = failure.status ?? 0;
   if (status === 429) {
@@ -74,5 +133,5 @@ export function toAppError(rejection: unknown): AppError {
     return platformRefusal(status);
   }
   const known = FRESHSERVICE_ANSWERS[status];
-  return known ? known() : unavailable();
+  return known ? known(call, failure) : unavailable();
 }

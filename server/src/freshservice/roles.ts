@@ -74,14 +74,26 @@ export async function readRolePage(request: TemplateClient, page: number): Promi
   };
 }
 
-/** Accounts rarely have more than 100 roles; more than this many pages means a broken Link header. */
-const MAX_ROLE_PAGES = 10;
+/** Accounts rarely have more than 100 roles; a list that goes on past this many pages (1,000 roles) has a broken Link header. */
+export const MAX_ROLE_PAGES = 10;
+
+/** Stopping quietly would leave roles unread, and a missing "Account Admin" would then be reported wrongly. */
+export function roleListDidNotEnd(): AppError {
+  return new AppError(
+    502,
+    'BAD_RESPONSE',
+    `Freshservice's list of roles did not end after ${MAX_ROLE_PAGES} pages (${MAX_ROLE_PAGES * 100} roles); the app stopped reading. Try again; if it keeps happening, report it to the app developer.`,
+  );
+}
 
 /** Reads every role (one request per 100 roles). */
 export async function readAllRoles(request: TemplateClient): Promise<KnownRole[]> {
   const roles: KnownRole[] = [];
   let page: number | null = 1;
-  for (let pagesRead = 0; page !== null && pagesRead < MAX_ROLE_PAGES; pagesRead += 1) {
+  for (let pagesRead = 0; page !== null; pagesRead += 1) {
+    if (pagesRead >= MAX_ROLE_PAGES) {
+      throw roleListDidNotEnd();
+    }
     const rolePage: RolePage = await readRolePage(request, page);
     roles.push(...rolePage.roles);
     page = rolePage.nextPage;

@@ -1,4 +1,5 @@
 import { listAccountAdmins as readAccountAdmins } from '../audit/accountAdmins';
+import { cursorKeyOf } from '../audit/cursor';
 import { accessOverviewSlice } from '../audit/overview';
 import { accessOverviewPayloadSchema, accountAdminsPayloadSchema, readPayload, userAccessPayloadSchema } from '../audit/payloads';
 import { userAccess } from '../audit/userAccess';
@@ -8,7 +9,8 @@ import type { Platform, ServerArgs } from '../platform';
 /**
  * The access-audit server methods, called by server/server.js with the FDK globals.
  * Only the payload keys each method declares are read; iparams reach Freshservice through
- * the request templates and are never touched here.
+ * the request templates, except the secure api_key, from which getAccessOverview derives the
+ * key its cursors are signed with (it never leaves the server).
  */
 
 function now(): number {
@@ -17,7 +19,7 @@ function now(): number {
 
 export function getAccessOverview(args: ServerArgs, platform: Platform): Promise<void> {
   return respond('getAccessOverview', platform.reply, () =>
-    accessOverviewSlice(readPayload(accessOverviewPayloadSchema, args), { request: platform.request, store: platform.store, now }),
+    accessOverviewSlice(readPayload(accessOverviewPayloadSchema, args), { request: platform.request, store: platform.store, now, cursorKey: cursorKeyOf(args) }),
   );
 }
 

@@ -11,7 +11,7 @@ import { FakeRequest, connectionError, fail, linkToPage, ok, timeout, type Scrip
 import { ROLE_IDS, agent, assignment, role, standardRoles } from '../freshservice/fixtures';
 import { FakeAccount } from './account';
 import { MemoryStore } from './memoryStore';
-import { VirtualClock, busiestMinute, runOverview } from './run';
+import { TEST_CURSOR_KEY, VirtualClock, busiestMinute, runOverview } from './run';
 
 function allAgents(slices: AccessOverviewSlice[]) {
   return slices.flatMap((slice) => slice.agents);
@@ -81,7 +81,7 @@ describe('access overview', () => {
     const clock = new VirtualClock();
     const account = new FakeAccount({ agents: 150 });
     const request = account.request().script('listAgents', ok({ agents: [agent(1)] }, { 'X-RateLimit-Remaining': '0', ...linkToPage(2) }));
-    const deps = { request, store: new MemoryStore(), now: clock.now };
+    const deps = { request, store: new MemoryStore(), now: clock.now, cursorKey: TEST_CURSOR_KEY };
     const roles = await accessOverviewSlice({}, deps);
     const first = await accessOverviewSlice({ cursor: roles.cursor }, deps);
     assert.equal(first.waitMs, 60_000, 'no requests left at Freshservice: wait a full minute');
@@ -100,7 +100,7 @@ describe('access overview', () => {
     const request = new FakeRequest()
       .script('listRoles', ok({ roles: standardRoles() }))
       .script('listAgents', fail(429, { message: 'The API rate limit allotted for your Freshservice domain has been exhausted' }, { 'retry-after': '30' }), ok({ agents: [agent(1)] }));
-    const deps = { request, store: new MemoryStore(), now: clock.now };
+    const deps = { request, store: new MemoryStore(), now: clock.now, cursorKey: TEST_CURSOR_KEY };
     const roles = await accessOverviewSlice({}, deps);
 
     const limited = await rejection(accessOverviewSlice({ cursor: roles.cursor }, deps));
@@ -126,7 +126,7 @@ describe('access overview', () => {
   for (const [what, answer, code] of failures) {
     it(`${what} while reading agents answers ${code}`, async () => {
       const request = new FakeRequest().script('listRoles', ok({ roles: standardRoles() })).script('listAgents', answer);
-      const deps = { request, store: new MemoryStore(), now: new VirtualClock().now };
+      const deps = { request, store: new MemoryStore(), now: new VirtualClock().now, cursorKey: TEST_CURSOR_KEY };
       const roles = await accessOverviewSlice({}, deps);
       assert.equal((await rejection(accessOverviewSlice({ cursor: roles.cursor }, deps))).code, code);
     });
@@ -134,7 +134,7 @@ describe('access overview', () => {
 
   it('401 while reading roles answers KEY_INVALID on the first call', async () => {
     const request = new FakeRequest().script('listRoles', fail(401));
-    assert.equal((await rejection(accessOverviewSlice({}, { request, store: new MemoryStore(), now: Date.now }))).code, 'KEY_INVALID');
+    assert.equal((await rejection(accessOverviewSlice({}, { request, store: new MemoryStore(), now: Date.now, cursorKey: TEST_CURSOR_KEY }))).code, 'KEY_INVALID');
   });
 
   it('stops with BAD_RESPONSE when a Link loops back to an earlier page, instead of spinning', async () => {
@@ -195,7 +195,7 @@ describe('access overview', () => {
   });
 
   it('refuses a tampered or foreign cursor with INVALID_PAYLOAD naming the cursor', async () => {
-    const deps = { request: new FakeRequest(), store: new MemoryStore(), now: Date.now };
+    const deps = { request: new FakeRequest(), store: new MemoryStore(), now: Date.now, cursorKey: TEST_CURSOR_KEY };
     for (const cursor of ['not json', '{"version":1,"phase":"roles"}', JSON.stringify({ version: 2 })]) {
       const error = await rejection(accessOverviewSlice({ cursor }, deps));
       assert.equal(error.code, 'INVALID_PAYLOAD');

@@ -32,8 +32,44 @@ describe('Freshservice client: error mapping', () => {
     assert.match(error.message, /admin role/);
   });
 
-  it('404 is NOT_FOUND', async () => {
-    assert.equal((await failureOf(fail(404))).code, 'NOT_FOUND');
+  it('404 on an agent by id is NOT_FOUND (no such agent)', async () => {
+    const request = new FakeRequest().script('getAgent', fail(404));
+    await assert.rejects(callTemplate(request, 'getAgent', { agent_id: 7 }, 'the agent lookup', agentListSchema), (error: unknown) => {
+      return error instanceof AppError && error.code === 'NOT_FOUND' && error.status === 404;
+    });
+  });
+
+  it('404 on a list (agents, roles) is not "no such agent": the domain in the app settings is wrong', async () => {
+    const error = await failureOf(fail(404));
+    assert.notEqual(error.code, 'NOT_FOUND');
+    assert.equal(error.code, 'INTERNAL');
+    assert.match(error.message, /the list of agents/);
+    assert.match(error.message, /no Freshservice account API was found at the domain/);
+    assert.match(error.message, /Check the Freshservice domain in the app settings/);
+    const roles = new FakeRequest().script('listRoles', fail(404));
+    await assert.rejects(callTemplate(roles, 'listRoles', { page: 1 }, 'the list of roles', roleListSchema), (rolesError: unknown) => {
+      return rolesError instanceof AppError && rolesError.code === 'INTERNAL' && /domain/.test(rolesError.message);
+    });
+  });
+
+  it("Freshservice's 400 says it refused the app's request, names the field it names, and sends the admin to the developer", async () => {
+    const body = { description: 'Validation failed', errors: [{ field: 'per_page', message: 'It should be between 1 and 100', code: 'invalid_value' }] };
+    const error = await failureOf(fail(400, body));
+    assert.equal(error.code, 'BAD_RESPONSE');
+    assert.equal(error.status, 502);
+    assert.match(error.message, /Freshservice refused the app's request for the list of agents/);
+    assert.match(error.message, /"per_page"/);
+    assert.match(error.message, /report it to the app developer/);
+    assert.doesNotMatch(error.message, /did not answer/);
+  });
+
+  it("Freshservice's 400 without a readable field still says it refused the request, and never repeats an odd field name", async () => {
+    for (const body of ['<html>Bad Request</html>', { description: 'Validation failed' }, { errors: [{ field: '<img src=x onerror=alert(1)>' }] }]) {
+      const error = await failureOf(fail(400, body));
+      assert.equal(error.code, 'BAD_RESPONSE');
+      assert.match(error.message, /refused the app's request/);
+      assert.doesNotMatch(error.message, /field|<img/);
+    }
   });
 
   it('429 carries Retry-After in seconds', async () => {

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { catalogOf, readAllRoles, toKnownRole } from '../../../server/src/freshservice/roles';
+import { AppError } from '../../../server/src/errors';
+import { MAX_ROLE_PAGES, catalogOf, readAllRoles, toKnownRole } from '../../../server/src/freshservice/roles';
 import { roleSchema } from '../../../server/src/freshservice/schemas';
 import { FakeRequest, linkToPage, ok } from '../fakes/request';
 import { ROLE_IDS, role, standardRoles } from './fixtures';
@@ -34,5 +35,23 @@ describe('roles', () => {
     const roles = await readAllRoles(request);
     assert.deepEqual(roles.map((r) => r.id), [1, 2]);
     assert.deepEqual(request.calls.map((call) => call.context), [{ page: 1 }, { page: 2 }]);
+  });
+
+  it(`answers BAD_RESPONSE when the role list still links onward after ${MAX_ROLE_PAGES} pages, instead of stopping silently`, async () => {
+    const request = new FakeRequest().respond('listRoles', (context) => ok({ roles: [role(Number(context.page), 'SD Agent', false)] }, linkToPage(Number(context.page) + 1, '/api/v2/roles')));
+    await assert.rejects(readAllRoles(request), (error: unknown) => {
+      return error instanceof AppError && error.code === 'BAD_RESPONSE' && /list of roles did not end/.test(error.message);
+    });
+    assert.equal(request.calls.length, MAX_ROLE_PAGES);
+  });
+
+  it(`reads a list that ends on page ${MAX_ROLE_PAGES}`, async () => {
+    const request = new FakeRequest().respond('listRoles', (context) => {
+      const page = Number(context.page);
+      return ok({ roles: [role(page, page === MAX_ROLE_PAGES ? 'Account Admin' : 'SD Agent', true)] }, page < MAX_ROLE_PAGES ? linkToPage(page + 1, '/api/v2/roles') : {});
+    });
+    const roles = await readAllRoles(request);
+    assert.equal(roles.length, MAX_ROLE_PAGES);
+    assert.equal(catalogOf(roles).accountAdminRole?.id, MAX_ROLE_PAGES);
   });
 });
