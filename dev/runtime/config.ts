@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import { freshserviceIparamsOf, type FreshserviceIparams } from './engine/freshservice-iparams';
 import { RuntimeStartupError } from './startup-error';
 
 const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
@@ -58,14 +59,26 @@ export function readEnvironment(env: Record<string, string | undefined>): Enviro
   return { port: PORT, freshservice };
 }
 
+export const IPARAM_TYPES = ['text', 'paragraph', 'dropdown', 'email', 'number', 'phone_number', 'date', 'url', 'radio', 'checkbox', 'multiselect'] as const;
+/** Freshworks' references/v3_0/installation-parameters-errors.md: gone from platform version 3.0. */
+const TYPES_REMOVED_IN_3_0: readonly unknown[] = ['domain', 'api_key'];
+
 const IparamDefinitionSchema = z.looseObject({
   display_name: z.string(),
   description: z.string().optional(),
-  type: z.enum(['text', 'paragraph', 'dropdown', 'email', 'number', 'phone_number', 'date', 'url', 'radio', 'checkbox', 'multiselect', 'domain', 'api_key']),
+  type: z.enum(IPARAM_TYPES, {
+    error: (issue) =>
+      TYPES_REMOVED_IN_3_0.includes(issue.input)
+        ? `type "${String(issue.input)}" is not valid from platform version 3.0: use "text" and check the value in a change callback (config/assets/iparams.js)`
+        : undefined,
+  }),
+  type_attributes: z.never({ error: 'type_attributes is not supported from platform version 3.0: remove it' }).optional(),
   secure: z.boolean().optional(),
   required: z.boolean().optional(),
   options: z.array(z.union([z.string(), z.number()])).optional(),
   default_value: z.unknown().optional(),
+  /** Change callbacks the install page calls by name: [{ "change": "<function in config/assets/iparams.js>" }]. */
+  events: z.array(z.record(z.string(), z.string())).optional(),
 });
 
 const IparamDefinitionsSchema = z.record(z.string(), IparamDefinitionSchema);
@@ -91,6 +104,19 @@ export function readIparamDefinitions(file: string): IparamDefinitions {
     throw new RuntimeStartupError(`Bad configuration in ${file}: ${describeIssues(parsed.error)}. Fix config/iparams.json and start again.`);
   }
   return parsed.data;
+}
+
+/** Which iparams hold the Freshservice subdomain and key, from config/requests.json (absent or unreadable: none). */
+export function readFreshserviceIparams(file: string): FreshserviceIparams {
+  if (!existsSync(file)) {
+    return { domain: [], apiKey: [] };
+  }
+  try {
+    return freshserviceIparamsOf(JSON.parse(readFileSync(file, 'utf8')));
+  } catch {
+    // The engine reports a broken requests.json with its own message; here it only means no defaults.
+    return { domain: [], apiKey: [] };
+  }
 }
 
 /**
@@ -120,4 +146,3 @@ export function saveIparams(file: string, target: string, iparams: Record<string
   renameSync(temporary, file);
 }
 
-export const SUBDOMAIN_PATTERN = SUBDOMAIN;

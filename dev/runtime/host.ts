@@ -12,7 +12,8 @@ import { directoryOfFreshservice, directoryOfSimulator, type AccountDirectory } 
 import { createAppSite, type AppSite } from './app-pages';
 import { readAppPlaceholders } from './app-manifest';
 import { createBridge, type BridgeEngine } from './bridge-api';
-import { loadSavedIparams, readEnvironment, readIparamDefinitions, type FreshserviceTarget, type IparamDefinitions } from './config';
+import { loadSavedIparams, readEnvironment, readFreshserviceIparams, readIparamDefinitions, type FreshserviceTarget, type IparamDefinitions } from './config';
+import type { FreshserviceIparams } from './engine/freshservice-iparams';
 import { createKeyValueStore } from './kv-store';
 import { createShellSite, type ShellHandler } from './shell-site';
 import { RuntimeStartupError } from './startup-error';
@@ -78,7 +79,7 @@ function checkBuild(appRoot: string): void {
       throw new RuntimeStartupError(`${output}/ is missing. ${BUILD_MISSING}`);
     }
   }
-  if (!existsSync(join(BROWSER_SCRIPTS, 'client.js')) || !existsSync(join(BROWSER_SCRIPTS, 'shell.js'))) {
+  if (!['client.js', 'shell.js', 'install-page.js'].every((script) => existsSync(join(BROWSER_SCRIPTS, script)))) {
     throw new RuntimeStartupError(`The runtime's browser scripts (build/runtime-browser/) are missing. ${BUILD_MISSING}`);
   }
 }
@@ -92,13 +93,16 @@ function accountAdminKey(simulator: HostSimulator): string {
   return key.key;
 }
 
-/** Installation values for the target: domain iparams get its subdomain, api_key iparams its key. */
-function defaultIparams(definitions: IparamDefinitions, target: FreshserviceTarget): Record<string, unknown> {
+/**
+ * Installation values for the target: the iparams the request templates use as the Freshservice
+ * subdomain get its subdomain, those sent in their headers its key (Platform 3.0 types them "text").
+ */
+function defaultIparams(definitions: IparamDefinitions, roles: FreshserviceIparams, target: FreshserviceTarget): Record<string, unknown> {
   const values: Record<string, unknown> = {};
   for (const [name, definition] of Object.entries(definitions)) {
-    if (definition.type === 'domain') {
+    if (roles.domain.includes(name)) {
       values[name] = target.domain;
-    } else if (definition.type === 'api_key') {
+    } else if (roles.apiKey.includes(name)) {
       values[name] = target.apiKey;
     } else if (definition.default_value !== undefined) {
       values[name] = definition.default_value;
@@ -199,7 +203,8 @@ export async function startHost<Engine extends HostEngine, Simulator extends Hos
     }
   };
   try {
-    const iparams = { ...defaultIparams(definitions, target.freshservice), ...loadSavedIparams(configFile, target.tag) };
+    const roles = readFreshserviceIparams(join(appRoot, 'config', 'requests.json'));
+    const iparams = { ...defaultIparams(definitions, roles, target.freshservice), ...loadSavedIparams(configFile, target.tag) };
     const store = createKeyValueStore({ file: join(dataDir, 'db.json') });
     const engine = await deps.createEngine({ appRoot, iparams, store, freshserviceUrl: target.freshservice.url, log });
     cleanups.push(() => engine.close());
@@ -227,6 +232,7 @@ export async function startHost<Engine extends HostEngine, Simulator extends Hos
         bridge: createBridge(engine, store),
         iparams: { current: iparams, configFile, tag: target.tag, apply: (next) => engine.setIparams(next) },
         shellScript: join(BROWSER_SCRIPTS, 'shell.js'),
+        installPageScript: join(BROWSER_SCRIPTS, 'install-page.js'),
         log,
       }),
     };

@@ -20,6 +20,8 @@ export interface PageFrame {
   placeholders: Placeholders;
   /** What the shell script needs: the app origin and the data methods' answers. */
   runtime: Record<string, unknown>;
+  /** Scripts this page needs before the shell script (the install page's). */
+  scripts?: string[];
 }
 
 const LAYOUT = compile(`<!DOCTYPE html>
@@ -47,7 +49,8 @@ const LAYOUT = compile(`<!DOCTYPE html>
 </nav>
 <main class="content">{{{content}}}</main>
 <div id="notifications" aria-live="polite"></div>
-<script src="/_shell/shell.js"></script>
+{{#each scripts}}<script src="{{this}}"></script>
+{{/each}}<script src="/_shell/shell.js"></script>
 </body>
 </html>`);
 
@@ -63,6 +66,7 @@ export function renderLayout(frame: PageFrame, content: string): string {
     onSettings: frame.section === 'settings',
     fullPageApp: frame.placeholders.fullPageApp,
     appName: frame.placeholders.appName,
+    scripts: frame.scripts ?? [],
     content,
   });
 }
@@ -161,21 +165,22 @@ export function renderAgentEdit(agent: ShellAgent, signedIn: ShellAgent | null, 
 }
 
 const CUSTOM_CONFIGS = compile(`<h1>App settings</h1>
-<p class="muted">Installation parameters from config/iparams.json, as <code>fdk run</code>'s /custom_configs page. Saved under .fdk/ and applied at once.</p>
+<p class="muted">Installation parameters from config/iparams.json, as <code>fdk run</code>'s /custom_configs page, with the change callbacks of config/assets/iparams.js. Saved under .fdk/ and applied at once.</p>
 {{#if saved}}<p class="saved" role="status">Saved.</p>{{/if}}
 {{#if errors.length}}<ul class="errors" role="alert">{{#each errors}}<li>{{this}}</li>{{/each}}</ul>{{/if}}
 <form method="post" action="/custom_configs" class="iparams">
 {{#each fields}}
   <div class="field">
     <label for="iparam-{{name}}">{{label}}{{#if required}} *{{/if}}</label>
-    {{#if description}}<p class="hint">{{description}}</p>{{/if}}
-    {{#if isSelect}}<select id="iparam-{{name}}" name="{{name}}"{{#if multiple}} multiple{{/if}}>{{#each options}}<option value="{{value}}"{{#if selected}} selected{{/if}}>{{value}}</option>{{/each}}</select>
-    {{else if isCheckbox}}<input id="iparam-{{name}}" name="{{name}}" type="checkbox"{{#if checked}} checked{{/if}}>
-    {{else if secure}}<input id="iparam-{{name}}" name="{{name}}" type="password" autocomplete="off" value="" placeholder="{{#if hasValue}}A value is saved (hidden). Leave empty to keep it.{{else}}Not set{{/if}}">
-    {{else}}<input id="iparam-{{name}}" name="{{name}}" type="{{inputType}}" value="{{value}}">{{/if}}
+    <p class="hint" id="iparam-hint-{{name}}">{{description}}</p>
+    {{#if isSelect}}<select id="iparam-{{name}}" name="{{name}}" data-change="{{change}}"{{#if multiple}} multiple{{/if}}>{{#each options}}<option value="{{value}}"{{#if selected}} selected{{/if}}>{{value}}</option>{{/each}}</select>
+    {{else if isCheckbox}}<input id="iparam-{{name}}" name="{{name}}" data-change="{{change}}" type="checkbox"{{#if checked}} checked{{/if}}>
+    {{else if secure}}<input id="iparam-{{name}}" name="{{name}}" data-change="{{change}}" type="password" autocomplete="off" value="" placeholder="{{#if hasValue}}A value is saved (hidden). Leave empty to keep it.{{else}}Not set{{/if}}">
+    {{else}}<input id="iparam-{{name}}" name="{{name}}" data-change="{{change}}" type="{{inputType}}" value="{{value}}">{{/if}}
+    <p class="field-error" id="iparam-error-{{name}}" role="alert" hidden></p>
   </div>
 {{/each}}
-  <button class="button button-primary" type="submit">Save</button>
+  <button class="button button-primary" id="save-iparams" type="submit">Save</button> <span class="muted" id="save-note" aria-live="polite"></span>
 </form>`);
 
 function inputTypeOf(type: string): string {
@@ -200,6 +205,8 @@ function fieldOf(name: string, definitions: IparamDefinitions, values: Record<st
     checked: value === true,
     options: (definition?.options ?? []).map((option) => ({ value: String(option), selected: chosen.includes(String(option)) })),
     inputType: inputTypeOf(definition?.type ?? 'text'),
+    // Change callbacks (config/assets/iparams.js) the install-page script calls by name.
+    change: (definition?.events ?? []).flatMap((event) => (event['change'] === undefined ? [] : [event['change']])).join(' '),
     // A secure value is write-only: the page never carries it back.
     value: definition?.secure === true ? '' : String(value ?? ''),
   };
@@ -272,4 +279,6 @@ a { color: #2c5cc5; }
 .field input[type=checkbox] { width: auto; }
 .hint { margin: 2px 0 6px; color: #6f7c87; font-size: 12px; }
 .saved { color: #00795b; } .errors { color: #d72d30; }
+.field-error { margin: 4px 0 0; color: #d72d30; font-size: 12px; } .field input[aria-invalid=true] { border-color: #d72d30; }
+.button:disabled { opacity: .5; cursor: not-allowed; }
 `;

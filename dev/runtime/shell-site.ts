@@ -3,13 +3,14 @@
  * /_shell/api bridge and /custom_configs. The signed-in agent comes from a cookie that the
  * "Signed in as" switcher, or `?as=<agentId>` on any page, sets.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import { loggedInUserOf, requesterOf, type AccountDirectory, type ShellAgent } from './account';
 import type { AppPlaceholders } from './app-manifest';
 import { APP_ROUTE } from './app-pages';
 import type { BridgeAnswer } from './bridge-api';
-import { saveIparams, SUBDOMAIN_PATTERN, type IparamDefinition, type IparamDefinitions } from './config';
+import { saveIparams, type IparamDefinition, type IparamDefinitions } from './config';
 import { BodyTooLargeError, readBody, redirect, send, sendHtml, sendJson, sendText } from './http';
 import { renderAgentEdit, renderAgents, renderCustomConfigs, renderFullPage, renderLayout, renderMessage, renderUser, SHELL_CSS, type PageFrame, type Placeholders } from './shell-pages';
 
@@ -23,8 +24,13 @@ export interface ShellSiteOptions {
   bridge: (route: string, input: unknown) => Promise<BridgeAnswer> | null;
   iparams: { current: Record<string, unknown>; configFile: string; tag: string; apply: (next: Record<string, unknown>) => void };
   shellScript: string;
+  /** The /custom_configs page's stand-in for FDK's install-page globals (build/runtime-browser/install-page.js). */
+  installPageScript: string;
   log: (line: string) => void;
 }
+
+/** The app's install-page code, read on each request so an edit shows on reload, as with `fdk run`. */
+const INSTALL_PAGE_ASSETS = ['config', 'assets', 'iparams.js'] as const;
 
 export type ShellHandler = (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<void>;
 
@@ -46,6 +52,16 @@ function cookieValue(request: IncomingMessage, name: string): string | undefined
 
 export function createShellSite(options: ShellSiteOptions): ShellHandler {
   const shellScript = readFileSync(options.shellScript, 'utf8');
+  const installPageScript = readFileSync(options.installPageScript, 'utf8');
+  const installPageAssets = join(options.appRoot, ...INSTALL_PAGE_ASSETS);
+
+  function settingsScripts(): string[] {
+    return existsSync(installPageAssets) ? ['/_shell/install-page.js', '/_shell/assets/iparams.js'] : ['/_shell/install-page.js'];
+  }
+
+  function settingsPage(response: ServerResponse, context: PageRequest, content: string, status = 200): void {
+    page(response, context, { title: 'App settings', section: 'settings', scripts: settingsScripts() }, content, null, status);
+  }
   const placeholders: Placeholders = {
     fullPageApp: options.placeholders.fullPageApp === null ? null : `${options.appOrigin}${APP_ROUTE}${options.placeholders.fullPageApp}`,
     contactSidebar: options.placeholders.contactSidebar === null ? null : `${options.appOrigin}${APP_ROUTE}${options.placeholders.contactSidebar}`,
@@ -101,8 +117,7 @@ export function createShellSite(options: ShellSiteOptions): ShellHandler {
     } else if (path === '/apps/full_page_app') {
       page(response, context, { title: options.placeholders.appName, section: 'app' }, renderFullPage(placeholders), null);
     } else if (path === '/custom_configs') {
-      const content = renderCustomConfigs(options.definitions, options.iparams.current, { saved: url.searchParams.has('saved'), errors: [] });
-      page(response, context, { title: 'App settings', section: 'settings' }, content, null);
+      settingsPage(response, context, renderCustomConfigs(options.definitions, options.iparams.current, { saved: url.searchParams.has('saved'), errors: [] }));
     } else {
       showAgentPage(response, context, user?.[1] ?? edit?.[1], user !== null, roles);
     }
@@ -156,8 +171,7 @@ export function createShellSite(options: ShellSiteOptions): ShellHandler {
     if (errors.length > 0) {
       const context = await signedInAgent(request, url);
       // Re-show what was typed, never a secure value.
-      const content = renderCustomConfigs(options.definitions, { ...options.iparams.current, ...values }, { saved: false, errors });
-      page(response, context, { title: 'App settings', section: 'settings' }, content, null, 400);
+      settingsPage(response, context, renderCustomConfigs(options.definitions, { ...options.iparams.current, ...values }, { saved: false, errors }), 400);
       return;
     }
     options.iparams.current = values;
@@ -179,6 +193,10 @@ export function createShellSite(options: ShellSiteOptions): ShellHandler {
       redirect(response, `/agents${url.search}`);
     } else if (path === '/_shell/shell.js') {
       send(response, 200, 'text/javascript; charset=utf-8', shellScript);
+    } else if (path === '/_shell/install-page.js') {
+      send(response, 200, 'text/javascript; charset=utf-8', installPageScript);
+    } else if (path === '/_shell/assets/iparams.js' && existsSync(installPageAssets)) {
+      send(response, 200, 'text/javascript; charset=utf-8', readFileSync(installPageAssets, 'utf8'));
     } else if (path === '/_shell/shell.css') {
       send(response, 200, 'text/css; charset=utf-8', SHELL_CSS);
     } else if (!(await showPage(request, response, url))) {
@@ -211,9 +229,6 @@ function problemWith(value: unknown, definition: IparamDefinition): string | nul
   }
   if (definition.type === 'number' && Number.isNaN(value)) {
     return `${definition.display_name} must be a number`;
-  }
-  if (definition.type === 'domain' && !SUBDOMAIN_PATTERN.test(String(value))) {
-    return `${definition.display_name} must be the account's subdomain: for https://acme.freshservice.com enter acme`;
   }
   const options = definition.options?.map(String);
   if (options !== undefined && ['dropdown', 'radio'].includes(definition.type) && !options.includes(String(value))) {

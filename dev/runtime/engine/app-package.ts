@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { freshserviceIparamsOf } from './freshservice-iparams';
 import { FDK_LIMITS } from './limits';
 
 /** A problem with the app folder that stops the runtime from starting; the message says how to fix it. */
@@ -124,9 +125,10 @@ export function secureIparamNames(app: AppPackage): string[] {
     .map(([name]) => name);
 }
 
-/** Names of `domain` iparams: their values are Freshservice subdomains the runtime may reroute. */
+/**
+ * Iparams that hold a Freshservice subdomain (the `<%= iparam.x %>.freshservice.com` of a
+ * template host; Platform 3.0 has no `domain` type): requests to it the runtime may reroute.
+ */
 export function domainIparamNames(app: AppPackage): string[] {
-  return Object.entries(app.iparams)
-    .filter(([, definition]) => definition.type === 'domain')
-    .map(([name]) => name);
+  return freshserviceIparamsOf(app.templates).domain.filter((name) => Object.hasOwn(app.iparams, name));
 }

@@ -274,6 +274,81 @@ describe('local runtime in the browser', function () {
     });
   });
 
+  describe('/custom_configs runs the change callbacks of config/assets/iparams.js', () => {
+    const saveEnabled = (enabled: boolean) => page.waitForFunction(`document.getElementById('save-iparams').disabled === ${!enabled}`);
+    const errorShown = (field: string, pattern: RegExp) =>
+      page.waitForFunction(`(() => {
+        const error = document.getElementById('iparam-error-${field}');
+        return error !== null && !error.hidden && ${pattern.toString()}.test(error.textContent);
+      })()`);
+    const errorHidden = (field: string) => page.waitForFunction(`document.getElementById('iparam-error-${field}').hidden === true`);
+    /** Submits as Enter in a field would; true when the page let the form go (the test then stops it). */
+    const trySubmit = async (): Promise<boolean> =>
+      (await page.evaluate(`new Promise((resolve) => {
+        const form = document.querySelector('form.iparams');
+        form.addEventListener('submit', (event) => {
+          const sent = !event.defaultPrevented;
+          event.preventDefault();
+          resolve(sent);
+        }, { once: true });
+        form.requestSubmit();
+      })`)) === true;
+
+    before(async () => {
+      await page.goto(`${started.runtime.shellUrl}/custom_configs`);
+      await page.waitForFunction('typeof checkDomain === "function" && typeof utils === "object"');
+    });
+
+    it('a returned message is invalid, a returned empty string valid (synchronous convention), and nothing is saved meanwhile', async () => {
+      await page.fill('#iparam-freshservice_domain', 'https://demo.freshservice.com');
+      await errorShown('freshservice_domain', /^Enter only the subdomain, for example demo$/);
+      await saveEnabled(false);
+      assert.equal(await page.getAttribute('#iparam-freshservice_domain', 'aria-invalid'), 'true');
+      assert.equal(await trySubmit(), false, 'the form must not be sent while a field is invalid');
+      await page.fill('#iparam-freshservice_domain', started.runtime.simulator?.account.domain ?? '');
+      await errorHidden('freshservice_domain');
+      await saveEnabled(true);
+    });
+
+    it('a rejected promise is invalid with its message; a resolved one is valid, whatever it resolves with', async () => {
+      await page.fill('#iparam-api_key', 'bad-key');
+      await errorShown('api_key', /^That key is wrong$/);
+      await saveEnabled(false);
+      await page.fill('#iparam-api_key', 'any-other-key');
+      await errorHidden('api_key');
+      await saveEnabled(true);
+    });
+
+    it('gives the callbacks utils.get and client.request.invokeTemplate through the runtime', async () => {
+      assert.equal(await page.evaluate(`utils.get('freshservice_domain')`), started.runtime.simulator?.account.domain);
+      await page.fill('#iparam-api_key', 'probe');
+      await errorShown('api_key', /^The template answered 404$/);
+    });
+
+    it('only the newest call counts, and nothing is saved while a check has not answered', async () => {
+      await page.fill('#iparam-api_key', 'held-older');
+      await page.fill('#iparam-api_key', 'held-newer');
+      await page.waitForFunction('window.heldChecks.length === 2');
+      await saveEnabled(false);
+      assert.match((await page.textContent('#save-note')) ?? '', /Checking/);
+      assert.equal(await trySubmit(), false, 'the form must not be sent while a check is running');
+      await page.evaluate(`window.heldChecks[1].resolve()`);
+      await saveEnabled(true);
+      // The older, slower check answers last: its rejection must not overwrite the newest verdict.
+      await page.evaluate(`window.heldChecks[0].reject('stale verdict'); new Promise((done) => setTimeout(done, 0))`);
+      assert.equal(await page.evaluate(`document.getElementById('iparam-error-api_key').hidden`), true);
+      assert.equal(await page.evaluate(`document.getElementById('save-iparams').disabled`), false);
+    });
+
+    it('saves once every field is valid (an empty secure field keeps the saved key)', async () => {
+      await page.fill('#iparam-api_key', '');
+      await saveEnabled(true);
+      await Promise.all([page.waitForURL(/\/custom_configs\?saved=1$/), page.click('#save-iparams')]);
+      assert.equal(await page.textContent('p.saved'), 'Saved.');
+      assert.equal(started.runtime.engine.nonSecureIparams()['freshservice_domain'], started.runtime.simulator?.account.domain);
+    });
+  });
+
   describe('the API key', () => {
     it('appears in no response and no message the browser received', async () => {
       await page.goto(`${started.runtime.shellUrl}/custom_configs`);

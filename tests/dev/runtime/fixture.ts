@@ -37,6 +37,29 @@ const SERVER = `exports = {
 };
 `;
 
+/**
+ * The install page's change callbacks, one per convention FDK's samples use: checkDomain answers
+ * synchronously with '' or a message; checkApiKey answers with a promise (rejected = invalid).
+ * A key starting with "held" waits until the test settles it through window.heldChecks.
+ */
+const INSTALL_PAGE = `window.heldChecks = [];
+function checkDomain(value) {
+  return /^[a-z0-9-]+$/.test(value) ? '' : 'Enter only the subdomain, for example demo';
+}
+function checkApiKey(value) {
+  if (value.indexOf('held') === 0) {
+    return new Promise(function (resolve, reject) { window.heldChecks.push({ value: value, resolve: resolve, reject: reject }); });
+  }
+  if (value === 'probe') {
+    return app.initialized().then(function (client) {
+      return client.request.invokeTemplate('whoAmI', { context: { id: 999999999 } });
+    }).then(function () { return 'found'; }, function (failure) { throw 'The template answered ' + failure.status; });
+  }
+  return value === 'bad-key' ? Promise.reject('That key is wrong') : Promise.resolve('A resolved message is not an error');
+}
+Object.assign(globalThis, { checkDomain: checkDomain, checkApiKey: checkApiKey });
+`;
+
 export interface FixtureApp {
   root: string;
   dataDir: string;
@@ -67,8 +90,9 @@ export function createFixtureApp(): FixtureApp {
   write(
     'config/iparams.json',
     JSON.stringify({
-      freshservice_domain: { display_name: 'Freshservice domain', type: 'domain', type_attributes: { product: 'freshservice' }, required: true },
-      api_key: { display_name: 'API key', type: 'api_key', secure: true, type_attributes: { product: 'freshservice' }, required: true },
+      // Platform 3.0: plain text fields; the templates below show which is the subdomain and which the key.
+      freshservice_domain: { display_name: 'Freshservice domain', type: 'text', required: true, events: [{ change: 'checkDomain' }] },
+      api_key: { display_name: 'API key', type: 'text', secure: true, required: true, events: [{ change: 'checkApiKey' }] },
       region: { display_name: 'Region', type: 'dropdown', options: ['eu', 'us'], default_value: 'eu' },
     }),
   );
@@ -87,6 +111,7 @@ export function createFixtureApp(): FixtureApp {
       },
     }),
   );
+  write('config/assets/iparams.js', INSTALL_PAGE);
   write('server/server.js', SERVER);
   write('app/page.html', PAGE('Fixture full page'));
   write('app/sidebar.html', PAGE('Fixture sidebar'));

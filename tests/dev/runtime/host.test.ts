@@ -316,7 +316,7 @@ describe('local runtime host (HTTP)', function () {
       assert.equal(status, 200);
       assert.ok(text.includes('name="freshservice_domain"') && text.includes('name="api_key"') && text.includes('name="region"'));
       assert.ok(text.includes(`value="${started.runtime.simulator?.account.domain ?? ''}"`));
-      assert.match(text, /name="api_key" type="password" autocomplete="off" value=""/);
+      assert.match(text, /name="api_key" data-change="checkApiKey" type="password" autocomplete="off" value=""/);
     });
 
     it('saves edits under .fdk/, applies them to the engine, and keeps an untouched secure value', async () => {
@@ -332,12 +332,27 @@ describe('local runtime host (HTTP)', function () {
     });
 
     it('rejects invalid values with the reason and keeps the old ones', async () => {
-      const response = await post({ freshservice_domain: 'https://acme.freshservice.com', api_key: '', region: 'mars' });
+      const response = await post({ freshservice_domain: '', api_key: '', region: 'mars' });
       const text = await response.text();
       assert.equal(response.status, 400);
-      assert.match(text, /subdomain/);
+      assert.match(text, /Freshservice domain is required/);
       assert.match(text, /Region must be one of eu, us/);
       assert.equal(started.runtime.engine.nonSecureIparams()['region'], 'us');
+      assert.match(text, /<script src="\/_shell\/install-page\.js"><\/script>/, 'the re-shown form still runs the change callbacks');
+    });
+
+    it("runs the app's change callbacks: loads the install-page globals, then config/assets/iparams.js, and names each field's callbacks", async () => {
+      const { text } = await get(`${shell}/custom_configs`);
+      const installPage = text.indexOf('<script src="/_shell/install-page.js"></script>');
+      const callbacks = text.indexOf('<script src="/_shell/assets/iparams.js"></script>');
+      assert.ok(installPage > 0 && callbacks > installPage && text.indexOf('/_shell/shell.js') > callbacks);
+      assert.match(text, /name="freshservice_domain" data-change="checkDomain"/);
+      assert.match(text, /name="api_key" data-change="checkApiKey" type="password"/);
+      assert.match(text, /name="region" data-change=""/);
+      const served = await get(`${shell}/_shell/assets/iparams.js`);
+      assert.equal(served.status, 200);
+      assert.match(served.text, /function checkApiKey/);
+      assert.match((await get(`${shell}/_shell/install-page.js`)).text, /utils/);
     });
 
     it('refuses a post from another origin', async () => {

@@ -114,6 +114,20 @@ describe('local runtime start-up and configuration', function () {
     }
   });
 
+  it('refuses the iparam types and type_attributes that platform 3.0 removed, naming the fix', async () => {
+    const app = createFixtureApp();
+    const removed = { domain: { display_name: 'Domain', type: 'domain' }, key: { display_name: 'Key', type: 'text', type_attributes: { product: 'freshservice' } } };
+    writeFileSync(join(app.root, 'config', 'iparams.json'), JSON.stringify(removed));
+    try {
+      const error = await rejection(startRuntime({ port: 0, appRoot: app.root, dataDir: app.dataDir, log: () => undefined }));
+      assert.ok(error instanceof RuntimeStartupError);
+      assert.match(error.message, /domain\.type: type "domain" is not valid from platform version 3\.0: use "text"/);
+      assert.match(error.message, /key\.type_attributes: type_attributes is not supported from platform version 3\.0/);
+    } finally {
+      app.remove();
+    }
+  });
+
   it('keeps $db data and saved settings across a restart', async () => {
     const first = await startFixtureRuntime();
     try {

@@ -29,8 +29,9 @@ export interface FixtureAppFiles {
 }
 
 export const FIXTURE_IPARAMS = {
-  freshservice_domain: { display_name: 'Domain', type: 'domain', type_attributes: { product: 'freshservice' }, required: true },
-  api_key: { display_name: 'API key', type: 'api_key', secure: true, type_attributes: { product: 'freshservice' } },
+  // Platform 3.0: both are "text"; the engine learns the subdomain iparam from the template hosts.
+  freshservice_domain: { display_name: 'Domain', type: 'text', required: true },
+  api_key: { display_name: 'API key', type: 'text', secure: true },
   team_name: { display_name: 'Team', type: 'text' },
 };
 
