@@ -29,7 +29,7 @@ export interface EngineOptions {
   iparams: Record<string, unknown>;
   /** The app's $db. */
   store: KeyValueStore;
-  /** Template requests whose host is `<domain iparam>.freshservice.com` go here instead (http allowed only for this). */
+  /** Template requests whose host is `<subdomain iparam>.freshservice.com` go here instead (http allowed only for this). */
   freshserviceUrl?: string;
   now?: () => number;
   /** One line per server-method or template call: kind, name, status, milliseconds; never a secret. */
