@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { AppError } from '../../../server/src/errors';
-import { ACCOUNT_ADMINS_KEY, listAccountAdmins } from '../../../server/src/audit/accountAdmins';
+import { ACCOUNT_ADMINS_KEY, RECORD_MAX_AGE_MS, listAccountAdmins } from '../../../server/src/audit/accountAdmins';
 import { ROLE_CACHE_KEY } from '../../../server/src/freshservice/roleCache';
 import { FakeRequest, ok } from '../fakes/request';
 import { ROLE_IDS, agent, assignment, role, standardRoles } from '../freshservice/fixtures';
@@ -80,5 +80,57 @@ describe('listAccountAdmins', () => {
     assert.equal(result.complete, true);
     assert.equal(result.accountAdmins.length, 2);
     assert.equal(store.values.has(ROLE_CACHE_KEY), false);
+  });
+});
+
+describe('listAccountAdmins: the record has an age limit', () => {
+  async function recordedOverview(agents: number) {
+    const account = new FakeAccount({ agents });
+    const store = new MemoryStore();
+    const clock = new VirtualClock();
+    await runOverview(account.request(), store, clock);
+    return { account, store, clock, recordedAt: clock.time };
+  }
+
+  it(`answers from a record up to ${RECORD_MAX_AGE_MS / 3_600_000} hours old, saying when it was recorded`, async () => {
+    const { account, store, clock, recordedAt } = await recordedOverview(450);
+    clock.advance(RECORD_MAX_AGE_MS);
+    const request = account.request();
+    const result = await listAccountAdmins({ request, store, now: clock.now });
+    assert.deepEqual(request.callsTo('listAgents'), []);
+    assert.equal(result.recordedAt, new Date(recordedAt).toISOString());
+  });
+
+  it('ignores a record past the limit: answers as without one (bounded scan, complete: false on a large account)', async () => {
+    const { account, store, clock } = await recordedOverview(450);
+    clock.advance(RECORD_MAX_AGE_MS + 1);
+    const request = account.request();
+    const result = await listAccountAdmins({ request, store, now: clock.now });
+    assert.deepEqual(request.callsTo('listAgents').length, 2, 'the bounded scan');
+    assert.equal(result.complete, false);
+    assert.equal(result.recordedAt, null);
+  });
+
+  it('a complete scan after the limit replaces the stale record with a fresh one', async () => {
+    const { account, store, clock } = await recordedOverview(150);
+    clock.advance(RECORD_MAX_AGE_MS + 1);
+    const scanned = await listAccountAdmins({ request: account.request(), store, now: clock.now });
+    assert.equal(scanned.complete, true);
+    assert.equal(store.values.get(ACCOUNT_ADMINS_KEY)?.recordedAt, new Date(clock.time).toISOString());
+    const request = account.request();
+    const again = await listAccountAdmins({ request, store, now: clock.now });
+    assert.equal(again.recordedAt, new Date(clock.time).toISOString());
+    assert.deepEqual(request.callsTo('listAgents'), [], 'admins from the fresh record');
+  });
+
+  it('ignores a record dated in the future or with an unreadable date', async () => {
+    for (const recordedAt of ['2026-11-27T06:00:00.000Z', 'yesterday']) {
+      const store = new MemoryStore();
+      await store.set(ACCOUNT_ADMINS_KEY, { roleId: ROLE_IDS.accountAdmin, admins: [], complete: true, recordedAt });
+      const request = new FakeRequest().script('listRoles', ok({ roles: standardRoles() })).script('listAgents', ok({ agents: [agent(5, { roles: [assignment(ROLE_IDS.accountAdmin)] })] }));
+      const result = await listAccountAdmins({ request, store, now: new VirtualClock().now });
+      assert.deepEqual(result.accountAdmins.map((admin) => admin.id), [5], recordedAt);
+      assert.equal(result.recordedAt, null);
+    }
   });
 });

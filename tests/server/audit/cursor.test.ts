@@ -1,5 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { runInNewContext } from 'node:vm';
 import { AppError } from '../../../server/src/errors';
 import { MAX_CURSOR_AGE_MS, cursorKeyOf, decodeCursor, encodeCursor, firstCursor, type OverviewCursor } from '../../../server/src/audit/cursor';
 import { ROLE_IDS } from '../freshservice/fixtures';
@@ -101,5 +103,16 @@ describe('overview cursor signing', () => {
       assert.match(error.message, /API key in the app settings/);
       assert.doesNotMatch(error.message, /acme|42/);
     }
+  });
+
+  it("js-sha256 computes the same HMAC in a context without process or Buffer (FDK's sandbox) as Node's crypto", () => {
+    const source = readFileSync(require.resolve('js-sha256'), 'utf8');
+    const sandbox = { module: { exports: {} as { sha256?: { hmac: (key: string, message: string) => string } } } };
+    runInNewContext(source, sandbox);
+    const hmac = sandbox.module.exports.sha256?.hmac ?? assert.fail('js-sha256 did not load');
+    // RFC 4231 test case 2, and a long UTF-8 message like a cursor's body.
+    assert.equal(hmac('Jefe', 'what do ya want for nothing?'), '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
+    const body = JSON.stringify({ ...poisonedCursor(), note: 'Zoë Ångström 漢字 🙂'.repeat(500) });
+    assert.equal(hmac(`cursor:v1:${API_KEY}`, body), createHmac('sha256', `cursor:v1:${API_KEY}`).update(body).digest('hex'));
   });
 });

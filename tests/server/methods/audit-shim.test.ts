@@ -49,4 +49,18 @@ describe('server/server.js (as FDK loads it): audit methods', () => {
     assert.equal(error, null);
     assert.equal((data as { kind: string }).kind, 'agent');
   });
+
+  it('runs getAccessOverview to the end through renderData, its cursor signed with js-sha256 under the api_key iparam', async () => {
+    const request = new FakeRequest().script('listRoles', ok({ roles: standardRoles() })).script('listAgents', ok({ agents: [agent(21000049726)] }));
+    const replies: unknown[][] = [];
+    const methods = loadServer(request, (...args) => replies.push(args));
+    const iparams = { freshservice_domain: 'acme', api_key: 'k-0123' };
+    await methods.getAccessOverview?.({ cursor: null, iparams });
+    const first = replies[0]?.[1] as { cursor: string };
+    assert.match(first.cursor, /^[0-9a-f]{64}\./);
+    await methods.getAccessOverview?.({ cursor: first.cursor, iparams });
+    const [error, last] = replies[1] ?? [];
+    assert.equal(error, null);
+    assert.deepEqual([(last as { cursor: unknown }).cursor, (last as { agents: unknown[] }).agents.length], [null, 1]);
+  });
 });

@@ -48,6 +48,36 @@ describe('audit server methods', () => {
     assert.match(logged(), /getAccessOverview failed: INVALID_PAYLOAD \(400\)/);
   });
 
+  it('getAccessOverview continues with the cursor it issued, and refuses it once the api_key iparam changed', async () => {
+    const request = new FakeRequest().script('listRoles', ok({ roles: standardRoles() })).script('listAgents', ok({ agents: [agent(1)] }));
+    const platform = platformWith(request);
+    await getAccessOverview(argsWith({ cursor: null }), platform);
+    const [, first] = platform.reply.firstCall.args as [unknown, { cursor: string }];
+    assert.doesNotMatch(first.cursor, new RegExp(SECRET_KEY));
+
+    await getAccessOverview({ cursor: first.cursor, iparams: { freshservice_domain: 'acme', api_key: 'a-rotated-key' } }, platform);
+    const [refused] = platform.reply.secondCall.args as [{ status: number; code: string; message: string }];
+    assert.deepEqual([refused.status, refused.code], [400, 'INVALID_PAYLOAD']);
+    assert.match(refused.message, /Start the overview again/);
+
+    await getAccessOverview(argsWith({ cursor: first.cursor }), platform);
+    const [error, last] = platform.reply.thirdCall.args as [unknown, { cursor: string | null; agents: unknown[] }];
+    assert.equal(error, null);
+    assert.equal(last.agents.length, 1);
+    assert.equal(last.cursor, null);
+    assert.doesNotMatch(logged(), new RegExp(SECRET_KEY));
+  });
+
+  it('getAccessOverview without the api_key iparam answers INTERNAL before any request', async () => {
+    const request = new FakeRequest();
+    const platform = platformWith(request);
+    await getAccessOverview({ cursor: null }, platform);
+    const [error] = platform.reply.firstCall.args as [{ code: string; message: string }];
+    assert.equal(error.code, 'INTERNAL');
+    assert.match(error.message, /API key/);
+    assert.deepEqual(request.calls, []);
+  });
+
   it('getUserAccess answers 400 naming userId when neither userId nor email is sent', async () => {
     const platform = platformWith(new FakeRequest());
     await getUserAccess(argsWith({}), platform);
