@@ -9,7 +9,9 @@ import type { ProfileAccess } from '../../../common/profile';
 import { MemoryKeyValueStore } from '../../../dev/runtime/kv-store';
 import { getProfileAccess } from '../../../server/src/methods/profile';
 import type { ServerArgs } from '../../../server/src/platform';
+import { ACCOUNT_ADMINS_KEY, RECORD_MAX_AGE_MS } from '../../../server/src/audit/accountAdmins';
 import { fail } from '../fakes/request';
+import { ROLE_IDS } from '../freshservice/fixtures';
 import { ANA, CHLOE, NOBODY, RAHUL, freshservice } from '../profile/account';
 
 const SECRET_KEY = 'sk-profile-secret-0123456789';
@@ -54,6 +56,21 @@ describe('getProfileAccess (server method)', () => {
     assert.equal(data?.apiKey?.state, 'none');
     assert.equal(data?.apiKey?.agent.id, CHLOE);
     assert.equal(data?.apiKeyError, null);
+  });
+
+  it('ignores an Account Admins record past its age limit, like listAccountAdmins: a demoted admin is no longer named', async () => {
+    const store = new MemoryKeyValueStore();
+    const stale = { id: 1, firstName: 'Demoted', lastName: null, name: 'Demoted', email: 'demoted@acme.example', active: true, occasional: false, lastLoginAt: null, roles: [], isAccountAdmin: true, holdsAdminRole: true };
+    const recordedAt = new Date(Date.now() - RECORD_MAX_AGE_MS - 60_000).toISOString();
+    await store.set(ACCOUNT_ADMINS_KEY, { roleId: ROLE_IDS.accountAdmin, admins: [stale], complete: true, recordedAt });
+    const request = freshservice();
+    const replies: Reply[] = [];
+    await getProfileAccess(argsWith({ viewedId: CHLOE, viewerId: ANA }), { request, store, reply: (error, data) => replies.push({ error, data: data as ProfileAccess | undefined }) });
+    const [only] = replies;
+    assert.equal(only?.error, null);
+    assert.equal(only?.data?.accountAdmins?.recordedAt, null);
+    assert.deepEqual(only?.data?.accountAdmins?.accountAdmins.map((admin) => admin.id).sort(), [ANA, 21000049727].sort());
+    assert.ok(request.callsTo('listAgents').length > 0, 'answered by the scan');
   });
 
   it('replies for a requester', async () => {
