@@ -397,8 +397,10 @@ describe('engine: the shipped server/server.js', () => {
     }
     const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'manifest.json'), 'utf8')) as {
       modules: { common: { functions?: Record<string, unknown> } };
+      dependencies?: Record<string, string>;
     };
-    const sandbox = new ServerSandbox(join(REPO_ROOT, 'server'), new Set(['zod']), {
+    // Exactly what the manifest declares, as FDK allows (zod, js-sha256, ...).
+    const sandbox = new ServerSandbox(join(REPO_ROOT, 'server'), new Set(Object.keys(manifest.dependencies ?? {})), {
       $request: {}, $db: {}, renderData: () => undefined, console: { log: () => undefined },
     });
     const exported = sandbox.runServerFile(join(REPO_ROOT, 'server', 'server.js'));
