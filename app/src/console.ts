@@ -260,8 +260,12 @@ class AccessConsole {
     }
     const failure = window.accessKit.toWidgetError(error);
     this.renderProgress(false);
-    const loaded = this.rows.length > 0 ? window.accessKit.el('p', { className: 'hint', text: `${countText(this.rows.length)} agents loaded so far stay listed; Retry continues from where it stopped.` }) : null;
-    this.layout.loadError.replaceChildren(window.accessKit.errorPanel(failure, () => this.continueOverview(generation)), ...(loaded === null ? [] : [loaded]));
+    // A 400 here means the server refused the continuation (expired or not its own): only a fresh start can succeed.
+    const restart = failure.status === 400;
+    const retry = restart ? () => this.restartOverview() : () => this.continueOverview(generation);
+    const hint = restart ? 'Retry reads the account again from the start.' : 'Retry continues from where it stopped.';
+    const loaded = this.rows.length > 0 ? window.accessKit.el('p', { className: 'hint', text: `${countText(this.rows.length)} agents loaded so far stay listed; ${hint}` }) : null;
+    this.layout.loadError.replaceChildren(window.accessKit.errorPanel(failure, retry), ...(loaded === null ? [] : [loaded]));
     this.layout.root().setAttribute('data-load-state', 'error');
   }
 
