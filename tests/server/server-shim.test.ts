@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { runInNewContext } from 'node:vm';
-import { assert as sinonAssert, spy, stub, type SinonSpy, type SinonStub } from 'sinon';
+import { assert as sinonAssert, restore, spy, stub, type SinonSpy, type SinonStub } from 'sinon';
 import { z } from 'zod';
 
 // build/tests/server -> the repository root, where the shipped server/server.js lives.
@@ -32,8 +32,22 @@ interface Sandbox {
   $request: { invokeTemplate: SinonStub };
   $db: ReturnType<typeof createFakeStore>;
   renderData: SinonSpy;
-  console: Record<'log' | 'info' | 'warn' | 'error', SinonSpy>;
+  console: Record<ConsoleMethod, SinonSpy>;
   require: (specifier: string) => unknown;
+}
+
+const CONSOLE_METHODS = ['log', 'info', 'warn', 'error', 'debug'] as const;
+type ConsoleMethod = (typeof CONSOLE_METHODS)[number];
+
+/**
+ * server.js logs through the sandbox's console, but the ./lib modules it requires are loaded by
+ * Node and log through the real one: both are recorded, and the real one stays quiet in CI.
+ */
+let processConsole: SinonStub[] = [];
+
+function everythingLogged(sandbox: Sandbox): string[] {
+  const spies: SinonSpy[] = [...Object.values(sandbox.console), ...processConsole];
+  return spies.flatMap((method) => method.getCalls().flatMap((call) => call.args.map((arg: unknown) => (typeof arg === 'string' ? arg : inspect(arg, { depth: 6 })))));
 }
 
 /** FDK's sandbox `require`: declared packages and the app's own relative files, nothing else. */
@@ -65,7 +79,7 @@ function loadServer(invokeTemplate: SinonStub, onAnswer: () => void): Sandbox {
     $request: { invokeTemplate },
     $db: createFakeStore(),
     renderData: spy(onAnswer),
-    console: { log: spy(), info: spy(), warn: spy(), error: spy() },
+    console: { log: spy(), info: spy(), warn: spy(), error: spy(), debug: spy() },
     require: sandboxRequire,
   };
   runInNewContext(readFileSync(SERVER_FILE, 'utf8'), sandbox, { filename: SERVER_FILE });
@@ -103,7 +117,11 @@ function assertAnsweredOnce(sandbox: Sandbox, name: string): void {
     const body = z.object({ status: z.number(), message: z.string() }).safeParse(failure);
     assert.ok(body.success, `${name} answered with an error that has no status and message`);
   }
-  const logged = Object.values(sandbox.console).flatMap((method) => method.getCalls().flatMap((call) => call.args.map((arg) => (typeof arg === 'string' ? arg : inspect(arg, { depth: 6 })))));
+  const logged = everythingLogged(sandbox);
+  if (failure !== null) {
+    // Every failure is logged by code and status: seeing that line proves the check below is not blind.
+    assert.ok(logged.some((line) => line.startsWith(`${name} failed: `)), `${name} failed without a log line: ${logged.join(' | ')}`);
+  }
   assert.ok(!logged.some((line) => line.includes(API_KEY)), `${name} logged the API key`);
 }
 
@@ -121,6 +139,15 @@ const SCENARIOS = [
 describe('server/server.js loaded as FDK loads it (vm sandbox)', function () {
   before(function () {
     assert.ok(existsSync(join(SERVER_DIR, 'lib')), 'server/lib is missing: compile first with `npx tsc -p tsconfig.server.json`');
+  });
+
+  beforeEach(function () {
+    processConsole = CONSOLE_METHODS.map((method) => stub(console, method));
+  });
+
+  afterEach(function () {
+    restore();
+    processConsole = [];
   });
 
   it('reads the server functions and dependencies from manifest.json', function () {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { runInNewContext } from 'node:vm';
+import { restore, stub, type SinonStub } from 'sinon';
 import type { ApiKeyRecord, AuditTrailPage } from '../../../common/ledger';
 import { MemoryKeyValueStore } from '../../../dev/runtime/kv-store';
 import { FakeRequest, ok } from '../fakes/request';
@@ -34,6 +35,13 @@ function loadServer(request: FakeRequest, store: MemoryKeyValueStore, replies: u
 }
 
 describe('server/server.js (as FDK loads it): ledger methods', () => {
+  // server.js requires ./lib through Node, so those modules log through the process console, not the sandbox's.
+  let logs: SinonStub[] = [];
+  beforeEach(() => {
+    logs = [stub(console, 'error'), stub(console, 'warn'), stub(console, 'log'), stub(console, 'info'), stub(console, 'debug')];
+  });
+  afterEach(() => restore());
+
   it('records a request and an Account Admin enabling it, re-reading both agents from Freshservice', async () => {
     const request = new FakeRequest()
       .script('listRoles', ok({ roles: standardRoles() }))
@@ -46,7 +54,7 @@ describe('server/server.js (as FDK loads it): ledger methods', () => {
     const store = new MemoryKeyValueStore();
     const replies: unknown[][] = [];
     const methods = loadServer(request, store, replies);
-    const iparams = { freshservice_domain: 'acme', api_key: 'secret' };
+    const iparams = { freshservice_domain: 'acme', api_key: 'k-ledger-never-logged' };
 
     await methods.requestApiKey?.({ actorId: REQUESTER, reason: 'nightly export', iparams });
     await methods.recordApiKeyAction?.({ actorId: ADMIN, targetId: REQUESTER, action: 'enabled', iparams });
@@ -64,5 +72,7 @@ describe('server/server.js (as FDK loads it): ledger methods', () => {
     assert.deepEqual(replies[3]?.[1], { states: [{ agentId: REQUESTER, state: 'enabled', updatedAt: enabled.updatedAt }], cursor: null });
     assert.deepEqual(request.callsTo('getAgent').map((call) => call.context['agent_id']), [REQUESTER, ADMIN, REQUESTER]);
     assert.ok(store.operations.length <= 50, `${store.operations.length} $db operations stay within one minute's limit`);
+    const logged = logs.flatMap((log) => log.getCalls().map((call) => JSON.stringify(call.args))).join('\n');
+    assert.ok(!logged.includes(iparams.api_key), 'the api_key iparam was logged');
   });
 });
