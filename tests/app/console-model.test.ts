@@ -55,6 +55,20 @@ describe('console model (app/src/console-model.ts)', () => {
     assert.deepEqual(names(model.query(rows, { filter: 'all', search: '', sortKey: 'apiKey', descending: false }, stateOf)), ['Bob', 'alice', 'Carol']);
   });
 
+  it('sorts by API-key state: requested, enabled, declined, then none, and the reverse descending', () => {
+    const fourRows = ['Dora', 'Cy', 'Bea', 'Al'].map((name, index) => model.toRow(agent(10 + index, name)));
+    const fourStates = new Map<number, ApiKeyState>([
+      [10, 'none'],
+      [11, 'declined'],
+      [12, 'enabled'],
+      [13, 'requested'],
+    ]);
+    const stateOfFour = (id: number): ApiKeyState => fourStates.get(id) ?? 'none';
+    const byState = (descending: boolean): string[] => names(model.query(fourRows, { filter: 'all', search: '', sortKey: 'apiKey', descending }, stateOfFour));
+    assert.deepEqual(byState(false), ['Al', 'Bea', 'Cy', 'Dora']);
+    assert.deepEqual(byState(true), ['Dora', 'Cy', 'Bea', 'Al']);
+  });
+
   it('pages the view', () => {
     assert.deepEqual(names(model.page(rows, 2, 2)), ['Bob']);
     assert.deepEqual(names(model.page(rows, 0, 2)), ['Carol', 'alice']);

@@ -15,6 +15,10 @@ describe('widget kit (app/src/kit.ts)', () => {
       assert.equal(csv, `"'=HYPERLINK(""x"")","'+1","'-2","'@SUM(A1)",safe=1\r\n`);
     });
 
+    it('quotes a cell with a carriage return, and one starting with a tab or carriage return as a formula', () => {
+      assert.equal(kit.toCsv([['a\rb', '\tcmd', '\rcmd', 'in\tside']]), `"a\rb","'\tcmd","'\rcmd",in\tside\r\n`);
+    });
+
     it('keeps an agent named like HTML as plain text', () => {
       assert.equal(kit.toCsv([['<img src=x onerror=alert(1)>']]), '<img src=x onerror=alert(1)>\r\n');
     });

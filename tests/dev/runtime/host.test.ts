@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CRAYONS_ICON_CDN_PREFIX, VENDORED_CRAYONS_ICON, crayonsIconRoot } from '../../../dev/runtime/app-pages';
+import { CRAYONS_ICON_CDN_PREFIX, VENDORED_CRAYONS_ICON } from '../../../dev/runtime/app-pages';
 import { ADMIN_KEY, ADMIN_KEY_BASE64, bridge, createFixtureApp, startFixtureRuntime, type StartedRuntime } from './fixture';
 
 /** Every body this suite received, to prove the API key never appears in one. */
@@ -161,10 +161,13 @@ describe('local runtime host (HTTP)', function () {
     assert.equal((await get(`${app}/_crayons/package.json`)).status, 404);
   });
 
-  it('answers Crayons icons locally exactly when @freshworks/crayons-icon is installed or vendored', async () => {
+  it('answers 404 for Crayons icons when @freshworks/crayons-icon is neither installed nor vendored', async () => {
+    // The fixture app root is a fresh temp folder without .fdk/vendor, and the package cannot be npm-installed.
+    assert.ok(!existsSync(join(started.app.root, VENDORED_CRAYONS_ICON)), 'the fixture app has no vendored icons');
+    assert.throws(() => require.resolve('@freshworks/crayons-icon/package.json'), 'this test needs @freshworks/crayons-icon not installed');
     const icon = await fetch(`${app}/_crayons-icon/dist/icons/alert.svg`);
     await icon.arrayBuffer();
-    assert.equal(icon.status, crayonsIconRoot(started.app.root) === null ? 404 : 200);
+    assert.equal(icon.status, 404);
   });
 
   it('answers Crayons icons from the copy tools/fetch-crayons-icons.mjs vendors under .fdk/', async () => {

@@ -62,6 +62,11 @@ describe('validateApp', function () {
       assertError(await validateApp(app.root), 'app/index.html', 'security/unpkg');
     });
 
+    it('fails an unpkg URL written in upper case', async function () {
+      app.write('app/index.html', '<link rel="stylesheet" href="HTTPS://UNPKG.COM/@freshworks/crayons/css/crayons-min.css">\n');
+      assertError(await validateApp(app.root), 'app/index.html', 'security/unpkg');
+    });
+
     it('fails a manifest function missing from server.js', async function () {
       app.setJson('manifest.json', ['modules', 'common', 'functions', 'getRoles'], { timeout: 20 });
       const found = assertError(await validateApp(app.root), 'server/server.js', 'functions/missing-export');
