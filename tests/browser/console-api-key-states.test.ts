@@ -1,17 +1,12 @@
 import { strict as assert } from 'node:assert';
-import type { Browser } from 'playwright-core';
+import type { ApiKeyRecord, AuditTrailPage } from '../../common/ledger';
 import { demoAccount, demoAccountFacts, type SimAgent } from '../../dev/simulator/index';
 import { ApiKeyLedger } from '../../server/src/ledger/api-key-ledger';
 import { TRAIL_PAGE_CAPACITY } from '../../server/src/ledger/limits';
-import { button, launchBrowser, logOnFailure, openConsole, screenshot, startHarness, type Harness } from './harness';
-
-interface EngineAnswer<T> {
-  ok: boolean;
-  body: { response: T };
-}
+import { button, fullName, openConsole, screenshot, serverAnswer, useHarness } from './harness';
 
 function person(agent: SimAgent): { id: number; name: string } {
-  return { id: agent.id, name: `${agent.first_name} ${agent.last_name ?? ''}`.trim() };
+  return { id: agent.id, name: fullName(agent) };
 }
 
 /**
@@ -27,39 +22,22 @@ describe('browser: the console shows every agent\'s API-key state, however old',
   const others = agents.filter((agent) => agent.active && !facts.accountAdminIds.includes(agent.id));
   const [enabledAgent, ...requesters] = others.slice(0, TRAIL_PAGE_CAPACITY + 2) as [SimAgent, ...SimAgent[]];
   const admin = agents.find((agent) => agent.id === ana) as SimAgent;
-  let browser: Browser;
-  let harness: Harness;
-
-  before(async () => {
-    browser = await launchBrowser();
-  });
-
-  beforeEach(async () => {
-    harness = await startHarness(browser, undefined, async (store) => {
+  const session = useHarness({
+    seedStore: async (store) => {
       const ledger = new ApiKeyLedger(store);
       await ledger.apply({ action: 'enabled', actor: person(admin), target: person(enabledAgent), note: 'service account' });
       // More than a whole trail page of later changes by other agents.
       for (const requester of requesters) {
         await ledger.apply({ action: 'requested', actor: person(requester), target: person(requester), note: 'reports' });
       }
-    });
-  });
-
-  afterEach(async function () {
-    logOnFailure(this.currentTest);
-    await harness?.close();
-  });
-
-  after(async () => {
-    await browser?.close();
+    },
   });
 
   it('shows "Marked as enabled" for an agent enabled before a trail page of other changes, and counts and filters the pending ones', async () => {
-    const trail = (await harness.runtime.engine.invokeServerMethod('getAuditTrail', {})) as EngineAnswer<{ entries: { target: { id: number } }[] }>;
-    assert.ok(trail.ok);
-    assert.ok(!trail.body.response.entries.some((entry) => entry.target.id === enabledAgent.id), 'the enabled agent is not on the newest trail page');
+    const trail = await serverAnswer<AuditTrailPage>(session.harness, 'getAuditTrail', {});
+    assert.ok(!trail.entries.some((entry) => entry.target.id === enabledAgent.id), 'the enabled agent is not on the newest trail page');
 
-    const { page, console } = await openConsole(harness, ana);
+    const { page, console } = await openConsole(session.harness, ana);
     await console.locator('[data-stat="pending"] .stat-value', { hasText: String(requesters.length) }).waitFor();
     await console.locator('fw-input input[type="text"]').fill(enabledAgent.email);
     await console.locator('#app[data-rows="1"]').waitFor();
@@ -75,7 +53,7 @@ describe('browser: the console shows every agent\'s API-key state, however old',
   });
 
   it('updates an agent\'s state in the table after an action in the console\'s queue', async () => {
-    const { console } = await openConsole(harness, ana);
+    const { console } = await openConsole(session.harness, ana);
     await console.locator('fw-button[data-filter="pending"]').click();
     await console.locator(`#app[data-rows="${requesters.length}"]`).waitFor();
     const modal = console.locator('fw-modal');
@@ -93,7 +71,7 @@ describe('browser: the console shows every agent\'s API-key state, however old',
     await console.locator('fw-input input[type="text"]').fill(declined.email);
     await console.locator(`tbody tr[data-agent-id="${declined.id}"] .api-key-state[data-state="declined"]`).waitFor();
     // The runtime's $db allows 50 operations a minute, and this console load and decline used most of them: one cheap read.
-    const record = (await harness.runtime.engine.invokeServerMethod('getApiKeyState', { agentId: declined.id })) as EngineAnswer<{ state: string }>;
-    assert.equal(record.body.response.state, 'declined');
+    const record = await serverAnswer<ApiKeyRecord>(session.harness, 'getApiKeyState', { agentId: declined.id });
+    assert.equal(record.state, 'declined');
   });
 });

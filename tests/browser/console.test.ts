@@ -1,12 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
 import { demoAccountFacts, type SimAgent } from '../../dev/simulator/index';
-import { launchBrowser, logOnFailure, openConsole, screenshot, startHarness, type Harness } from './harness';
-
-type RowAttributes = { getAttribute(name: string): string | null }[];
-
-const rowIds = (rows: RowAttributes): string[] => rows.map((row) => row.getAttribute('data-agent-id') ?? '');
+import { agentIds, openConsole, screenshot, useHarness } from './harness';
 
 /** The emails column of the exported CSV (the console's current view, every page). */
 function csvEmails(csv: string): string[] {
@@ -18,37 +13,22 @@ describe('browser: the access console', function () {
   this.timeout(180_000);
   const facts = demoAccountFacts();
   const [ana] = facts.activeAccountAdminIds as [number];
-  let browser: Browser;
-  let harness: Harness;
+  const session = useHarness();
   let agents: SimAgent[];
 
-  before(async () => {
-    browser = await launchBrowser();
-  });
-
-  beforeEach(async () => {
-    harness = await startHarness(browser);
-    agents = harness.runtime.simulator?.account.agents ?? [];
-  });
-
-  afterEach(async function () {
-    logOnFailure(this.currentTest);
-    await harness?.close();
-  });
-
-  after(async () => {
-    await browser?.close();
+  beforeEach(() => {
+    agents = session.harness.runtime.simulator?.account.agents ?? [];
   });
 
   it('lists exactly the simulator\'s agents lacking Account Admin under that filter, and exports them', async () => {
-    const { page, console } = await openConsole(harness, ana);
+    const { page, console } = await openConsole(session.harness, ana);
     await screenshot(page.locator('#app-full_page_app'), 'console');
     const lacking = agents.filter((agent) => agent.active && !facts.accountAdminIds.includes(agent.id));
     assert.ok(lacking.length > 50, 'the demo account needs two pages of them');
 
     await console.locator('fw-button[data-filter="lacking"]').click();
     await console.locator(`#app[data-rows="${lacking.length}"]`).waitFor();
-    const firstPage = await console.locator('tbody tr').evaluateAll(rowIds);
+    const firstPage = await agentIds(console.locator('tbody tr'));
     assert.equal(firstPage.length, 50);
     const expectedIds = new Set(lacking.map((agent) => String(agent.id)));
     assert.ok(firstPage.every((id) => expectedIds.has(id)));
@@ -62,13 +42,13 @@ describe('browser: the access console', function () {
   });
 
   it('searches, sorts and shows the HTML-named agent as text', async () => {
-    const { page, console } = await openConsole(harness, ana);
+    const { page, console } = await openConsole(session.harness, ana);
     await console.locator('fw-input input[type="text"]').fill('html.tester');
     await console.locator('#app[data-rows="1"]').waitFor();
     const name = console.locator(`tbody tr[data-agent-id="${facts.htmlNameAgentId}"] td.name`);
     assert.equal(await name.textContent(), '<img src=x onerror=alert(1)> Tester');
     assert.equal(await console.locator('img').count(), 0);
-    assert.deepEqual(harness.dialogs, []);
+    assert.deepEqual(session.harness.dialogs, []);
 
     await console.locator('fw-input input[type="text"]').fill('');
     const active = agents.filter((agent) => agent.active);
@@ -82,7 +62,7 @@ describe('browser: the access console', function () {
   });
 
   it('includes deactivated agents with one switch', async () => {
-    const { console } = await openConsole(harness, ana);
+    const { console } = await openConsole(session.harness, ana);
     const active = agents.filter((agent) => agent.active);
     await console.locator(`#app[data-rows="${active.length}"]`).waitFor();
     await console.locator('[data-control="include-deactivated"]').click();
@@ -91,15 +71,15 @@ describe('browser: the access console', function () {
   });
 
   it('opens an agent\'s Permissions page from a row', async () => {
-    const { console } = await openConsole(harness, ana);
+    const { console } = await openConsole(session.harness, ana);
     const target = agents.find((agent) => agent.active && !facts.accountAdminIds.includes(agent.id));
     assert.ok(target);
     await console.locator('fw-input input[type="text"]').fill(target.email);
     await console.locator('#app[data-rows="1"]').waitFor();
-    const opened = harness.context.waitForEvent('page');
+    const opened = session.harness.context.waitForEvent('page');
     await console.locator(`tbody tr[data-agent-id="${target.id}"] fw-button`, { hasText: 'Permissions' }).click();
     const tab = await opened;
     await tab.waitForURL(`**/agents/${target.id}/edit`);
-    assert.equal(tab.url(), `${harness.runtime.shellUrl}/agents/${target.id}/edit`);
+    assert.equal(tab.url(), `${session.harness.runtime.shellUrl}/agents/${target.id}/edit`);
   });
 });

@@ -1,22 +1,15 @@
 import { strict as assert } from 'node:assert';
-import type { Browser, Page, Route } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { demoAccountFacts } from '../../dev/simulator/index';
-import { button, launchBrowser, logOnFailure, openConsole, openSidebar, screenshot, startHarness, type Harness } from './harness';
+import { button, fulfillFailure, interceptMethod, openSidebar, screenshot, useHarness, type MethodCall } from './harness';
 
 /**
  * Every status a server method can fail with reaches the browser as FDK forwards it,
  * `{ requestID, status, message }` without a code. The shell's bridge route is intercepted to
  * answer exactly that for one method, so each status is shown without bending the backend.
  */
-async function failMethod(page: Page, method: string, status: number, message: string): Promise<void> {
-  await page.route('**/_shell/api/invoke', async (route: Route) => {
-    const call = route.request().postDataJSON() as { name?: string };
-    if (call.name !== method) {
-      await route.fallback();
-      return;
-    }
-    await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ ok: false, body: { requestID: 'test', status, message } }) });
-  });
+function failMethod(page: Page, method: string, status: number, message: string): Promise<void> {
+  return interceptMethod(page, method, (route) => fulfillFailure(route, status, message));
 }
 
 const CASES: { status: number; title: string; retry: string | null }[] = [
@@ -36,32 +29,14 @@ describe('browser: every backend error shows its message', function () {
   const facts = demoAccountFacts();
   const [ana] = facts.activeAccountAdminIds as [number];
   const target = facts.adminsWithoutAccountAdminIds[0] as number;
-  let browser: Browser;
-  let harness: Harness;
-
-  before(async () => {
-    browser = await launchBrowser();
-  });
-
-  beforeEach(async () => {
-    harness = await startHarness(browser);
-  });
-
-  afterEach(async function () {
-    logOnFailure(this.currentTest);
-    await harness?.close();
-  });
-
-  after(async () => {
-    await browser?.close();
-  });
+  const session = useHarness();
 
   it('renders each status with the server\'s message, the advice and a retry where it helps', async () => {
     for (const { status, title, retry } of CASES) {
-      const page = await harness.context.newPage();
+      const page = await session.harness.context.newPage();
       const message = `The server explains failure ${status} to the admin.`;
       await failMethod(page, 'getProfileAccess', status, message);
-      await page.goto(`${harness.runtime.shellUrl}/users/${target}?as=${ana}`);
+      await page.goto(`${session.harness.runtime.shellUrl}/users/${target}?as=${ana}`);
       const panel = page.frameLocator('#app-contact_sidebar').locator('.error-panel');
       await panel.waitFor();
       assert.equal(await panel.locator('.server-message').textContent(), message, `status ${status}`);
@@ -78,9 +53,9 @@ describe('browser: every backend error shows its message', function () {
   });
 
   it('shows a failed ledger action next to the buttons, with the server\'s message', async () => {
-    const { page, sidebar } = await openSidebar(harness, ana, target);
+    const { page, sidebar } = await openSidebar(session.harness, ana, target);
     await failMethod(page, 'recordApiKeyAction', 409, 'Someone else already declined this request.');
-    const popup = harness.context.waitForEvent('page');
+    const popup = session.harness.context.waitForEvent('page');
     await button(sidebar, 'Open API-key setting in Freshservice').click();
     await (await popup).close();
     const panel = sidebar.locator('.guidance .error-panel');
@@ -91,10 +66,10 @@ describe('browser: every backend error shows its message', function () {
   });
 
   it('shows real failures from Freshservice and recovers on Retry', async () => {
-    const simulator = harness.runtime.simulator;
+    const simulator = session.harness.runtime.simulator;
     assert.ok(simulator);
     simulator.setFaults({ force429: 1000 });
-    const { page, sidebar } = await openSidebar(harness, ana, target);
+    const { page, sidebar } = await openSidebar(session.harness, ana, target);
     const panel = sidebar.locator('.error-panel');
     assert.equal(await panel.locator('strong').textContent(), 'Freshservice is busy');
     assert.match((await panel.locator('.server-message').textContent()) ?? '', /\S/);
@@ -104,26 +79,43 @@ describe('browser: every backend error shows its message', function () {
     await sidebar.locator('.access-view').waitFor();
     await page.close();
 
-    harness.runtime.engine.setIparams({ freshservice_domain: simulator.account.domain, api_key: 'not-a-real-key' });
-    const wrongKey = await openSidebar(harness, ana, target);
+    session.harness.runtime.engine.setIparams({ freshservice_domain: simulator.account.domain, api_key: 'not-a-real-key' });
+    const wrongKey = await openSidebar(session.harness, ana, target);
     assert.equal(await wrongKey.sidebar.locator('.error-panel strong').textContent(), 'Check the app settings');
     await wrongKey.page.close();
   });
 
-  it('keeps loaded rows when a console slice fails, and Retry continues', async () => {
+  it('keeps loaded rows when a console slice fails, and Retry continues from the saved cursor', async () => {
+    // More agents than one page: the first slice reads only the roles, each later one a page of agents.
+    const harness = await session.restart({ simulator: { agents: 250 } });
+    const account = harness.runtime.simulator?.account;
+    const viewer = harness.runtime.simulator?.keys.find((key) => key.label === 'Account Admin')?.agentId;
+    assert.ok(account && viewer !== undefined);
+    const overviewCalls: MethodCall[] = [];
     const page = await harness.context.newPage();
-    await failMethod(page, 'getAccessOverview', 503, 'Freshservice is down for maintenance.');
-    await page.goto(`${harness.runtime.shellUrl}/apps/full_page_app?as=${ana}`);
+    // Only the third call fails: the first after rows arrived (roles, then the first page of agents).
+    await interceptMethod(page, 'getAccessOverview', (route, call) => {
+      overviewCalls.push(call);
+      return call.number === 3 ? fulfillFailure(route, 503, 'Freshservice is down for maintenance.') : route.fallback();
+    });
+    await page.goto(`${harness.runtime.shellUrl}/apps/full_page_app?as=${viewer}`);
     const consoleFrame = page.frameLocator('#app-full_page_app');
     const panel = consoleFrame.locator('.load-error .error-panel');
     await panel.waitFor();
     assert.equal(await panel.locator('.server-message').textContent(), 'Freshservice is down for maintenance.');
-    await page.unroute('**/_shell/api/invoke');
+    const rowsLoaded = Number(await consoleFrame.locator('#app').getAttribute('data-rows'));
+    assert.ok(rowsLoaded > 0, `the rows read before the failure stay listed (${rowsLoaded})`);
+    assert.ok((await consoleFrame.locator('tbody tr').count()) > 0, 'and shown');
+    assert.match((await consoleFrame.locator('.load-error > .hint').textContent()) ?? '', new RegExp(`${rowsLoaded} agents loaded so far stay listed; Retry continues from where it stopped`));
+    const savedCursor = overviewCalls[2]?.payload['cursor'];
+    assert.equal(typeof savedCursor, 'string', 'the failed call continued from a cursor');
+
     await panel.locator('fw-button', { hasText: 'Retry' }).click();
-    await consoleFrame.locator('#app[data-load-state="done"]').waitFor();
-    assert.ok(Number(await consoleFrame.locator('#app').getAttribute('data-rows')) > 0);
+    const active = account.agents.filter((agent) => agent.active).length;
+    await consoleFrame.locator(`#app[data-load-state="done"][data-rows="${active}"]`).waitFor();
+    assert.equal(overviewCalls[3]?.payload['cursor'], savedCursor, 'Retry asked again for the slice that failed');
+    assert.equal(overviewCalls.filter((call) => call.payload['cursor'] === null).length, 1, 'the account was not read again from the start');
+    assert.equal(await consoleFrame.locator('.load-error .error-panel').count(), 0);
     await page.close();
-    const { console } = await openConsole(harness, ana);
-    assert.equal(await console.locator('.load-error .error-panel').count(), 0);
   });
 });

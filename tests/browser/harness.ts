@@ -1,21 +1,22 @@
 /**
  * What every widget browser test needs: the local runtime on a free port with a temp data dir,
- * Debian's Chromium through playwright-core (never a downloaded browser), the app iframes of
- * the shell, screenshots under tests/artifacts/, and a record of everything the browser received
- * (responses and postMessages) so tests can prove the API key never reaches it.
+ * Chromium kept offline (./chromium), the app iframes of the shell, screenshots under
+ * tests/artifacts/, a record of everything the browser received (responses and postMessages) so
+ * tests can prove the API key never reaches it, and ways to answer one server method in the
+ * browser without bending the backend.
  */
+import { strict as assert } from 'node:assert';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Frame, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Frame, FrameLocator, Locator, Page, Route } from 'playwright-core';
 import { startRuntime, type RunningRuntime } from '../../dev/runtime/index';
 import { MemoryKeyValueStore } from '../../dev/runtime/kv-store';
-import type { SimulatorOptions } from '../../dev/simulator/index';
+import type { SimAgent, SimulatorOptions } from '../../dev/simulator/index';
+import { keepOffline, launchChromium } from './chromium';
 
 export const repoRoot = resolve(__dirname, '..', '..', '..');
 export const artifactsDir = join(repoRoot, 'tests', 'artifacts');
-
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export interface Harness {
   runtime: RunningRuntime;
@@ -24,13 +25,15 @@ export interface Harness {
   received: string[];
   /** Dialogs (alert, confirm...) any page opened: an injected script would show up here. */
   dialogs: string[];
+  /** URLs the browser tried to reach off this machine (refused: the tests run offline). */
+  refused: string[];
   /** Closes the browser context and stops the runtime (the browser stays for the next test). */
   close(): Promise<void>;
 }
 
 /** One browser per test file; each test gets a fresh runtime (the app's $db allows 50 operations a minute). */
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  return launchChromium();
 }
 
 /** Records postMessage traffic in every frame (shell and app iframes alike); runs in the browser. */
@@ -41,17 +44,20 @@ const RECORD_MESSAGES = `window.addEventListener('message', (event) => {
 /** The runtime's log lines (name, status, ms per call: no secrets), for diagnosing a failed test. */
 export const runtimeLog: string[] = [];
 
+export type SeedStore = (store: MemoryKeyValueStore) => Promise<void>;
+
 /**
  * `seedStore` writes the app's $db before the runtime starts (its db.json, with no rate limit), so
  * a test can begin with ledger history without spending the runtime's 50 operations a minute.
  */
-export async function startHarness(browser: Browser, simulator?: SimulatorOptions, seedStore?: (store: MemoryKeyValueStore) => Promise<void>): Promise<Harness> {
+export async function startHarness(browser: Browser, simulator?: SimulatorOptions, seedStore?: SeedStore): Promise<Harness> {
   mkdirSync(artifactsDir, { recursive: true });
   runtimeLog.length = 0;
   const dataDir = mkdtempSync(join(tmpdir(), 'widget-browser-'));
   await seedStore?.(new MemoryKeyValueStore({ file: join(dataDir, 'db.json'), operationsPerMinute: 0 }));
   const runtime = await startRuntime({ port: 0, appRoot: repoRoot, dataDir, ...(simulator === undefined ? {} : { simulator }), log: (line) => runtimeLog.push(line) });
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+  const refused = await keepOffline(context);
   await context.addInitScript({ content: RECORD_MESSAGES });
   const received: string[] = [];
   const dialogs: string[] = [];
@@ -72,6 +78,7 @@ export async function startHarness(browser: Browser, simulator?: SimulatorOption
     context,
     received,
     dialogs,
+    refused,
     close: async () => {
       await context.close();
       await runtime.stop();
@@ -137,4 +144,118 @@ export function button(scope: FrameLocator | Locator, text: string): Locator {
 
 export async function screenshot(locator: Locator, name: string): Promise<void> {
   await locator.screenshot({ path: join(artifactsDir, `${name}.png`) });
+}
+
+export interface HarnessOptions {
+  /** 'test' (default): a fresh runtime for every test; 'file': one runtime shared by the file's tests. */
+  runtimePer?: 'test' | 'file';
+  simulator?: SimulatorOptions;
+  seedStore?: SeedStore;
+}
+
+/** The running harness of the current test; `restart` replaces it (another account, or $db seeded). */
+export interface HarnessSession {
+  readonly harness: Harness;
+  restart(options: Pick<HarnessOptions, 'simulator' | 'seedStore'>): Promise<Harness>;
+}
+
+/**
+ * Registers the mocha hooks every browser test file repeats: one Chromium for the file, a runtime
+ * per test (or per file), the runtime's log printed when a test fails, everything closed after.
+ * Call it inside the file's describe.
+ */
+export function useHarness(options: HarnessOptions = {}): HarnessSession {
+  const perTest = (options.runtimePer ?? 'test') === 'test';
+  let browser: Browser | undefined;
+  let current: Harness | undefined;
+  const start = async ({ simulator, seedStore } = options): Promise<Harness> => {
+    assert.ok(browser, 'Chromium is not running');
+    current = await startHarness(browser, simulator, seedStore);
+    return current;
+  };
+  const stop = async (): Promise<void> => {
+    await current?.close();
+    current = undefined;
+  };
+
+  before(async () => {
+    browser = await launchBrowser();
+    if (!perTest) {
+      await start();
+    }
+  });
+  if (perTest) {
+    beforeEach(() => start());
+  }
+  afterEach(async function () {
+    logOnFailure(this.currentTest);
+    if (perTest) {
+      await stop();
+    }
+  });
+  after(async () => {
+    await stop();
+    await browser?.close();
+  });
+
+  return {
+    get harness(): Harness {
+      assert.ok(current, 'no harness is running (useHarness hooks run around each test)');
+      return current;
+    },
+    restart: async (replacement) => {
+      await stop();
+      return start(replacement);
+    },
+  };
+}
+
+/** "First Last" as the app shows an agent (no trailing space without a last name). */
+export function fullName(agent: SimAgent): string {
+  return `${agent.first_name} ${agent.last_name ?? ''}`.trim();
+}
+
+/** The data-agent-id of every element the locator matches (table rows, list items), in page order. */
+export function agentIds(locator: Locator): Promise<string[]> {
+  return locator.evaluateAll((elements: { getAttribute(name: string): string | null }[]) => elements.map((element) => element.getAttribute('data-agent-id') ?? ''));
+}
+
+/** Calls a server method through the runtime's engine (not the browser) and returns its answer. */
+export async function serverAnswer<T>(harness: Harness, method: string, payload: Record<string, unknown>): Promise<T> {
+  const result = await harness.runtime.engine.invokeServerMethod(method, payload);
+  assert.ok(result.ok, `${method} failed: ${JSON.stringify(result.body)}`);
+  return (result.body as { response: T }).response;
+}
+
+/** One call of a server method as the shell's bridge receives it; `number` counts that method's calls from 1. */
+export interface MethodCall {
+  payload: Record<string, unknown>;
+  number: number;
+}
+
+/**
+ * Lets `handle` answer every call of one server method from this page (the shell's bridge route);
+ * other methods, and calls `handle` passes on with route.fallback(), reach the runtime.
+ */
+export async function interceptMethod(page: Page, method: string, handle: (route: Route, call: MethodCall) => Promise<void>): Promise<void> {
+  let calls = 0;
+  await page.route('**/_shell/api/invoke', async (route: Route) => {
+    const request = route.request().postDataJSON() as { name?: string; payload?: Record<string, unknown> };
+    if (request.name !== method) {
+      await route.fallback();
+      return;
+    }
+    calls += 1;
+    await handle(route, { payload: request.payload ?? {}, number: calls });
+  });
+}
+
+/** Answers as FDK forwards a server method's success: `{ requestID, response }`. */
+export function fulfillAnswer(route: Route, response: unknown): Promise<void> {
+  return route.fulfill({ contentType: 'application/json', body: JSON.stringify({ ok: true, body: { requestID: 'test', response } }) });
+}
+
+/** Answers as FDK forwards a server method's failure: `{ requestID, status, message }`, without a code. */
+export function fulfillFailure(route: Route, status: number, message: string): Promise<void> {
+  return route.fulfill({ contentType: 'application/json', body: JSON.stringify({ ok: false, body: { requestID: 'test', status, message } }) });
 }

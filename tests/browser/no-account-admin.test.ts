@@ -2,9 +2,8 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
 import { demoAccount, demoAccountFacts } from '../../dev/simulator/index';
-import { launchBrowser, logOnFailure, openAccessView, openConsole, screenshot, startHarness, type Harness } from './harness';
+import { openAccessView, openConsole, screenshot, useHarness } from './harness';
 
 /**
  * The demo account with every Account Admin demoted to Admin: the role still exists, nobody
@@ -31,26 +30,14 @@ function accountWithoutAccountAdmin(): { file: string; dir: string; formerAdmin:
 describe('browser: an account without any Account Admin', function () {
   this.timeout(180_000);
   const setup = accountWithoutAccountAdmin();
-  let browser: Browser;
-  let harness: Harness;
+  const session = useHarness({ runtimePer: 'file', simulator: { accountFile: setup.file } });
 
-  before(async () => {
-    browser = await launchBrowser();
-    harness = await startHarness(browser, { accountFile: setup.file });
-  });
-
-  afterEach(function () {
-    logOnFailure(this.currentTest);
-  });
-
-  after(async () => {
-    await harness?.close();
-    await browser?.close();
+  after(() => {
     rmSync(setup.dir, { recursive: true, force: true });
   });
 
   it('says in the sidebar that support or the account owner must restore one', async () => {
-    const { page, sidebar } = await openAccessView(harness, setup.viewer, setup.viewed);
+    const { page, sidebar } = await openAccessView(session.harness, setup.viewer, setup.viewed);
     const warning = (await sidebar.locator('fw-inline-message.warning').textContent()) ?? '';
     assert.match(warning, /no active Account Admin/);
     assert.match(warning, /Freshservice support \(or the account owner\)/);
@@ -59,7 +46,7 @@ describe('browser: an account without any Account Admin', function () {
   });
 
   it('says it in the console too', async () => {
-    const { page, console } = await openConsole(harness, setup.formerAdmin);
+    const { page, console } = await openConsole(session.harness, setup.formerAdmin);
     assert.match((await console.locator('.role-warning').textContent()) ?? '', /no active Account Admin/);
     assert.equal(await console.locator('[data-stat="accountAdmins"] .stat-value').textContent(), '0');
     await page.close();

@@ -1,7 +1,6 @@
 import { strict as assert } from 'node:assert';
-import type { Browser } from 'playwright-core';
 import { demoAccountFacts } from '../../dev/simulator/index';
-import { button, launchBrowser, logOnFailure, openAccessView, openConsole, runtimeLog, startHarness, type Harness } from './harness';
+import { button, openAccessView, openConsole, runtimeLog, useHarness } from './harness';
 
 /**
  * The sidebar opens on every user page any agent views, and FDK allows 50 server-method calls
@@ -22,22 +21,7 @@ describe('browser: one server-method call per profile view', function () {
   const facts = demoAccountFacts();
   const [ana] = facts.activeAccountAdminIds as [number];
   const [admin, otherAdmin] = facts.adminsWithoutAccountAdminIds as [number, number];
-  let browser: Browser;
-  let harness: Harness;
-
-  before(async () => {
-    browser = await launchBrowser();
-    harness = await startHarness(browser);
-  });
-
-  afterEach(function () {
-    logOnFailure(this.currentTest);
-  });
-
-  after(async () => {
-    await harness?.close();
-    await browser?.close();
-  });
+  const session = useHarness({ runtimePer: 'file' });
 
   const VIEWS: [string, () => [number, number], string][] = [
     ['an Account Admin on another agent', () => [ana, admin], 'Enable API key'],
@@ -48,7 +32,7 @@ describe('browser: one server-method call per profile view', function () {
     it(`opening a user page as ${who} makes exactly one server-method call`, async () => {
       const [viewer, viewed] = people();
       const start = runtimeLog.length;
-      const { page, sidebar } = await openAccessView(harness, viewer, viewed);
+      const { page, sidebar } = await openAccessView(session.harness, viewer, viewed);
       await sidebar.locator('.guidance h3', { hasText: heading }).waitFor();
       assert.deepEqual(serverMethodsSince(start), ['getProfileAccess 200']);
       await page.close();
@@ -56,9 +40,9 @@ describe('browser: one server-method call per profile view', function () {
   }
 
   it('records an action with one call and shows the record it returns, without re-reading', async () => {
-    const { page, sidebar } = await openAccessView(harness, ana, otherAdmin);
+    const { page, sidebar } = await openAccessView(session.harness, ana, otherAdmin);
     const start = runtimeLog.length;
-    const popup = harness.context.waitForEvent('page');
+    const popup = session.harness.context.waitForEvent('page');
     await button(sidebar, 'Open API-key setting in Freshservice').click();
     await (await popup).close();
     await button(sidebar, 'Mark as enabled').waitFor();
@@ -67,7 +51,7 @@ describe('browser: one server-method call per profile view', function () {
   });
 
   it('opens the console\'s per-agent Access modal with one call too', async () => {
-    const { page, console } = await openConsole(harness, ana);
+    const { page, console } = await openConsole(session.harness, ana);
     const start = runtimeLog.length;
     await button(console.locator(`tbody tr[data-agent-id="${admin}"]`), 'Access').click();
     await console.locator(`fw-modal .access-view[data-viewed-id="${admin}"] .guidance`).waitFor();

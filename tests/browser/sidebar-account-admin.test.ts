@@ -1,52 +1,36 @@
 import { strict as assert } from 'node:assert';
+import type { ApiKeyRecord, AuditTrailPage } from '../../common/ledger';
+import type { ProfileAccess } from '../../common/profile';
+import type { Page } from 'playwright-core';
 import { demoAccountFacts } from '../../dev/simulator/index';
-import type { Browser, Route } from 'playwright-core';
-import { button, launchBrowser, logOnFailure, messagesSeen, openAccessView, openConsole, screenshot, startHarness, type Harness } from './harness';
+import { button, fulfillAnswer, interceptMethod, messagesSeen, openAccessView, openConsole, screenshot, serverAnswer, useHarness } from './harness';
 
-interface EngineAnswer<T> {
-  ok: boolean;
-  body: { response: T };
-}
+const SIDEBAR_CAP = 700;
 
 describe('browser: the sidebar for an Account Admin', function () {
   this.timeout(180_000);
   const facts = demoAccountFacts();
   const [ana, bjorn] = facts.activeAccountAdminIds as [number, number];
-  let browser: Browser;
-  let harness: Harness;
+  const session = useHarness();
   let chloe: number;
 
-  before(async () => {
-    browser = await launchBrowser();
-  });
-
-  beforeEach(async () => {
-    harness = await startHarness(browser);
-    const agents = harness.runtime.simulator?.account.agents ?? [];
+  beforeEach(() => {
+    const agents = session.harness.runtime.simulator?.account.agents ?? [];
     const admin = agents.find((agent) => agent.active && facts.adminsWithoutAccountAdminIds.includes(agent.id) && agent.first_name === 'Chloé');
     assert.ok(admin, 'the demo account has Chloé, an Admin without Account Admin');
     chloe = admin.id;
   });
 
-  afterEach(async function () {
-    logOnFailure(this.currentTest);
-    await harness?.close();
-  });
-
-  after(async () => {
-    await browser?.close();
-  });
-
   it('runs the enable flow on another agent, and the ledger and trail record it', async () => {
-    const { page, sidebar } = await openAccessView(harness, ana, chloe);
+    const { page, sidebar } = await openAccessView(session.harness, ana, chloe);
     assert.match((await sidebar.locator('.guidance').textContent()) ?? '', /this app cannot switch it/);
     assert.equal(await button(sidebar, 'Mark as enabled').count(), 0, 'nothing to mark before the toggle page was opened');
 
-    const popupOpened = harness.context.waitForEvent('page');
+    const popupOpened = session.harness.context.waitForEvent('page');
     await button(sidebar, 'Open API-key setting in Freshservice').click();
     const popup = await popupOpened;
     await popup.waitForLoadState();
-    assert.equal(popup.url(), `${harness.runtime.shellUrl}/agents/${chloe}/edit`);
+    assert.equal(popup.url(), `${session.harness.runtime.shellUrl}/agents/${chloe}/edit`);
     await popup.close();
 
     await button(sidebar, 'Mark as enabled').waitFor();
@@ -55,28 +39,26 @@ describe('browser: the sidebar for an Account Admin', function () {
     await sidebar.locator('.api-key fw-label[value="Marked as enabled"]').waitFor();
     await screenshot(page.locator('#app-contact_sidebar'), 'sidebar-account-admin-enabled');
 
-    const state = (await harness.runtime.engine.invokeServerMethod('getApiKeyState', { agentId: chloe })) as EngineAnswer<{ state: string }>;
-    assert.equal(state.body.response.state, 'enabled');
-    const trail = (await harness.runtime.engine.invokeServerMethod('getAuditTrail', {})) as EngineAnswer<{
-      entries: { action: string; actor: { id: number }; target: { id: number } }[];
-    }>;
-    const forChloe = trail.body.response.entries.filter((entry) => entry.target.id === chloe);
+    const state = await serverAnswer<ApiKeyRecord>(session.harness, 'getApiKeyState', { agentId: chloe });
+    assert.equal(state.state, 'enabled');
+    const trail = await serverAnswer<AuditTrailPage>(session.harness, 'getAuditTrail', {});
+    const forChloe = trail.entries.filter((entry) => entry.target.id === chloe);
     assert.deepEqual(forChloe.map((entry) => [entry.action, entry.actor.id]), [['enabled', ana], ['opened', ana]]);
 
     await button(sidebar, 'Undo last step').click();
     await sidebar.locator('.api-key fw-label[value="Marked as enabled"]').waitFor({ state: 'detached' });
-    const undone = (await harness.runtime.engine.invokeServerMethod('getApiKeyState', { agentId: chloe })) as EngineAnswer<{ state: string }>;
-    assert.notEqual(undone.body.response.state, 'enabled');
+    const undone = await serverAnswer<ApiKeyRecord>(session.harness, 'getApiKeyState', { agentId: chloe });
+    assert.notEqual(undone.state, 'enabled');
     await page.close();
   });
 
   it('on their own profile gets the explanation and the people who can help, not the button', async () => {
-    const { page, sidebar } = await openAccessView(harness, ana, ana);
+    const { page, sidebar } = await openAccessView(session.harness, ana, ana);
     const guidance = (await sidebar.locator('.guidance').textContent()) ?? '';
     assert.match(guidance, /Nobody can change their own API key or roles/);
     assert.equal(await button(sidebar, 'Open API-key setting in Freshservice').count(), 0);
     const helpers = await sidebar.locator('.helpers .person-name').allTextContents();
-    const bjornName = harness.runtime.simulator?.account.agents.find((agent) => agent.id === bjorn)?.first_name ?? '';
+    const bjornName = session.harness.runtime.simulator?.account.agents.find((agent) => agent.id === bjorn)?.first_name ?? '';
     assert.equal(helpers.length, 1);
     assert.ok(helpers[0]?.startsWith(bjornName), `lists the other Account Admin, got ${helpers.join(', ')}`);
     await screenshot(page.locator('#app-contact_sidebar'), 'sidebar-account-admin-self');
@@ -84,26 +66,21 @@ describe('browser: the sidebar for an Account Admin', function () {
   });
 
   it('shows an agent named <img src=x onerror=alert(1)> as text and runs nothing', async () => {
-    const { page, sidebar } = await openAccessView(harness, ana, facts.htmlNameAgentId);
+    const { page, sidebar } = await openAccessView(session.harness, ana, facts.htmlNameAgentId);
     assert.equal(await sidebar.locator('.viewed-name').textContent(), '<img src=x onerror=alert(1)> Tester');
     assert.equal(await sidebar.locator('img').count(), 0);
-    assert.deepEqual(harness.dialogs, []);
+    assert.deepEqual(session.harness.dialogs, []);
     await screenshot(page.locator('#app-contact_sidebar'), 'sidebar-html-name');
     await page.close();
   });
 
   it('shows a requester as a requester, without API-key controls', async () => {
-    const page = await harness.context.newPage();
-    await page.route('**/_shell/api/invoke', async (route: Route) => {
-      if ((route.request().postDataJSON() as { name?: string }).name !== 'getProfileAccess') {
-        await route.fallback();
-        return;
-      }
+    const page = await session.harness.context.newPage();
+    await interceptMethod(page, 'getProfileAccess', (route) => {
       const viewed = { kind: 'requester', agent: null, accountAdminRole: null, permissionsPath: null };
-      const response = { viewed, viewer: null, accountAdmins: null, apiKey: null, apiKeyError: null };
-      await route.fulfill({ contentType: 'application/json', body: JSON.stringify({ ok: true, body: { requestID: 'test', response } }) });
+      return fulfillAnswer(route, { viewed, viewer: null, accountAdmins: null, apiKey: null, apiKeyError: null });
     });
-    await page.goto(`${harness.runtime.shellUrl}/users/${chloe}?as=${ana}`);
+    await page.goto(`${session.harness.runtime.shellUrl}/users/${chloe}?as=${ana}`);
     const sidebar = page.frameLocator('#app-contact_sidebar');
     await sidebar.locator('.access-view').waitFor();
     assert.equal(await sidebar.locator('.viewed-name').textContent(), 'Chloé Dubois');
@@ -113,23 +90,65 @@ describe('browser: the sidebar for an Account Admin', function () {
     await page.close();
   });
 
-  it('sizes the sidebar iframe to its content, at most 700 px', async () => {
-    const { page, sidebar } = await openAccessView(harness, ana, chloe);
+  /**
+   * Waits until the shell has sized the sidebar iframe to the access view's height, capped at 700 px.
+   * Measured inside the app frame (the shell cannot read a cross-origin document): its viewport is
+   * the iframe's height. Returns both heights, and the iframe's height as the shell page lays it out.
+   */
+  async function frameFollowsContent(page: Page): Promise<{ viewport: number; content: number; frame: number }> {
+    const frameElement = page.locator('#app-contact_sidebar');
+    const app = await (await frameElement.elementHandle())?.contentFrame();
+    assert.ok(app, 'the sidebar iframe has a document');
+    const measure = `({ viewport: window.innerHeight, content: Math.ceil(document.body.getBoundingClientRect().height) })`;
+    const followed = `(() => { const sizes = ${measure}; return Math.abs(sizes.viewport - Math.min(${SIDEBAR_CAP}, sizes.content)) <= 1 ? sizes : null; })()`;
+    // Bounded so a sidebar that never follows its content fails with both heights, not at mocha's timeout.
+    const sized = await app.waitForFunction(followed, undefined, { timeout: 20_000 }).catch(async () => {
+      assert.fail(`the iframe never matched min(${SIDEBAR_CAP}, content): ${JSON.stringify(await app.evaluate(measure))}`);
+    });
+    const sizes = (await sized.jsonValue()) as { viewport: number; content: number };
+    const frame = await frameElement.evaluate((element: { getBoundingClientRect(): { height: number } }) => element.getBoundingClientRect().height);
+    return { ...sizes, frame };
+  }
+
+  it('sizes the sidebar iframe to its content when it is shorter than 700 px', async () => {
+    const { page, sidebar } = await openAccessView(session.harness, ana, chloe);
     await sidebar.locator('.guidance').waitFor();
-    const frameHeight = await page.locator('#app-contact_sidebar').evaluate((frame: { getBoundingClientRect(): { height: number } }) => frame.getBoundingClientRect().height);
-    const contentHeight = await sidebar.locator('body').evaluate((body: { getBoundingClientRect(): { height: number } }) => body.getBoundingClientRect().height);
-    assert.ok(contentHeight > 200, `the access view has content (${contentHeight}px)`);
-    assert.ok(frameHeight <= 700, `frame ${frameHeight}px`);
-    assert.ok(Math.abs(frameHeight - Math.min(700, contentHeight)) <= 2, `frame ${frameHeight}px, content ${contentHeight}px`);
+    const { frame, content } = await frameFollowsContent(page);
+    assert.ok(content > 200 && content < SIDEBAR_CAP, `the access view has content shorter than the cap (${content}px)`);
+    assert.ok(Math.abs(frame - content) <= 2, `frame ${frame}px, content ${content}px`);
+    await page.close();
+  });
+
+  it('caps the sidebar iframe at 700 px when the content is taller', async () => {
+    const page = await session.harness.context.newPage();
+    // Forty Account Admins to list: the real answer, with its list of helpers made long.
+    await interceptMethod(page, 'getProfileAccess', async (route) => {
+      const real = await route.fetch();
+      const profile = ((await real.json()) as { body: { response: ProfileAccess } }).body.response;
+      const model = profile.accountAdmins?.accountAdmins[0];
+      if (profile.accountAdmins === null || model === undefined) {
+        // Not the answer this test expects: pass it on, and the wait for the fortieth name fails.
+        await route.fulfill({ response: real });
+        return;
+      }
+      const many = Array.from({ length: 40 }, (_, index) => ({ ...model, id: 990_000 + index, name: `Account Admin ${index + 1}`, email: `admin${index + 1}@example.test` }));
+      await fulfillAnswer(route, { ...profile, accountAdmins: { ...profile.accountAdmins, accountAdmins: many } });
+    });
+    await page.goto(`${session.harness.runtime.shellUrl}/users/${chloe}?as=${chloe}`);
+    const sidebar = page.frameLocator('#app-contact_sidebar');
+    await sidebar.locator('.helpers .person-name', { hasText: 'Account Admin 40' }).waitFor();
+    const { frame, content } = await frameFollowsContent(page);
+    assert.ok(content > SIDEBAR_CAP, `the content is taller than the cap (${content}px)`);
+    assert.ok(Math.abs(frame - SIDEBAR_CAP) <= 2, `frame ${frame}px`);
     await page.close();
   });
 
   it('never lets an API key reach the browser, in the sidebar or the console', async () => {
-    const { page } = await openAccessView(harness, ana, chloe);
-    const { page: consolePage } = await openConsole(harness, ana);
-    const seen = [...harness.received, ...(await messagesSeen(page)), ...(await messagesSeen(consolePage))].join('\n');
+    const { page } = await openAccessView(session.harness, ana, chloe);
+    const { page: consolePage } = await openConsole(session.harness, ana);
+    const seen = [...session.harness.received, ...(await messagesSeen(page)), ...(await messagesSeen(consolePage))].join('\n');
     assert.ok(seen.length > 1000, 'recorded the traffic');
-    for (const { key } of harness.runtime.simulator?.account.apiKeys ?? []) {
+    for (const { key } of session.harness.runtime.simulator?.account.apiKeys ?? []) {
       assert.ok(!seen.includes(key), 'an API key reached the browser');
       assert.ok(!seen.includes(Buffer.from(`${key}:X`).toString('base64')), 'an encoded API key reached the browser');
     }

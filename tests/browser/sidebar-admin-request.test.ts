@@ -1,44 +1,28 @@
 import { strict as assert } from 'node:assert';
-import type { Browser } from 'playwright-core';
 import { demoAccountFacts } from '../../dev/simulator/index';
 import { ApiKeyLedger } from '../../server/src/ledger/api-key-ledger';
-import { button, launchBrowser, logOnFailure, openAccessView, openConsole, screenshot, startHarness, type Harness } from './harness';
+import { agentIds, button, fullName, openAccessView, openConsole, screenshot, useHarness } from './harness';
 
 describe('browser: an Admin without Account Admin asks for a key', function () {
   this.timeout(180_000);
   const facts = demoAccountFacts();
   const [ana] = facts.activeAccountAdminIds as [number];
-  let browser: Browser;
-  let harness: Harness;
+  const session = useHarness();
   let chloe: number;
   let rahul: number;
   let accountAdminNames: string[];
 
-  before(async () => {
-    browser = await launchBrowser();
-  });
-
-  beforeEach(async () => {
-    harness = await startHarness(browser);
-    const agents = harness.runtime.simulator?.account.agents ?? [];
+  beforeEach(() => {
+    const agents = session.harness.runtime.simulator?.account.agents ?? [];
     const idOf = (first: string): number => agents.find((agent) => agent.first_name === first)?.id ?? 0;
     chloe = idOf('Chloé');
     rahul = idOf('Rahul');
     assert.ok(facts.adminsWithoutAccountAdminIds.includes(chloe) && facts.adminsWithoutAccountAdminIds.includes(rahul));
-    accountAdminNames = agents.filter((agent) => facts.activeAccountAdminIds.includes(agent.id)).map((agent) => `${agent.first_name} ${agent.last_name ?? ''}`.trim());
-  });
-
-  afterEach(async function () {
-    logOnFailure(this.currentTest);
-    await harness?.close();
-  });
-
-  after(async () => {
-    await browser?.close();
+    accountAdminNames = agents.filter((agent) => facts.activeAccountAdminIds.includes(agent.id)).map(fullName);
   });
 
   it('says that Admin is not Account Admin and who can enable keys', async () => {
-    const { page, sidebar } = await openAccessView(harness, chloe, rahul);
+    const { page, sidebar } = await openAccessView(session.harness, chloe, rahul);
     assert.match((await sidebar.locator('.guidance .explain').textContent()) ?? '', /"Admin" is not "Account Admin"/);
     assert.deepEqual((await sidebar.locator('.helpers .person-name').allTextContents()).sort(), [...accountAdminNames].sort());
     assert.equal(await button(sidebar, 'Open API-key setting in Freshservice').count(), 0);
@@ -47,7 +31,7 @@ describe('browser: an Admin without Account Admin asks for a key', function () {
   });
 
   it('files a request that an Account Admin then finds in the console pending list', async () => {
-    const { page, sidebar } = await openAccessView(harness, chloe, chloe);
+    const { page, sidebar } = await openAccessView(session.harness, chloe, chloe);
     await button(sidebar, 'Request API key').click();
     await sidebar.locator('fw-textarea[state="error"]').waitFor();
     await sidebar.locator('fw-textarea textarea').fill('Nightly asset import script');
@@ -56,14 +40,14 @@ describe('browser: an Admin without Account Admin asks for a key', function () {
     await screenshot(page.locator('#app-contact_sidebar'), 'sidebar-admin-self-requested');
     await page.close();
 
-    const { page: consolePage, console } = await openConsole(harness, ana);
+    const { page: consolePage, console } = await openConsole(session.harness, ana);
     await console.locator('.pending-body li[data-agent-id]').first().waitFor();
-    assert.deepEqual(await console.locator('.pending-body li[data-agent-id]').evaluateAll((items: { getAttribute(name: string): string | null }[]) => items.map((item) => item.getAttribute('data-agent-id'))), [String(chloe)]);
+    assert.deepEqual(await agentIds(console.locator('.pending-body li[data-agent-id]')), [String(chloe)]);
     assert.match((await console.locator('.pending-body').textContent()) ?? '', /Nightly asset import script/);
 
     await console.locator('fw-button[data-filter="pending"]').click();
     await console.locator('#app[data-rows="1"]').waitFor();
-    assert.deepEqual(await console.locator('tbody tr').evaluateAll((rows: { getAttribute(name: string): string | null }[]) => rows.map((row) => row.getAttribute('data-agent-id'))), [String(chloe)]);
+    assert.deepEqual(await agentIds(console.locator('tbody tr')), [String(chloe)]);
     assert.equal(await console.locator(`tbody tr[data-agent-id="${chloe}"] .api-key-state`).getAttribute('data-state'), 'requested');
     await screenshot(consolePage.locator('#app-full_page_app'), 'console-pending-filter');
     await consolePage.close();
@@ -71,14 +55,15 @@ describe('browser: an Admin without Account Admin asks for a key', function () {
 
   it('takes an Account Admin through the pending requests one by one', async () => {
     // Filed before the runtime starts: the console load, the decline and the reads after it need most of $db's 50 operations a minute.
-    const names = new Map((harness.runtime.simulator?.account.agents ?? []).map((agent) => [agent.id, `${agent.first_name} ${agent.last_name ?? ''}`.trim()]));
-    await harness.close();
-    harness = await startHarness(browser, undefined, async (store) => {
-      const ledger = new ApiKeyLedger(store);
-      for (const actorId of [chloe, rahul]) {
-        const requester = { id: actorId, name: names.get(actorId) ?? '' };
-        await ledger.apply({ action: 'requested', actor: requester, target: requester, note: 'Reporting export' });
-      }
+    const names = new Map((session.harness.runtime.simulator?.account.agents ?? []).map((agent) => [agent.id, fullName(agent)]));
+    const harness = await session.restart({
+      seedStore: async (store) => {
+        const ledger = new ApiKeyLedger(store);
+        for (const actorId of [chloe, rahul]) {
+          const requester = { id: actorId, name: names.get(actorId) ?? '' };
+          await ledger.apply({ action: 'requested', actor: requester, target: requester, note: 'Reporting export' });
+        }
+      },
     });
     const { page, console } = await openConsole(harness, ana);
     const modal = console.locator('fw-modal');

@@ -6,11 +6,11 @@
 import { strict as assert } from 'node:assert';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import { REPO_ROOT } from '../../../dev/runtime/host';
+import { keepOffline, launchChromium } from '../../browser/chromium';
 import { ADMIN_KEY, ADMIN_KEY_BASE64, startFixtureRuntime, type StartedRuntime } from './fixture';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const ARTIFACTS = join(REPO_ROOT, 'tests', 'artifacts');
 
 /** Runs `body` inside the app frame with `client` in scope; a rejection comes back as { rejected }. */
@@ -48,13 +48,10 @@ describe('local runtime in the browser', function () {
     const other = account.agents.find((agent) => agent.active && agent.id !== adminId);
     assert.ok(other);
     viewed = { id: other.id, email: other.email };
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     // Offline, as promised: nothing but the runtime's two origins may be reached.
-    await context.route('**/*', (route) => {
-      const host = new URL(route.request().url()).hostname;
-      return ['localhost', '127.0.0.1'].includes(host) ? route.continue() : route.abort();
-    });
+    await keepOffline(context);
     context.on('response', (response) => {
       bodies.push(response.body().then((body) => body.toString('utf8'), () => ''));
     });
@@ -232,7 +229,7 @@ describe('local runtime in the browser', function () {
       await frame.waitForFunction(`customElements.get('fw-button') !== undefined`);
     });
 
-    it('looks like the agent portal (screenshot)', async () => {
+    it('artifact: screenshot of the user page with the sidebar (tests/artifacts/runtime-user-page.png)', async () => {
       mkdirSync(ARTIFACTS, { recursive: true });
       await page.screenshot({ path: join(ARTIFACTS, 'runtime-user-page.png') });
     });

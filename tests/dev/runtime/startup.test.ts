@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import { startSimulator } from '../../../dev/simulator/index';
 import { RuntimeStartupError, startRuntime } from '../../../dev/runtime/index';
 import { loadSavedIparams, readEnvironment, saveIparams } from '../../../dev/runtime/config';
 import { REPO_ROOT } from '../../../dev/runtime/host';
-import { ADMIN_KEY, bridge, createFixtureApp, startFixtureRuntime } from './fixture';
+import { ADMIN_KEY, bridge, createFixtureApp, startFixtureRuntime, type FixtureApp } from './fixture';
 
 async function rejection(work: Promise<unknown>): Promise<Error> {
   try {
@@ -201,16 +201,40 @@ describe('local runtime start-up and configuration', function () {
   });
 
   describe('cli', () => {
-    const cli = join(REPO_ROOT, 'build', 'dev', 'runtime', 'cli.js');
+    /**
+     * The CLI serves the app its build/ sits in (REPO_ROOT comes from its own path). Linking build/
+     * and node_modules/ into a fixture app and keeping those links as paths makes the CLI serve the
+     * fixture, with its own .fdk/: the repository's .fdk (a developer's saved settings) plays no part.
+     */
+    let app: FixtureApp;
 
-    function run(env: Record<string, string>, stopWhen: RegExp | null): Promise<{ code: number | null; output: string }> {
+    beforeEach(() => {
+      app = createFixtureApp();
+      symlinkSync(join(REPO_ROOT, 'build'), join(app.root, 'build'), 'dir');
+      symlinkSync(join(REPO_ROOT, 'node_modules'), join(app.root, 'node_modules'), 'dir');
+    });
+
+    afterEach(() => app.remove());
+
+    /** Runs the CLI; `whenReady` gets the URL it printed, and the CLI is stopped after it. */
+    function run(env: Record<string, string>, whenReady: ((url: string) => Promise<void>) | null): Promise<{ code: number | null; output: string }> {
+      const cli = join(app.root, 'build', 'dev', 'runtime', 'cli.js');
       return new Promise((resolve) => {
-        const child = spawn(process.execPath, [cli], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, ['--preserve-symlinks', '--preserve-symlinks-main', cli], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
         let output = '';
+        let ready = false;
         const collect = (chunk: Buffer): void => {
           output += chunk.toString();
-          if (stopWhen?.test(output) === true) {
-            child.kill('SIGTERM');
+          const url = /Open (http:\/\/localhost:\d+)/.exec(output)?.[1];
+          if (whenReady !== null && url !== undefined && !ready) {
+            ready = true;
+            whenReady(url).then(
+              () => child.kill('SIGTERM'),
+              (error: unknown) => {
+                output += `\nthe check while running failed: ${String(error)}`;
+                child.kill('SIGTERM');
+              },
+            );
           }
         };
         child.stdout.on('data', collect);
@@ -219,9 +243,13 @@ describe('local runtime start-up and configuration', function () {
       });
     }
 
-    it('prints the URL to open and stops cleanly', async () => {
-      const { code, output } = await run({ PORT: '0', FRESHSERVICE_URL: '', FRESHSERVICE_DOMAIN: '', FRESHSERVICE_API_KEY: '' }, /Open http:\/\/localhost:\d+/);
+    it('prints the URL to open, serves the app it was built in, and stops cleanly', async () => {
+      let page = '';
+      const { code, output } = await run({ PORT: '0', FRESHSERVICE_URL: '', FRESHSERVICE_DOMAIN: '', FRESHSERVICE_API_KEY: '' }, async (url) => {
+        page = await (await fetch(`${url.replace('localhost', '127.0.0.1')}/app/page.html`)).text();
+      });
       assert.match(output, /Open http:\/\/localhost:\d+/);
+      assert.match(page, /<title>Fixture full page<\/title>/);
       assert.equal(code, 0);
     });
 
