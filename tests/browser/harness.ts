@@ -31,11 +31,6 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** One browser per test file; each test gets a fresh runtime (the app's $db allows 50 operations a minute). */
-export function launchBrowser(): Promise<Browser> {
-  return launchChromium();
-}
-
 /** Records postMessage traffic in every frame (shell and app iframes alike); runs in the browser. */
 const RECORD_MESSAGES = `window.addEventListener('message', (event) => {
   (window.__receivedMessages = window.__receivedMessages || []).push(JSON.stringify(event.data));
@@ -88,7 +83,7 @@ export async function startHarness(browser: Browser, simulator?: SimulatorOption
 }
 
 /** Prints the runtime's last log lines when a test failed (names, statuses and times only). */
-export function logOnFailure(test: { state?: string } | undefined): void {
+function logOnFailure(test: { state?: string } | undefined): void {
   if (test?.state === 'failed') {
     console.log(runtimeLog.slice(-30).join('\n'));
   }
@@ -161,8 +156,8 @@ export interface HarnessSession {
 
 /**
  * Registers the mocha hooks every browser test file repeats: one Chromium for the file, a runtime
- * per test (or per file), the runtime's log printed when a test fails, everything closed after.
- * Call it inside the file's describe.
+ * per test by default (the app's $db allows 50 operations a minute) or one per file, the
+ * runtime's log printed when a test fails, everything closed after. Call it inside the describe.
  */
 export function useHarness(options: HarnessOptions = {}): HarnessSession {
   const perTest = (options.runtimePer ?? 'test') === 'test';
@@ -179,7 +174,7 @@ export function useHarness(options: HarnessOptions = {}): HarnessSession {
   };
 
   before(async () => {
-    browser = await launchBrowser();
+    browser = await launchChromium();
     if (!perTest) {
       await start();
     }
