@@ -118,4 +118,30 @@ describe('browser: every backend error shows its message', function () {
     assert.equal(await consoleFrame.locator('.load-error .error-panel').count(), 0);
     await page.close();
   });
+
+  it('starts the overview again when the server refuses its continuation (400: expired or foreign cursor)', async () => {
+    const harness = await session.restart({ simulator: { agents: 250 } });
+    const account = harness.runtime.simulator?.account;
+    const viewer = harness.runtime.simulator?.keys.find((key) => key.label === 'Account Admin')?.agentId;
+    assert.ok(account && viewer !== undefined);
+    const overviewCalls: MethodCall[] = [];
+    const page = await harness.context.newPage();
+    await interceptMethod(page, 'getAccessOverview', (route, call) => {
+      overviewCalls.push(call);
+      return call.number === 3 ? fulfillFailure(route, 400, 'This overview can no longer continue: it has expired. Start the overview again.') : route.fallback();
+    });
+    await page.goto(`${harness.runtime.shellUrl}/apps/full_page_app?as=${viewer}`);
+    const consoleFrame = page.frameLocator('#app-full_page_app');
+    const panel = consoleFrame.locator('.load-error .error-panel');
+    await panel.waitFor();
+    assert.match((await consoleFrame.locator('.load-error > .hint').textContent()) ?? '', /Retry reads the account again from the start/);
+
+    await panel.locator('fw-button').click();
+    const active = account.agents.filter((agent) => agent.active).length;
+    await consoleFrame.locator(`#app[data-load-state="done"][data-rows="${active}"]`).waitFor();
+    assert.equal(overviewCalls[3]?.payload['cursor'], null, 'Retry started again from the first slice');
+    assert.equal(overviewCalls.filter((call) => call.payload['cursor'] === null).length, 2);
+    assert.equal(await consoleFrame.locator('.load-error .error-panel').count(), 0);
+    await page.close();
+  });
 });
