@@ -13,7 +13,8 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type FrameLocator, type Page } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
+import { keepOffline, launchChromium } from '../tests/browser/chromium';
 import { z } from 'zod';
 import { startRuntime } from '../dev/runtime/index';
 import { accountFacts } from '../dev/simulator/index';
@@ -23,7 +24,6 @@ const ArgsSchema = z.object({
   seed: z.coerce.number().int().default(7),
 });
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const REPEATS = 3;
 const ARTIFACTS = resolve(__dirname, '..', '..', 'tests', 'artifacts');
 
@@ -96,14 +96,16 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-widget-'));
   const runtime = await startRuntime({ port: 0, appRoot: resolve(__dirname, '..', '..'), dataDir, simulator: { agents: args.agents, seed: args.seed }, log: () => undefined });
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   try {
     const account = runtime.simulator?.account;
     const viewer = account === undefined ? undefined : accountFacts(account).activeAccountAdminIds[0];
     if (viewer === undefined) {
       throw new Error('The generated account has no active Account Admin to sign in as.');
     }
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    await keepOffline(context);
+    const page = await context.newPage();
     const started = Date.now();
     await page.goto(`${runtime.shellUrl}/apps/full_page_app?as=${viewer}`);
     const console = page.frameLocator('#app-full_page_app');

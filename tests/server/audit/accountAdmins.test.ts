@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { stub } from 'sinon';
 import { AppError } from '../../../server/src/errors';
 import { ACCOUNT_ADMINS_KEY, RECORD_MAX_AGE_MS, listAccountAdmins } from '../../../server/src/audit/accountAdmins';
 import { ROLE_CACHE_KEY } from '../../../server/src/freshservice/roleCache';
@@ -73,13 +74,22 @@ describe('listAccountAdmins', () => {
     });
   });
 
-  it('keeps working when $db fails', async () => {
-    const store = new MemoryStore();
-    store.failing = true;
-    const result = await listAccountAdmins({ request: new FakeAccount({ agents: 50 }).request(), store, now: Date.now });
-    assert.equal(result.complete, true);
-    assert.equal(result.accountAdmins.length, 2);
-    assert.equal(store.values.has(ROLE_CACHE_KEY), false);
+  it('keeps working when $db fails, and says so in the log without data', async () => {
+    const warn = stub(console, 'warn');
+    try {
+      const store = new MemoryStore();
+      store.failing = true;
+      const result = await listAccountAdmins({ request: new FakeAccount({ agents: 50 }).request(), store, now: Date.now });
+      assert.equal(result.complete, true);
+      assert.equal(result.accountAdmins.length, 2);
+      assert.equal(store.values.has(ROLE_CACHE_KEY), false);
+      assert.deepEqual(warn.getCalls().map((call) => call.args), [
+        ['roles cache: write failed; roles will be read from Freshservice next time'],
+        ['listAccountAdmins: recording the Account Admins failed'],
+      ]);
+    } finally {
+      warn.restore();
+    }
   });
 });
 

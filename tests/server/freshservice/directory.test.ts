@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { stub } from 'sinon';
 import { createAgentDirectory } from '../../../server/src/freshservice/directory';
 import { permissionsPathFor } from '../../../server/src/freshservice/links';
 import { ROLE_CACHE_KEY } from '../../../server/src/freshservice/roleCache';
@@ -60,12 +61,18 @@ describe('createAgentDirectory', () => {
     assert.equal(await createAgentDirectory({ request, store: new MemoryStore() }).accountAdminRole(), null);
   });
 
-  it('still answers when the store fails (roles come from Freshservice)', async () => {
-    const store = new MemoryStore();
-    store.failing = true;
-    const request = new FakeRequest().script('listRoles', ok({ roles: standardRoles() }));
-    const adminRole = await createAgentDirectory({ request, store }).accountAdminRole();
-    assert.equal(adminRole?.id, ROLE_IDS.accountAdmin);
+  it('still answers when the store fails (roles come from Freshservice), logging only that the cache write failed', async () => {
+    const warn = stub(console, 'warn');
+    try {
+      const store = new MemoryStore();
+      store.failing = true;
+      const request = new FakeRequest().script('listRoles', ok({ roles: standardRoles() }));
+      const adminRole = await createAgentDirectory({ request, store }).accountAdminRole();
+      assert.equal(adminRole?.id, ROLE_IDS.accountAdmin);
+      assert.deepEqual(warn.getCalls().map((call) => call.args), [['roles cache: write failed; roles will be read from Freshservice next time']]);
+    } finally {
+      warn.restore();
+    }
   });
 });
 
