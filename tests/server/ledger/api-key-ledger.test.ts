@@ -1,25 +1,11 @@
 import { strict as assert } from 'node:assert';
 import type { ApiKeyRecord } from '../../../common/ledger';
-import type { KeyValueStore } from '../../../server/src/platform';
 import { AppError } from '../../../server/src/errors';
-import { ApiKeyLedger, type LedgerChange } from '../../../server/src/ledger/api-key-ledger';
+import { ApiKeyLedger } from '../../../server/src/ledger/api-key-ledger';
 import { ledgerKeys, MAX_VERSION_STEPS, PENDING_PAGE_CAPACITY, STATE_BUCKETS, TRAIL_PAGE_CAPACITY } from '../../../server/src/ledger/limits';
-import { memoryStore, tickingClock } from './fixtures';
+import { ADMIN, adminAction, cutOffAfter, holdFirstUpdate, memoryStore, person, requestBy, tickingClock } from './fixtures';
 
-const admin = { id: 100, name: 'Ada Admin' };
 const otherAdmin = { id: 101, name: 'Otto Admin' };
-
-function person(id: number): { id: number; name: string } {
-  return { id, name: `Agent ${id}` };
-}
-
-function requestBy(id: number, reason = 'needs API access'): LedgerChange {
-  return { action: 'requested', actor: person(id), target: person(id), note: reason };
-}
-
-function adminAction(action: LedgerChange['action'], targetId: number, actor = admin, note: string | null = null): LedgerChange {
-  return { action, actor, target: person(targetId), note };
-}
 
 async function outOfOrder(promise: Promise<unknown>): Promise<string> {
   try {
@@ -43,14 +29,14 @@ describe('ApiKeyLedger', () => {
 
     const opened = await ledger.apply(adminAction('opened', 7));
     assert.equal(opened.state, 'requested');
-    assert.deepEqual(opened.openedBy, admin);
+    assert.deepEqual(opened.openedBy, ADMIN);
     assert.ok(opened.openedAt !== null && opened.openedAt > (requested.requestedAt ?? ''));
 
     const enabled = await ledger.apply(adminAction('enabled', 7));
     assert.equal(enabled.state, 'enabled');
-    assert.deepEqual(enabled.decidedBy, admin);
+    assert.deepEqual(enabled.decidedBy, ADMIN);
     assert.equal(enabled.canUndo, true);
-    assert.deepEqual(enabled.openedBy, admin, 'opening is kept after the decision');
+    assert.deepEqual(enabled.openedBy, ADMIN, 'opening is kept after the decision');
 
     const undone = await ledger.apply(adminAction('undo', 7, otherAdmin));
     assert.equal(undone.state, 'requested');
@@ -74,7 +60,7 @@ describe('ApiKeyLedger', () => {
     assert.deepEqual(again, first);
     await ledger.apply(adminAction('enabled', 7));
     const enabledAgain = await ledger.apply(adminAction('enabled', 7, otherAdmin));
-    assert.deepEqual(enabledAgain.decidedBy, admin);
+    assert.deepEqual(enabledAgain.decidedBy, ADMIN);
     await ledger.apply(adminAction('opened', 7));
     await ledger.apply(adminAction('opened', 7));
     const trail = await ledger.readTrail(null);
@@ -100,7 +86,7 @@ describe('ApiKeyLedger', () => {
 
   it('lets an Account Admin enable a key nobody requested, and undo it back to none', async () => {
     const ledger = new ApiKeyLedger(memoryStore(), tickingClock());
-    const enabled = await ledger.apply(adminAction('enabled', 9, admin, 'service account'));
+    const enabled = await ledger.apply(adminAction('enabled', 9, ADMIN, 'service account'));
     assert.equal(enabled.state, 'enabled');
     assert.equal(enabled.requestedBy, null);
     assert.equal((await ledger.apply(adminAction('undo', 9))).state, 'none');
@@ -111,11 +97,11 @@ describe('ApiKeyLedger', () => {
     it('records actor, action, target, from, to, time and note for every change, newest first', async () => {
       const ledger = new ApiKeyLedger(memoryStore(), tickingClock());
       await ledger.apply(requestBy(7, 'reporting'));
-      await ledger.apply(adminAction('declined', 7, admin, 'use the reporting app instead'));
+      await ledger.apply(adminAction('declined', 7, ADMIN, 'use the reporting app instead'));
       const { entries, cursor } = await ledger.readTrail(null);
       assert.equal(cursor, null);
       assert.deepEqual(entries, [
-        { at: '2026-01-01T00:00:02.000Z', actor: admin, action: 'declined', target: person(7), from: 'requested', to: 'declined', note: 'use the reporting app instead' },
+        { at: '2026-01-01T00:00:02.000Z', actor: ADMIN, action: 'declined', target: person(7), from: 'requested', to: 'declined', note: 'use the reporting app instead' },
         { at: '2026-01-01T00:00:01.000Z', actor: person(7), action: 'requested', target: person(7), from: 'none', to: 'requested', note: 'reporting' },
       ]);
     });
@@ -162,7 +148,7 @@ describe('ApiKeyLedger', () => {
       await ledger.apply(adminAction('opened', 3));
       const { requests, cursor } = await ledger.listPending(null);
       assert.deepEqual(requests.map((r) => r.agent.id), [3, 1]);
-      assert.deepEqual(requests[0]?.openedBy, admin, 'a pending record shows who opened it');
+      assert.deepEqual(requests[0]?.openedBy, ADMIN, 'a pending record shows who opened it');
       assert.equal(cursor, null);
     });
 
@@ -298,21 +284,6 @@ describe('ApiKeyLedger', () => {
   });
 
   describe('recovery', () => {
-    /** A store that fails every operation after the first `allowed`, like a server method cut off mid-way. */
-    function cutOffAfter(inner: KeyValueStore, allowed: number): KeyValueStore {
-      let calls = 0;
-      const gate = <T>(work: () => Promise<T>): Promise<T> => {
-        calls += 1;
-        return calls > allowed ? Promise.reject({ status: 500, message: 'gone' }) : work();
-      };
-      return {
-        get: (key) => gate(() => inner.get(key)),
-        set: (key, value, options) => gate(() => inner.set(key, value, options)),
-        update: (key, action, attributes) => gate(() => inner.update(key, action, attributes)),
-        delete: (key) => gate(() => inner.delete(key)),
-      };
-    }
-
     it('a change cut off after its version was claimed is published by the next reader', async () => {
       const store = memoryStore();
       const clock = tickingClock();
@@ -359,32 +330,11 @@ describe('ApiKeyLedger', () => {
       await new ApiKeyLedger(cutOffAfter(store, 3), clock).apply(adminAction('undo', 7)).catch(() => undefined);
 
       // The reader's write that puts agent 7 back on the pending map is held until version 4 is fully published.
-      let release: () => void = () => undefined;
-      const held = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      let reached: () => void = () => undefined;
-      const reachedHold = new Promise<void>((resolve) => {
-        reached = resolve;
-      });
-      let holding = true;
-      const slowReaderStore: KeyValueStore = {
-        get: (key) => store.get(key),
-        set: (key, value, options) => store.set(key, value, options),
-        delete: (key) => store.delete(key),
-        update: (key, action, attributes) => {
-          if (holding && key === ledgerKeys.summary && action === 'set') {
-            holding = false;
-            reached();
-            return held.then(() => store.update(key, action, attributes));
-          }
-          return store.update(key, action, attributes);
-        },
-      };
-      const reading = new ApiKeyLedger(slowReaderStore, clock).state(person(7));
-      await reachedHold;
+      const slowReader = holdFirstUpdate(store, (key, action) => key === ledgerKeys.summary && action === 'set');
+      const reading = new ApiKeyLedger(slowReader.store, clock).state(person(7));
+      await slowReader.reached;
       const enabledAgain = await ledger.apply(adminAction('enabled', 7, otherAdmin));
-      release();
+      slowReader.release();
       await reading;
 
       assert.equal(enabledAgain.state, 'enabled');

@@ -7,15 +7,11 @@ import { agentAttribute, ledgerKeys } from '../../../server/src/ledger/limits';
 import { agentVersionSchema, stateBucketSchema, trailPageSchema, type AgentVersion, type StoredAction } from '../../../server/src/ledger/schemas';
 import { unpackStateEntry } from '../../../server/src/ledger/states-index';
 import { decide } from '../../../server/src/ledger/transitions';
-import { memoryStore, tickingClock } from './fixtures';
+import { memoryStore, person, tickingClock } from './fixtures';
 
 const ADMINS = [100, 101, 102];
 const AGENTS = Array.from({ length: 12 }, (_, i) => i + 1);
 const ADMIN_ACTIONS: StoredAction[] = ['opened', 'enabled', 'declined', 'undo'];
-
-function person(id: number): { id: number; name: string } {
-  return { id, name: `Agent ${id}` };
-}
 
 /** A small seeded generator so the 200 operations are the same on every run. */
 function seeded(seed: number): (n: number) => number {

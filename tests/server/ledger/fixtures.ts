@@ -3,7 +3,8 @@ import type { AppErrorBody } from '../../../common/errors';
 import { MemoryKeyValueStore, type KvStoreOptions } from '../../../dev/runtime/kv-store';
 import type { AgentDirectory } from '../../../server/src/directory';
 import { AppError } from '../../../server/src/errors';
-import type { Platform, TemplateClient } from '../../../server/src/platform';
+import type { LedgerChange } from '../../../server/src/ledger/api-key-ledger';
+import type { KeyValueStore, Platform, StoreUpdateAction, TemplateClient } from '../../../server/src/platform';
 
 export const ACCOUNT_ADMIN_ROLE: RoleInfo = { id: 1, name: 'Account Admin', isDefault: true };
 
@@ -52,6 +53,75 @@ export class FakeDirectory implements AgentDirectory {
   accountAdminRole(): Promise<RoleInfo | null> {
     return Promise.resolve(this.role);
   }
+}
+
+/** The Account Admin who acts in the ledger tests unless a test names another. */
+export const ADMIN = { id: 100, name: 'Ada Admin' };
+
+export function person(id: number): { id: number; name: string } {
+  return { id, name: `Agent ${id}` };
+}
+
+export function requestBy(id: number, reason = 'needs API access'): LedgerChange {
+  return { action: 'requested', actor: person(id), target: person(id), note: reason };
+}
+
+export function adminAction(action: LedgerChange['action'], targetId: number, actor = ADMIN, note: string | null = null): LedgerChange {
+  return { action, actor, target: person(targetId), note };
+}
+
+/** A store that fails every operation after the first `allowed`, like a server method cut off mid-way. */
+export function cutOffAfter(inner: KeyValueStore, allowed: number): KeyValueStore {
+  let calls = 0;
+  const gate = <T>(work: () => Promise<T>): Promise<T> => {
+    calls += 1;
+    return calls > allowed ? Promise.reject({ status: 500, message: 'gone' }) : work();
+  };
+  return {
+    get: (key) => gate(() => inner.get(key)),
+    set: (key, value, options) => gate(() => inner.set(key, value, options)),
+    update: (key, action, attributes) => gate(() => inner.update(key, action, attributes)),
+    delete: (key) => gate(() => inner.delete(key)),
+  };
+}
+
+export interface HeldUpdate {
+  /** The store to give the slow reader. */
+  store: KeyValueStore;
+  /** Settles when the held update has been asked for. */
+  reached: Promise<void>;
+  /** Lets the held update through. */
+  release: () => void;
+}
+
+/**
+ * A store over `inner` that holds the first update `isHeld` picks until `release()`, so a test
+ * can publish a newer change while a slow reader's stale write waits.
+ */
+export function holdFirstUpdate(inner: KeyValueStore, isHeld: (key: string, action: StoreUpdateAction) => boolean): HeldUpdate {
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let reachedHold: () => void = () => undefined;
+  const reached = new Promise<void>((resolve) => {
+    reachedHold = resolve;
+  });
+  let holding = true;
+  const store: KeyValueStore = {
+    get: (key) => inner.get(key),
+    set: (key, value, options) => inner.set(key, value, options),
+    delete: (key) => inner.delete(key),
+    update: (key, action, attributes) => {
+      if (holding && isHeld(key, action)) {
+        holding = false;
+        reachedHold();
+        return held.then(() => inner.update(key, action, attributes));
+      }
+      return inner.update(key, action, attributes);
+    },
+  };
+  return { store, reached, release: () => release() };
 }
 
 /** A store like FDK's with the rate limit off unless a test asks for it. */

@@ -6,22 +6,7 @@ import { agentAttribute, ledgerKeys, STATE_BUCKETS, STATE_BUCKETS_PER_CALL, STAT
 import { stateBucketSchema } from '../../../server/src/ledger/schemas';
 import { packStateEntry, stateBucketOf, unpackStateEntry } from '../../../server/src/ledger/states-index';
 import { LedgerStore } from '../../../server/src/ledger/store';
-import type { KeyValueStore } from '../../../server/src/platform';
-import { memoryStore, tickingClock } from './fixtures';
-
-const admin = { id: 100, name: 'Ada Admin' };
-
-function person(id: number): { id: number; name: string } {
-  return { id, name: `Agent ${id}` };
-}
-
-function requestBy(id: number): LedgerChange {
-  return { action: 'requested', actor: person(id), target: person(id), note: 'needs API access' };
-}
-
-function adminAction(action: LedgerChange['action'], targetId: number): LedgerChange {
-  return { action, actor: admin, target: person(targetId), note: null };
-}
+import { adminAction, cutOffAfter, holdFirstUpdate, memoryStore, person, requestBy, tickingClock } from './fixtures';
 
 /** The agent's packed entry in its bucket, unpacked (null when it has none). */
 function indexed(store: MemoryKeyValueStore, agentId: number): (ApiKeyStateEntry & { version: number }) | null {
@@ -48,21 +33,6 @@ async function listAll(ledger: ApiKeyLedger): Promise<{ states: ApiKeyStateEntry
     bucket = answer.cursor === null ? null : Number(answer.cursor.slice(1));
   }
   return { states, pages, bytes };
-}
-
-/** A store that fails every operation after the first `allowed`, like a server method cut off mid-way. */
-function cutOffAfter(inner: KeyValueStore, allowed: number): KeyValueStore {
-  let calls = 0;
-  const gate = <T>(work: () => Promise<T>): Promise<T> => {
-    calls += 1;
-    return calls > allowed ? Promise.reject({ status: 500, message: 'gone' }) : work();
-  };
-  return {
-    get: (key) => gate(() => inner.get(key)),
-    set: (key, value, options) => gate(() => inner.set(key, value, options)),
-    update: (key, action, attributes) => gate(() => inner.update(key, action, attributes)),
-    delete: (key) => gate(() => inner.delete(key)),
-  };
 }
 
 describe('API-key states index', () => {
@@ -199,34 +169,13 @@ describe('API-key states index', () => {
     await new ApiKeyLedger(cutOffAfter(store, 3), clock).apply(adminAction('undo', 7)).catch(() => undefined);
 
     // The healing reader's states write (version 3, "requested") is held until version 4 is fully published.
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let reached: () => void = () => undefined;
-    const reachedHold = new Promise<void>((resolve) => {
-      reached = resolve;
-    });
-    let holding = true;
     const bucketKey = ledgerKeys.stateBucket(stateBucketOf(7));
-    const slowReaderStore: KeyValueStore = {
-      get: (key) => store.get(key),
-      set: (key, value, options) => store.set(key, value, options),
-      delete: (key) => store.delete(key),
-      update: (key, action, attributes) => {
-        if (holding && key === bucketKey) {
-          holding = false;
-          reached();
-          return held.then(() => store.update(key, action, attributes));
-        }
-        return store.update(key, action, attributes);
-      },
-    };
-    const reading = new ApiKeyLedger(slowReaderStore, clock).state(person(7));
-    await reachedHold;
+    const slowReader = holdFirstUpdate(store, (key) => key === bucketKey);
+    const reading = new ApiKeyLedger(slowReader.store, clock).state(person(7));
+    await slowReader.reached;
     const enabledAgain = await ledger.apply(adminAction('enabled', 7));
     assert.equal(indexed(store, 7)?.version, 4);
-    release();
+    slowReader.release();
     await reading;
 
     assert.equal(enabledAgain.state, 'enabled');
