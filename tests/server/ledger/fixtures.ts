@@ -1,9 +1,11 @@
+import { strict as assert } from 'node:assert';
 import type { AgentAccess, AgentId, RoleInfo } from '../../../common/audit';
 import type { AppErrorBody } from '../../../common/errors';
 import { MemoryKeyValueStore, type KvStoreOptions } from '../../../dev/runtime/kv-store';
 import type { AgentDirectory } from '../../../server/src/directory';
 import { AppError } from '../../../server/src/errors';
 import type { LedgerChange } from '../../../server/src/ledger/api-key-ledger';
+import { createLedgerMethods, type LedgerMethod, type LedgerMethods } from '../../../server/src/methods/ledger';
 import type { KeyValueStore, Platform, StoreUpdateAction, TemplateClient } from '../../../server/src/platform';
 
 export const ACCOUNT_ADMIN_ROLE: RoleInfo = { id: 1, name: 'Account Admin', isDefault: true };
@@ -158,4 +160,24 @@ export function platformWith(store: MemoryKeyValueStore): { platform: Platform; 
     },
   };
   return { platform, answers };
+}
+
+export interface LedgerMethodsUnderTest {
+  methods: LedgerMethods;
+  /** Calls a method with a fixed api_key iparam and returns its one answer. */
+  call: (method: LedgerMethod, args: Record<string, unknown>) => Promise<Answer>;
+  fake: FakeDirectory;
+}
+
+/** The ledger's server methods over `fake`, one store shared by every call, a ticking clock. */
+export function ledgerMethodsOver(fake: FakeDirectory): LedgerMethodsUnderTest {
+  const store = memoryStore();
+  const methods = createLedgerMethods({ directoryFor: () => fake, now: tickingClock() });
+  const call = async (method: LedgerMethod, args: Record<string, unknown>): Promise<Answer> => {
+    const { platform, answers } = platformWith(store);
+    await method({ ...args, iparams: { api_key: 'secret' } }, platform);
+    assert.equal(answers.length, 1, 'renderData is called exactly once');
+    return answers[0] as Answer;
+  };
+  return { methods, call, fake };
 }

@@ -1,26 +1,16 @@
 import { strict as assert } from 'node:assert';
 import type { ApiKeyStatesPage } from '../../../common/ledger';
 import { STATE_BUCKETS, STATE_BUCKETS_PER_CALL } from '../../../server/src/ledger/limits';
-import { createLedgerMethods, type LedgerMethod } from '../../../server/src/methods/ledger';
 import { restore, stub } from 'sinon';
-import { FakeDirectory, agent, memoryStore, platformWith, tickingClock, type Answer } from '../ledger/fixtures';
+import { FakeDirectory, agent, ledgerMethodsOver, type Answer, type LedgerMethodsUnderTest } from '../ledger/fixtures';
 
 const ACCOUNT_ADMIN = 100;
 /** Agents spread over twelve buckets of the states index (agents 7 and 39 share one). */
 const AGENT_IDS = [0, 1, 2, 3, 4, 5, 6, 7, 7 + STATE_BUCKETS, 12, 20, 31].map((id) => id + 1000 * STATE_BUCKETS);
 const id = (index: number): number => AGENT_IDS[index] as number;
 
-function setUp(): { methods: ReturnType<typeof createLedgerMethods>; call: (method: LedgerMethod, args: Record<string, unknown>) => Promise<Answer>; fake: FakeDirectory } {
-  const fake = new FakeDirectory([agent(ACCOUNT_ADMIN, { accountAdmin: true, name: 'Ada Admin' }), ...AGENT_IDS.map((id) => agent(id))]);
-  const store = memoryStore();
-  const methods = createLedgerMethods({ directoryFor: () => fake, now: tickingClock() });
-  const call = async (method: LedgerMethod, args: Record<string, unknown>): Promise<Answer> => {
-    const { platform, answers } = platformWith(store);
-    await method({ ...args, iparams: { api_key: 'secret' } }, platform);
-    assert.equal(answers.length, 1, 'renderData is called exactly once');
-    return answers[0] as Answer;
-  };
-  return { methods, call, fake };
+function setUp(): LedgerMethodsUnderTest {
+  return ledgerMethodsOver(new FakeDirectory([agent(ACCOUNT_ADMIN, { accountAdmin: true, name: 'Ada Admin' }), ...AGENT_IDS.map((id) => agent(id))]));
 }
 
 function page(answer: Answer): ApiKeyStatesPage {

@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
 import type { ApiKeyRecord, AuditTrailPage, PendingRequestsPage } from '../../../common/ledger';
-import { createLedgerMethods, type LedgerMethod, type LedgerMethods } from '../../../server/src/methods/ledger';
+import { createLedgerMethods, type LedgerMethods } from '../../../server/src/methods/ledger';
 import { getApiKeyState, getAuditTrail, listApiKeyStates, listPendingRequests, recordApiKeyAction, requestApiKey } from '../../../server/src/methods/ledger';
 import { restore, stub } from 'sinon';
-import { FakeDirectory, agent, memoryStore, platformWith, tickingClock, type Answer } from '../ledger/fixtures';
+import { FakeDirectory, agent, ledgerMethodsOver, memoryStore, platformWith, tickingClock, type Answer, type LedgerMethodsUnderTest } from '../ledger/fixtures';
 
 const ACCOUNT_ADMIN = 100;
 const OTHER_ACCOUNT_ADMIN = 101;
@@ -26,16 +26,8 @@ function directory(role = true): FakeDirectory {
   );
 }
 
-function setUp(fake = directory()): { methods: LedgerMethods; call: (method: LedgerMethod, args: Record<string, unknown>) => Promise<Answer>; fake: FakeDirectory } {
-  const store = memoryStore();
-  const methods = createLedgerMethods({ directoryFor: () => fake, now: tickingClock() });
-  const call = async (method: LedgerMethod, args: Record<string, unknown>): Promise<Answer> => {
-    const { platform, answers } = platformWith(store);
-    await method({ ...args, iparams: { api_key: 'secret' } }, platform);
-    assert.equal(answers.length, 1, 'renderData is called exactly once');
-    return answers[0] as Answer;
-  };
-  return { methods, call, fake };
+function setUp(fake = directory()): LedgerMethodsUnderTest {
+  return ledgerMethodsOver(fake);
 }
 
 function record(answer: Answer): ApiKeyRecord {
