@@ -5,6 +5,7 @@ import { runInNewContext } from 'node:vm';
 import { AppError } from '../../../server/src/errors';
 import { MAX_CURSOR_AGE_MS, cursorKeyOf, decodeCursor, encodeCursor, firstCursor, type OverviewCursor } from '../../../server/src/audit/cursor';
 import { ROLE_IDS } from '../freshservice/fixtures';
+import { forgedAccountAdminCursor } from './refusals';
 import { TEST_CURSOR_KEY } from './run';
 
 const NOW = Date.UTC(2026, 10, 26, 6, 0, 0);
@@ -30,20 +31,7 @@ function assertRefused(text: string, now = NOW): void {
 
 /** A well-formed cursor at the end of an overview that would record a fake Account Admin. */
 function poisonedCursor(): OverviewCursor {
-  const fake = {
-    id: 666,
-    firstName: 'Helpdesk',
-    lastName: 'Security',
-    name: 'Helpdesk Security',
-    email: 'security@attacker.example',
-    active: true,
-    occasional: false,
-    lastLoginAt: null,
-    roles: [{ roleId: ROLE_IDS.accountAdmin, name: 'Account Admin', scope: 'entire_helpdesk', workspaceId: null }],
-    isAccountAdmin: true,
-    holdsAdminRole: true,
-  };
-  return { ...firstCursor(false, NOW), phase: 'active', roles: [[ROLE_IDS.accountAdmin, 'Account Admin', true, true]], accountAdmins: [fake] };
+  return forgedAccountAdminCursor(ROLE_IDS.accountAdmin, NOW);
 }
 
 describe('overview cursor signing', () => {

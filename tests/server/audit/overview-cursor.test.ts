@@ -2,13 +2,13 @@ import { strict as assert } from 'node:assert';
 import { ACCOUNT_ADMINS_KEY } from '../../../server/src/audit/accountAdmins';
 import { MAX_CURSOR_AGE_MS, cursorKeyOf, encodeCursor, firstCursor, type OverviewCursor } from '../../../server/src/audit/cursor';
 import { accessOverviewSlice, type OverviewDeps } from '../../../server/src/audit/overview';
-import { AppError } from '../../../server/src/errors';
 import { ROLE_CACHE_KEY } from '../../../server/src/freshservice/roleCache';
 import { MAX_ROLE_PAGES } from '../../../server/src/freshservice/roles';
 import { FakeRequest, linkToPage, ok } from '../fakes/request';
 import { ROLE_IDS, agent, assignment, role, standardRoles } from '../freshservice/fixtures';
 import { FakeAccount } from './account';
 import { MemoryStore } from './memoryStore';
+import { forgedAccountAdminCursor, rejection } from './refusals';
 import { TEST_CURSOR_KEY, VirtualClock, runOverview } from './run';
 
 /** A made-up role id the attacker wants every agent holding it to count as Account Admin. */
@@ -18,32 +18,9 @@ function depsWith(request: FakeRequest, store: MemoryStore, clock: VirtualClock)
   return { request, store, now: clock.now, cursorKey: TEST_CURSOR_KEY };
 }
 
-async function refusal(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof AppError, `expected an AppError, got ${String(error)}`);
-    return error;
-  }
-  return assert.fail('expected a rejection');
-}
-
 /** A well-formed last-page cursor that would make a fake agent an Account Admin and record it. */
 function poisoned(now: number): OverviewCursor {
-  const fake = {
-    id: 666,
-    firstName: 'Helpdesk',
-    lastName: 'Security',
-    name: 'Helpdesk Security',
-    email: 'security@attacker.example',
-    active: true,
-    occasional: false,
-    lastLoginAt: null,
-    roles: [{ roleId: FORGED_ROLE_ID, name: 'Account Admin', scope: 'entire_helpdesk', workspaceId: null }],
-    isAccountAdmin: true,
-    holdsAdminRole: true,
-  };
-  return { ...firstCursor(false, now), phase: 'active', roles: [[FORGED_ROLE_ID, 'Account Admin', true, true]], accountAdmins: [fake] };
+  return forgedAccountAdminCursor(FORGED_ROLE_ID, now);
 }
 
 describe('access overview: forged and expired cursors', () => {
@@ -53,7 +30,7 @@ describe('access overview: forged and expired cursors', () => {
     const request = new FakeRequest().script('listAgents', ok({ agents: [agent(1)] }));
     const attackerKey = cursorKeyOf({ iparams: { api_key: 'what-the-attacker-guessed' } });
     for (const cursor of [JSON.stringify(poisoned(clock.time)), encodeCursor(poisoned(clock.time), attackerKey), `${'f'.repeat(64)}.${JSON.stringify(poisoned(clock.time))}`]) {
-      const error = await refusal(accessOverviewSlice({ cursor }, depsWith(request, store, clock)));
+      const error = await rejection(accessOverviewSlice({ cursor }, depsWith(request, store, clock)));
       assert.equal(error.code, 'INVALID_PAYLOAD');
       assert.match(error.message, /"cursor".*Start the overview again/);
     }
@@ -70,7 +47,7 @@ describe('access overview: forged and expired cursors', () => {
     const text = roles.cursor ?? assert.fail('a cursor to continue');
     const [mac] = text.split('.');
     const edited = `${mac}.${JSON.stringify({ ...poisoned(clock.time), roles: JSON.parse(text.slice(text.indexOf('.') + 1)).roles })}`;
-    assert.equal((await refusal(accessOverviewSlice({ cursor: edited }, deps))).code, 'INVALID_PAYLOAD');
+    assert.equal((await rejection(accessOverviewSlice({ cursor: edited }, deps))).code, 'INVALID_PAYLOAD');
     assert.equal(store.values.has(ACCOUNT_ADMINS_KEY), false);
     assert.deepEqual(request.names(), ['listRoles']);
   });
@@ -93,7 +70,7 @@ describe('access overview: forged and expired cursors', () => {
     const deps = depsWith(request, store, clock);
     const roles = await accessOverviewSlice({}, deps);
     clock.advance(MAX_CURSOR_AGE_MS + 1);
-    const error = await refusal(accessOverviewSlice({ cursor: roles.cursor }, deps));
+    const error = await rejection(accessOverviewSlice({ cursor: roles.cursor }, deps));
     assert.equal(error.code, 'INVALID_PAYLOAD');
     assert.match(error.message, /expired/);
     const again = await accessOverviewSlice({}, deps);
@@ -143,7 +120,7 @@ describe('access overview: the role cache holds only roles the server just read'
       clock.advance(slice.waitMs);
       cursor = slice.cursor;
     }
-    const error = await refusal(accessOverviewSlice({ cursor }, deps));
+    const error = await rejection(accessOverviewSlice({ cursor }, deps));
     assert.equal(error.code, 'BAD_RESPONSE');
     assert.match(error.message, /list of roles did not end/);
     assert.equal(request.calls.length, MAX_ROLE_PAGES);

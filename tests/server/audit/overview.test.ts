@@ -1,6 +1,5 @@
 import { strict as assert } from 'node:assert';
 import type { AccessOverviewSlice } from '../../../common/audit';
-import { AppError } from '../../../server/src/errors';
 import { ACCOUNT_ADMINS_KEY } from '../../../server/src/audit/accountAdmins';
 import { MAX_CARRIED_ACCOUNT_ADMINS } from '../../../server/src/audit/cursor';
 import { SLICE_BUDGET_BYTES, accessOverviewSlice } from '../../../server/src/audit/overview';
@@ -11,20 +10,11 @@ import { FakeRequest, connectionError, fail, linkToPage, ok, timeout, type Scrip
 import { ROLE_IDS, agent, assignment, role, standardRoles } from '../freshservice/fixtures';
 import { FakeAccount } from './account';
 import { MemoryStore } from './memoryStore';
+import { rejection } from './refusals';
 import { TEST_CURSOR_KEY, VirtualClock, busiestMinute, runOverview } from './run';
 
 function allAgents(slices: AccessOverviewSlice[]) {
   return slices.flatMap((slice) => slice.agents);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof AppError, `expected an AppError, got ${String(error)}`);
-    return error;
-  }
-  return assert.fail('expected a rejection');
 }
 
 describe('access overview', () => {
