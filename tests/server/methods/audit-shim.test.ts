@@ -1,48 +1,18 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
-import { runInNewContext } from 'node:vm';
-import { restore, stub, type SinonStub } from 'sinon';
 import { MemoryStore } from '../audit/memoryStore';
 import { FakeRequest, fail, ok } from '../fakes/request';
 import { agent, standardRoles } from '../freshservice/fixtures';
+import { recordConsole } from './recorded-console';
+import { loadShippedServer, type FdkGlobals, type ShippedMethod } from './shipped-server';
 
-/**
- * Loads the shipped server/server.js the way FDK does (a bare `exports = {...}` run in a
- * sandbox with $request, $db and renderData) and calls the audit methods through it.
- * Needs server/lib, built by `tsc -p tsconfig.server.json`.
- */
-const SERVER_FILE = resolve(__dirname, '../../../../server/server.js');
-
-interface Sandbox {
-  exports: Record<string, (args: Record<string, unknown>) => Promise<void>>;
-}
-
-function loadServer(request: FakeRequest, renderData: (error: unknown, data?: unknown) => void): Sandbox['exports'] {
-  const sandbox: Sandbox & Record<string, unknown> = {
-    exports: {},
-    $request: request,
-    $db: new MemoryStore(),
-    renderData,
-    console,
-    require: createRequire(SERVER_FILE),
-  };
-  runInNewContext(readFileSync(SERVER_FILE, 'utf8'), sandbox);
-  return sandbox.exports;
+/** The audit methods through the shipped server/server.js, loaded as FDK loads it, each load with an empty $db. */
+function loadServer(request: FakeRequest, renderData: FdkGlobals['renderData']): Record<string, ShippedMethod> {
+  return loadShippedServer({ $request: request, $db: new MemoryStore(), renderData });
 }
 
 describe('server/server.js (as FDK loads it): audit methods', () => {
   // server.js requires ./lib through Node, so those modules log through the process console, not the sandbox's.
-  let logs: SinonStub[] = [];
-  beforeEach(() => {
-    logs = [stub(console, 'error'), stub(console, 'warn'), stub(console, 'log'), stub(console, 'info'), stub(console, 'debug')];
-  });
-  afterEach(() => restore());
-
-  function logged(): string {
-    return logs.flatMap((log) => log.getCalls().map((call) => JSON.stringify(call.args))).join('\n');
-  }
+  const logged = recordConsole(['error', 'warn', 'log', 'info', 'debug']);
 
   it('exposes getAccessOverview, getUserAccess and listAccountAdmins', () => {
     const methods = loadServer(new FakeRequest(), () => undefined);

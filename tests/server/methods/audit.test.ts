@@ -1,10 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { assert as sinonAssert, restore, spy, stub, type SinonSpy } from 'sinon';
+import { assert as sinonAssert, spy, type SinonSpy } from 'sinon';
 import { getAccessOverview, getUserAccess, listAccountAdmins } from '../../../server/src/methods/audit';
 import type { Platform, ServerArgs } from '../../../server/src/platform';
 import { MemoryStore } from '../audit/memoryStore';
 import { FakeRequest, fail, ok } from '../fakes/request';
 import { agent, role, standardRoles } from '../freshservice/fixtures';
+import { recordConsole } from './recorded-console';
 
 const SECRET_KEY = 'sk-very-secret-api-key-0123456789';
 
@@ -17,15 +18,7 @@ function platformWith(request: FakeRequest): Platform & { reply: SinonSpy } {
 }
 
 describe('audit server methods', () => {
-  let consoleSpies: SinonSpy[] = [];
-  beforeEach(() => {
-    consoleSpies = [stub(console, 'error'), stub(console, 'warn'), stub(console, 'log')];
-  });
-  afterEach(() => restore());
-
-  function logged(): string {
-    return consoleSpies.flatMap((spy) => spy.getCalls().map((call) => JSON.stringify(call.args))).join('\n');
-  }
+  const logged = recordConsole(['error', 'warn', 'log']);
 
   it('getAccessOverview replies once with the first slice (roles read, cursor to continue)', async () => {
     const platform = platformWith(new FakeRequest().script('listRoles', ok({ roles: standardRoles() })));

@@ -1,13 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
-import { runInNewContext } from 'node:vm';
-import { restore, stub, type SinonStub } from 'sinon';
 import type { ApiKeyRecord, AuditTrailPage } from '../../../common/ledger';
 import { MemoryKeyValueStore } from '../../../dev/runtime/kv-store';
 import { FakeRequest, ok } from '../fakes/request';
 import { ROLE_IDS, agent, assignment, standardRoles } from '../freshservice/fixtures';
+import { recordConsole } from './recorded-console';
+import { loadShippedServer, type ShippedMethod } from './shipped-server';
 
 /**
  * The ledger through the shipped server/server.js, loaded as FDK loads it (a bare
@@ -15,32 +12,16 @@ import { ROLE_IDS, agent, assignment, standardRoles } from '../freshservice/fixt
  * directory over scripted Freshservice answers and the FDK-like store with its rate limit on.
  * Needs server/lib, built by `tsc -p tsconfig.server.json`.
  */
-const SERVER_FILE = resolve(__dirname, '../../../../server/server.js');
 const ADMIN = 21000049726;
 const REQUESTER = 21000049727;
 
-type Method = (args: Record<string, unknown>) => Promise<void>;
-
-function loadServer(request: FakeRequest, store: MemoryKeyValueStore, replies: unknown[][]): Record<string, Method> {
-  const sandbox: Record<string, unknown> & { exports: Record<string, Method> } = {
-    exports: {},
-    $request: request,
-    $db: store,
-    renderData: (...args: unknown[]) => replies.push(args),
-    console,
-    require: createRequire(SERVER_FILE),
-  };
-  runInNewContext(readFileSync(SERVER_FILE, 'utf8'), sandbox);
-  return sandbox.exports;
+function loadServer(request: FakeRequest, store: MemoryKeyValueStore, replies: unknown[][]): Record<string, ShippedMethod> {
+  return loadShippedServer({ $request: request, $db: store, renderData: (...args: unknown[]) => replies.push(args) });
 }
 
 describe('server/server.js (as FDK loads it): ledger methods', () => {
   // server.js requires ./lib through Node, so those modules log through the process console, not the sandbox's.
-  let logs: SinonStub[] = [];
-  beforeEach(() => {
-    logs = [stub(console, 'error'), stub(console, 'warn'), stub(console, 'log'), stub(console, 'info'), stub(console, 'debug')];
-  });
-  afterEach(() => restore());
+  const logged = recordConsole(['error', 'warn', 'log', 'info', 'debug']);
 
   it('records a request and an Account Admin enabling it, re-reading both agents from Freshservice', async () => {
     const request = new FakeRequest()
@@ -72,7 +53,6 @@ describe('server/server.js (as FDK loads it): ledger methods', () => {
     assert.deepEqual(replies[3]?.[1], { states: [{ agentId: REQUESTER, state: 'enabled', updatedAt: enabled.updatedAt }], cursor: null });
     assert.deepEqual(request.callsTo('getAgent').map((call) => call.context['agent_id']), [REQUESTER, ADMIN, REQUESTER]);
     assert.ok(store.operations.length <= 50, `${store.operations.length} $db operations stay within one minute's limit`);
-    const logged = logs.flatMap((log) => log.getCalls().map((call) => JSON.stringify(call.args))).join('\n');
-    assert.ok(!logged.includes(iparams.api_key), 'the api_key iparam was logged');
+    assert.ok(!logged().includes(iparams.api_key), 'the api_key iparam was logged');
   });
 });

@@ -1,9 +1,4 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
-import { runInNewContext } from 'node:vm';
-import { restore, stub, type SinonStub } from 'sinon';
 import type { AppErrorBody } from '../../../common/errors';
 import type { ProfileAccess } from '../../../common/profile';
 import { MemoryKeyValueStore } from '../../../dev/runtime/kv-store';
@@ -13,9 +8,10 @@ import { ACCOUNT_ADMINS_KEY, RECORD_MAX_AGE_MS } from '../../../server/src/audit
 import { fail } from '../fakes/request';
 import { ROLE_IDS } from '../freshservice/fixtures';
 import { ANA, CHLOE, NOBODY, RAHUL, freshservice } from '../profile/account';
+import { recordConsole } from './recorded-console';
+import { loadShippedServer } from './shipped-server';
 
 const SECRET_KEY = 'sk-profile-secret-0123456789';
-const SERVER_FILE = resolve(__dirname, '../../../../server/server.js');
 
 function argsWith(payload: Record<string, unknown>): ServerArgs {
   return { ...payload, iparams: { freshservice_domain: 'acme', api_key: SECRET_KEY } };
@@ -37,15 +33,7 @@ async function call(payload: Record<string, unknown>, request = freshservice()):
 }
 
 describe('getProfileAccess (server method)', () => {
-  let logs: SinonStub[] = [];
-  beforeEach(() => {
-    logs = [stub(console, 'error'), stub(console, 'warn'), stub(console, 'log')];
-  });
-  afterEach(() => restore());
-
-  function logged(): string {
-    return logs.flatMap((log) => log.getCalls().map((entry) => JSON.stringify(entry.args))).join('\n');
-  }
+  const logged = recordConsole(['error', 'warn', 'log']);
 
   it('replies with the viewed agent, the viewer, the Account Admins and the API-key record (ids above 2^31)', async () => {
     const { error, data } = await call({ viewedId: CHLOE, viewerId: ANA });
@@ -106,16 +94,8 @@ describe('getProfileAccess (server method)', () => {
 
   it('works through the shipped server/server.js as FDK loads it, one reply per call', async () => {
     const replies: unknown[][] = [];
-    const sandbox: Record<string, unknown> & { exports: Record<string, (args: Record<string, unknown>) => Promise<void>> } = {
-      exports: {},
-      $request: freshservice(),
-      $db: new MemoryKeyValueStore(),
-      renderData: (...args: unknown[]) => replies.push(args),
-      console,
-      require: createRequire(SERVER_FILE),
-    };
-    runInNewContext(readFileSync(SERVER_FILE, 'utf8'), sandbox);
-    await sandbox.exports['getProfileAccess']?.(argsWith({ viewedId: RAHUL, viewerId: CHLOE }));
+    const shipped = loadShippedServer({ $request: freshservice(), $db: new MemoryKeyValueStore(), renderData: (...args: unknown[]) => replies.push(args) });
+    await shipped['getProfileAccess']?.(argsWith({ viewedId: RAHUL, viewerId: CHLOE }));
     assert.equal(replies.length, 1);
     const [error, data] = replies[0] as [unknown, ProfileAccess];
     assert.equal(error, null);
