@@ -4,6 +4,7 @@
  * Dependencies are injected through createLedgerMethods so tests pass a fake directory and
  * clock; the exported functions are what server/server.js calls.
  */
+import type { z } from 'zod';
 import type { AgentDirectory } from '../directory';
 import { readPayload } from '../audit/payloads';
 import { createAgentDirectory } from '../freshservice/directory';
@@ -38,6 +39,14 @@ export interface LedgerMethods {
 
 export function createLedgerMethods(dependencies: LedgerMethodDependencies): LedgerMethods {
   const ledgerFor = (platform: Platform): ApiKeyLedger => new ApiKeyLedger(platform.store, dependencies.now);
+  // A listing only reads the ledger from the payload's cursor: no one to re-read in Freshservice.
+  const listing =
+    <Cursor>(methodName: string, schema: z.ZodType<{ cursor: Cursor }>, readPage: (ledger: ApiKeyLedger, cursor: Cursor) => Promise<unknown>): LedgerMethod =>
+    (args, platform) =>
+      respond(methodName, platform.reply, () => {
+        const payload = readPayload(schema, args);
+        return readPage(ledgerFor(platform), payload.cursor);
+      });
   return {
     requestApiKey: (args, platform) =>
       respond('requestApiKey', platform.reply, async () => {
@@ -54,52 +63,24 @@ export function createLedgerMethods(dependencies: LedgerMethodDependencies): Led
         const target = personOf(await requireActiveAgent(directory, payload.targetId));
         return ledgerFor(platform).apply({ action: payload.action, actor, target, note: payload.note });
       }),
-    listPendingRequests: (args, platform) =>
-      respond('listPendingRequests', platform.reply, () => {
-        const payload = readPayload(listPendingRequestsPayloadSchema, args);
-        return ledgerFor(platform).listPending(payload.cursor);
-      }),
+    listPendingRequests: listing('listPendingRequests', listPendingRequestsPayloadSchema, (ledger, cursor) => ledger.listPending(cursor)),
     getApiKeyState: (args, platform) =>
       respond('getApiKeyState', platform.reply, () => {
         const payload = readPayload(getApiKeyStatePayloadSchema, args);
         // No directory call: reading is open to every user of the app, and an unrecorded agent's name is left empty.
         return ledgerFor(platform).state({ id: payload.agentId, name: '' });
       }),
-    getAuditTrail: (args, platform) =>
-      respond('getAuditTrail', platform.reply, () => {
-        const payload = readPayload(getAuditTrailPayloadSchema, args);
-        return ledgerFor(platform).readTrail(payload.cursor);
-      }),
-    listApiKeyStates: (args, platform) =>
-      respond('listApiKeyStates', platform.reply, () => {
-        const payload = readPayload(listApiKeyStatesPayloadSchema, args);
-        return ledgerFor(platform).listStates(payload.cursor);
-      }),
+    getAuditTrail: listing('getAuditTrail', getAuditTrailPayloadSchema, (ledger, cursor) => ledger.readTrail(cursor)),
+    listApiKeyStates: listing('listApiKeyStates', listApiKeyStatesPayloadSchema, (ledger, cursor) => ledger.listStates(cursor)),
   };
 }
 
 const methods = createLedgerMethods({ directoryFor: createAgentDirectory, now: () => new Date() });
 
-export function requestApiKey(args: ServerArgs, platform: Platform): Promise<void> {
-  return methods.requestApiKey(args, platform);
-}
-
-export function recordApiKeyAction(args: ServerArgs, platform: Platform): Promise<void> {
-  return methods.recordApiKeyAction(args, platform);
-}
-
-export function listPendingRequests(args: ServerArgs, platform: Platform): Promise<void> {
-  return methods.listPendingRequests(args, platform);
-}
-
-export function getApiKeyState(args: ServerArgs, platform: Platform): Promise<void> {
-  return methods.getApiKeyState(args, platform);
-}
-
-export function getAuditTrail(args: ServerArgs, platform: Platform): Promise<void> {
-  return methods.getAuditTrail(args, platform);
-}
-
-export function listApiKeyStates(args: ServerArgs, platform: Platform): Promise<void> {
-  return methods.listApiKeyStates(args, platform);
-}
+// What server/server.js calls, one name per method FDK knows.
+export const requestApiKey: LedgerMethod = methods.requestApiKey;
+export const recordApiKeyAction: LedgerMethod = methods.recordApiKeyAction;
+export const listPendingRequests: LedgerMethod = methods.listPendingRequests;
+export const getApiKeyState: LedgerMethod = methods.getApiKeyState;
+export const getAuditTrail: LedgerMethod = methods.getAuditTrail;
+export const listApiKeyStates: LedgerMethod = methods.listApiKeyStates;
