@@ -77,6 +77,18 @@ function helpersList(admins: AccountAdminsResult, excludeId: number): HTMLElemen
   return kit.el('div', { className: 'helpers' }, [kit.el('ul', { className: 'people', attrs: { 'aria-label': 'Account Admins' } }, items), empty, partial]);
 }
 
+/** "These people can:" only when somebody is listed under it. */
+function helpersIntro(intro: string, admins: AccountAdminsResult, excludeId: number): string {
+  const anybody = admins.accountAdmins.some((admin) => admin.id !== excludeId);
+  return anybody ? intro : intro.replace(/ These people can:$/, '');
+}
+
+function declinedNote(record: ApiKeyRecord): HTMLElement {
+  const kit = window.accessKit;
+  const by = record.decidedBy === null ? '' : ` by ${record.decidedBy.name}`;
+  return kit.el('p', { className: 'status-note', text: `Your request was declined${by}, ${kit.formatDate(record.decidedAt)}. You can ask again:` });
+}
+
 function profileSection(access: UserAccess, fallbackName: string): HTMLElement {
   const kit = window.accessKit;
   const agent = access.agent;
@@ -110,6 +122,14 @@ function recordLine(words: string, who: { name: string } | null, at: string | nu
   return window.accessKit.el('p', { className: 'record-line', text: `${words} ${who.name}, ${window.accessKit.formatDate(at)}` });
 }
 
+/** Who decided, in the words of what they recorded. */
+const DECIDED_WORDS: Record<ApiKeyState, string> = {
+  none: 'Decided by',
+  requested: 'Decided by',
+  enabled: 'Marked as enabled by',
+  declined: 'Declined by',
+};
+
 function apiKeySection(record: ApiKeyRecord): HTMLElement {
   const kit = window.accessKit;
   const reason = record.reason === null || record.reason === '' ? null : kit.el('p', { className: 'record-line reason', text: `Reason: ${record.reason}` });
@@ -119,9 +139,30 @@ function apiKeySection(record: ApiKeyRecord): HTMLElement {
     recordLine('Requested by', record.requestedBy, record.requestedAt),
     reason,
     recordLine('Permissions page opened by', record.openedBy, record.openedAt),
-    recordLine(record.state === 'declined' ? 'Declined by' : 'Decided by', record.decidedBy, record.decidedAt),
+    recordLine(DECIDED_WORDS[record.state], record.decidedBy, record.decidedAt),
     kit.el('p', { className: 'hint', text: 'Freshservice has no API that reads this setting: this is what was recorded in this app.' }),
   ]);
+}
+
+/** Where an Account Admin stands with another agent's key, so the words match the buttons shown. */
+type EnableStep = 'open' | 'mark' | 'enabled' | 'declined';
+
+function enableStep(record: ApiKeyRecord | null): EnableStep {
+  if (record === null || record.state === 'none' || record.state === 'requested') {
+    return record === null || record.openedAt === null ? 'open' : 'mark';
+  }
+  return record.state;
+}
+
+function enableWords(step: EnableStep, name: string, record: ApiKeyRecord | null): string {
+  const undo = record?.canUndo === true ? ' If that record is wrong, "Undo last step" takes it back.' : '';
+  const words: Record<EnableStep, string> = {
+    open: `Freshservice has no API for this setting, so this app cannot switch it. "Open API-key setting in Freshservice" takes you to ${name}'s Permissions page, where you switch "API key" on yourself. Then come back and click "Mark as enabled" to record it.`,
+    mark: `Switch "API key" on in ${name}'s Permissions page (this app cannot switch it), then click "Mark as enabled" to record what you did. Not done yet? Open the page again.`,
+    enabled: `Recorded: ${name}'s API key was switched on in Freshservice. This app cannot check the setting itself; open the page to see it.${undo}`,
+    declined: `The request was declined, so there is nothing to switch on. ${name} can request a key again from their own profile.${undo}`,
+  };
+  return words[step];
 }
 
 function looksLikeRecord(value: unknown): value is ApiKeyRecord {
@@ -219,7 +260,7 @@ class AgentAccessView {
     const kit = window.accessKit;
     return kit.el('section', { className: 'guidance' }, [
       kit.el('h3', { text: title }),
-      kit.el('p', { className: 'explain', text: intro }),
+      kit.el('p', { className: 'explain', text: helpersIntro(intro, admins, this.options.viewer.id) }),
       helpersList(admins, this.options.viewer.id),
       ...extra,
     ]);
@@ -238,12 +279,13 @@ class AgentAccessView {
     if (record.state === 'enabled') {
       return kit.el('p', { className: 'status-note', text: 'An Account Admin marked your API key as enabled. You find the key in your Profile settings in Freshservice.' });
     }
+    const declined = record.state === 'declined' ? declinedNote(record) : null;
     const reason = kit.el('fw-textarea', {
       className: 'request-reason',
       attrs: { label: 'Why do you need an API key?', placeholder: 'For example: the asset import script', rows: '2', maxlength: '300', resize: 'vertical' },
     });
     const submit = kit.button('Request API key', 'primary', () => this.fileRequest(reason));
-    return kit.el('div', { className: 'request-form' }, [reason, kit.el('div', { className: 'actions' }, [submit])]);
+    return kit.el('div', { className: 'request-form' }, [declined, reason, kit.el('div', { className: 'actions' }, [submit])]);
   }
 
   private fileRequest(reasonInput: HTMLElement): void {
@@ -266,12 +308,9 @@ class AgentAccessView {
         kit.el('p', { className: 'explain', text: 'This agent is deactivated. Reactivate them in Freshservice before switching on an API key.' }),
       ]);
     }
-    return kit.el('section', { className: 'guidance' }, [
+    return kit.el('section', { className: 'guidance', attrs: { 'data-step': enableStep(record) } }, [
       kit.el('h3', { text: 'Enable API key' }),
-      kit.el('p', {
-        className: 'explain',
-        text: `Freshservice has no API for this setting, so this app cannot switch it. "Open API-key setting in Freshservice" takes you to ${agent.name}'s Permissions page, where you switch "API key" on yourself. Then come back and click "Mark as enabled" to record it.`,
-      }),
+      kit.el('p', { className: 'explain', text: enableWords(enableStep(record), agent.name, record) }),
       this.actionErrorPanel(),
       kit.el('div', { className: 'actions' }, this.enableButtons(access, record)),
     ]);
@@ -280,7 +319,8 @@ class AgentAccessView {
   private enableButtons(access: UserAccess, record: ApiKeyRecord | null): (HTMLElement | null)[] {
     const kit = window.accessKit;
     const path = access.permissionsPath;
-    const openColor = record?.state === 'enabled' ? 'secondary' : 'primary';
+    // One primary button per step: opening the page first, then "Mark as enabled".
+    const openColor = enableStep(record) === 'open' ? 'primary' : 'secondary';
     const open = path === null ? null : kit.button('Open API-key setting in Freshservice', openColor, () => this.openPermissions(path));
     return [open, ...(record === null ? [] : this.recordButtons(record))];
   }

@@ -27,12 +27,13 @@ const COLUMNS: { key: ConsoleSortKey; title: string }[] = [
   { key: 'apiKey', title: 'API key' },
 ];
 
-const TRAIL_WORDS: Record<TrailEntry['action'], string> = {
-  requested: 'requested an API key',
-  opened: 'opened the Permissions page of',
-  enabled: 'marked as enabled the API key of',
-  declined: 'declined the API-key request of',
-  undo: 'undid the last API-key step for',
+/** One trail line, in the words of what happened ("requested" names only the agent who asked). */
+const TRAIL_WORDS: Record<TrailEntry['action'], (target: string) => string> = {
+  requested: () => 'requested an API key',
+  opened: (target) => `opened the Permissions page of ${target}`,
+  enabled: (target) => `marked the API key of ${target} as enabled`,
+  declined: (target) => `declined the API-key request of ${target}`,
+  undo: (target) => `undid the last API-key step for ${target}`,
 };
 
 function pause(ms: number): Promise<void> {
@@ -175,12 +176,14 @@ class AccessConsole {
   ) {}
 
   start(root: HTMLElement): void {
+    const kit = window.accessKit;
     this.layout.mount(root);
     this.wireControls();
     this.renderFilters();
     this.renderHead();
     this.renderTable();
     this.renderSummary();
+    this.layout.admins.replaceChildren(kit.el('p', { className: 'hint', text: 'Reading the account…' }));
     this.restartOverview();
     this.refreshLedger();
     this.refreshStates();
@@ -434,9 +437,12 @@ class AccessConsole {
     }
     this.openAccess(request.agent.id, `Pending request ${this.queueIndex + 1} of ${this.queue.length}: ${request.agent.name}`);
     const previous = this.queueIndex > 0 ? kit.button('Previous request', 'secondary', () => this.stepQueue(-1)) : null;
-    const next = this.queueIndex < this.queue.length - 1 ? kit.button('Next request', 'primary', () => this.stepQueue(1)) : null;
+    const last = this.queueIndex === this.queue.length - 1;
+    // Secondary: the primary button of this step is the agent's own (open the page, mark as enabled).
+    const next = last ? null : kit.button('Next request', 'secondary', () => this.stepQueue(1));
     const done = kit.button('Close queue', 'text', () => this.closeModal());
-    this.layout.modalBody.prepend(kit.el('div', { className: 'queue-nav actions' }, [previous, next, done]));
+    const end = last ? kit.el('span', { className: 'queue-end hint', text: 'This is the last pending request.' }) : null;
+    this.layout.modalBody.prepend(kit.el('div', { className: 'queue-nav actions' }, [previous, next, done, end]));
   }
 
   private stepQueue(step: number): void {
@@ -533,8 +539,10 @@ class AccessConsole {
       kit.el('td', { className: 'date', text: kit.formatDate(agent.lastLoginAt) }),
       this.stateCell(agent.id),
       kit.el('td', { className: 'row-actions' }, [
-        kit.button('Access', 'secondary', () => this.openAccess(agent.id, `Access of ${agent.name}`)),
-        kit.button('Permissions', 'link', () => this.openPermissions(agent)),
+        kit.el('div', { className: 'row-actions-inner' }, [
+          kit.button('Access', 'secondary', () => this.openAccess(agent.id, 'Agent access')),
+          kit.button('Permissions', 'link', () => this.openPermissions(agent)),
+        ]),
       ]),
     ]);
   }
@@ -636,7 +644,7 @@ class AccessConsole {
     const items = entries.map((entry) =>
       kit.el('li', {}, [
         kit.el('span', { className: 'date', text: kit.formatDate(entry.at) }),
-        kit.el('span', { text: ` ${entry.actor.name} ${TRAIL_WORDS[entry.action]} ${entry.target.name} (${kit.stateWords(entry.from)} → ${kit.stateWords(entry.to)})` }),
+        kit.el('span', { text: ` ${entry.actor.name} ${TRAIL_WORDS[entry.action](entry.target.name)} (${kit.stateWords(entry.from)} → ${kit.stateWords(entry.to)})` }),
       ]),
     );
     this.layout.trail.replaceChildren(kit.el('ul', { className: 'trail-list' }, items));

@@ -23,7 +23,9 @@ describe('browser: the sidebar for an Account Admin', function () {
 
   it('runs the enable flow on another agent, and the ledger and trail record it', async () => {
     const { page, sidebar } = await openAccessView(session.harness, ana, chloe);
-    assert.match((await sidebar.locator('.guidance').textContent()) ?? '', /this app cannot switch it/);
+    const guidance = sidebar.locator('.guidance');
+    assert.match((await guidance.textContent()) ?? '', /this app cannot switch it/);
+    assert.equal(await guidance.getAttribute('data-step'), 'open');
     assert.equal(await button(sidebar, 'Mark as enabled').count(), 0, 'nothing to mark before the toggle page was opened');
 
     const popupOpened = session.harness.context.waitForEvent('page');
@@ -34,9 +36,16 @@ describe('browser: the sidebar for an Account Admin', function () {
     await popup.close();
 
     await button(sidebar, 'Mark as enabled').waitFor();
+    assert.equal(await guidance.getAttribute('data-step'), 'mark');
+    assert.match((await guidance.locator('.explain').textContent()) ?? '', /then click "Mark as enabled" to record what you did/);
+    assert.equal(await button(sidebar, 'Open API-key setting in Freshservice').getAttribute('color'), 'secondary', 'one primary button: Mark as enabled');
     await screenshot(page.locator('#app-contact_sidebar'), 'sidebar-account-admin-opened');
     await button(sidebar, 'Mark as enabled').click();
     await sidebar.locator('.api-key fw-label[value="Marked as enabled"]').waitFor();
+    const recorded = (await guidance.locator('.explain').textContent()) ?? '';
+    assert.doesNotMatch(recorded, /Then come back/, 'no instructions for a step already done');
+    assert.match(recorded, /This app cannot check the setting itself/);
+    assert.match((await sidebar.locator('.api-key').textContent()) ?? '', /Marked as enabled by /);
     await screenshot(page.locator('#app-contact_sidebar'), 'sidebar-account-admin-enabled');
 
     const state = await serverAnswer<ApiKeyRecord>(session.harness, 'getApiKeyState', { agentId: chloe });

@@ -49,6 +49,9 @@ describe('browser: an Admin without Account Admin asks for a key', function () {
     await console.locator('#app[data-rows="1"]').waitFor();
     assert.deepEqual(await agentIds(console.locator('tbody tr')), [String(chloe)]);
     assert.equal(await console.locator(`tbody tr[data-agent-id="${chloe}"] .api-key-state`).getAttribute('data-state'), 'requested');
+    const chloeName = (await console.locator(`tbody tr[data-agent-id="${chloe}"] td.name`).getAttribute('title')) ?? '';
+    await console.locator('.trail-list li').first().waitFor();
+    assert.match((await console.locator('.trail-list li').first().textContent()) ?? '', new RegExp(`${chloeName} requested an API key \\(`), 'a request names its agent once');
     await screenshot(consolePage.locator('#app-full_page_app'), 'console-pending-filter');
     await consolePage.close();
   });
@@ -69,8 +72,12 @@ describe('browser: an Admin without Account Admin asks for a key', function () {
     const modal = console.locator('fw-modal');
     await button(console, 'Work through pending requests (2)').click();
     const first = await modal.locator('.access-view').getAttribute('data-viewed-id');
+    assert.equal(await button(modal, 'Next request').getAttribute('color'), 'secondary', 'the agent\'s own step keeps the only primary button');
     await button(modal, 'Decline request').click();
     await modal.locator('.api-key fw-label[value="Declined"]').waitFor();
+    assert.equal(await modal.locator('.guidance').getAttribute('data-step'), 'declined');
+    assert.match((await modal.locator('.guidance .explain').textContent()) ?? '', /declined, so there is nothing to switch on/);
+    assert.equal(await button(modal, 'Mark as enabled').count(), 0, 'a declined request cannot be marked enabled');
     await screenshot(page.locator('#app-full_page_app'), 'console-queue');
     await button(modal, 'Next request').click();
     await modal.locator(`.access-view:not([data-viewed-id="${first ?? ''}"])`).waitFor();
@@ -78,6 +85,7 @@ describe('browser: an Admin without Account Admin asks for a key', function () {
     assert.deepEqual([first, second].sort(), [String(chloe), String(rahul)].sort());
     await button(modal, 'Previous request').waitFor();
     assert.equal(await button(modal, 'Next request').count(), 0, 'the last request has no Next');
+    assert.equal(await modal.locator('.queue-end').textContent(), 'This is the last pending request.');
     await button(modal, 'Close queue').click();
     await console.locator('.pending-body li[data-agent-id]').first().waitFor();
     assert.equal(await console.locator('.pending-body li[data-agent-id]').count(), 1, 'the declined request left the pending list');
