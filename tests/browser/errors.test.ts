@@ -85,23 +85,31 @@ describe('browser: every backend error shows its message', function () {
     await wrongKey.page.close();
   });
 
-  it('keeps loaded rows when a console slice fails, and Retry continues from the saved cursor', async () => {
-    // More agents than one page: the first slice reads only the roles, each later one a page of agents.
+  /**
+   * Opens the console as an Account Admin of a 250-agent account (more than one page: the first
+   * slice reads only the roles, each later one a page of agents) with only the third
+   * getAccessOverview call failing, the first after rows arrived; waits for the error panel.
+   */
+  async function consoleFailingAfterFirstRows(status: number, message: string) {
     const harness = await session.restart({ simulator: { agents: 250 } });
     const account = harness.runtime.simulator?.account;
     const viewer = harness.runtime.simulator?.keys.find((key) => key.label === 'Account Admin')?.agentId;
     assert.ok(account && viewer !== undefined);
     const overviewCalls: MethodCall[] = [];
     const page = await harness.context.newPage();
-    // Only the third call fails: the first after rows arrived (roles, then the first page of agents).
     await interceptMethod(page, 'getAccessOverview', (route, call) => {
       overviewCalls.push(call);
-      return call.number === 3 ? fulfillFailure(route, 503, 'Freshservice is down for maintenance.') : route.fallback();
+      return call.number === 3 ? fulfillFailure(route, status, message) : route.fallback();
     });
     await page.goto(`${harness.runtime.shellUrl}/apps/full_page_app?as=${viewer}`);
     const consoleFrame = page.frameLocator('#app-full_page_app');
     const panel = consoleFrame.locator('.load-error .error-panel');
     await panel.waitFor();
+    return { account, overviewCalls, page, consoleFrame, panel };
+  }
+
+  it('keeps loaded rows when a console slice fails, and Retry continues from the saved cursor', async () => {
+    const { account, overviewCalls, page, consoleFrame, panel } = await consoleFailingAfterFirstRows(503, 'Freshservice is down for maintenance.');
     assert.equal(await panel.locator('.server-message').textContent(), 'Freshservice is down for maintenance.');
     const rowsLoaded = Number(await consoleFrame.locator('#app').getAttribute('data-rows'));
     assert.ok(rowsLoaded > 0, `the rows read before the failure stay listed (${rowsLoaded})`);
@@ -120,20 +128,7 @@ describe('browser: every backend error shows its message', function () {
   });
 
   it('starts the overview again when the server refuses its continuation (400: expired or foreign cursor)', async () => {
-    const harness = await session.restart({ simulator: { agents: 250 } });
-    const account = harness.runtime.simulator?.account;
-    const viewer = harness.runtime.simulator?.keys.find((key) => key.label === 'Account Admin')?.agentId;
-    assert.ok(account && viewer !== undefined);
-    const overviewCalls: MethodCall[] = [];
-    const page = await harness.context.newPage();
-    await interceptMethod(page, 'getAccessOverview', (route, call) => {
-      overviewCalls.push(call);
-      return call.number === 3 ? fulfillFailure(route, 400, 'This overview can no longer continue: it has expired. Start the overview again.') : route.fallback();
-    });
-    await page.goto(`${harness.runtime.shellUrl}/apps/full_page_app?as=${viewer}`);
-    const consoleFrame = page.frameLocator('#app-full_page_app');
-    const panel = consoleFrame.locator('.load-error .error-panel');
-    await panel.waitFor();
+    const { account, overviewCalls, page, consoleFrame, panel } = await consoleFailingAfterFirstRows(400, 'This overview can no longer continue: it has expired. Start the overview again.');
     assert.match((await consoleFrame.locator('.load-error > .hint').textContent()) ?? '', /Retry reads the account again from the start/);
 
     await panel.locator('fw-button').click();
