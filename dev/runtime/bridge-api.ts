@@ -5,19 +5,10 @@
  */
 import { z } from 'zod';
 import type { KeyValueStore } from '../../server/src/platform';
+import type { AppEngine } from './engine/index';
 
-export interface EngineResultView {
-  ok: boolean;
-  body: unknown;
-}
-
-/** The part of the engine the bridge calls (see dev/runtime/engine). */
-export interface BridgeEngine {
-  invokeServerMethod(name: string, payload: Record<string, unknown>): Promise<EngineResultView>;
-  invokeTemplate(name: string, options: { context?: Record<string, unknown>; body?: string }): Promise<EngineResultView>;
-  nonSecureIparams(): Record<string, unknown>;
-  secureIparamNames(): string[];
-}
+/** The part of the engine the bridge calls. */
+export type BridgeEngine = Pick<AppEngine, 'invokeServerMethod' | 'invokeTemplate' | 'nonSecureIparams' | 'secureIparamNames'>;
 
 export interface BridgeAnswer {
   ok: boolean;
