@@ -3,6 +3,7 @@
  * the environment (PORT, FRESHSERVICE_URL / FRESHSERVICE_DOMAIN / FRESHSERVICE_API_KEY);
  * problems that stop it print one line saying what to do, never a stack trace or a secret.
  */
+import { stopOnSignals } from '../stop-on-signals';
 import { readEnvironment } from './config';
 import { startRuntime } from './index';
 
@@ -16,15 +17,8 @@ async function main(): Promise<void> {
     ...(environment.port === undefined ? {} : { port: environment.port }),
     ...(environment.freshservice === undefined ? {} : { freshservice: environment.freshservice }),
   });
-  const stop = (): void => {
-    runtime.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
   // Before printing the URL, so whoever reads it can stop us cleanly at once.
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  stopOnSignals(runtime);
   const against = runtime.simulator === null ? `Freshservice at ${environment.freshservice?.url ?? ''}` : `the built-in Freshservice simulator (${runtime.simulator.url})`;
   console.log(`Local FDK runtime running against ${against}.`);
   console.log(`Open ${runtime.shellUrl}`);

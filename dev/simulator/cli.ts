@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { stopOnSignals } from '../stop-on-signals';
 import { SimulatorSetupError } from './account-file';
 import { MAX_GENERATED_AGENTS } from './generate';
 import { planSchema } from './schema';
@@ -113,14 +114,7 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   const simulator = await startSimulator(command.options);
   console.log(describeRunning(simulator));
-  const shutdown = (): void => {
-    simulator.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  stopOnSignals(simulator);
 }
 
 if (require.main === module) {
