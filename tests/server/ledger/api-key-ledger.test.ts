@@ -3,7 +3,7 @@ import type { ApiKeyRecord } from '../../../common/ledger';
 import { AppError } from '../../../server/src/errors';
 import { ApiKeyLedger } from '../../../server/src/ledger/api-key-ledger';
 import { ledgerKeys, MAX_VERSION_STEPS, PENDING_PAGE_CAPACITY, STATE_BUCKETS, TRAIL_PAGE_CAPACITY } from '../../../server/src/ledger/limits';
-import { ADMIN, adminAction, cutOffAfter, holdFirstUpdate, memoryStore, person, requestBy, tickingClock } from './fixtures';
+import { ADMIN, adminAction, cutOffAfter, enabledThenUndoCutOff, holdFirstUpdate, memoryStore, person, requestBy, tickingClock } from './fixtures';
 
 const otherAdmin = { id: 101, name: 'Otto Admin' };
 
@@ -323,11 +323,7 @@ describe('ApiKeyLedger', () => {
     it('a reader healing a cut-off change while a newer change is published leaves the newest in the index', async () => {
       const store = memoryStore();
       const clock = tickingClock();
-      const ledger = new ApiKeyLedger(store, clock);
-      await ledger.apply(requestBy(7));
-      await ledger.apply(adminAction('enabled', 7));
-      // Version 3 (undo → requested) is claimed, then the call is cut off before publishing it.
-      await new ApiKeyLedger(cutOffAfter(store, 3), clock).apply(adminAction('undo', 7)).catch(() => undefined);
+      const ledger = await enabledThenUndoCutOff(store, clock);
 
       // The reader's write that puts agent 7 back on the pending map is held until version 4 is fully published.
       const slowReader = holdFirstUpdate(store, (key, action) => key === ledgerKeys.summary && action === 'set');

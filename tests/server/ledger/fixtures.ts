@@ -4,7 +4,7 @@ import type { AppErrorBody } from '../../../common/errors';
 import { MemoryKeyValueStore, type KvStoreOptions } from '../../../dev/runtime/kv-store';
 import type { AgentDirectory } from '../../../server/src/directory';
 import { AppError } from '../../../server/src/errors';
-import type { LedgerChange } from '../../../server/src/ledger/api-key-ledger';
+import { ApiKeyLedger, type LedgerChange } from '../../../server/src/ledger/api-key-ledger';
 import { createLedgerMethods, type LedgerMethod, type LedgerMethods } from '../../../server/src/methods/ledger';
 import type { KeyValueStore, Platform, StoreUpdateAction, TemplateClient } from '../../../server/src/platform';
 
@@ -85,6 +85,18 @@ export function cutOffAfter(inner: KeyValueStore, allowed: number): KeyValueStor
     update: (key, action, attributes) => gate(() => inner.update(key, action, attributes)),
     delete: (key) => gate(() => inner.delete(key)),
   };
+}
+
+/**
+ * Agent 7 requested and enabled, then an undo (version 3, back to requested) claimed and cut off
+ * before it was published: what a reader must heal. Returns a ledger over `store`.
+ */
+export async function enabledThenUndoCutOff(store: KeyValueStore, clock: () => Date): Promise<ApiKeyLedger> {
+  const ledger = new ApiKeyLedger(store, clock);
+  await ledger.apply(requestBy(7));
+  await ledger.apply(adminAction('enabled', 7));
+  await new ApiKeyLedger(cutOffAfter(store, 3), clock).apply(adminAction('undo', 7)).catch(() => undefined);
+  return ledger;
 }
 
 export interface HeldUpdate {

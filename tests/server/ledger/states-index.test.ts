@@ -6,7 +6,7 @@ import { agentAttribute, ledgerKeys, STATE_BUCKETS, STATE_BUCKETS_PER_CALL, STAT
 import { stateBucketSchema } from '../../../server/src/ledger/schemas';
 import { packStateEntry, stateBucketOf, unpackStateEntry } from '../../../server/src/ledger/states-index';
 import { LedgerStore } from '../../../server/src/ledger/store';
-import { adminAction, cutOffAfter, holdFirstUpdate, memoryStore, person, requestBy, tickingClock } from './fixtures';
+import { adminAction, cutOffAfter, enabledThenUndoCutOff, holdFirstUpdate, memoryStore, person, requestBy, tickingClock } from './fixtures';
 
 /** The agent's packed entry in its bucket, unpacked (null when it has none). */
 function indexed(store: MemoryKeyValueStore, agentId: number): (ApiKeyStateEntry & { version: number }) | null {
@@ -162,11 +162,7 @@ describe('API-key states index', () => {
   it('a stale entry written late by a slow reader is repaired: the newest version wins', async () => {
     const store = memoryStore();
     const clock = tickingClock();
-    const ledger = new ApiKeyLedger(store, clock);
-    await ledger.apply(requestBy(7));
-    await ledger.apply(adminAction('enabled', 7));
-    // Version 3 (undo → requested) is claimed, then the call is cut off before publishing it.
-    await new ApiKeyLedger(cutOffAfter(store, 3), clock).apply(adminAction('undo', 7)).catch(() => undefined);
+    const ledger = await enabledThenUndoCutOff(store, clock);
 
     // The healing reader's states write (version 3, "requested") is held until version 4 is fully published.
     const bucketKey = ledgerKeys.stateBucket(stateBucketOf(7));
