@@ -178,6 +178,7 @@ class AccessConsole {
   start(root: HTMLElement): void {
     const kit = window.accessKit;
     this.layout.mount(root);
+    kit.raiseContrast(this.layout.pagination);
     this.wireControls();
     this.renderFilters();
     this.renderHead();

@@ -96,6 +96,8 @@ interface AccessKit {
   permissionsUrl(host: string, path: string): string;
   el(tag: string, spec?: ElementSpec, children?: (Node | null)[]): HTMLElement;
   label(text: string, color: string): HTMLElement;
+  /** Adds AA-contrast colours to a Crayons element whose own text colour is too light (fw-label, fw-pagination). */
+  raiseContrast(node: HTMLElement): void;
   button(text: string, color: string, onClick: () => void): HTMLElement;
   skeleton(lines: number): HTMLElement;
   errorPanel(error: WidgetError, onRetry: (() => void) | null): HTMLElement;

@@ -127,8 +127,56 @@ function el(tag: string, spec: ElementSpec = {}, children: (Node | null)[] = [])
   return node;
 }
 
+/*
+ * Crayons draws some text below WCAG AA (4.5:1): the roles label (#6f7c87 on white), "Requested"
+ * (#e86f25 on #fef1e1), "Declined" (#d72d30 on #ffecf0) and the pagination's "1 to 50 of 57".
+ * Neither component exposes a part or a variable for it, so a sheet is added to its shadow root.
+ */
+const CONTRAST_FIXES: Record<string, string> = {
+  'fw-label': '.label--normal { color: #475867 !important; } .label--yellow { color: #a6480d !important; } .label--red { color: #c0262a !important; }',
+  'fw-pagination': '.current-record { color: #475867 !important; }',
+};
+const contrastSheets = new Map<string, CSSStyleSheet>();
+
+function contrastSheet(tag: string): CSSStyleSheet | null {
+  const css = CONTRAST_FIXES[tag];
+  if (css === undefined || typeof CSSStyleSheet === 'undefined' || !('replaceSync' in CSSStyleSheet.prototype)) {
+    return null;
+  }
+  const known = contrastSheets.get(tag);
+  if (known !== undefined) {
+    return known;
+  }
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(css);
+  contrastSheets.set(tag, sheet);
+  return sheet;
+}
+
+function addContrastSheet(node: HTMLElement, sheet: CSSStyleSheet): void {
+  const root = node.shadowRoot;
+  if (root !== null && !root.adoptedStyleSheets.includes(sheet)) {
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+  }
+}
+
+/** Once the Crayons element is defined (and so has its shadow root), raise its text contrast. */
+function raiseContrast(node: HTMLElement): void {
+  const tag = node.tagName.toLowerCase();
+  const sheet = contrastSheet(tag);
+  if (sheet === null || typeof customElements === 'undefined') {
+    return;
+  }
+  customElements
+    .whenDefined(tag)
+    .then(() => addContrastSheet(node, sheet))
+    .catch(reportQuietly);
+}
+
 function label(text: string, color: string): HTMLElement {
-  return el('fw-label', { attrs: { value: text, color } });
+  const node = el('fw-label', { attrs: { value: text, color } });
+  raiseContrast(node);
+  return node;
 }
 
 function button(text: string, color: string, onClick: () => void): HTMLElement {
@@ -215,6 +263,7 @@ window.accessKit = {
   permissionsUrl,
   el,
   label,
+  raiseContrast,
   button,
   skeleton,
   errorPanel,

@@ -3,6 +3,11 @@ import { demoAccountFacts } from '../../dev/simulator/index';
 import { ApiKeyLedger } from '../../server/src/ledger/api-key-ledger';
 import { agentIds, button, fullName, openAccessView, openConsole, screenshot, useHarness } from './harness';
 
+/** The browser's getComputedStyle, typed here: the tests compile without the DOM library. */
+interface BrowserStyles {
+  getComputedStyle(node: unknown): { color: string };
+}
+
 describe('browser: an Admin without Account Admin asks for a key', function () {
   this.timeout(180_000);
   const facts = demoAccountFacts();
@@ -75,6 +80,9 @@ describe('browser: an Admin without Account Admin asks for a key', function () {
     assert.equal(await button(modal, 'Next request').getAttribute('color'), 'secondary', 'the agent\'s own step keeps the only primary button');
     await button(modal, 'Decline request').click();
     await modal.locator('.api-key fw-label[value="Declined"]').waitFor();
+    // Crayons' own red (#d72d30 on #ffecf0) is 4.3:1, below WCAG AA; the widget's is 5.2:1.
+    const declinedColor = await modal.locator('.api-key fw-label[value="Declined"] .label').evaluate((node) => (globalThis as unknown as BrowserStyles).getComputedStyle(node).color);
+    assert.equal(declinedColor, 'rgb(192, 38, 42)');
     assert.equal(await modal.locator('.guidance').getAttribute('data-step'), 'declined');
     assert.match((await modal.locator('.guidance .explain').textContent()) ?? '', /declined, so there is nothing to switch on/);
     assert.equal(await button(modal, 'Mark as enabled').count(), 0, 'a declined request cannot be marked enabled');
