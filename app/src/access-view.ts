@@ -159,7 +159,7 @@ function enableWords(step: EnableStep, name: string, record: ApiKeyRecord | null
   const words: Record<EnableStep, string> = {
     open: `Freshservice has no API for this setting, so this app cannot switch it. "Open API-key setting in Freshservice" takes you to ${name}'s Permissions page, where you switch "API key" on yourself. Then come back and click "Mark as enabled" to record it.`,
     mark: `Switch "API key" on in ${name}'s Permissions page (this app cannot switch it), then click "Mark as enabled" to record what you did. Not done yet? Open the page again.`,
-    enabled: `Recorded: ${name}'s API key was switched on in Freshservice. This app cannot check the setting itself; open the page to see it.${undo}`,
+    enabled: `${name}'s API key is recorded as switched on (who and when: above). This app cannot check the setting itself: open the page to see it.${undo}`,
     declined: `The request was declined, so there is nothing to switch on. ${name} can request a key again from their own profile.${undo}`,
   };
   return words[step];
