@@ -36,6 +36,12 @@ const TRAIL_WORDS: Record<TrailEntry['action'], (target: string) => string> = {
   undo: (target) => `undid the last API-key step for ${target}`,
 };
 
+/** " (Requested → Declined)", or nothing when the step left the state as it was (opening the page). */
+function stateChange(entry: TrailEntry): string {
+  const kit = window.accessKit;
+  return entry.from === entry.to ? '' : ` (${kit.stateWords(entry.from)} → ${kit.stateWords(entry.to)})`;
+}
+
 function pause(ms: number): Promise<void> {
   return new Promise((resolve) => {
     window.setTimeout(resolve, Math.max(0, ms));
@@ -645,7 +651,7 @@ class AccessConsole {
     const items = entries.map((entry) =>
       kit.el('li', {}, [
         kit.el('span', { className: 'date', text: kit.formatDate(entry.at) }),
-        kit.el('span', { text: ` ${entry.actor.name} ${TRAIL_WORDS[entry.action](entry.target.name)} (${kit.stateWords(entry.from)} → ${kit.stateWords(entry.to)})` }),
+        kit.el('span', { text: ` ${entry.actor.name} ${TRAIL_WORDS[entry.action](entry.target.name)}${stateChange(entry)}` }),
       ]),
     );
     this.layout.trail.replaceChildren(kit.el('ul', { className: 'trail-list' }, items));
