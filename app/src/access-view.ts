@@ -180,7 +180,7 @@ class AgentAccessView {
   ) {}
 
   async load(): Promise<void> {
-    this.show(window.accessKit.skeleton(6));
+    this.show(window.accessKit.skeleton(6, 'Reading access from Freshservice…'));
     try {
       this.facts = await this.fetchFacts();
       this.actionError = null;

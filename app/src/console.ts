@@ -285,7 +285,7 @@ class AccessConsole {
   }
 
   private async loadPending(): Promise<void> {
-    this.layout.pending.replaceChildren(window.accessKit.skeleton(3));
+    this.layout.pending.replaceChildren(window.accessKit.skeleton(3, 'Reading pending requests…'));
     const requests: ApiKeyRecord[] = [];
     let cursor: string | null = null;
     for (let pageNumber = 0; pageNumber < MAX_LEDGER_PAGES; pageNumber += 1) {
@@ -301,7 +301,7 @@ class AccessConsole {
   }
 
   private async loadTrail(): Promise<void> {
-    this.layout.trail.replaceChildren(window.accessKit.skeleton(3));
+    this.layout.trail.replaceChildren(window.accessKit.skeleton(3, 'Reading recent activity…'));
     const answer = await window.accessKit.callServer(this.client, 'getAuditTrail', { cursor: null });
     this.renderTrail(answer.entries.slice(0, RECENT_ACTIVITY));
   }
@@ -664,7 +664,7 @@ async function startConsole(): Promise<void> {
   if (root === null) {
     return;
   }
-  root.replaceChildren(kit.skeleton(8));
+  root.replaceChildren(kit.skeleton(8, 'Opening the access console…'));
   const client = await app.initialized();
   const [loggedIn, host] = await Promise.all([client.data.get('loggedInUser'), client.data.get('currentHost')]);
   new AccessConsole(client, kit.readPerson(loggedIn, 'loggedInUser'), kit.readHostUrl(host)).start(root);

@@ -99,7 +99,7 @@ interface AccessKit {
   /** Adds AA-contrast colours to a Crayons element whose own text colour is too light (fw-label, fw-pagination). */
   raiseContrast(node: HTMLElement): void;
   button(text: string, color: string, onClick: () => void): HTMLElement;
-  skeleton(lines: number): HTMLElement;
+  skeleton(lines: number, words?: string): HTMLElement;
   errorPanel(error: WidgetError, onRetry: (() => void) | null): HTMLElement;
   notify(client: FdkClient, type: NotifyType, title: string, message: string): void;
   formatDate(iso: string | null): string;

@@ -186,8 +186,10 @@ function button(text: string, color: string, onClick: () => void): HTMLElement {
   return node;
 }
 
-function skeleton(lines: number): HTMLElement {
-  return el('div', { className: 'skeleton', attrs: { 'aria-busy': 'true', 'aria-label': 'Loading' } }, [
+/** Placeholder lines with the words of what is being read, so a slow answer does not look like a blank page. */
+function skeleton(lines: number, words = 'Loading…'): HTMLElement {
+  return el('div', { className: 'skeleton', attrs: { 'aria-busy': 'true', 'aria-label': words } }, [
+    el('p', { className: 'hint loading-words', text: words }),
     el('fw-skeleton', { attrs: { variant: 'text', count: String(lines), effect: 'sheen' } }),
   ]);
 }

@@ -29,7 +29,7 @@ function followContentHeight(client: FdkClient): void {
 
 async function showSidebar(client: FdkClient, root: HTMLElement): Promise<void> {
   const kit = window.accessKit;
-  root.replaceChildren(kit.skeleton(6));
+  root.replaceChildren(kit.skeleton(6, 'Reading access from Freshservice…'));
   const [loggedIn, viewed, host] = await Promise.all([client.data.get('loggedInUser'), client.data.get('requester'), client.data.get('currentHost')]);
   const viewer = kit.readPerson(loggedIn, 'loggedInUser');
   const viewedPerson = kit.readPerson(viewed, 'requester');

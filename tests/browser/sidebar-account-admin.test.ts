@@ -99,6 +99,25 @@ describe('browser: the sidebar for an Account Admin', function () {
     await page.close();
   });
 
+  it('says what it is reading while the access view loads', async () => {
+    const page = await session.harness.context.newPage();
+    let answer: (() => void) | null = null;
+    // Held until the words were checked, then passed on to the runtime.
+    await interceptMethod(page, 'getProfileAccess', (route) => new Promise<void>((resolve) => {
+      answer = () => resolve(route.fallback());
+    }));
+    await page.goto(`${session.harness.runtime.shellUrl}/users/${chloe}?as=${ana}`);
+    const sidebar = page.frameLocator('#app-contact_sidebar');
+    await sidebar.locator('.skeleton .loading-words').waitFor();
+    assert.equal(await sidebar.locator('div.skeleton[aria-label]').getAttribute('aria-busy'), 'true');
+    assert.equal(await sidebar.locator('.skeleton .loading-words').textContent(), 'Reading access from Freshservice…');
+    assert.ok(answer !== null, 'the view asked for its access');
+    (answer as () => void)();
+    await sidebar.locator('.access-view').waitFor();
+    assert.equal(await sidebar.locator('div.skeleton[aria-label]').count(), 0);
+    await page.close();
+  });
+
   /**
    * Waits until the shell has sized the sidebar iframe to the access view's height, capped at 700 px.
    * Measured inside the app frame (the shell cannot read a cross-origin document): its viewport is
