@@ -89,15 +89,21 @@ function declinedNote(record: ApiKeyRecord): HTMLElement {
   return kit.el('p', { className: 'status-note', text: `Your request was declined${by}, ${kit.formatDate(record.decidedAt)}. You can ask again:` });
 }
 
-function profileSection(access: UserAccess, fallbackName: string): HTMLElement {
+function requesterSection(name: string, email: string): HTMLElement {
+  const kit = window.accessKit;
+  return kit.el('section', { className: 'profile' }, [
+    kit.el('h2', { className: 'viewed-name', text: name }),
+    email === '' ? null : kit.el('p', { className: 'viewed-email', text: email }),
+    kit.el('div', { className: 'labels' }, [kit.label('Requester', 'blue')]),
+    kit.el('p', { text: 'This user is a requester, not an agent. Only agents have roles and API keys, so there is nothing to enable here.' }),
+  ]);
+}
+
+function profileSection(access: UserAccess, fallbackName: string, fallbackEmail: string): HTMLElement {
   const kit = window.accessKit;
   const agent = access.agent;
   if (agent === null) {
-    return kit.el('section', { className: 'profile' }, [
-      kit.el('h2', { className: 'viewed-name', text: fallbackName }),
-      kit.el('div', { className: 'labels' }, [kit.label('Requester', 'blue')]),
-      kit.el('p', { text: 'This user is a requester, not an agent. Roles and API keys apply to agents only.' }),
-    ]);
+    return requesterSection(fallbackName, fallbackEmail);
   }
   const labels = [
     kit.label(agent.occasional ? 'Occasional agent' : 'Agent', 'blue'),
@@ -219,7 +225,7 @@ class AgentAccessView {
     this.show(
       kit.el('div', { className: 'access-view', attrs: { 'data-viewed-id': String(this.options.viewedId) } }, [
         noAccountAdminWarning(facts.admins),
-        profileSection(facts.access, this.options.viewedName ?? `User ${this.options.viewedId}`),
+        profileSection(facts.access, this.options.viewedName ?? `User ${this.options.viewedId}`, this.options.viewedEmail ?? ''),
         this.apiKeyArea(facts),
         this.guidance(facts),
       ]),

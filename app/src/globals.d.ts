@@ -117,6 +117,8 @@ interface AccessViewOptions {
   viewedId: number;
   /** Their name as the page knows it: shown for requesters, who have no agent record. */
   viewedName?: string;
+  /** Shown for a requester (the server's answer has no profile for them); the sidebar knows it from the page. */
+  viewedEmail?: string;
   /** Freshservice's base URL from currentHost (the Permissions page is `${host}${permissionsPath}`). */
   host: string;
   /** Called after every render (the sidebar resizes itself). */

@@ -38,7 +38,7 @@ async function showSidebar(client: FdkClient, root: HTMLElement): Promise<void> 
     root.replaceChildren(kit.errorPanel({ status: 400, message, code: null }, () => bootSidebarQuietly(client)));
     return;
   }
-  window.accessView.mount(root, { client, viewer, viewedId: viewedPerson.id, viewedName: viewedPerson.name, host: kit.readHostUrl(host) });
+  window.accessView.mount(root, { client, viewer, viewedId: viewedPerson.id, viewedName: viewedPerson.name, viewedEmail: viewedPerson.email, host: kit.readHostUrl(host) });
 }
 
 function bootSidebarQuietly(client: FdkClient): void {

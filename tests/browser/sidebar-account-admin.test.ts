@@ -94,6 +94,8 @@ describe('browser: the sidebar for an Account Admin', function () {
     await sidebar.locator('.access-view').waitFor();
     assert.equal(await sidebar.locator('.viewed-name').textContent(), 'Chloé Dubois');
     assert.match((await sidebar.locator('.profile').textContent()) ?? '', /requester, not an agent/);
+    assert.match((await sidebar.locator('.profile').textContent()) ?? '', /nothing to enable here/);
+    assert.match((await sidebar.locator('.viewed-email').textContent()) ?? '', /@/, 'the requester\'s email from the page');
     assert.equal(await sidebar.locator('.api-key, .guidance, fw-button').count(), 0);
     await screenshot(page.locator('#app-contact_sidebar'), 'sidebar-requester');
     await page.close();
