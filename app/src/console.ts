@@ -634,9 +634,12 @@ class AccessConsole {
       return;
     }
     const items = this.pending.map((request) =>
-      kit.el('li', { attrs: { 'data-agent-id': String(request.agent.id) } }, [
-        kit.el('span', { className: 'person-name', text: request.agent.name }),
-        kit.el('span', { className: 'person-email', text: `${kit.formatDate(request.requestedAt)}${request.reason ? `: ${request.reason}` : ''}` }),
+      kit.el('li', { className: 'pending-item', attrs: { 'data-agent-id': String(request.agent.id) } }, [
+        kit.el('div', { className: 'pending-words' }, [
+          kit.el('span', { className: 'person-name', text: request.agent.name }),
+          kit.el('span', { className: 'person-email', text: `${kit.formatDate(request.requestedAt)}${request.reason ? `: ${request.reason}` : ''}` }),
+        ]),
+        kit.button('Access', 'secondary', () => this.openAccess(request.agent.id, 'Agent access')),
       ]),
     );
     this.layout.pending.replaceChildren(kit.el('ul', { className: 'people' }, items));

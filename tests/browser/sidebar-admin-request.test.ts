@@ -49,6 +49,10 @@ describe('browser: an Admin without Account Admin asks for a key', function () {
     await console.locator('.pending-body li[data-agent-id]').first().waitFor();
     assert.deepEqual(await agentIds(console.locator('.pending-body li[data-agent-id]')), [String(chloe)]);
     assert.match((await console.locator('.pending-body').textContent()) ?? '', /Nightly asset import script/);
+    await button(console.locator(`.pending-body li[data-agent-id="${chloe}"]`), 'Access').click();
+    await console.locator(`fw-modal .access-view[data-viewed-id="${chloe}"]`).waitFor();
+    await console.locator('fw-modal .guidance[data-step="open"]').waitFor();
+    await consolePage.keyboard.press('Escape');
 
     await console.locator('fw-button[data-filter="pending"]').click();
     await console.locator('#app[data-rows="1"]').waitFor();
