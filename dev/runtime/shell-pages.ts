@@ -256,7 +256,7 @@ a { color: #2c5cc5; }
 .app-card:not(.open) .app-frame { display: none; }
 .app-frame { display: block; width: 100%; height: 300px; border: 0; background: #fff; }
 .app-frame.full-page { height: calc(100vh - 100px); border: 1px solid #cfd7df; border-radius: 4px; }
-#notifications { position: fixed; top: 60px; right: 16px; display: flex; flex-direction: column; gap: 8px; z-index: 20; }
+#notifications { position: fixed; top: 60px; left: 50%; transform: translateX(-50%); display: flex; flex-direction: column; gap: 8px; z-index: 20; }
 .notify { min-width: 260px; max-width: 360px; padding: 10px 36px 10px 12px; border-radius: 4px; background: #fff; border-left: 4px solid #2c5cc5; box-shadow: 0 2px 8px rgba(18,52,77,.2); position: relative; }
 .notify-success { border-color: #00a886; } .notify-warning { border-color: #f8ab59; } .notify-danger, .notify-alert { border-color: #d72d30; }
 .notify-title { display: block; }
