@@ -18,6 +18,9 @@ interface AccessFacts {
   isSelf: boolean;
 }
 
+/** The server's limit for a reason (typed as the shared literal, so a change there fails this build). */
+const REASON_MAX_LENGTH: typeof import('@common/ledger').LEDGER_TEXT_MAX_LENGTH = 500;
+
 const ACTION_NOTICES: Record<AdminAction, { type: NotifyType; title: string; message: string }> = {
   opened: { type: 'info', title: 'Permissions page opened', message: 'Switch "API key" on there, then come back and click Mark as enabled.' },
   enabled: { type: 'success', title: 'Marked as enabled', message: 'Recorded that this agent\'s API key is switched on.' },
@@ -288,7 +291,7 @@ class AgentAccessView {
     const declined = record.state === 'declined' ? declinedNote(record) : null;
     const reason = kit.el('fw-textarea', {
       className: 'request-reason',
-      attrs: { label: 'Why do you need an API key?', placeholder: 'For example: the asset import script', rows: '2', maxlength: '300', resize: 'vertical' },
+      attrs: { label: 'Why do you need an API key?', placeholder: 'For example: the asset import script', rows: '2', maxlength: String(REASON_MAX_LENGTH), resize: 'vertical' },
     });
     const submit = kit.button('Request API key', 'primary', () => this.fileRequest(reason));
     return kit.el('div', { className: 'request-form' }, [declined, reason, kit.el('div', { className: 'actions' }, [submit])]);
