@@ -74,7 +74,7 @@ async function readRolesStep(cursor: OverviewCursor, deps: OverviewDeps): Promis
   // call just read from Freshservice: never roles that came back in a cursor. So an account with
   // more than one page of roles is not cached here; the sidebar caches it on its next read.
   if (cursor.page === 1) {
-    await cacheRoles(deps.store, rolePage.roles);
+    await cacheRoles(deps.store, rolePage.roles, deps.now());
   }
   return { cursor: { ...cursor, roles, phase: 'active', page: 1 }, agents: [], done: false, remaining };
 }

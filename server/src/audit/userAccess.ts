@@ -11,6 +11,8 @@ import type { KeyValueStore, TemplateClient } from '../platform';
 export interface UserAccessDeps {
   request: TemplateClient;
   store: KeyValueStore;
+  /** Milliseconds since the epoch, to judge the stored roles' age; the real clock when absent. */
+  now?: () => number;
 }
 
 export interface UserAccessLookup {
@@ -39,7 +41,7 @@ function lookUp(request: TemplateClient, lookup: UserAccessLookup): Promise<Fres
  * requests (the agent, and the roles unless cached), made concurrently.
  */
 export async function userAccess(lookup: UserAccessLookup, deps: UserAccessDeps): Promise<UserAccess> {
-  const [agent, roles] = await Promise.all([lookUp(deps.request, lookup), currentRoles(deps.request, deps.store)]);
+  const [agent, roles] = await Promise.all([lookUp(deps.request, lookup), currentRoles({ request: deps.request, store: deps.store, now: deps.now ?? Date.now })]);
   const catalog = catalogOf(roles);
   if (!agent) {
     return { kind: 'requester', agent: null, accountAdminRole: catalog.accountAdminRole, permissionsPath: null };

@@ -1,18 +1,18 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { jsonBytes } from '../audit/size';
 import type { KeyValueStore, TemplateClient } from '../platform';
+import { ROLES_PART_MAX_BYTES, compactRoleSchema, readAccountSnapshot, writeRolesPart, type AccountSnapshot } from './accountSnapshot';
 import { readAllRoles, type KnownRole } from './roles';
 
 /**
- * Roles rarely change, so the sidebar and the ledger read them from $db for a few minutes
- * instead of spending a template request each time. A store failure only costs the request.
+ * Roles rarely change, so the sidebar and the ledger reuse them from the account snapshot in
+ * $db for a few minutes instead of spending a template request each time. A store failure only
+ * costs the request.
  */
-export const ROLE_CACHE_KEY = 'audit:roles:v1';
-export const ROLE_CACHE_TTL_SECONDS = 300;
-/** $db allows 40 KB per key + value; above this the roles are simply not cached. */
-const ROLE_CACHE_MAX_CHARS = 30_000;
+export const ROLES_FRESH_MS = 300_000;
+/** Server instances' clocks may differ a little; roles dated further ahead are not trusted. */
+const ROLES_CLOCK_SKEW_MS = 60_000;
 
-const compactRoleSchema = z.tuple([z.number(), z.string(), z.boolean(), z.boolean()]);
-const cachedRolesSchema = z.object({ roles: z.array(compactRoleSchema) });
 type CompactRole = z.infer<typeof compactRoleSchema>;
 
 export function compactRole(role: KnownRole): CompactRole {
@@ -25,34 +25,44 @@ export function expandRole([id, name, isDefault, adminLevel]: CompactRole): Know
 
 export { compactRoleSchema };
 
-async function readCache(store: KeyValueStore): Promise<KnownRole[] | null> {
-  try {
-    const parsed = cachedRolesSchema.safeParse(await store.get(ROLE_CACHE_KEY));
-    return parsed.success ? parsed.data.roles.map(expandRole) : null;
-  } catch {
+export interface RolesDeps {
+  request: TemplateClient;
+  store: KeyValueStore;
+  now: () => number;
+}
+
+/** The snapshot's roles while younger than ROLES_FRESH_MS, else null (as if never stored). */
+export function freshRoles(snapshot: AccountSnapshot, now: number): KnownRole[] | null {
+  const part = snapshot.roles;
+  if (part === null) {
     return null;
   }
+  const age = now - part.rolesFetchedAt;
+  return age >= -ROLES_CLOCK_SKEW_MS && age < ROLES_FRESH_MS ? part.roles.map(expandRole) : null;
 }
 
-export async function cacheRoles(store: KeyValueStore, roles: readonly KnownRole[]): Promise<void> {
-  const value = { roles: roles.map(compactRole) };
-  if (JSON.stringify(value).length > ROLE_CACHE_MAX_CHARS) {
+/**
+ * Stores roles the server itself just read from Freshservice (never roles from a cursor), as
+ * the snapshot's roles part only. Too many to fit their share of the key: not stored.
+ */
+export async function cacheRoles(store: KeyValueStore, roles: readonly KnownRole[], now: number): Promise<void> {
+  const part = { roles: roles.map(compactRole), rolesFetchedAt: now };
+  if (jsonBytes(part) > ROLES_PART_MAX_BYTES) {
     return;
   }
-  try {
-    await store.set(ROLE_CACHE_KEY, value, { ttl: ROLE_CACHE_TTL_SECONDS });
-  } catch {
-    console.warn('roles cache: write failed; roles will be read from Freshservice next time');
-  }
+  await writeRolesPart(store, part);
 }
 
-/** All roles: from the short-lived cache, else from Freshservice (then cached). */
-export async function currentRoles(request: TemplateClient, store: KeyValueStore): Promise<KnownRole[]> {
-  const cached = await readCache(store);
+/**
+ * All roles: from the snapshot already read (`snapshot`), else one read of it, else from
+ * Freshservice (then stored).
+ */
+export async function currentRoles(deps: RolesDeps, snapshot?: AccountSnapshot): Promise<KnownRole[]> {
+  const cached = freshRoles(snapshot ?? (await readAccountSnapshot(deps.store)), deps.now());
   if (cached) {
     return cached;
   }
-  const roles = await readAllRoles(request);
-  await cacheRoles(store, roles);
+  const roles = await readAllRoles(deps.request);
+  await cacheRoles(deps.store, roles, deps.now());
   return roles;
 }

@@ -3,9 +3,10 @@
  * platform's per-minute budgets (50 template requests, 50 $db operations):
  * 1. the viewed agent (one template request); no agent with that id means a requester, which
  *    is answered at once: no $db operation, no further request;
- * 2. the roles (the $db role cache: one get, or on a miss the roles from Freshservice and a set);
- * 3. at the same time, the Account Admins (one $db get of the recorded list) and the ledger's
- *    record of the viewed agent (its usual two gets);
+ * 2. the account snapshot (one $db get: the roles and the recorded Account Admins; roles too
+ *    old or missing are read from Freshservice and stored, one more $db operation);
+ * 3. at the same time, the Account Admins (from that snapshot, no further $db read) and the
+ *    ledger's record of the viewed agent (its usual two gets);
  * 4. the viewer only when still unknown: on their own page they are the viewed agent, and an
  *    Account Admin is in the list; anyone else costs one template request (Admin or plain agent).
  * The exact counts per case are in docs/audit.md and proved in tests/server/profile.
@@ -18,6 +19,7 @@ import { accountAdminsIn } from '../audit/accountAdmins';
 import { agentOrNull, agentUserAccess } from '../audit/userAccess';
 import { toErrorBody } from '../errors';
 import { toAgentAccess } from '../freshservice/access';
+import { readAccountSnapshot, type AccountSnapshot } from '../freshservice/accountSnapshot';
 import { currentRoles } from '../freshservice/roleCache';
 import { catalogOf, type RoleCatalog } from '../freshservice/roles';
 import { personOf } from '../ledger/access-rules';
@@ -35,6 +37,7 @@ interface AgentContext {
   payload: ProfileAccessPayload;
   viewed: AgentAccess;
   catalog: RoleCatalog;
+  snapshot: AccountSnapshot;
   deps: ProfileAccessDeps;
   startedAt: number;
 }
@@ -63,12 +66,12 @@ function viewerFlags(id: number, agent: AgentAccess | null): ProfileViewer {
   return { id, isAccountAdmin: agent?.isAccountAdmin === true, holdsAdminRole: agent?.holdsAdminRole === true };
 }
 
-/** Without an "Account Admin" role nobody can enable keys: the widget warns, and no $db read is spent. */
+/** Without an "Account Admin" role nobody can enable keys: the widget warns (and no scan is made). */
 function accountAdminsOf(context: AgentContext): Promise<AccountAdminsResult> {
   if (context.catalog.accountAdminRole === null) {
     return Promise.resolve({ accountAdminRole: null, accountAdmins: [], complete: true, recordedAt: null });
   }
-  return accountAdminsIn(context.catalog, context.deps, context.startedAt);
+  return accountAdminsIn(context.catalog, context.deps, context.startedAt, context.snapshot);
 }
 
 async function viewerOf(context: AgentContext, accountAdmins: AccountAdminsResult): Promise<ProfileViewer> {
@@ -107,8 +110,9 @@ export async function profileAccess(payload: ProfileAccessPayload, deps: Profile
   if (viewedAgent === null) {
     return requesterProfile();
   }
-  const catalog = catalogOf(await currentRoles(deps.request, deps.store));
-  const context: AgentContext = { payload, viewed: toAgentAccess(viewedAgent, catalog), catalog, deps, startedAt };
+  const snapshot = await readAccountSnapshot(deps.store);
+  const catalog = catalogOf(await currentRoles(deps, snapshot));
+  const context: AgentContext = { payload, viewed: toAgentAccess(viewedAgent, catalog), catalog, snapshot, deps, startedAt };
   const [people, apiKey] = await Promise.all([peopleAround(context), apiKeyOf(deps.store, context.viewed)]);
   return { viewed: agentUserAccess(context.viewed, catalog), viewer: people.viewer, accountAdmins: people.accountAdmins, ...apiKey };
 }

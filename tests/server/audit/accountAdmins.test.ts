@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { stub } from 'sinon';
 import { AppError } from '../../../server/src/errors';
-import { ACCOUNT_ADMINS_KEY, RECORD_MAX_AGE_MS, listAccountAdmins } from '../../../server/src/audit/accountAdmins';
-import { ROLE_CACHE_KEY } from '../../../server/src/freshservice/roleCache';
+import { RECORD_MAX_AGE_MS, listAccountAdmins } from '../../../server/src/audit/accountAdmins';
+import { ACCOUNT_SNAPSHOT_KEY } from '../../../server/src/freshservice/accountSnapshot';
 import { FakeRequest, ok } from '../fakes/request';
 import { ROLE_IDS, agent, assignment, role, standardRoles } from '../freshservice/fixtures';
 import { FakeAccount } from './account';
@@ -35,7 +35,7 @@ describe('listAccountAdmins', () => {
     assert.equal(result.complete, true);
     assert.equal(result.recordedAt, null);
     assert.deepEqual(result.accountAdmins.map((admin) => admin.id), [21000000001, 21000000041, 21000000081, 21000000121]);
-    assert.ok(store.values.has(ACCOUNT_ADMINS_KEY));
+    assert.ok(store.values.get(ACCOUNT_SNAPSHOT_KEY)?.accountAdmins);
   });
 
   it('says complete: false when a bounded scan cannot see the whole account, and records nothing', async () => {
@@ -44,7 +44,7 @@ describe('listAccountAdmins', () => {
     const result = await listAccountAdmins({ request, store, now: new VirtualClock().now });
     assert.equal(result.complete, false);
     assert.equal(request.callsTo('listAgents').length, 2);
-    assert.equal(store.values.has(ACCOUNT_ADMINS_KEY), false);
+    assert.equal(store.values.get(ACCOUNT_SNAPSHOT_KEY)?.accountAdmins, undefined);
   });
 
   it('starts no new request after the scan deadline, so slow answers still end inside 20 s', async () => {
@@ -58,7 +58,7 @@ describe('listAccountAdmins', () => {
 
   it('ignores a record made for another Account Admin role id', async () => {
     const store = new MemoryStore();
-    await store.set(ACCOUNT_ADMINS_KEY, { roleId: 1, admins: [], complete: true, recordedAt: '2026-01-01T00:00:00.000Z' });
+    await store.set(ACCOUNT_SNAPSHOT_KEY, { accountAdmins: { roleId: 1, admins: [], complete: true, recordedAt: '2026-01-01T00:00:00.000Z' } });
     const request = new FakeRequest()
       .script('listRoles', ok({ roles: standardRoles() }))
       .script('listAgents', ok({ agents: [agent(5, { roles: [assignment(ROLE_IDS.accountAdmin)] }), agent(6, { active: false, roles: [assignment(ROLE_IDS.accountAdmin)] })] }));
@@ -82,10 +82,10 @@ describe('listAccountAdmins', () => {
       const result = await listAccountAdmins({ request: new FakeAccount({ agents: 50 }).request(), store, now: Date.now });
       assert.equal(result.complete, true);
       assert.equal(result.accountAdmins.length, 2);
-      assert.equal(store.values.has(ROLE_CACHE_KEY), false);
+      assert.equal(store.values.has(ACCOUNT_SNAPSHOT_KEY), false);
       assert.deepEqual(warn.getCalls().map((call) => call.args), [
-        ['roles cache: write failed; roles will be read from Freshservice next time'],
-        ['listAccountAdmins: recording the Account Admins failed'],
+        ['account snapshot: writing the roles failed; they will be read from Freshservice next time'],
+        ['account snapshot: writing the Account Admins failed; they will be read from Freshservice next time'],
       ]);
     } finally {
       warn.restore();
@@ -126,7 +126,7 @@ describe('listAccountAdmins: the record has an age limit', () => {
     clock.advance(RECORD_MAX_AGE_MS + 1);
     const scanned = await listAccountAdmins({ request: account.request(), store, now: clock.now });
     assert.equal(scanned.complete, true);
-    assert.equal(store.values.get(ACCOUNT_ADMINS_KEY)?.recordedAt, new Date(clock.time).toISOString());
+    assert.equal((store.values.get(ACCOUNT_SNAPSHOT_KEY)?.accountAdmins as { recordedAt?: string } | undefined)?.recordedAt, new Date(clock.time).toISOString());
     const request = account.request();
     const again = await listAccountAdmins({ request, store, now: clock.now });
     assert.equal(again.recordedAt, new Date(clock.time).toISOString());
@@ -136,7 +136,7 @@ describe('listAccountAdmins: the record has an age limit', () => {
   it('ignores a record dated in the future or with an unreadable date', async () => {
     for (const recordedAt of ['2026-11-27T06:00:00.000Z', 'yesterday']) {
       const store = new MemoryStore();
-      await store.set(ACCOUNT_ADMINS_KEY, { roleId: ROLE_IDS.accountAdmin, admins: [], complete: true, recordedAt });
+      await store.set(ACCOUNT_SNAPSHOT_KEY, { accountAdmins: { roleId: ROLE_IDS.accountAdmin, admins: [], complete: true, recordedAt } });
       const request = new FakeRequest().script('listRoles', ok({ roles: standardRoles() })).script('listAgents', ok({ agents: [agent(5, { roles: [assignment(ROLE_IDS.accountAdmin)] })] }));
       const result = await listAccountAdmins({ request, store, now: new VirtualClock().now });
       assert.deepEqual(result.accountAdmins.map((admin) => admin.id), [5], recordedAt);

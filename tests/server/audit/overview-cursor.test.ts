@@ -1,8 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { ACCOUNT_ADMINS_KEY } from '../../../server/src/audit/accountAdmins';
+import { ACCOUNT_SNAPSHOT_KEY } from '../../../server/src/freshservice/accountSnapshot';
 import { MAX_CURSOR_AGE_MS, cursorKeyOf, encodeCursor, firstCursor, type OverviewCursor } from '../../../server/src/audit/cursor';
 import { accessOverviewSlice, type OverviewDeps } from '../../../server/src/audit/overview';
-import { ROLE_CACHE_KEY } from '../../../server/src/freshservice/roleCache';
 import { MAX_ROLE_PAGES } from '../../../server/src/freshservice/roles';
 import { FakeRequest, linkToPage, ok } from '../fakes/request';
 import { ROLE_IDS, agent, assignment, role, standardRoles } from '../freshservice/fixtures';
@@ -48,7 +47,7 @@ describe('access overview: forged and expired cursors', () => {
     const [mac] = text.split('.');
     const edited = `${mac}.${JSON.stringify({ ...poisoned(clock.time), roles: JSON.parse(text.slice(text.indexOf('.') + 1)).roles })}`;
     assert.equal((await rejection(accessOverviewSlice({ cursor: edited }, deps))).code, 'INVALID_PAYLOAD');
-    assert.equal(store.values.has(ACCOUNT_ADMINS_KEY), false);
+    assert.equal(store.values.get(ACCOUNT_SNAPSHOT_KEY)?.accountAdmins, undefined);
     assert.deepEqual(request.names(), ['listRoles']);
   });
 
@@ -58,8 +57,8 @@ describe('access overview: forged and expired cursors', () => {
       .script('listRoles', ok({ roles: standardRoles() }))
       .script('listAgents', ok({ agents: [agent(5, { roles: [assignment(ROLE_IDS.accountAdmin)] }), agent(6)] }));
     await runOverview(request, store, new VirtualClock());
-    const record = store.values.get(ACCOUNT_ADMINS_KEY);
-    assert.deepEqual((record?.admins as { id: number }[]).map((admin) => admin.id), [5]);
+    const record = store.values.get(ACCOUNT_SNAPSHOT_KEY)?.accountAdmins as Record<string, unknown> | undefined;
+    assert.deepEqual((record?.admins as [number][]).map(([id]) => id), [5]);
     assert.equal(record?.roleId, ROLE_IDS.accountAdmin);
   });
 
@@ -95,7 +94,7 @@ describe('access overview: the role cache holds only roles the server just read'
     const store = new MemoryStore();
     const request = new FakeRequest().script('listRoles', ok({ roles: standardRoles() }));
     await accessOverviewSlice({}, depsWith(request, store, new VirtualClock()));
-    const cached = store.values.get(ROLE_CACHE_KEY)?.roles as [number, string, boolean, boolean][];
+    const cached = store.values.get(ACCOUNT_SNAPSHOT_KEY)?.roles as [number, string, boolean, boolean][];
     assert.deepEqual(cached.map(([id]) => id), standardRoles().map((raw) => raw.id));
   });
 
@@ -107,7 +106,7 @@ describe('access overview: the role cache holds only roles the server just read'
     const slice = await accessOverviewSlice({ cursor: encodeCursor(carried, TEST_CURSOR_KEY) }, depsWith(request, store, clock));
     assert.deepEqual(request.calls.map((call) => call.context), [{ page: 2 }]);
     assert.equal(slice.accountAdminRole?.id, FORGED_ROLE_ID, 'the signed cursor is trusted for what this browser reads');
-    assert.equal(store.values.has(ROLE_CACHE_KEY), false, 'but never written to the shared cache');
+    assert.equal(store.values.get(ACCOUNT_SNAPSHOT_KEY)?.roles, undefined, 'but never written to the shared cache');
   });
 
   it(`answers BAD_RESPONSE when the role list still links onward after ${MAX_ROLE_PAGES} pages`, async () => {

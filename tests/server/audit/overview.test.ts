@@ -1,11 +1,10 @@
 import { strict as assert } from 'node:assert';
 import type { AccessOverviewSlice } from '../../../common/audit';
-import { ACCOUNT_ADMINS_KEY } from '../../../server/src/audit/accountAdmins';
+import { ACCOUNT_SNAPSHOT_KEY } from '../../../server/src/freshservice/accountSnapshot';
 import { MAX_CARRIED_ACCOUNT_ADMINS } from '../../../server/src/audit/cursor';
 import { SLICE_BUDGET_BYTES, accessOverviewSlice } from '../../../server/src/audit/overview';
 import { OVERVIEW_REQUESTS_PER_MINUTE } from '../../../server/src/audit/pacing';
 import { jsonBytes } from '../../../server/src/audit/size';
-import { ROLE_CACHE_KEY } from '../../../server/src/freshservice/roleCache';
 import { FakeRequest, connectionError, fail, linkToPage, ok, timeout, type ScriptedAnswer } from '../fakes/request';
 import { ROLE_IDS, agent, assignment, role, standardRoles } from '../freshservice/fixtures';
 import { FakeAccount } from './account';
@@ -54,8 +53,8 @@ describe('access overview', () => {
     const run = await runOverview(new FakeAccount({ agents: 1_200 }).request(), store, new VirtualClock());
     assert.equal(run.slices.length, 13);
     assert.equal(store.operations, 2);
-    assert.ok(store.values.has(ROLE_CACHE_KEY));
-    assert.ok(store.values.has(ACCOUNT_ADMINS_KEY));
+    assert.ok(store.values.get(ACCOUNT_SNAPSHOT_KEY)?.roles);
+    assert.ok(store.values.get(ACCOUNT_SNAPSHOT_KEY)?.accountAdmins);
   });
 
   it(`paces to at most ${OVERVIEW_REQUESTS_PER_MINUTE} template requests in any 60 s window and tells the widget how long to wait`, async () => {
@@ -169,7 +168,7 @@ describe('access overview', () => {
     const run = await runOverview(request, store, new VirtualClock());
     assert.ok(run.slices.every((slice) => slice.accountAdminRole === null));
     assert.deepEqual(allAgents(run.slices).map((a) => a.isAccountAdmin), [false, false]);
-    assert.equal(store.values.has(ACCOUNT_ADMINS_KEY), false);
+    assert.equal(store.values.get(ACCOUNT_SNAPSHOT_KEY)?.accountAdmins, undefined);
   });
 
   it('handles agent ids above 2^31 and null names end to end', async () => {
@@ -239,7 +238,7 @@ describe('access overview: response size', () => {
     const store = new MemoryStore();
     const run = await runOverview(request, store, new VirtualClock());
     assert.equal(run.slices.at(-1)?.summary.accountAdmins, MAX_CARRIED_ACCOUNT_ADMINS + 5);
-    const record = store.values.get(ACCOUNT_ADMINS_KEY);
+    const record = store.values.get(ACCOUNT_SNAPSHOT_KEY)?.accountAdmins as Record<string, unknown> | undefined;
     assert.equal(record?.complete, false);
     assert.equal((record?.admins as unknown[]).length, MAX_CARRIED_ACCOUNT_ADMINS);
   });

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { stub } from 'sinon';
 import { createAgentDirectory } from '../../../server/src/freshservice/directory';
 import { permissionsPathFor } from '../../../server/src/freshservice/links';
-import { ROLE_CACHE_KEY } from '../../../server/src/freshservice/roleCache';
+import { ACCOUNT_SNAPSHOT_KEY } from '../../../server/src/freshservice/accountSnapshot';
 import { AppError } from '../../../server/src/errors';
 import { MemoryStore } from '../audit/memoryStore';
 import { FakeRequest, fail, ok } from '../fakes/request';
@@ -53,7 +53,7 @@ describe('createAgentDirectory', () => {
     assert.deepEqual(first, { id: ROLE_IDS.accountAdmin, name: 'Account Admin', isDefault: true });
     assert.deepEqual(second, first);
     assert.deepEqual(request.names(), ['listRoles']);
-    assert.ok(store.values.has(ROLE_CACHE_KEY));
+    assert.ok(store.values.get(ACCOUNT_SNAPSHOT_KEY)?.roles);
   });
 
   it('answers null when the account has no default "Account Admin" role', async () => {
@@ -69,7 +69,7 @@ describe('createAgentDirectory', () => {
       const request = new FakeRequest().script('listRoles', ok({ roles: standardRoles() }));
       const adminRole = await createAgentDirectory({ request, store }).accountAdminRole();
       assert.equal(adminRole?.id, ROLE_IDS.accountAdmin);
-      assert.deepEqual(warn.getCalls().map((call) => call.args), [['roles cache: write failed; roles will be read from Freshservice next time']]);
+      assert.deepEqual(warn.getCalls().map((call) => call.args), [['account snapshot: writing the roles failed; they will be read from Freshservice next time']]);
     } finally {
       warn.restore();
     }

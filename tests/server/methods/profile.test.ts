@@ -4,7 +4,8 @@ import type { ProfileAccess } from '../../../common/profile';
 import { MemoryKeyValueStore } from '../../../dev/runtime/kv-store';
 import { getProfileAccess } from '../../../server/src/methods/profile';
 import type { ServerArgs } from '../../../server/src/platform';
-import { ACCOUNT_ADMINS_KEY, RECORD_MAX_AGE_MS } from '../../../server/src/audit/accountAdmins';
+import { RECORD_MAX_AGE_MS } from '../../../server/src/audit/accountAdmins';
+import { ACCOUNT_SNAPSHOT_KEY } from '../../../server/src/freshservice/accountSnapshot';
 import { fail } from '../fakes/request';
 import { ROLE_IDS } from '../freshservice/fixtures';
 import { ANA, CHLOE, NOBODY, RAHUL, freshservice } from '../profile/account';
@@ -50,7 +51,7 @@ describe('getProfileAccess (server method)', () => {
     const store = new MemoryKeyValueStore();
     const stale = { id: 1, firstName: 'Demoted', lastName: null, name: 'Demoted', email: 'demoted@acme.example', active: true, occasional: false, lastLoginAt: null, roles: [], isAccountAdmin: true, holdsAdminRole: true };
     const recordedAt = new Date(Date.now() - RECORD_MAX_AGE_MS - 60_000).toISOString();
-    await store.set(ACCOUNT_ADMINS_KEY, { roleId: ROLE_IDS.accountAdmin, admins: [stale], complete: true, recordedAt });
+    await store.set(ACCOUNT_SNAPSHOT_KEY, { accountAdmins: { roleId: ROLE_IDS.accountAdmin, admins: [stale], complete: true, recordedAt } });
     const request = freshservice();
     const replies: Reply[] = [];
     await getProfileAccess(argsWith({ viewedId: CHLOE, viewerId: ANA }), { request, store, reply: (error, data) => replies.push({ error, data: data as ProfileAccess | undefined }) });

@@ -2,7 +2,7 @@
  * A small Freshservice account for the profile tests: two Account Admins, an Admin who is not
  * one, and a plain agent, behind a scripted `$request` that answers getAgent by id (404 for
  * anyone else, as Freshservice does for a requester), with `$db` as the FDK-like memory store
- * on a clock the tests move (the role cache lives 300 s).
+ * on a clock the tests move (the account snapshot's roles are fresh for 300 s).
  */
 import { MemoryKeyValueStore } from '../../../dev/runtime/kv-store';
 import type { KvOperationRecord } from '../../../dev/runtime/kv-store';
@@ -42,12 +42,12 @@ export class ProfileAccount {
   time = Date.UTC(2026, 10, 26, 6, 0, 0);
   readonly store = new MemoryKeyValueStore({ now: () => this.time });
 
-  /** Warms what an installation in use has: the role cache and the Account Admins record. */
+  /** Warms what an installation in use has: the account snapshot with roles and Account Admins. */
   async warm(): Promise<void> {
     await listAccountAdmins({ request: freshservice(), store: this.store, now: () => this.time });
   }
 
-  /** Moves past the role cache's 300 s lifetime (and $db's rate-limit minute). */
+  /** Moves the clock, e.g. past the snapshot roles' 300 s (and $db's rate-limit minute). */
   later(seconds: number): void {
     this.time += seconds * 1000;
   }
