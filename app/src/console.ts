@@ -74,6 +74,21 @@ function downloadCsv(fileName: string, csv: string): void {
   URL.revokeObjectURL(url);
 }
 
+/** Every item of a cursor-paged server method, reading at most `maxPages` pages. */
+async function readPages<T>(maxPages: number, readPage: (cursor: string | null) => Promise<{ items: T[]; cursor: string | null }>): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  for (let pageNumber = 0; pageNumber < maxPages; pageNumber += 1) {
+    const page = await readPage(cursor);
+    items.push(...page.items);
+    cursor = page.cursor;
+    if (cursor === null) {
+      break;
+    }
+  }
+  return items;
+}
+
 class ConsoleLayout {
   readonly summary = window.accessKit.el('div', { className: 'summary', attrs: { 'aria-live': 'polite' } });
   readonly progress = window.accessKit.el('div', { className: 'progress', attrs: { role: 'status' } });
@@ -286,17 +301,9 @@ class AccessConsole {
 
   private async loadPending(): Promise<void> {
     this.layout.pending.replaceChildren(window.accessKit.skeleton(3, 'Reading pending requests…'));
-    const requests: ApiKeyRecord[] = [];
-    let cursor: string | null = null;
-    for (let pageNumber = 0; pageNumber < MAX_LEDGER_PAGES; pageNumber += 1) {
-      const answer: PendingRequestsPage = await window.accessKit.callServer(this.client, 'listPendingRequests', { cursor });
-      requests.push(...answer.requests);
-      cursor = answer.cursor;
-      if (cursor === null) {
-        break;
-      }
-    }
-    this.pending = requests;
+    this.pending = await readPages(MAX_LEDGER_PAGES, (cursor) =>
+      window.accessKit.callServer(this.client, 'listPendingRequests', { cursor }).then((answer) => ({ items: answer.requests, cursor: answer.cursor })),
+    );
     this.renderPending();
   }
 
@@ -313,17 +320,9 @@ class AccessConsole {
 
   /** Every page of listApiKeyStates: the API-key column, the pending filter and count need all of them. */
   private async loadStates(): Promise<void> {
-    const listed: ApiKeyStateEntry[] = [];
-    let cursor: string | null = null;
-    for (let pageNumber = 0; pageNumber < MAX_STATE_PAGES; pageNumber += 1) {
-      const answer: ApiKeyStatesPage = await window.accessKit.callServer(this.client, 'listApiKeyStates', { cursor });
-      listed.push(...answer.states);
-      cursor = answer.cursor;
-      if (cursor === null) {
-        break;
-      }
-    }
-    this.listedStates = listed;
+    this.listedStates = await readPages(MAX_STATE_PAGES, (cursor) =>
+      window.accessKit.callServer(this.client, 'listApiKeyStates', { cursor }).then((answer) => ({ items: answer.states, cursor: answer.cursor })),
+    );
     this.layout.statesStatus.replaceChildren();
     this.applyStates();
   }
