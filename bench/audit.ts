@@ -27,6 +27,7 @@ import type { TemplateClient, TemplateResponse } from '../server/src/platform';
 import { FakeAccount } from '../tests/server/audit/account';
 import { MemoryStore } from '../tests/server/audit/memoryStore';
 import { VirtualClock, busiestMinute } from '../tests/server/audit/run';
+import { testStorage } from '../tests/server/fakes/storage';
 
 const SIZES = [1_000, 10_000, 50_000];
 const CUSTOM_ROLES = 20;
@@ -88,7 +89,7 @@ async function runOverviewMeasured(agents: number, target: BenchTarget, clock: V
   let cursor: string | null = null;
   do {
     const before = cpuMs();
-    const slice: AccessOverviewSlice = await accessOverviewSlice({ cursor }, { request: target.request, store, now: clock.now, cursorKey: BENCH_CURSOR_KEY });
+    const slice: AccessOverviewSlice = await accessOverviewSlice({ cursor }, { request: target.request, storage: testStorage(store), now: clock.now, cursorKey: BENCH_CURSOR_KEY });
     cpu += cpuMs() - before;
     const size = jsonBytes(slice);
     methodCalls += 1;

@@ -28,8 +28,14 @@ export const ERROR_CODES = [
   'TARGET_INACTIVE',
   /** 409: the action does not fit the current API-key state. */
   'OUT_OF_ORDER',
-  /** The app's key-value store failed or is rate limited. */
+  /**
+   * The app's own key-value store failed or is rate limited (50 operations a minute). Answered
+   * with status 507, never 503, so the widget tells it apart from Freshservice even when the
+   * platform forwards only the status.
+   */
   'STORE_UNAVAILABLE',
+  /** A record the app stored failed its integrity check (changed outside the app): it is not used. */
+  'RECORD_TAMPERED',
   /** Anything unexpected; the message says to retry and report. */
   'INTERNAL',
 ] as const;

@@ -1,8 +1,9 @@
 /**
  * Contract of the API-key ledger server methods (requestApiKey, recordApiKeyAction,
- * listPendingRequests, getApiKeyState, getAuditTrail, listApiKeyStates). The ledger is the app's own
- * record of the work around an agent's API key: Freshservice has no API for the toggle.
- * Owned by the ledger; extend, do not break.
+ * getApiKeyState, listApiKeyIndex, getApiKeyHistory). The ledger is the app's own record of the
+ * work around an agent's API key: Freshservice has no API for the toggle. Every entry is
+ * "recorded in this app by" the person named: the app re-reads them in Freshservice, but cannot
+ * prove who sat at the browser (see docs/ledger.md). Owned by the ledger; extend, do not break.
  */
 import type { AgentId } from './audit';
 
@@ -10,6 +11,12 @@ export type ApiKeyState = 'none' | 'requested' | 'enabled' | 'declined';
 
 /** Longest `reason` (required, non-blank) or `note` (optional) the server accepts, in characters. */
 export const LEDGER_TEXT_MAX_LENGTH = 500;
+/**
+ * And in stored bytes (JSON, UTF-8): 500 Latin letters fit; text in scripts that take 3 bytes a
+ * character fits about 330 characters. Control characters (other than line breaks and tabs) and
+ * broken surrogates are refused.
+ */
+export const LEDGER_TEXT_MAX_BYTES = 1_000;
 
 /** Actions an Account Admin takes on someone else's key. */
 export type AdminAction = 'opened' | 'enabled' | 'declined' | 'undo';
@@ -39,12 +46,19 @@ export interface ApiKeyRecord {
   /** Who marked the key enabled or declined, and when. */
   decidedBy: PersonRef | null;
   decidedAt: string | null;
+  /** The note the Account Admin gave with the decision (for example why the request was declined). */
+  decisionNote: string | null;
   /** Whether `undo` is possible now (there is a previous state to return to). */
   canUndo: boolean;
   updatedAt: string | null;
+  /** How many changes the record has had: of two answers about one agent, the higher version is newer. */
+  version: number;
 }
 
+/** One change of one agent's record, as recorded in this app by `actor`. */
 export interface TrailEntry {
+  /** The agent's record version this change produced. */
+  version: number;
   at: string;
   actor: PersonRef;
   action: LedgerAction;
@@ -71,45 +85,45 @@ export interface GetApiKeyStatePayload {
   agentId: AgentId;
 }
 
-export interface ListPendingRequestsPayload {
+export interface ListApiKeyIndexPayload {
+  /** From the previous answer; absent for the first page (the head: usually everything). */
   cursor?: string | null;
 }
 
-export interface PendingRequestsPage {
-  requests: ApiKeyRecord[];
-  cursor: string | null;
-}
-
-export interface GetAuditTrailPayload {
-  /** Opaque continuation; absent for the newest entries. */
-  cursor?: string | null;
-}
-
-export interface AuditTrailPage {
-  /** Newest first. */
-  entries: TrailEntry[];
-  cursor: string | null;
-}
-
-export interface ListApiKeyStatesPayload {
-  /** Opaque continuation from the previous answer; absent for the first page. */
-  cursor?: string | null;
-}
-
-/** One agent's current API-key state, as the ledger's states index lists it. */
-export interface ApiKeyStateEntry {
+/** One agent in the ledger's index: what the console's API-key column, queue and recent activity show. */
+export interface ApiKeyIndexEntry {
   agentId: AgentId;
-  /** Never `none`: agents without a state are not listed. */
+  /** The record's version: of two answers about one agent, the higher is newer. */
+  version: number;
+  /** `none` after the only change was undone. */
   state: ApiKeyState;
-  /** When the agent's record last changed. */
+  /** When the record last changed. */
   updatedAt: string;
+  lastAction: LedgerAction;
+  /** Who made the last change (resolve the name from the agents list). */
+  lastActorId: AgentId;
+  /** While the state is `requested`: who asked (their name when they asked), when, and the start of the reason. */
+  request: { name: string; requestedAt: string; reasonPreview: string } | null;
 }
 
 /**
- * What listApiKeyStates answers: every agent whose state is not `none`, a few index buckets per
- * call. Follow `cursor` until it is null to have them all; no order across pages.
+ * Agents with a record, newest change first within a page. The first page holds every agent the
+ * head holds (usually all); a large ledger continues in overflow pages: follow `cursor` until it
+ * is null. If an agent appears twice, the entry with the higher version wins.
  */
-export interface ApiKeyStatesPage {
-  states: ApiKeyStateEntry[];
+export interface ApiKeyIndexPage {
+  entries: ApiKeyIndexEntry[];
   cursor: string | null;
+}
+
+export interface GetApiKeyHistoryPayload {
+  agentId: AgentId;
+  /** From `before` in the previous answer; absent for the newest changes. */
+  before?: number | null;
+}
+
+/** One agent's changes, newest first; `before` continues, null when there is nothing older. */
+export interface ApiKeyHistoryPage {
+  entries: TrailEntry[];
+  before: number | null;
 }

@@ -42,4 +42,10 @@ export interface ProfileAccess {
   apiKey: ApiKeyRecord | null;
   /** Why the ledger could not be read (its failures never hide the Freshservice facts); null otherwise. */
   apiKeyError: AppErrorBody | null;
+  /**
+   * How many API-key requests are waiting: only when the viewer is an Account Admin (null
+   * otherwise, and when the ledger cannot be read). On a ledger so large that part of its index
+   * overflowed the head, requests of overflowed agents are not counted here (the console counts all).
+   */
+  pendingRequests: number | null;
 }

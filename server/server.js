@@ -23,17 +23,14 @@ exports = {
   recordApiKeyAction: function (args) {
     return ledger.recordApiKeyAction(args, platform());
   },
-  listPendingRequests: function (args) {
-    return ledger.listPendingRequests(args, platform());
-  },
   getApiKeyState: function (args) {
     return ledger.getApiKeyState(args, platform());
   },
-  getAuditTrail: function (args) {
-    return ledger.getAuditTrail(args, platform());
+  listApiKeyIndex: function (args) {
+    return ledger.listApiKeyIndex(args, platform());
   },
-  listApiKeyStates: function (args) {
-    return ledger.listApiKeyStates(args, platform());
+  getApiKeyHistory: function (args) {
+    return ledger.getApiKeyHistory(args, platform());
   },
   getProfileAccess: function (args) {
     return profile.getProfileAccess(args, platform());

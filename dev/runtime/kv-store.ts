@@ -4,16 +4,29 @@
  * writes, the same limits and the same rejection shapes. The local runtime and the tests
  * both use it.
  *
- * Facts it reproduces (Freshworks' data-storage documentation):
- * - `set(key, value, { ttl, setIf })`: `ttl` in seconds (integer or float; absent or not
- *   positive means forever); `setIf: 'not_exist' | 'exist'` rejects with
- *   "The setIf conditional request failed" when the condition does not hold.
- * - `get(key)` rejects `{ status: 404, message: 'Record not found' }` for a missing or expired key.
- * - `update(key, action, attributes)`: `set` (dot-notation paths), `append` (top-level
- *   arrays), `increment` (top-level numbers), `remove` (a list of dot-notation paths).
- * - key + value at most 40 KB, keys at most 30 characters, values are non-empty JSON
- *   objects; empty strings, NaN and ±Infinity are stored as null.
- * - 50 operations a minute per installation (each get, set, update and delete counts).
+ * Source of every rule below, unless it says otherwise: Freshworks' key-value store reference,
+ * `freshworks-developers/freshworks-platform3`,
+ * `skills/freshworks_app_dev_skill/references/runtime/keyvalue-store-docs.md` (commit
+ * ec373d24eb8c07af02dfe46fa2cff27644b47da1, 2026-02-10; KV below) and its error catalogue
+ * `references/errors/keyvalue-store-errors.md` (KV-ERR below).
+ * - `set(key, value, { ttl, setIf })`: `ttl` in seconds, integer or float; absent or negative
+ *   means forever (KV "Time to live"). `setIf: 'not_exist' | 'exist'` "throws an error" when
+ *   the condition does not hold (KV "Set If"); the rejection `{ status: 400, message: "The setIf
+ *   conditional request failed" }` is *assumed* from public apps that test for it.
+ * - `get(key)` for a missing key rejects "Record not found" (KV-ERR record_not_found); the status
+ *   404 is *assumed* (the catalogue names no status).
+ * - `update(key, action, attributes)` (KV "update"): `set` adds or replaces top-level or nested
+ *   (dot-path) attributes; `append` adds to top-level arrays; `increment` adds to top-level
+ *   numbers; `remove` takes an array of dot paths. `increment` and `append` on a key that does
+ *   not exist store the attributes object as the value ("This is similar to the Store
+ *   operation"). What `set` and `remove` do on a missing key, and `remove` of an absent
+ *   attribute, is NOT documented: `readings` plays each answer, and the app is tested under all.
+ * - key not blank and at most 60 characters (KV "Considerations"; older material said 30:
+ *   `maxKeyLength` plays it); key + value at most 40 KB; values are non-empty JSON objects;
+ *   empty strings, NaN and ±Infinity are stored as null.
+ * - 50 operations a minute per installation, "each set, get, and delete counting as one
+ *   request" (KV); `update` is counted too (*assumed*: it is a write). The rejection's status
+ *   429 is *assumed* (KV-ERR gives no shape for it).
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -43,8 +56,42 @@ export interface KvStoreOptions {
   interleave?: { seed: number; maxTurns?: number };
   /** Largest key + value in bytes (UTF-8). Default 40 KB. */
   maxBytes?: number;
-  /** Longest key in characters. Default 30. */
+  /** Longest key in characters. Default 60 (KV); older material said 30. */
   maxKeyLength?: number;
+  /** The answers to what Freshworks does not document; defaults in KV_DEFAULT_READINGS. */
+  readings?: Partial<KvReadings>;
+}
+
+/**
+ * Undocumented behaviours, each with every answer the platform might give. Tests of the app run
+ * under every combination (see `everyKvReading`).
+ */
+export interface KvReadings {
+  /** `update(key, 'set', ...)` on a missing key: reject 404, or store the attributes as the value (as increment does). */
+  updateSetOnMissingKey: 'reject' | 'create';
+  /** `update(key, 'remove', [...])` on a missing key: reject 404, or succeed doing nothing. */
+  removeOnMissingKey: 'reject' | 'ignore';
+  /** `update(key, 'remove', [path])` when the attribute is absent: succeed doing nothing, or reject 400. */
+  removeAbsentAttribute: 'ignore' | 'reject';
+}
+
+export const KV_DEFAULT_READINGS: KvReadings = {
+  updateSetOnMissingKey: 'reject',
+  removeOnMissingKey: 'reject',
+  removeAbsentAttribute: 'ignore',
+};
+
+/** Every combination of the undocumented readings, for tests that must hold under each. */
+export function everyKvReading(): KvReadings[] {
+  const readings: KvReadings[] = [];
+  for (const updateSetOnMissingKey of ['reject', 'create'] as const) {
+    for (const removeOnMissingKey of ['reject', 'ignore'] as const) {
+      for (const removeAbsentAttribute of ['ignore', 'reject'] as const) {
+        readings.push({ updateSetOnMissingKey, removeOnMissingKey, removeAbsentAttribute });
+      }
+    }
+  }
+  return readings;
 }
 
 export type KvOperation = 'get' | 'set' | 'update' | 'delete';
@@ -69,11 +116,13 @@ type PersistedStore = z.infer<typeof PersistedStoreSchema>;
 export const KV_DEFAULTS = {
   operationsPerMinute: 50,
   maxBytes: 40 * 1024,
-  maxKeyLength: 30,
+  maxKeyLength: 60,
   maxTurns: 3,
 } as const;
 
 const MINUTE_MS = 60_000;
+/** Marks an entry an update is creating (it has no expiry of its own yet). */
+const MISSING = -1;
 
 export const KV_MESSAGES = {
   notFound: 'Record not found',
@@ -145,16 +194,19 @@ function setPath(target: JsonObject, path: string, value: unknown): void {
   node[last] = value;
 }
 
-function removePath(target: JsonObject, path: string): void {
+/** Removes one path; false when nothing was there to remove. */
+function removePath(target: JsonObject, path: string): boolean {
   const parts = splitPath(path);
   const last = parts.pop() as string;
   let node: unknown = target;
   for (const part of parts) {
     node = isJsonObject(node) ? node[part] : undefined;
   }
-  if (isJsonObject(node)) {
+  if (isJsonObject(node) && last in node) {
     delete node[last];
+    return true;
   }
+  return false;
 }
 
 function topLevelName(path: string, action: string): string {
@@ -186,11 +238,19 @@ function removalPaths(attributes: JsonObject | readonly string[]): string[] {
   return Array.isArray(attributes) ? [...(attributes as readonly string[])] : Object.keys(attributes);
 }
 
+function removeAll(target: JsonObject, attributes: JsonObject | readonly string[], readings: KvReadings): void {
+  for (const path of removalPaths(attributes)) {
+    if (!removePath(target, path) && readings.removeAbsentAttribute === 'reject') {
+      throw storeError(400, `There is no attribute "${path}" to remove`);
+    }
+  }
+}
+
 /** Applies one update action to a copy of the value; throws KvStoreError on a bad request. */
-function applyUpdate(value: JsonObject, action: StoreUpdateAction, attributes: JsonObject | readonly string[]): JsonObject {
+function applyUpdate(value: JsonObject, action: StoreUpdateAction, attributes: JsonObject | readonly string[], readings: KvReadings): JsonObject {
   const next = copy(value);
   if (action === 'remove') {
-    removalPaths(attributes).forEach((path) => removePath(next, path));
+    removeAll(next, attributes, readings);
     return next;
   }
   if (Array.isArray(attributes) || !isJsonObject(attributes)) {
@@ -215,6 +275,7 @@ export class MemoryKeyValueStore implements KeyValueStore {
   private readonly file: string | undefined;
   private readonly random: (() => number) | undefined;
   private readonly maxTurns: number;
+  private readonly readings: KvReadings;
   private recentOperations: number[] = [];
   private readonly log: KvOperationRecord[] = [];
 
@@ -226,6 +287,7 @@ export class MemoryKeyValueStore implements KeyValueStore {
     this.file = options.file;
     this.random = options.interleave === undefined ? undefined : seededRandom(options.interleave.seed);
     this.maxTurns = options.interleave?.maxTurns ?? KV_DEFAULTS.maxTurns;
+    this.readings = { ...KV_DEFAULT_READINGS, ...options.readings };
     this.load();
   }
 
@@ -247,10 +309,16 @@ export class MemoryKeyValueStore implements KeyValueStore {
 
   update(key: string, action: StoreUpdateAction, attributes: JsonObject | readonly string[]): Promise<{ Updated: true }> {
     return this.operate('update', key, () => {
-      const entry = this.live(key);
-      const value = applyUpdate(entry.value, action, attributes);
+      const entry = this.find(key) ?? this.missingForUpdate(action);
+      if (entry === null) {
+        return { Updated: true as const };
+      }
+      const value = applyUpdate(entry.value, action, attributes, this.readings);
+      if (Object.keys(value).length === 0 && entry.expiresAt === MISSING) {
+        throw storeError(400, 'Attributes object cannot be empty and should be of type JSON or Array');
+      }
       this.checkSize(key, value);
-      this.entries.set(key, { value, expiresAt: entry.expiresAt });
+      this.entries.set(key, { value, expiresAt: entry.expiresAt === MISSING ? null : entry.expiresAt });
       this.save();
       return { Updated: true as const };
     });
@@ -337,7 +405,8 @@ export class MemoryKeyValueStore implements KeyValueStore {
   private checkSize(key: string, value: JsonObject): void {
     const bytes = Buffer.byteLength(key, 'utf8') + Buffer.byteLength(JSON.stringify(value), 'utf8');
     if (bytes > this.maxBytes) {
-      throw storeError(400, `Key and value of "${key}" take ${bytes} bytes: the limit is ${this.maxBytes} bytes (40 KB)`);
+      // KV-ERR object_size_error: "The combined size of the key and value should not exceed 40KB".
+      throw storeError(400, `The combined size of the key and value should not exceed 40KB: "${key}" would take ${bytes} bytes (the limit is ${this.maxBytes} bytes)`);
     }
   }
 
@@ -360,6 +429,22 @@ export class MemoryKeyValueStore implements KeyValueStore {
       return undefined;
     }
     return entry;
+  }
+
+  /**
+   * What an update finds when the key is missing: an empty value to apply the update to (KV:
+   * increment and append store the attributes as the value; `set` by reading), null for a
+   * remove that does nothing, or the 404 rejection.
+   */
+  private missingForUpdate(action: StoreUpdateAction): StoredEntry | null {
+    const creates = action === 'increment' || action === 'append' || (action === 'set' && this.readings.updateSetOnMissingKey === 'create');
+    if (creates) {
+      return { value: {}, expiresAt: MISSING };
+    }
+    if (action === 'remove' && this.readings.removeOnMissingKey === 'ignore') {
+      return null;
+    }
+    throw storeError(404, KV_MESSAGES.notFound);
   }
 
   private live(key: string): StoredEntry {

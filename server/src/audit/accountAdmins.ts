@@ -2,11 +2,11 @@ import type { AccountAdminsResult, AgentAccess, RoleInfo } from '../../../common
 import { toAgentAccess } from '../freshservice/access';
 import { readAgentPage } from '../freshservice/agents';
 import { nextPageAfter } from '../freshservice/pagination';
-import { ADMINS_PART_MAX_BYTES, accountAdminsPartBytes, readAccountSnapshot, writeAccountAdminsPart, type AccountAdminsRecord, type AccountSnapshot } from '../freshservice/accountSnapshot';
 import { currentRoles } from '../freshservice/roleCache';
-import { accountAdminRoleMissing, catalogOf, type RoleCatalog } from '../freshservice/roles';
-import type { KeyValueStore, TemplateClient } from '../platform';
-
+import { ACCOUNT_ADMIN_ROLE_NAME, accountAdminRoleMissing, catalogOf, type RoleCatalog } from '../freshservice/roles';
+import type { TemplateClient } from '../platform';
+import { ADMINS_ATTRIBUTE, ADMINS_MAX_BYTES, adminAttribute, attributeBytes, writeHeadCache, type AccountAdminsRecord, type Head, type StoredAccountAdmin } from '../store/head';
+import type { Storage } from '../store/storage';
 /**
  * Who can enable API keys, answered inside one 20 s call on any account size:
  * 1. the record the last complete overview (or complete scan) left in the account snapshot, when
@@ -29,26 +29,77 @@ const RECORD_CLOCK_SKEW_MS = 60_000;
 
 export interface AccountAdminsDeps {
   request: TemplateClient;
-  store: KeyValueStore;
+  storage: Storage;
   now: () => number;
 }
 
-/** Keeps the record inside its share of the snapshot key; dropping anyone makes it incomplete. */
-function fitRecord(record: AccountAdminsRecord): AccountAdminsRecord {
-  const admins = [...record.admins];
-  while (admins.length > 0 && accountAdminsPartBytes({ ...record, admins }) > ADMINS_PART_MAX_BYTES) {
-    admins.pop();
+function storedAdmin(agent: AgentAccess): StoredAccountAdmin {
+  return { id: agent.id, name: agent.name.slice(0, 100), email: agent.email.slice(0, 254), otherAdminRole: agent.holdsAdminRole };
+}
+
+function adminValue(admin: StoredAccountAdmin): Omit<StoredAccountAdmin, 'id'> {
+  return { name: admin.name, email: admin.email, otherAdminRole: admin.otherAdminRole };
+}
+
+/** The Account Admins that fit the head's share for them (in order); dropping anyone makes the record incomplete. */
+function fittingAdmins(admins: readonly StoredAccountAdmin[], seal: (name: string, value: unknown) => string): StoredAccountAdmin[] {
+  const fitting: StoredAccountAdmin[] = [];
+  let bytes = attributeBytes(ADMINS_ATTRIBUTE, seal(ADMINS_ATTRIBUTE, { roleId: 0, complete: false, recordedAt: new Date(0).toISOString() }));
+  for (const admin of admins) {
+    const name = adminAttribute(admin.id);
+    bytes += attributeBytes(name, seal(name, adminValue(admin)));
+    if (bytes > ADMINS_MAX_BYTES) {
+      break;
+    }
+    fitting.push(admin);
   }
-  return { ...record, admins, complete: record.complete && admins.length === record.admins.length };
+  return fitting;
 }
 
 /**
- * The snapshot's Account Admins part only (the roles part is left as it is), written only at the
- * end of a verified overview chain or by a complete scan. A failure only means the next
- * listAccountAdmins scans again.
+ * The head's Account Admins: the `admins` attribute (role, complete, when) and one `A<id>`
+ * attribute per admin, set in one update; admins recorded before and not in this list are
+ * removed after. Written only at the end of a verified overview chain or by a complete scan. A
+ * failure only means the next reader scans again.
  */
-export async function recordAccountAdmins(store: KeyValueStore, roleId: number, admins: AgentAccess[], complete: boolean, now: number): Promise<void> {
-  await writeAccountAdminsPart(store, fitRecord({ roleId, admins, complete, recordedAt: new Date(now).toISOString() }));
+export async function recordAccountAdmins(storage: Storage, roleId: number, admins: AgentAccess[], complete: boolean, now: number): Promise<void> {
+  const head = await storage.head();
+  const seal = (name: string, value: unknown): string => storage.sealed.seal(head.key, name, value);
+  const kept = fittingAdmins(admins.map(storedAdmin), seal);
+  const meta = { roleId, complete: complete && kept.length === admins.length, recordedAt: new Date(now).toISOString() };
+  const attributes: Record<string, unknown> = { [ADMINS_ATTRIBUTE]: meta };
+  kept.forEach((admin) => (attributes[adminAttribute(admin.id)] = adminValue(admin)));
+  await writeHeadCache(storage.sealed, head, attributes, 'Account Admins');
+  const stale = (head.accountAdmins?.admins ?? []).filter((old) => !kept.some((admin) => admin.id === old.id)).map((old) => adminAttribute(old.id));
+  await removeStaleAdmins(storage, head, stale);
+}
+
+async function removeStaleAdmins(storage: Storage, head: Head, attributes: string[]): Promise<void> {
+  if (head.failure !== null || attributes.length === 0) {
+    return;
+  }
+  try {
+    await storage.sealed.removeAttributes(head.key, attributes);
+  } catch {
+    console.warn('storage: removing former Account Admins failed; they are removed with the next complete list');
+  }
+}
+
+/** A stored Account Admin as the widget's AgentAccess: what the head keeps (name, email) and the role they hold. */
+export function accountAdminAccess(admin: StoredAccountAdmin, roleId: number): AgentAccess {
+  return {
+    id: admin.id,
+    firstName: admin.name,
+    lastName: null,
+    name: admin.name,
+    email: admin.email,
+    active: true,
+    occasional: false,
+    lastLoginAt: null,
+    roles: [{ roleId, name: ACCOUNT_ADMIN_ROLE_NAME, scope: 'entire_helpdesk', workspaceId: null }],
+    isAccountAdmin: true,
+    holdsAdminRole: admin.otherAdminRole,
+  };
 }
 
 /** Made for the account's current Account Admin role, and not older than RECORD_MAX_AGE_MS (nor from the future). */
@@ -80,32 +131,32 @@ async function scanActiveAgents(deps: AccountAdminsDeps, catalog: RoleCatalog, s
 async function scanForAccountAdmins(deps: AccountAdminsDeps, catalog: RoleCatalog, role: RoleInfo, startedAt: number): Promise<AccountAdminsResult> {
   const scan = await scanActiveAgents(deps, catalog, startedAt);
   if (scan.complete) {
-    await recordAccountAdmins(deps.store, role.id, scan.admins, true, deps.now());
+    await recordAccountAdmins(deps.storage, role.id, scan.admins, true, deps.now());
   }
   return { accountAdminRole: role, accountAdmins: scan.admins, complete: scan.complete, recordedAt: null };
 }
 
-/** One read of the snapshot serves both the roles and the recorded Account Admins. */
+/** One read of the head serves both the roles and the recorded Account Admins. */
 export async function listAccountAdmins(deps: AccountAdminsDeps): Promise<AccountAdminsResult> {
   const startedAt = deps.now();
-  const snapshot = await readAccountSnapshot(deps.store);
-  const catalog = catalogOf(await currentRoles(deps, snapshot));
-  return accountAdminsIn(catalog, deps, startedAt, snapshot);
+  const catalog = catalogOf(await currentRoles(deps));
+  return accountAdminsIn(catalog, deps, startedAt, await deps.storage.head());
 }
 
 /**
- * The Account Admins of an account whose roles and snapshot were already read (one $db get
- * serves both): the recorded list, else the bounded scan. `startedAt` is when the calling
- * server method began, so the scan deadline counts its earlier requests.
+ * The Account Admins of an account whose roles and head were already read (one $db get serves
+ * both): the recorded list, else the bounded scan. `startedAt` is when the calling server
+ * method began, so the scan deadline counts its earlier requests.
  */
-export function accountAdminsIn(catalog: RoleCatalog, deps: AccountAdminsDeps, startedAt: number, snapshot: AccountSnapshot): Promise<AccountAdminsResult> {
+export function accountAdminsIn(catalog: RoleCatalog, deps: AccountAdminsDeps, startedAt: number, head: Head): Promise<AccountAdminsResult> {
   const role = catalog.accountAdminRole;
   if (!role) {
     return Promise.reject(accountAdminRoleMissing());
   }
-  const record = snapshot.accountAdmins;
+  const record = head.accountAdmins;
   if (record && isUsable(record, role, deps.now())) {
-    return Promise.resolve({ accountAdminRole: role, accountAdmins: record.admins, complete: record.complete, recordedAt: record.recordedAt });
+    const accountAdmins = record.admins.map((admin) => accountAdminAccess(admin, role.id));
+    return Promise.resolve({ accountAdminRole: role, accountAdmins, complete: record.complete, recordedAt: record.recordedAt });
   }
   return scanForAccountAdmins(deps, catalog, role, startedAt);
 }

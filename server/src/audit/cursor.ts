@@ -4,6 +4,8 @@ import type { AccessSummary } from '../../../common/audit';
 import { AppError } from '../errors';
 import { compactRoleSchema } from '../freshservice/roleCache';
 import type { ServerArgs } from '../platform';
+import { sameText } from '../store/mac';
+import { storageSecretOf } from '../store/secret';
 import { agentAccessSchema, accessSummarySchema } from './schemas';
 import { jsonBytes } from './size';
 
@@ -12,9 +14,10 @@ import { jsonBytes } from './size';
  * (which allows only 50 operations a minute): the roles read so far, running totals, where to
  * continue, the times of recent template requests (for pacing) and the Account Admins seen.
  *
- * The server writes what a finished overview carried (its Account Admins) to shared $db, so a
- * cursor is signed with HMAC-SHA256 under a key only the server has (derived from the secure
- * `api_key` iparam; the browser never sees it) and carries when it was issued. Nothing in a
+ * The server writes what a finished overview carried (its Account Admins) to the app's storage, so a
+ * cursor is signed with HMAC-SHA256 under a key only the server has (derived from the
+ * installation's storage secret, a secure iparam the browser never sees) and carries when it
+ * was issued. Nothing in a
  * cursor is read before its signature is verified; one that is altered, signed with another
  * key, or older than MAX_CURSOR_AGE_MS is refused.
  */
@@ -84,31 +87,17 @@ export function firstCursor(includeDeactivated: boolean, now: number): OverviewC
   };
 }
 
-const secureIparamsSchema = z.object({ iparams: z.object({ api_key: z.string().min(1) }) });
-
 /**
- * The signing key from the secure `api_key` iparam FDK hands every server method. Without it
- * the MAC would be forgeable by anyone who knows the app, so the overview refuses to run.
+ * The signing key from the installation's storage secret (a secure iparam FDK hands every
+ * server method; see store/secret.ts). Without it the MAC would be forgeable by anyone who
+ * knows the app, so the overview refuses to run.
  */
 export function cursorKeyOf(args: ServerArgs): CursorKey {
-  const parsed = secureIparamsSchema.safeParse(args);
-  if (!parsed.success) {
-    throw new AppError(500, 'INTERNAL', 'The app settings have no API key, so the access overview cannot run. Enter the API key in the app settings.');
-  }
-  return { secret: KEY_DOMAIN + parsed.data.iparams.api_key };
+  return { secret: KEY_DOMAIN + storageSecretOf(args).value };
 }
 
 function macOf(key: CursorKey, body: string): string {
   return sha256.hmac(key.secret, body);
-}
-
-/** Compares two MACs without an early exit, so timing reveals nothing about where they differ. */
-function sameMac(expected: string, received: string): boolean {
-  let difference = expected.length ^ received.length;
-  for (let index = 0; index < expected.length; index += 1) {
-    difference |= expected.charCodeAt(index) ^ received.charCodeAt(index);
-  }
-  return difference === 0;
 }
 
 /** `<hex MAC>.<JSON body>`: the MAC covers the body exactly as sent. */
@@ -135,7 +124,7 @@ function verifiedBody(text: string, key: CursorKey): string {
   const separator = text.indexOf('.');
   const mac = text.slice(0, separator);
   const body = text.slice(separator + 1);
-  if (separator < 0 || !MAC_PATTERN.test(mac) || !sameMac(macOf(key, body), mac)) {
+  if (separator < 0 || !MAC_PATTERN.test(mac) || !sameText(macOf(key, body), mac)) {
     throw refused();
   }
   return body;

@@ -6,7 +6,8 @@ import { rateLimitRemaining } from '../freshservice/client';
 import { nextPageAfter } from '../freshservice/pagination';
 import { cacheRoles, compactRole, expandRole } from '../freshservice/roleCache';
 import { MAX_ROLE_PAGES, catalogOf, readRolePage, roleListDidNotEnd, type RoleCatalog } from '../freshservice/roles';
-import type { KeyValueStore, TemplateClient } from '../platform';
+import type { TemplateClient } from '../platform';
+import type { Storage } from '../store/storage';
 import { isActiveAccountAdmin, recordAccountAdmins } from './accountAdmins';
 import { MAX_CARRIED_ACCOUNT_ADMINS, cursorBytes, decodeCursor, encodeCursor, firstCursor, type CursorKey, type OverviewCursor } from './cursor';
 import { nextRequestNotBefore, requestsInWindow, waitForWindow } from './pacing';
@@ -25,7 +26,7 @@ export const MAX_AGENT_PAGES = 5_000;
 
 export interface OverviewDeps {
   request: TemplateClient;
-  store: KeyValueStore;
+  storage: Storage;
   now: () => number;
   /** Signs the cursors this server issues and verifies those that come back. */
   cursorKey: CursorKey;
@@ -74,7 +75,7 @@ async function readRolesStep(cursor: OverviewCursor, deps: OverviewDeps): Promis
   // call just read from Freshservice: never roles that came back in a cursor. So an account with
   // more than one page of roles is not cached here; the sidebar caches it on its next read.
   if (cursor.page === 1) {
-    await cacheRoles(deps.store, rolePage.roles, deps.now());
+    await cacheRoles(deps.storage, rolePage.roles, deps.now());
   }
   return { cursor: { ...cursor, roles, phase: 'active', page: 1 }, agents: [], done: false, remaining };
 }
@@ -157,7 +158,7 @@ async function finishSlice(step: Step, deps: OverviewDeps): Promise<AccessOvervi
   const notBefore = nextRequestNotBefore(requestTimes, finishedAt, step.remaining);
   const cursor = { ...step.cursor, requestTimes, notBefore };
   if (step.done) {
-    await recordFinishedOverview(cursor, deps.store, finishedAt);
+    await recordFinishedOverview(cursor, deps.storage, finishedAt);
     return sliceOf(cursor, step.agents, null, 0);
   }
   return sliceOf(cursor, step.agents, encodeCursor({ ...cursor, issuedAt: finishedAt }, deps.cursorKey), notBefore - finishedAt);
@@ -167,10 +168,10 @@ async function finishSlice(step: Step, deps: OverviewDeps): Promise<AccessOvervi
  * A finished overview leaves the Account Admins in $db for listAccountAdmins (one write). The
  * cursor here is the server's own: the first one, or one whose signature was just verified.
  */
-async function recordFinishedOverview(cursor: OverviewCursor, store: KeyValueStore, now: number): Promise<void> {
+async function recordFinishedOverview(cursor: OverviewCursor, storage: Storage, now: number): Promise<void> {
   const role = catalogFor(cursor).accountAdminRole;
   if (role) {
-    await recordAccountAdmins(store, role.id, cursor.accountAdmins, !cursor.accountAdminsOverflow, now);
+    await recordAccountAdmins(storage, role.id, cursor.accountAdmins, !cursor.accountAdminsOverflow, now);
   }
 }
 

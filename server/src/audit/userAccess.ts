@@ -6,11 +6,12 @@ import { permissionsPathFor } from '../freshservice/links';
 import { currentRoles } from '../freshservice/roleCache';
 import { catalogOf, type RoleCatalog } from '../freshservice/roles';
 import type { FreshserviceAgent } from '../freshservice/schemas';
-import type { KeyValueStore, TemplateClient } from '../platform';
+import type { TemplateClient } from '../platform';
+import type { Storage } from '../store/storage';
 
 export interface UserAccessDeps {
   request: TemplateClient;
-  store: KeyValueStore;
+  storage: Storage;
   /** Milliseconds since the epoch, to judge the stored roles' age; the real clock when absent. */
   now?: () => number;
 }
@@ -41,7 +42,7 @@ function lookUp(request: TemplateClient, lookup: UserAccessLookup): Promise<Fres
  * requests (the agent, and the roles unless cached), made concurrently.
  */
 export async function userAccess(lookup: UserAccessLookup, deps: UserAccessDeps): Promise<UserAccess> {
-  const [agent, roles] = await Promise.all([lookUp(deps.request, lookup), currentRoles({ request: deps.request, store: deps.store, now: deps.now ?? Date.now })]);
+  const [agent, roles] = await Promise.all([lookUp(deps.request, lookup), currentRoles({ request: deps.request, storage: deps.storage, now: deps.now ?? Date.now })]);
   const catalog = catalogOf(roles);
   if (!agent) {
     return { kind: 'requester', agent: null, accountAdminRole: catalog.accountAdminRole, permissionsPath: null };

@@ -1,25 +1,27 @@
 import type { AgentDirectory } from '../directory';
 import type { Platform } from '../platform';
+import type { Storage } from '../store/storage';
 import { toAgentAccess } from './access';
 import { readAgent } from './agents';
 import { currentRoles } from './roleCache';
-import { catalogOf } from './roles';
+import { catalogOf, type KnownRole } from './roles';
 
 /**
  * The ledger's view of Freshservice: every getAgent re-reads the agent through a template
- * (never trusting the browser), with role names from the account snapshot's short-lived roles. At most two
- * template requests per call, made concurrently so a call stays inside FDK's 20 s.
+ * (never trusting the browser), with role names from the head's short-lived, sealed roles. At
+ * most two template requests per call, made concurrently so a call stays inside FDK's 20 s.
  */
-export function createAgentDirectory(platform: Pick<Platform, 'request' | 'store'>): AgentDirectory {
-  const rolesDeps = { request: platform.request, store: platform.store, now: Date.now };
+export function createAgentDirectory(platform: Pick<Platform, 'request'>, storage: Storage): AgentDirectory {
+  // One directory serves one call: its lookups share one read of the roles.
+  let roles: Promise<KnownRole[]> | null = null;
+  const rolesOnce = (): Promise<KnownRole[]> => (roles ??= currentRoles({ request: platform.request, storage, now: Date.now }));
   return {
     async getAgent(id) {
-      const [agent, roles] = await Promise.all([readAgent(platform.request, id), currentRoles(rolesDeps)]);
-      return toAgentAccess(agent, catalogOf(roles));
+      const [agent, known] = await Promise.all([readAgent(platform.request, id), rolesOnce()]);
+      return toAgentAccess(agent, catalogOf(known));
     },
     async accountAdminRole() {
-      const roles = await currentRoles(rolesDeps);
-      return catalogOf(roles).accountAdminRole;
+      return catalogOf(await rolesOnce()).accountAdminRole;
     },
   };
 }

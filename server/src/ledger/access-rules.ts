@@ -8,8 +8,10 @@ import type { AgentAccess, AgentId } from '../../../common/audit';
 import type { AgentDirectory } from '../directory';
 import { AppError } from '../errors';
 import { accountAdminRoleMissing } from '../freshservice/roles';
-import { MAX_NAME_LENGTH } from './limits';
 import type { StoredPerson } from './schemas';
+
+/** Names are stored shortened to this many characters. */
+export const MAX_NAME_LENGTH = 100;
 
 export function personOf(agent: AgentAccess): StoredPerson {
   return { id: agent.id, name: agent.name.slice(0, MAX_NAME_LENGTH) };

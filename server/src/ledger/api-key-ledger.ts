@@ -1,27 +1,36 @@
 /**
- * The API-key ledger over $db: applies changes through the state machine, publishes each new
- * version to the head, the pending index and the trail, and repairs whatever a concurrent or
- * interrupted call left behind. It trusts its caller on who the actor and target are: the
- * server methods check those against Freshservice first.
+ * The API-key ledger: the app's own record of requests and of what Account Admins did about
+ * them. It trusts its caller on who the actor and target are: the server methods check those
+ * against Freshservice first.
  *
- * $db operations per call, with no contention (see docs/ledger.md):
- * - read a state: 2 (head, then the version after it, which is missing);
- * - a change: 10 when it enters or leaves the pending list or changes a pending record
- *   (head, summary, claim, page, summary, states bucket, trail page, trail count, head, check),
- *   8 otherwise;
- * - a repeat or a refusal: 2.
+ * A change reads, decides, writes, answers:
+ * 1. the agent's index entry (in the head, already read by the call) names their newest
+ *    version n, and event `e:<agent>:<n>` holds their record (1 read; none for an agent never
+ *    recorded);
+ * 2. the state machine decides; a repeat or a refusal answers here;
+ * 3. the change creates event n+1 with setIf not_exist (1 write). Of two concurrent changes on
+ *    one agent exactly one creates it; the other finds it taken, reads the newest version, and
+ *    decides again on that record, so no change is ever lost or applied to a stale record;
+ * 4. the index entry is set to version n+1 (1 write), and the record is answered.
+ * So a change costs 4 `$db` operations with the head (3 for an agent's first record).
+ *
+ * Nothing a cut-off call leaves behind blocks anyone: an event created but not yet indexed (the
+ * call stopped between 3 and 4) is found by the next change on that agent, whose create of the
+ * same version fails; that change adopts it (indexes it) and goes on. Retrying the interrupted
+ * action is exactly such a change, and answers the adopted record. Versions never have gaps,
+ * so the newest is found by doubling and halving (about 2·log2(k) reads for k unindexed
+ * versions), never by stepping through history. Reading a record never steps at all: it costs
+ * the entry and one event.
  */
-import type { ApiKeyRecord, ApiKeyStatesPage, AuditTrailPage, PendingRequestsPage } from '../../../common/ledger';
+import type { AgentId } from '../../../common/audit';
+import type { ApiKeyHistoryPage, ApiKeyIndexEntry, ApiKeyIndexPage, ApiKeyRecord, TrailEntry } from '../../../common/ledger';
 import { AppError } from '../errors';
-import type { KeyValueStore } from '../platform';
-import { AgentHistory, tooBusy, versionOf } from './history';
-import { MAX_VERSION_STEPS } from './limits';
-import { choosePendingPage, PendingIndex } from './pending-index';
-import type { AgentVersion, LedgerSummary, StoredPerson } from './schemas';
-import { StatesIndex } from './states-index';
-import { LedgerStore } from './store';
-import { AuditTrail, openTrailPage } from './trail';
-import { blankRecord, decide, type ChangeRequest } from './transitions';
+import type { IndexEntry } from '../store/head';
+import type { Storage } from '../store/storage';
+import { LedgerIndex, type Located } from './ledger-index';
+import { eventName, ledgerEventSchema, type LedgerEvent, type StoredPerson } from './schemas';
+import { preview } from './text';
+import { currentOf, decide, type ChangeRequest, type Current, type Decision } from './transitions';
 
 export interface LedgerChange {
   action: ChangeRequest['action'];
@@ -30,51 +39,66 @@ export interface LedgerChange {
   note: string | null;
 }
 
-type Changed = Extract<ReturnType<typeof decide>, { kind: 'changed' }>;
+/** Decisions one call makes at most before giving up (each further one follows a concurrent change). */
+export const MAX_DECISIONS = 8;
+/** History entries per page: each is one read. */
+export const HISTORY_PAGE_SIZE = 5;
+/** What the queue shows of a pending request. */
+export const QUEUE_NAME_CHARACTERS = 60;
+export const QUEUE_REASON_CHARACTERS = 80;
 
-/** A request entering the pending list gets a page now; a pending one keeps its page; a decided one remembers it for clean-up. */
-function pendingPageFor(latest: AgentVersion | null, decision: Changed, summary: LedgerSummary): number | null {
-  if (decision.record.state === 'requested' && latest?.record.state !== 'requested') {
-    return choosePendingPage(summary);
-  }
-  return latest?.pendingPage ?? null;
+/** The newest version found, and its event (null: it exists but could not be verified). */
+interface Newest {
+  version: number;
+  event: LedgerEvent | null;
 }
 
-/** The new version for a decided change: its pages are chosen now, so re-publishing it is exact. */
-function nextVersion(latest: AgentVersion | null, decision: Changed, change: ChangeRequest, summary: LedgerSummary): AgentVersion {
-  return {
-    version: versionOf(latest) + 1,
-    record: decision.record,
-    undoTo: decision.undoTo,
-    change: {
-      at: change.at,
-      actor: change.actor,
-      action: change.action,
-      target: change.target,
-      from: latest?.record.state ?? 'none',
-      to: decision.record.state,
-      note: change.note,
-    },
-    pendingPage: pendingPageFor(latest, decision, summary),
-    trailPage: openTrailPage(summary),
-  };
+type Changed = Extract<Decision, { kind: 'changed' }>;
+
+function tooBusy(name: string): AppError {
+  return new AppError(409, 'OUT_OF_ORDER', `${name}'s API-key record is being changed by several people at this moment. Reload to see the latest, then try again.`);
+}
+
+function tampered(name: string): AppError {
+  return new AppError(
+    500,
+    'RECORD_TAMPERED',
+    `The app's stored record of ${name}'s API key failed its integrity check, so it is not shown. It was changed outside the app, or the app's storage secret changed. The next change about this key starts a fresh record.`,
+  );
+}
+
+function indexEntryOf(event: LedgerEvent): IndexEntry {
+  const { record, change } = event;
+  const pending =
+    record.state === 'requested'
+      ? { name: preview(record.agent.name, QUEUE_NAME_CHARACTERS), requestedAt: Date.parse(record.requestedAt ?? change.at), reasonPreview: preview(record.reason ?? '', QUEUE_REASON_CHARACTERS) }
+      : null;
+  return { version: event.version, state: record.state, updatedAt: Date.parse(change.at), lastAction: change.action, lastActorId: change.actor.id, pending };
+}
+
+function publicEntry(agentId: AgentId, entry: IndexEntry): ApiKeyIndexEntry {
+  const pending = entry.pending === null ? null : { name: entry.pending.name, requestedAt: new Date(entry.pending.requestedAt).toISOString(), reasonPreview: entry.pending.reasonPreview };
+  return { agentId, version: entry.version, state: entry.state, updatedAt: new Date(entry.updatedAt).toISOString(), lastAction: entry.lastAction, lastActorId: entry.lastActorId, request: pending };
+}
+
+const INDEX_CURSOR_PREFIX = 'o';
+
+export function indexCursor(shard: number): string {
+  return `${INDEX_CURSOR_PREFIX}${shard}`;
+}
+
+function trailEntryOf(event: LedgerEvent): TrailEntry {
+  return { version: event.version, target: event.record.agent, ...event.change };
 }
 
 export class ApiKeyLedger {
-  private readonly history: AgentHistory;
-  private readonly pendingIndex: PendingIndex;
-  private readonly statesIndex: StatesIndex;
-  private readonly trail: AuditTrail;
+  private readonly index: LedgerIndex;
 
   constructor(
-    store: KeyValueStore,
+    private readonly storage: Storage,
     private readonly now: () => Date = () => new Date(),
   ) {
-    const ledgerStore = new LedgerStore(store);
-    this.history = new AgentHistory(ledgerStore);
-    this.pendingIndex = new PendingIndex(ledgerStore);
-    this.statesIndex = new StatesIndex(ledgerStore);
-    this.trail = new AuditTrail(ledgerStore);
+    this.index = new LedgerIndex(storage.sealed);
   }
 
   /**
@@ -83,112 +107,142 @@ export class ApiKeyLedger {
    */
   async apply(change: LedgerChange): Promise<ApiKeyRecord> {
     const request: ChangeRequest = { ...change, at: this.now().toISOString() };
-    const agentId = change.target.id;
-    const head = await this.history.readHead(agentId);
-    let latest = head;
-    let summary: LedgerSummary | null = null;
-    for (let step = 0; step < MAX_VERSION_STEPS; step += 1) {
-      const decision = decide(latest, request);
+    const head = await this.requireHead();
+    const located = await this.index.locate(head, change.target.id);
+    let newest = await this.newestIndexed(change.target.id, located.entry);
+    let adopted = false;
+    for (let decisions = 0; decisions < MAX_DECISIONS; decisions += 1) {
+      const current = currentOf(newest.event, change.target, newest.version);
+      const decision = decide(current, request);
       if (decision.kind !== 'changed') {
-        const newer = await this.history.readVersion(agentId, versionOf(latest) + 1);
-        if (newer === null) {
-          return this.settled(head, latest, decision, change.target);
-        }
-        latest = newer;
-        continue;
+        return this.settle(located, newest, adopted, decision, current);
       }
-      summary ??= await this.pendingIndex.readSummary();
-      const version = nextVersion(latest, decision, request, summary);
-      if (await this.history.claim(version)) {
-        await this.publish(version, latest, versionOf(latest) > versionOf(head));
-        return version.record;
+      const event = this.eventFor(current, decision, request);
+      if (await this.storage.sealed.claim(this.eventKey(change.target.id, event.version), event)) {
+        await this.index.publish(head, change.target.id, located, indexEntryOf(event));
+        return event.record;
       }
-      latest = await this.history.readVersion(agentId, version.version);
+      newest = await this.newestFrom(change.target.id, event.version);
+      adopted = true;
     }
-    throw tooBusy();
+    throw tooBusy(change.target.name);
   }
 
-  /** The agent's record as of now (a blank one for an agent never recorded). */
-  async state(agent: StoredPerson): Promise<ApiKeyRecord> {
-    const head = await this.history.readHead(agent.id);
-    const latest = await this.history.latestFrom(agent.id, head);
-    await this.healIfBehind(head, latest);
-    return latest?.record ?? blankRecord(agent);
+  /** The agent's record as of its newest indexed version (a blank one for an agent never recorded). */
+  async record(agent: StoredPerson): Promise<ApiKeyRecord> {
+    const head = await this.requireHead();
+    const located = await this.index.locate(head, agent.id);
+    const newest = await this.newestIndexed(agent.id, located.entry);
+    if ((newest.version > 0 && newest.event === null) || (located.entry === null && located.tampered)) {
+      throw tampered(agent.name || `agent ${agent.id}`);
+    }
+    return currentOf(newest.event, agent, newest.version).record;
   }
 
-  listPending(cursorPage: number | null): Promise<PendingRequestsPage> {
-    return this.pendingIndex.list(cursorPage);
+  /**
+   * One page of the index: without a cursor the head's entries (no read beyond the head), then
+   * one overflow shard per page (one read each).
+   */
+  async listIndex(shard: number | null): Promise<ApiKeyIndexPage> {
+    const head = await this.requireHead();
+    const entries = shard === null ? head.entries : await this.index.shard(shard);
+    const next = head.overflowShards.find((candidate) => shard === null || candidate > shard);
+    const page = [...entries].map(([agentId, entry]) => publicEntry(agentId, entry));
+    return { entries: page.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || a.agentId - b.agentId), cursor: next === undefined ? null : indexCursor(next) };
   }
 
-  /** Every agent whose state is not `none`, from bucket `firstBucket` on. */
-  listStates(firstBucket: number): Promise<ApiKeyStatesPage> {
-    return this.statesIndex.list(firstBucket);
+  /** How many requests wait, from the head alone (overflowed agents are not counted). */
+  async pendingInHead(): Promise<number> {
+    const head = await this.requireHead();
+    return [...head.entries.values()].filter((entry) => entry.state === 'requested').length;
   }
 
-  readTrail(cursorPage: number | null): Promise<AuditTrailPage> {
-    return this.trail.page(cursorPage, () => this.pendingIndex.readSummary());
+  /** One agent's changes, newest first, HISTORY_PAGE_SIZE a page (one read each); `before` continues. */
+  async history(agentId: AgentId, before: number | null): Promise<ApiKeyHistoryPage> {
+    const from = before ?? (await this.index.locate(await this.requireHead(), agentId)).entry?.version ?? 0;
+    const entries: TrailEntry[] = [];
+    let version = from;
+    for (; version > 0 && entries.length < HISTORY_PAGE_SIZE; version -= 1) {
+      const event = await this.readEvent(agentId, version);
+      if (event !== null && event !== 'missing') {
+        entries.push(trailEntryOf(event));
+      }
+    }
+    return { entries, before: version > 0 ? version : null };
   }
 
-  private async settled(head: AgentVersion | null, latest: AgentVersion | null, decision: { kind: 'unchanged' } | { kind: 'refused'; reason: string }, target: StoredPerson): Promise<ApiKeyRecord> {
-    await this.healIfBehind(head, latest);
+  private async requireHead() {
+    const head = await this.storage.head();
+    if (head.failure !== null) {
+      throw head.failure;
+    }
+    return head;
+  }
+
+  private eventKey(agentId: AgentId, version: number): string {
+    return this.storage.sealed.keyOf(eventName(agentId, version));
+  }
+
+  private eventFor(current: Current, decision: Changed, request: ChangeRequest): LedgerEvent {
+    const version = current.record.version + 1;
+    const change = { at: request.at, actor: request.actor, action: request.action, note: request.note, from: current.record.state, to: decision.record.state };
+    return { version, change, record: { ...decision.record, version }, undoTo: decision.undoTo };
+  }
+
+  /** A repeat or a refusal; when this call adopted newer versions, it indexes the newest first. */
+  private async settle(located: Located, newest: Newest, adopted: boolean, decision: Exclude<Decision, Changed>, current: Current): Promise<ApiKeyRecord> {
+    if (adopted && newest.event !== null) {
+      await this.index.publish(await this.requireHead(), current.record.agent.id, located, indexEntryOf(newest.event));
+    }
     if (decision.kind === 'refused') {
       throw new AppError(409, 'OUT_OF_ORDER', decision.reason);
     }
-    return latest?.record ?? blankRecord(target);
+    return current.record;
   }
 
-  /**
-   * Publishes a newly claimed version, then makes sure no newer one was overwritten by it.
-   * When the version it follows was found past the head (`previousUnpublished`), that one may
-   * have been cut off before publishing: its trail entry is written again (harmless if there)
-   * and the index is written in full rather than as a difference from it.
-   */
-  private async publish(version: AgentVersion, previous: AgentVersion | null, previousUnpublished: boolean): Promise<void> {
-    if (previousUnpublished && previous !== null) {
-      await this.trail.record(previous, false);
+  private async newestIndexed(agentId: AgentId, entry: IndexEntry | null): Promise<Newest> {
+    if (entry === null) {
+      return { version: 0, event: null };
     }
-    await this.pendingIndex.sync(version, previousUnpublished ? undefined : previous);
-    await this.statesIndex.sync(version);
-    await this.trail.record(version, true);
-    await this.history.writeHead(version);
-    await this.settle(version);
+    const event = await this.readEvent(agentId, entry.version);
+    return { version: entry.version, event: event === 'missing' ? null : event };
   }
 
   /**
-   * Writes by two calls on one agent can land in either order, so after publishing, a call
-   * checks for a newer version; if there is one it publishes the newest again (the same writes,
-   * harmless if already made) and checks again. The last call to publish therefore always
-   * leaves the head, the pending index and the states index showing the newest version.
+   * The newest version, given that `known` exists: doubles the step until a version is missing,
+   * then halves the gap. Versions have no gaps (n+1 is only created after n exists).
    */
-  private async settle(published: AgentVersion): Promise<void> {
-    let current = published;
-    for (let step = 0; step < MAX_VERSION_STEPS; step += 1) {
-      const newer = await this.history.readVersion(current.record.agent.id, current.version + 1);
-      if (newer === null) {
-        return;
+  private async newestFrom(agentId: AgentId, known: number): Promise<Newest> {
+    let found: Newest = { version: known, event: null };
+    let read = false;
+    let missing = 0;
+    for (let step = 1; missing === 0; step *= 2) {
+      const event = await this.readEvent(agentId, found.version + step);
+      if (event === 'missing') {
+        missing = found.version + step;
+      } else {
+        found = { version: found.version + step, event };
+        read = true;
       }
-      current = (await this.history.latestFrom(current.record.agent.id, newer)) as AgentVersion;
-      await this.pendingIndex.sync(current);
-      await this.statesIndex.sync(current);
-      await this.history.writeHead(current);
     }
-    throw tooBusy();
+    while (missing - found.version > 1) {
+      const middle = Math.floor((found.version + missing) / 2);
+      const event = await this.readEvent(agentId, middle);
+      [found, missing, read] = event === 'missing' ? [found, middle, read] : [{ version: middle, event }, missing, true];
+    }
+    if (!read) {
+      const event = await this.readEvent(agentId, found.version);
+      found = { version: found.version, event: event === 'missing' ? null : event };
+    }
+    return found;
   }
 
-  /**
-   * A head older than the newest version means a call is publishing right now or was cut off
-   * (FDK stops a server method at 20 s); publishing the newest again, trail included, makes
-   * sure an interrupted change is not left out of the pending list or the trail.
-   */
-  private async healIfBehind(head: AgentVersion | null, latest: AgentVersion | null): Promise<void> {
-    if (latest === null || versionOf(head) >= latest.version) {
-      return;
+  /** An event; null when it exists but fails verification; 'missing' when there is none. */
+  private async readEvent(agentId: AgentId, version: number): Promise<LedgerEvent | null | 'missing'> {
+    const opened = await this.storage.sealed.getWhole(this.eventKey(agentId, version), ledgerEventSchema);
+    if (opened === null) {
+      return 'missing';
     }
-    await this.pendingIndex.sync(latest);
-    await this.statesIndex.sync(latest);
-    await this.trail.record(latest, false);
-    await this.history.writeHead(latest);
-    // The call being healed may still be running and publish a newer version meanwhile.
-    await this.settle(latest);
+    return opened.kind === 'ok' && opened.value.version === version && opened.value.record.agent.id === agentId ? opened.value : null;
   }
 }

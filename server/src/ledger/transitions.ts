@@ -14,7 +14,7 @@
  * undo right after an undo is a repeat. "recorded": the state stays, who opened the agent's
  * Permissions page and when is written down; the same admin opening it again is a repeat.
  */
-import type { AgentVersion, StoredAction, StoredPerson, StoredRecord, StoredState } from './schemas';
+import type { LedgerEvent, StoredAction, StoredChange, StoredPerson, StoredRecord, StoredState } from './schemas';
 
 export interface ChangeRequest {
   action: StoredAction;
@@ -42,8 +42,10 @@ export function blankRecord(agent: StoredPerson): StoredRecord {
     openedAt: null,
     decidedBy: null,
     decidedAt: null,
+    decisionNote: null,
     canUndo: false,
     updatedAt: null,
+    version: 0,
   };
 }
 
@@ -54,14 +56,23 @@ function refused(reason: string): Decision {
 }
 
 function changed(current: StoredRecord, change: ChangeRequest, fields: Partial<StoredRecord>, undoTo: StoredState | null): Decision {
-  const record: StoredRecord = { ...current, ...fields, agent: change.target, canUndo: undoTo !== null, updatedAt: change.at };
+  const record: StoredRecord = { ...current, ...fields, agent: change.target, canUndo: undoTo !== null, updatedAt: change.at, version: current.version + 1 };
   return { kind: 'changed', record, undoTo };
 }
 
-interface Current {
+/** What a decision is made on: the agent's newest record, and what its newest event allows. */
+export interface Current {
   record: StoredRecord;
   undoTo: StoredState | null;
-  lastChange: AgentVersion['change'] | null;
+  lastChange: StoredChange | null;
+}
+
+/** The current state of an agent whose newest event is `event` (null: nothing recorded), at `version`. */
+export function currentOf(event: LedgerEvent | null, agent: StoredPerson, version: number): Current {
+  if (event === null) {
+    return { record: { ...blankRecord(agent), version }, undoTo: null, lastChange: null };
+  }
+  return { record: event.record, undoTo: event.undoTo, lastChange: event.change };
 }
 
 type Rule = (current: Current, change: ChangeRequest) => Decision;
@@ -77,7 +88,7 @@ function request(current: Current, change: ChangeRequest): Decision {
   return changed(
     current.record,
     change,
-    { state: 'requested', requestedBy: change.actor, requestedAt: change.at, reason: change.note, openedBy: null, openedAt: null, decidedBy: null, decidedAt: null },
+    { state: 'requested', requestedBy: change.actor, requestedAt: change.at, reason: change.note, openedBy: null, openedAt: null, decidedBy: null, decidedAt: null, decisionNote: null },
     null,
   );
 }
@@ -98,7 +109,7 @@ function enable(current: Current, change: ChangeRequest): Decision {
   if (state === 'declined') {
     return refused(`${change.target.name}'s request was declined: they must request the key again (or the decline must be undone) before it can be marked enabled.`);
   }
-  return changed(current.record, change, { state: 'enabled', decidedBy: change.actor, decidedAt: change.at }, state);
+  return changed(current.record, change, { state: 'enabled', decidedBy: change.actor, decidedAt: change.at, decisionNote: change.note }, state);
 }
 
 function decline(current: Current, change: ChangeRequest): Decision {
@@ -112,12 +123,12 @@ function decline(current: Current, change: ChangeRequest): Decision {
   if (state === 'enabled') {
     return refused(`${change.target.name}'s API key is already marked enabled: undo that first.`);
   }
-  return changed(current.record, change, { state: 'declined', decidedBy: change.actor, decidedAt: change.at }, state);
+  return changed(current.record, change, { state: 'declined', decidedBy: change.actor, decidedAt: change.at, decisionNote: change.note }, state);
 }
 
 function undo(current: Current, change: ChangeRequest): Decision {
   if (current.undoTo !== null) {
-    return changed(current.record, change, { state: current.undoTo, decidedBy: null, decidedAt: null }, null);
+    return changed(current.record, change, { state: current.undoTo, decidedBy: null, decidedAt: null, decisionNote: null }, null);
   }
   if (current.lastChange?.action === 'undo') {
     return UNCHANGED;
@@ -127,11 +138,7 @@ function undo(current: Current, change: ChangeRequest): Decision {
 
 const RULES: Record<StoredAction, Rule> = { requested: request, opened: open, enabled: enable, declined: decline, undo };
 
-/** What `change` does to the agent whose latest version is `latest` (null: never recorded). */
-export function decide(latest: AgentVersion | null, change: ChangeRequest): Decision {
-  const current: Current =
-    latest === null
-      ? { record: blankRecord(change.target), undoTo: null, lastChange: null }
-      : { record: latest.record, undoTo: latest.undoTo, lastChange: latest.change };
+/** What `change` does to an agent whose current state is `current`. */
+export function decide(current: Current, change: ChangeRequest): Decision {
   return RULES[change.action](current, change);
 }

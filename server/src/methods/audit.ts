@@ -5,12 +5,13 @@ import { accessOverviewPayloadSchema, accountAdminsPayloadSchema, readPayload, u
 import { userAccess } from '../audit/userAccess';
 import { respond } from '../respond';
 import type { Platform, ServerArgs } from '../platform';
+import { storageOf } from '../store/storage';
 
 /**
  * The access-audit server methods, called by server/server.js with the FDK globals.
  * Only the payload keys each method declares are read; iparams reach Freshservice through
- * the request templates, except the secure api_key, from which getAccessOverview derives the
- * key its cursors are signed with (it never leaves the server).
+ * the request templates, except the storage secret (store/secret.ts), which keys the app's
+ * storage and signs the overview's cursors (it never leaves the server).
  */
 
 function now(): number {
@@ -19,19 +20,19 @@ function now(): number {
 
 export function getAccessOverview(args: ServerArgs, platform: Platform): Promise<void> {
   return respond('getAccessOverview', platform.reply, () =>
-    accessOverviewSlice(readPayload(accessOverviewPayloadSchema, args), { request: platform.request, store: platform.store, now, cursorKey: cursorKeyOf(args) }),
+    accessOverviewSlice(readPayload(accessOverviewPayloadSchema, args), { request: platform.request, storage: storageOf(args, platform.store), now, cursorKey: cursorKeyOf(args) }),
   );
 }
 
 export function getUserAccess(args: ServerArgs, platform: Platform): Promise<void> {
   return respond('getUserAccess', platform.reply, () =>
-    userAccess(readPayload(userAccessPayloadSchema, args), { request: platform.request, store: platform.store }),
+    userAccess(readPayload(userAccessPayloadSchema, args), { request: platform.request, storage: storageOf(args, platform.store) }),
   );
 }
 
 export function listAccountAdmins(args: ServerArgs, platform: Platform): Promise<void> {
   return respond('listAccountAdmins', platform.reply, () => {
     readPayload(accountAdminsPayloadSchema, args);
-    return readAccountAdmins({ request: platform.request, store: platform.store, now });
+    return readAccountAdmins({ request: platform.request, storage: storageOf(args, platform.store), now });
   });
 }

@@ -4,25 +4,24 @@
  * Dependencies are injected through createLedgerMethods so tests pass a fake directory and
  * clock; the exported functions are what server/server.js calls.
  */
-import type { z } from 'zod';
 import type { AgentDirectory } from '../directory';
 import { readPayload } from '../audit/payloads';
 import { createAgentDirectory } from '../freshservice/directory';
 import { personOf, refuseSelfAction, requireAccountAdmin, requireActiveAgent } from '../ledger/access-rules';
 import { ApiKeyLedger } from '../ledger/api-key-ledger';
 import {
+  getApiKeyHistoryPayloadSchema,
   getApiKeyStatePayloadSchema,
-  getAuditTrailPayloadSchema,
-  listApiKeyStatesPayloadSchema,
-  listPendingRequestsPayloadSchema,
+  listApiKeyIndexPayloadSchema,
   recordApiKeyActionPayloadSchema,
   requestApiKeyPayloadSchema,
 } from '../ledger/payloads';
 import type { Platform, ServerArgs } from '../platform';
 import { respond } from '../respond';
+import { storageOf, type Storage } from '../store/storage';
 
 export interface LedgerMethodDependencies {
-  directoryFor: (platform: Platform) => AgentDirectory;
+  directoryFor: (platform: Platform, storage: Storage) => AgentDirectory;
   now: () => Date;
 }
 
@@ -31,47 +30,48 @@ export type LedgerMethod = (args: ServerArgs, platform: Platform) => Promise<voi
 export interface LedgerMethods {
   requestApiKey: LedgerMethod;
   recordApiKeyAction: LedgerMethod;
-  listPendingRequests: LedgerMethod;
   getApiKeyState: LedgerMethod;
-  getAuditTrail: LedgerMethod;
-  listApiKeyStates: LedgerMethod;
+  listApiKeyIndex: LedgerMethod;
+  getApiKeyHistory: LedgerMethod;
 }
 
 export function createLedgerMethods(dependencies: LedgerMethodDependencies): LedgerMethods {
-  const ledgerFor = (platform: Platform): ApiKeyLedger => new ApiKeyLedger(platform.store, dependencies.now);
-  // A listing only reads the ledger from the payload's cursor: no one to re-read in Freshservice.
-  const listing =
-    <Cursor>(methodName: string, schema: z.ZodType<{ cursor: Cursor }>, readPage: (ledger: ApiKeyLedger, cursor: Cursor) => Promise<unknown>): LedgerMethod =>
-    (args, platform) =>
-      respond(methodName, platform.reply, () => {
-        const payload = readPayload(schema, args);
-        return readPage(ledgerFor(platform), payload.cursor);
-      });
+  // One Storage per call: the head is read once and shared by the directory (roles) and the ledger.
+  const contextOf = (args: ServerArgs, platform: Platform): { directory: () => AgentDirectory; ledger: ApiKeyLedger } => {
+    const storage = storageOf(args, platform.store);
+    return { directory: () => dependencies.directoryFor(platform, storage), ledger: new ApiKeyLedger(storage, dependencies.now) };
+  };
   return {
     requestApiKey: (args, platform) =>
       respond('requestApiKey', platform.reply, async () => {
         const payload = readPayload(requestApiKeyPayloadSchema, args);
-        const requester = personOf(await requireActiveAgent(dependencies.directoryFor(platform), payload.actorId));
-        return ledgerFor(platform).apply({ action: 'requested', actor: requester, target: requester, note: payload.reason });
+        const { directory, ledger } = contextOf(args, platform);
+        const requester = personOf(await requireActiveAgent(directory(), payload.actorId));
+        return ledger.apply({ action: 'requested', actor: requester, target: requester, note: payload.reason });
       }),
     recordApiKeyAction: (args, platform) =>
       respond('recordApiKeyAction', platform.reply, async () => {
         const payload = readPayload(recordApiKeyActionPayloadSchema, args);
         refuseSelfAction(payload.actorId, payload.targetId);
-        const directory = dependencies.directoryFor(platform);
-        const actor = personOf(await requireAccountAdmin(directory, payload.actorId));
-        const target = personOf(await requireActiveAgent(directory, payload.targetId));
-        return ledgerFor(platform).apply({ action: payload.action, actor, target, note: payload.note });
+        const { directory, ledger } = contextOf(args, platform);
+        const agents = directory();
+        const actor = personOf(await requireAccountAdmin(agents, payload.actorId));
+        const target = personOf(await requireActiveAgent(agents, payload.targetId));
+        return ledger.apply({ action: payload.action, actor, target, note: payload.note });
       }),
-    listPendingRequests: listing('listPendingRequests', listPendingRequestsPayloadSchema, (ledger, cursor) => ledger.listPending(cursor)),
     getApiKeyState: (args, platform) =>
       respond('getApiKeyState', platform.reply, () => {
         const payload = readPayload(getApiKeyStatePayloadSchema, args);
         // No directory call: reading is open to every user of the app, and an unrecorded agent's name is left empty.
-        return ledgerFor(platform).state({ id: payload.agentId, name: '' });
+        return contextOf(args, platform).ledger.record({ id: payload.agentId, name: '' });
       }),
-    getAuditTrail: listing('getAuditTrail', getAuditTrailPayloadSchema, (ledger, cursor) => ledger.readTrail(cursor)),
-    listApiKeyStates: listing('listApiKeyStates', listApiKeyStatesPayloadSchema, (ledger, cursor) => ledger.listStates(cursor)),
+    listApiKeyIndex: (args, platform) =>
+      respond('listApiKeyIndex', platform.reply, () => contextOf(args, platform).ledger.listIndex(readPayload(listApiKeyIndexPayloadSchema, args).cursor)),
+    getApiKeyHistory: (args, platform) =>
+      respond('getApiKeyHistory', platform.reply, () => {
+        const payload = readPayload(getApiKeyHistoryPayloadSchema, args);
+        return contextOf(args, platform).ledger.history(payload.agentId, payload.before);
+      }),
   };
 }
 
@@ -80,7 +80,6 @@ const methods = createLedgerMethods({ directoryFor: createAgentDirectory, now: (
 // What server/server.js calls, one name per method FDK knows.
 export const requestApiKey: LedgerMethod = methods.requestApiKey;
 export const recordApiKeyAction: LedgerMethod = methods.recordApiKeyAction;
-export const listPendingRequests: LedgerMethod = methods.listPendingRequests;
 export const getApiKeyState: LedgerMethod = methods.getApiKeyState;
-export const getAuditTrail: LedgerMethod = methods.getAuditTrail;
-export const listApiKeyStates: LedgerMethod = methods.listApiKeyStates;
+export const listApiKeyIndex: LedgerMethod = methods.listApiKeyIndex;
+export const getApiKeyHistory: LedgerMethod = methods.getApiKeyHistory;

@@ -7,6 +7,7 @@ import { readPayload } from '../audit/payloads';
 import { profileAccessPayloadSchema } from '../profile/payloads';
 import { profileAccess } from '../profile/profileAccess';
 import { respond } from '../respond';
+import { storageOf } from '../store/storage';
 
 function now(): number {
   return Date.now();
@@ -14,6 +15,6 @@ function now(): number {
 
 export function getProfileAccess(args: ServerArgs, platform: Platform): Promise<void> {
   return respond('getProfileAccess', platform.reply, () =>
-    profileAccess(readPayload(profileAccessPayloadSchema, args), { request: platform.request, store: platform.store, now }),
+    profileAccess(readPayload(profileAccessPayloadSchema, args), { request: platform.request, storage: storageOf(args, platform.store), now }),
   );
 }

@@ -3,12 +3,14 @@
  * platform's per-minute budgets (50 template requests, 50 $db operations):
  * 1. the viewed agent (one template request); no agent with that id means a requester, which
  *    is answered at once: no $db operation, no further request;
- * 2. the account snapshot (one $db get: the roles and the recorded Account Admins; roles too
- *    old or missing are read from Freshservice and stored, one more $db operation);
- * 3. at the same time, the Account Admins (from that snapshot, no further $db read) and the
- *    ledger's record of the viewed agent (its usual two gets);
+ * 2. the head (one $db get: the roles, the recorded Account Admins and the ledger's index;
+ *    roles too old or missing are read from Freshservice and stored, one more $db operation);
+ * 3. at the same time, the Account Admins (from the head) and the ledger's record of the viewed
+ *    agent (one more get, only when they have a record);
  * 4. the viewer only when still unknown: on their own page they are the viewed agent, and an
  *    Account Admin is in the list; anyone else costs one template request (Admin or plain agent).
+ * When the store refuses (its 50 operations a minute are spent), the Freshservice facts still
+ * answer and `apiKeyError` says why the API-key part is missing.
  * The exact counts per case are in docs/audit.md and proved in tests/server/profile.
  */
 import type { AccountAdminsResult, AgentAccess } from '../../../common/audit';
@@ -19,16 +21,17 @@ import { accountAdminsIn } from '../audit/accountAdmins';
 import { agentOrNull, agentUserAccess } from '../audit/userAccess';
 import { toErrorBody } from '../errors';
 import { toAgentAccess } from '../freshservice/access';
-import { readAccountSnapshot, type AccountSnapshot } from '../freshservice/accountSnapshot';
 import { currentRoles } from '../freshservice/roleCache';
 import { catalogOf, type RoleCatalog } from '../freshservice/roles';
 import { personOf } from '../ledger/access-rules';
 import { ApiKeyLedger } from '../ledger/api-key-ledger';
-import type { KeyValueStore, TemplateClient } from '../platform';
+import type { TemplateClient } from '../platform';
+import type { Head } from '../store/head';
+import type { Storage } from '../store/storage';
 
 export interface ProfileAccessDeps {
   request: TemplateClient;
-  store: KeyValueStore;
+  storage: Storage;
   /** Milliseconds since the epoch: bounds the Account Admins scan inside FDK's 20 s. */
   now: () => number;
 }
@@ -37,7 +40,7 @@ interface AgentContext {
   payload: ProfileAccessPayload;
   viewed: AgentAccess;
   catalog: RoleCatalog;
-  snapshot: AccountSnapshot;
+  head: Head;
   deps: ProfileAccessDeps;
   startedAt: number;
 }
@@ -59,6 +62,7 @@ function requesterProfile(): ProfileAccess {
     accountAdmins: null,
     apiKey: null,
     apiKeyError: null,
+    pendingRequests: null,
   };
 }
 
@@ -71,7 +75,7 @@ function accountAdminsOf(context: AgentContext): Promise<AccountAdminsResult> {
   if (context.catalog.accountAdminRole === null) {
     return Promise.resolve({ accountAdminRole: null, accountAdmins: [], complete: true, recordedAt: null });
   }
-  return accountAdminsIn(context.catalog, context.deps, context.startedAt, context.snapshot);
+  return accountAdminsIn(context.catalog, context.deps, context.startedAt, context.head);
 }
 
 async function viewerOf(context: AgentContext, accountAdmins: AccountAdminsResult): Promise<ProfileViewer> {
@@ -94,9 +98,9 @@ async function peopleAround(context: AgentContext): Promise<PeopleAround> {
 }
 
 /** The ledger is the app's own record: when it cannot be read, the Freshservice facts still answer. */
-async function apiKeyOf(store: KeyValueStore, viewed: AgentAccess): Promise<ApiKeyAnswer> {
+async function apiKeyOf(ledger: ApiKeyLedger, viewed: AgentAccess): Promise<ApiKeyAnswer> {
   try {
-    return { apiKey: await new ApiKeyLedger(store).state(personOf(viewed)), apiKeyError: null };
+    return { apiKey: await ledger.record(personOf(viewed)), apiKeyError: null };
   } catch (error) {
     const body = toErrorBody(error);
     console.warn(`getProfileAccess: the API-key ledger could not be read: ${body.code} (${body.status})`);
@@ -110,9 +114,28 @@ export async function profileAccess(payload: ProfileAccessPayload, deps: Profile
   if (viewedAgent === null) {
     return requesterProfile();
   }
-  const snapshot = await readAccountSnapshot(deps.store);
-  const catalog = catalogOf(await currentRoles(deps, snapshot));
-  const context: AgentContext = { payload, viewed: toAgentAccess(viewedAgent, catalog), catalog, snapshot, deps, startedAt };
-  const [people, apiKey] = await Promise.all([peopleAround(context), apiKeyOf(deps.store, context.viewed)]);
-  return { viewed: agentUserAccess(context.viewed, catalog), viewer: people.viewer, accountAdmins: people.accountAdmins, ...apiKey };
+  const head = await deps.storage.head();
+  const catalog = catalogOf(await currentRoles(deps));
+  const context: AgentContext = { payload, viewed: toAgentAccess(viewedAgent, catalog), catalog, head, deps, startedAt };
+  const ledger = new ApiKeyLedger(deps.storage);
+  const [people, apiKey] = await Promise.all([peopleAround(context), apiKeyOf(ledger, context.viewed)]);
+  return {
+    viewed: agentUserAccess(context.viewed, catalog),
+    viewer: people.viewer,
+    accountAdmins: people.accountAdmins,
+    ...apiKey,
+    pendingRequests: await pendingFor(people.viewer, ledger),
+  };
+}
+
+/** An Account Admin learns how many requests wait on any page they open (from the head: no extra read). */
+async function pendingFor(viewer: ProfileViewer, ledger: ApiKeyLedger): Promise<number | null> {
+  if (!viewer.isAccountAdmin) {
+    return null;
+  }
+  try {
+    return await ledger.pendingInHead();
+  } catch {
+    return null;
+  }
 }

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KV_MESSAGES, MemoryKeyValueStore, createKeyValueStore, isKvStoreError } from '../../../dev/runtime/kv-store';
+import { KV_MESSAGES, MemoryKeyValueStore, createKeyValueStore, everyKvReading, isKvStoreError } from '../../../dev/runtime/kv-store';
 import type { KvStoreOptions } from '../../../dev/runtime/kv-store';
 
 /** A clock the test moves by hand. */
@@ -62,11 +62,13 @@ describe('MemoryKeyValueStore', () => {
       }
     });
 
-    it('rejects blank keys and keys longer than 30 characters', async () => {
+    it('rejects blank keys and keys longer than 60 characters (30 under the older limit)', async () => {
       const db = store();
       assert.equal((await rejection(db.set(' ', { a: 1 }))).status, 400);
-      assert.match((await rejection(db.get('k'.repeat(31)))).message, /longer than 30 characters/);
-      assert.deepEqual(await db.set('k'.repeat(30), { a: 1 }), { Created: true });
+      assert.match((await rejection(db.get('k'.repeat(61)))).message, /longer than 60 characters/);
+      assert.deepEqual(await db.set('k'.repeat(60), { a: 1 }), { Created: true });
+      const older = store({ maxKeyLength: 30 });
+      assert.match((await rejection(older.get('k'.repeat(31)))).message, /longer than 30 characters/);
     });
 
     it('rejects key + value over 40 KB with a message naming the size, and keeps the old value', async () => {
@@ -186,8 +188,39 @@ describe('MemoryKeyValueStore', () => {
       assert.deepEqual(await db.get('k'), { b: 2, logs: { t2: 2 } });
     });
 
-    it('rejects 404 for a missing or expired key', async () => {
+    it('increment and append on a missing key store the attributes as the value, as Freshworks documents', async () => {
+      const db = store();
+      await db.update('counter', 'increment', { trailCount: 1 });
+      assert.deepEqual(await db.get('counter'), { trailCount: 1 });
+      await db.update('list', 'append', { items: ['a'] });
+      assert.deepEqual(await db.get('list'), { items: ['a'] });
+    });
+
+    it('set on a missing key: rejects 404 by default, or creates the key under the other reading', async () => {
       assert.deepEqual(await rejection(store().update('none', 'set', { a: 1 })), { status: 404, message: 'Record not found' });
+      const creating = store({ readings: { updateSetOnMissingKey: 'create' } });
+      await creating.update('none', 'set', { a: 1, 'b.c': 2 });
+      assert.deepEqual(await creating.get('none'), { a: 1, b: { c: 2 } });
+    });
+
+    it('remove on a missing key: rejects 404 by default, or does nothing under the other reading', async () => {
+      assert.equal((await rejection(store().update('none', 'remove', ['a']))).status, 404);
+      const ignoring = store({ readings: { removeOnMissingKey: 'ignore' } });
+      assert.deepEqual(await ignoring.update('none', 'remove', ['a']), { Updated: true });
+      assert.equal((await rejection(ignoring.get('none'))).status, 404);
+    });
+
+    it('removing an absent attribute: ignored by default, or rejected 400 under the other reading', async () => {
+      const strict = store({ readings: { removeAbsentAttribute: 'reject' } });
+      await strict.set('k', { a: 1 });
+      assert.equal((await rejection(strict.update('k', 'remove', ['missing']))).status, 400);
+      assert.deepEqual(await strict.get('k'), { a: 1 });
+    });
+
+    it('offers every combination of the undocumented readings, each once', () => {
+      const readings = everyKvReading();
+      assert.equal(readings.length, 8);
+      assert.equal(new Set(readings.map((reading) => JSON.stringify(reading))).size, 8);
     });
 
     it('rejects bad paths, unknown actions and a list where an object is needed', async () => {

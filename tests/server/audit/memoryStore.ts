@@ -1,11 +1,18 @@
+import { MemoryKeyValueStore, type KvReadings } from '../../../dev/runtime/kv-store';
 import type { KeyValueStore, StoreSetOptions, StoreUpdateAction } from '../../../server/src/platform';
 
-/** An in-memory `$db` that counts operations (the platform allows 50 a minute) and can be told to fail. */
+/**
+ * `$db` as the FDK-like memory store (no rate limit), counting operations and able to fail
+ * every one of them as a broken store would.
+ */
 export class MemoryStore implements KeyValueStore {
-  readonly values = new Map<string, Record<string, unknown>>();
-  readonly ttls = new Map<string, number | undefined>();
+  readonly inner: MemoryKeyValueStore;
   operations = 0;
   failing = false;
+
+  constructor(readings: Partial<KvReadings> = {}) {
+    this.inner = new MemoryKeyValueStore({ operationsPerMinute: 0, readings });
+  }
 
   private count(): void {
     this.operations += 1;
@@ -17,37 +24,28 @@ export class MemoryStore implements KeyValueStore {
   set(key: string, value: Record<string, unknown>, options?: StoreSetOptions): Promise<unknown> {
     return Promise.resolve().then(() => {
       this.count();
-      this.values.set(key, structuredClone(value));
-      this.ttls.set(key, options?.ttl);
-      return { Created: true };
+      return this.inner.set(key, value, options);
     });
   }
 
   get(key: string): Promise<unknown> {
     return Promise.resolve().then(() => {
       this.count();
-      const value = this.values.get(key);
-      if (!value) {
-        throw { status: 404, message: 'Record not found' };
-      }
-      return structuredClone(value);
+      return this.inner.get(key);
     });
   }
 
   update(key: string, action: StoreUpdateAction, attributes: Record<string, unknown>): Promise<unknown> {
     return Promise.resolve().then(() => {
       this.count();
-      const current = this.values.get(key) ?? {};
-      this.values.set(key, action === 'set' ? { ...current, ...attributes } : current);
-      return { Updated: true };
+      return this.inner.update(key, action, attributes);
     });
   }
 
   delete(key: string): Promise<unknown> {
     return Promise.resolve().then(() => {
       this.count();
-      this.values.delete(key);
-      return { Deleted: true };
+      return this.inner.delete(key);
     });
   }
 }

@@ -1,5 +1,4 @@
 import { strict as assert } from 'node:assert';
-import { ACCOUNT_SNAPSHOT_KEY } from '../../../server/src/freshservice/accountSnapshot';
 import { MAX_CURSOR_AGE_MS, cursorKeyOf, encodeCursor, firstCursor, type OverviewCursor } from '../../../server/src/audit/cursor';
 import { accessOverviewSlice, type OverviewDeps } from '../../../server/src/audit/overview';
 import { MAX_ROLE_PAGES } from '../../../server/src/freshservice/roles';
@@ -9,12 +8,13 @@ import { FakeAccount } from './account';
 import { MemoryStore } from './memoryStore';
 import { forgedAccountAdminCursor, rejection } from './refusals';
 import { TEST_CURSOR_KEY, VirtualClock, runOverview } from './run';
+import { testStorage, headOf } from '../fakes/storage';
 
 /** A made-up role id the attacker wants every agent holding it to count as Account Admin. */
 const FORGED_ROLE_ID = 4242;
 
 function depsWith(request: FakeRequest, store: MemoryStore, clock: VirtualClock): OverviewDeps {
-  return { request, store, now: clock.now, cursorKey: TEST_CURSOR_KEY };
+  return { request, storage: testStorage(store), now: clock.now, cursorKey: TEST_CURSOR_KEY };
 }
 
 /** A well-formed last-page cursor that would make a fake agent an Account Admin and record it. */
@@ -47,7 +47,7 @@ describe('access overview: forged and expired cursors', () => {
     const [mac] = text.split('.');
     const edited = `${mac}.${JSON.stringify({ ...poisoned(clock.time), roles: JSON.parse(text.slice(text.indexOf('.') + 1)).roles })}`;
     assert.equal((await rejection(accessOverviewSlice({ cursor: edited }, deps))).code, 'INVALID_PAYLOAD');
-    assert.equal(store.values.get(ACCOUNT_SNAPSHOT_KEY)?.accountAdmins, undefined);
+    assert.equal((await headOf(store)).accountAdmins, null);
     assert.deepEqual(request.names(), ['listRoles']);
   });
 
@@ -57,8 +57,8 @@ describe('access overview: forged and expired cursors', () => {
       .script('listRoles', ok({ roles: standardRoles() }))
       .script('listAgents', ok({ agents: [agent(5, { roles: [assignment(ROLE_IDS.accountAdmin)] }), agent(6)] }));
     await runOverview(request, store, new VirtualClock());
-    const record = store.values.get(ACCOUNT_SNAPSHOT_KEY)?.accountAdmins as Record<string, unknown> | undefined;
-    assert.deepEqual((record?.admins as [number][]).map(([id]) => id), [5]);
+    const record = (await headOf(store)).accountAdmins;
+    assert.deepEqual(record?.admins.map(({ id }) => id), [5]);
     assert.equal(record?.roleId, ROLE_IDS.accountAdmin);
   });
 
@@ -94,7 +94,7 @@ describe('access overview: the role cache holds only roles the server just read'
     const store = new MemoryStore();
     const request = new FakeRequest().script('listRoles', ok({ roles: standardRoles() }));
     await accessOverviewSlice({}, depsWith(request, store, new VirtualClock()));
-    const cached = store.values.get(ACCOUNT_SNAPSHOT_KEY)?.roles as [number, string, boolean, boolean][];
+    const cached = (await headOf(store)).roles?.roles ?? [];
     assert.deepEqual(cached.map(([id]) => id), standardRoles().map((raw) => raw.id));
   });
 
@@ -106,7 +106,7 @@ describe('access overview: the role cache holds only roles the server just read'
     const slice = await accessOverviewSlice({ cursor: encodeCursor(carried, TEST_CURSOR_KEY) }, depsWith(request, store, clock));
     assert.deepEqual(request.calls.map((call) => call.context), [{ page: 2 }]);
     assert.equal(slice.accountAdminRole?.id, FORGED_ROLE_ID, 'the signed cursor is trusted for what this browser reads');
-    assert.equal(store.values.get(ACCOUNT_SNAPSHOT_KEY)?.roles, undefined, 'but never written to the shared cache');
+    assert.equal((await headOf(store)).roles, null, 'but never written to the shared cache');
   });
 
   it(`answers BAD_RESPONSE when the role list still links onward after ${MAX_ROLE_PAGES} pages`, async () => {

@@ -1,6 +1,5 @@
 import { strict as assert } from 'node:assert';
 import type { AccessOverviewSlice } from '../../../common/audit';
-import { ACCOUNT_SNAPSHOT_KEY } from '../../../server/src/freshservice/accountSnapshot';
 import { MAX_CARRIED_ACCOUNT_ADMINS } from '../../../server/src/audit/cursor';
 import { SLICE_BUDGET_BYTES, accessOverviewSlice } from '../../../server/src/audit/overview';
 import { OVERVIEW_REQUESTS_PER_MINUTE } from '../../../server/src/audit/pacing';
@@ -11,6 +10,7 @@ import { FakeAccount } from './account';
 import { MemoryStore } from './memoryStore';
 import { rejection } from './refusals';
 import { TEST_CURSOR_KEY, VirtualClock, busiestMinute, runOverview } from './run';
+import { testStorage, headOf } from '../fakes/storage';
 
 function allAgents(slices: AccessOverviewSlice[]) {
   return slices.flatMap((slice) => slice.agents);
@@ -48,13 +48,15 @@ describe('access overview', () => {
     assert.equal(allAgents(run.slices).length, 201);
   });
 
-  it('spends at most two $db operations on a whole overview (roles cache and the Account Admins record)', async () => {
+  it('spends four $db operations on a whole overview of a new installation: the roles (update, then create the head) and the Account Admins (read the head, update); three after', async () => {
     const store = new MemoryStore();
     const run = await runOverview(new FakeAccount({ agents: 1_200 }).request(), store, new VirtualClock());
     assert.equal(run.slices.length, 13);
-    assert.equal(store.operations, 2);
-    assert.ok(store.values.get(ACCOUNT_SNAPSHOT_KEY)?.roles);
-    assert.ok(store.values.get(ACCOUNT_SNAPSHOT_KEY)?.accountAdmins);
+    assert.equal(store.operations, 4);
+    await runOverview(new FakeAccount({ agents: 1_200 }).request(), store, new VirtualClock());
+    assert.equal(store.operations, 7);
+    assert.ok((await headOf(store)).roles);
+    assert.ok((await headOf(store)).accountAdmins);
   });
 
   it(`paces to at most ${OVERVIEW_REQUESTS_PER_MINUTE} template requests in any 60 s window and tells the widget how long to wait`, async () => {
@@ -70,7 +72,7 @@ describe('access overview', () => {
     const clock = new VirtualClock();
     const account = new FakeAccount({ agents: 150 });
     const request = account.request().script('listAgents', ok({ agents: [agent(1)] }, { 'X-RateLimit-Remaining': '0', ...linkToPage(2) }));
-    const deps = { request, store: new MemoryStore(), now: clock.now, cursorKey: TEST_CURSOR_KEY };
+    const deps = { request, storage: testStorage(new MemoryStore()), now: clock.now, cursorKey: TEST_CURSOR_KEY };
     const roles = await accessOverviewSlice({}, deps);
     const first = await accessOverviewSlice({ cursor: roles.cursor }, deps);
     assert.equal(first.waitMs, 60_000, 'no requests left at Freshservice: wait a full minute');
@@ -89,7 +91,7 @@ describe('access overview', () => {
     const request = new FakeRequest()
       .script('listRoles', ok({ roles: standardRoles() }))
       .script('listAgents', fail(429, { message: 'The API rate limit allotted for your Freshservice domain has been exhausted' }, { 'retry-after': '30' }), ok({ agents: [agent(1)] }));
-    const deps = { request, store: new MemoryStore(), now: clock.now, cursorKey: TEST_CURSOR_KEY };
+    const deps = { request, storage: testStorage(new MemoryStore()), now: clock.now, cursorKey: TEST_CURSOR_KEY };
     const roles = await accessOverviewSlice({}, deps);
 
     const limited = await rejection(accessOverviewSlice({ cursor: roles.cursor }, deps));
@@ -115,7 +117,7 @@ describe('access overview', () => {
   for (const [what, answer, code] of failures) {
     it(`${what} while reading agents answers ${code}`, async () => {
       const request = new FakeRequest().script('listRoles', ok({ roles: standardRoles() })).script('listAgents', answer);
-      const deps = { request, store: new MemoryStore(), now: new VirtualClock().now, cursorKey: TEST_CURSOR_KEY };
+      const deps = { request, storage: testStorage(new MemoryStore()), now: new VirtualClock().now, cursorKey: TEST_CURSOR_KEY };
       const roles = await accessOverviewSlice({}, deps);
       assert.equal((await rejection(accessOverviewSlice({ cursor: roles.cursor }, deps))).code, code);
     });
@@ -123,7 +125,7 @@ describe('access overview', () => {
 
   it('401 while reading roles answers KEY_INVALID on the first call', async () => {
     const request = new FakeRequest().script('listRoles', fail(401));
-    assert.equal((await rejection(accessOverviewSlice({}, { request, store: new MemoryStore(), now: Date.now, cursorKey: TEST_CURSOR_KEY }))).code, 'KEY_INVALID');
+    assert.equal((await rejection(accessOverviewSlice({}, { request, storage: testStorage(new MemoryStore()), now: Date.now, cursorKey: TEST_CURSOR_KEY }))).code, 'KEY_INVALID');
   });
 
   it('stops with BAD_RESPONSE when a Link loops back to an earlier page, instead of spinning', async () => {
@@ -168,7 +170,7 @@ describe('access overview', () => {
     const run = await runOverview(request, store, new VirtualClock());
     assert.ok(run.slices.every((slice) => slice.accountAdminRole === null));
     assert.deepEqual(allAgents(run.slices).map((a) => a.isAccountAdmin), [false, false]);
-    assert.equal(store.values.get(ACCOUNT_SNAPSHOT_KEY)?.accountAdmins, undefined);
+    assert.equal((await headOf(store)).accountAdmins, null);
   });
 
   it('handles agent ids above 2^31 and null names end to end', async () => {
@@ -184,7 +186,7 @@ describe('access overview', () => {
   });
 
   it('refuses a tampered or foreign cursor with INVALID_PAYLOAD naming the cursor', async () => {
-    const deps = { request: new FakeRequest(), store: new MemoryStore(), now: Date.now, cursorKey: TEST_CURSOR_KEY };
+    const deps = { request: new FakeRequest(), storage: testStorage(new MemoryStore()), now: Date.now, cursorKey: TEST_CURSOR_KEY };
     for (const cursor of ['not json', '{"version":1,"phase":"roles"}', JSON.stringify({ version: 2 })]) {
       const error = await rejection(accessOverviewSlice({ cursor }, deps));
       assert.equal(error.code, 'INVALID_PAYLOAD');
@@ -238,8 +240,8 @@ describe('access overview: response size', () => {
     const store = new MemoryStore();
     const run = await runOverview(request, store, new VirtualClock());
     assert.equal(run.slices.at(-1)?.summary.accountAdmins, MAX_CARRIED_ACCOUNT_ADMINS + 5);
-    const record = store.values.get(ACCOUNT_SNAPSHOT_KEY)?.accountAdmins as Record<string, unknown> | undefined;
+    const record = (await headOf(store)).accountAdmins;
     assert.equal(record?.complete, false);
-    assert.equal((record?.admins as unknown[]).length, MAX_CARRIED_ACCOUNT_ADMINS);
+    assert.equal(record?.admins.length, MAX_CARRIED_ACCOUNT_ADMINS);
   });
 });

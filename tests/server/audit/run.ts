@@ -2,6 +2,7 @@ import type { AccessOverviewSlice } from '../../../common/audit';
 import { cursorKeyOf } from '../../../server/src/audit/cursor';
 import { accessOverviewSlice } from '../../../server/src/audit/overview';
 import type { KeyValueStore, TemplateClient } from '../../../server/src/platform';
+import { testStorage } from '../fakes/storage';
 
 /** The signing key of every test overview, derived the way getAccessOverview derives it. */
 export const TEST_CURSOR_KEY = cursorKeyOf({ iparams: { api_key: 'test-api-key-0123456789' } });
@@ -44,7 +45,7 @@ export async function runOverview(
   const slices: AccessOverviewSlice[] = [];
   let cursor: string | null = null;
   for (let call = 0; call < (options.maxCalls ?? 10_000); call += 1) {
-    const slice: AccessOverviewSlice = await accessOverviewSlice({ cursor, includeDeactivated: options.includeDeactivated ?? false }, { request: client, store, now: clock.now, cursorKey: TEST_CURSOR_KEY });
+    const slice: AccessOverviewSlice = await accessOverviewSlice({ cursor, includeDeactivated: options.includeDeactivated ?? false }, { request: client, storage: testStorage(store), now: clock.now, cursorKey: TEST_CURSOR_KEY });
     slices.push(slice);
     if (slice.cursor === null) {
       return { slices, requestTimes };

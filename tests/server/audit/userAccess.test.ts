@@ -4,13 +4,14 @@ import { userAccess } from '../../../server/src/audit/userAccess';
 import { FakeRequest, fail, ok } from '../fakes/request';
 import { ROLE_IDS, agent, assignment, role, standardRoles } from '../freshservice/fixtures';
 import { MemoryStore } from './memoryStore';
+import { testStorage } from '../fakes/storage';
 
 describe('userAccess (profile sidebar)', () => {
   it('answers an agent by id with roles, Account Admin and the permissions path: two requests', async () => {
     const request = new FakeRequest()
       .script('getAgent', ok({ agent: agent(21000049726, { roles: [assignment(ROLE_IDS.admin), assignment(ROLE_IDS.itAdminCustom)] }) }))
       .script('listRoles', ok({ roles: standardRoles() }));
-    const result = await userAccess({ userId: 21000049726 }, { request, store: new MemoryStore() });
+    const result = await userAccess({ userId: 21000049726 }, { request, storage: testStorage(new MemoryStore()) });
     assert.equal(result.kind, 'agent');
     assert.equal(result.agent?.isAccountAdmin, false);
     assert.equal(result.agent?.holdsAdminRole, true);
@@ -23,15 +24,15 @@ describe('userAccess (profile sidebar)', () => {
   it('costs one request when the roles are cached', async () => {
     const store = new MemoryStore();
     const warm = new FakeRequest().script('getAgent', ok({ agent: agent(1) })).script('listRoles', ok({ roles: standardRoles() }));
-    await userAccess({ userId: 1 }, { request: warm, store });
+    await userAccess({ userId: 1 }, { request: warm, storage: testStorage(store) });
     const request = new FakeRequest().script('getAgent', ok({ agent: agent(1) }));
-    await userAccess({ userId: 1 }, { request, store });
+    await userAccess({ userId: 1 }, { request, storage: testStorage(store) });
     assert.deepEqual(request.names(), ['getAgent']);
   });
 
   it('answers a requester when no agent has the id', async () => {
     const request = new FakeRequest().script('getAgent', fail(404, { message: 'Record not found' })).script('listRoles', ok({ roles: standardRoles() }));
-    const result = await userAccess({ userId: 77 }, { request, store: new MemoryStore() });
+    const result = await userAccess({ userId: 77 }, { request, storage: testStorage(new MemoryStore()) });
     assert.deepEqual(result, { kind: 'requester', agent: null, accountAdminRole: { id: ROLE_IDS.accountAdmin, name: 'Account Admin', isDefault: true }, permissionsPath: null });
   });
 
@@ -39,7 +40,7 @@ describe('userAccess (profile sidebar)', () => {
     const request = new FakeRequest()
       .script('findAgentByEmail', ok({ agents: [agent(3, { email: 'Pat@Acme.example', active: false, roles: [assignment(ROLE_IDS.accountAdmin)] })] }))
       .script('listRoles', ok({ roles: standardRoles() }));
-    const result = await userAccess({ email: 'pat@acme.example' }, { request, store: new MemoryStore() });
+    const result = await userAccess({ email: 'pat@acme.example' }, { request, storage: testStorage(new MemoryStore()) });
     assert.equal(result.agent?.id, 3);
     assert.equal(result.agent?.active, false);
     assert.equal(result.agent?.isAccountAdmin, true);
@@ -48,18 +49,18 @@ describe('userAccess (profile sidebar)', () => {
 
   it('answers a requester when no agent has the email', async () => {
     const request = new FakeRequest().script('findAgentByEmail', ok({ agents: [] })).script('listRoles', ok({ roles: standardRoles() }));
-    assert.equal((await userAccess({ email: 'someone@acme.example' }, { request, store: new MemoryStore() })).kind, 'requester');
+    assert.equal((await userAccess({ email: 'someone@acme.example' }, { request, storage: testStorage(new MemoryStore()) })).kind, 'requester');
   });
 
   it('answers accountAdminRole null when the account has none', async () => {
     const request = new FakeRequest().script('getAgent', ok({ agent: agent(1) })).script('listRoles', ok({ roles: [role(1, 'Admin', true)] }));
-    const result = await userAccess({ userId: 1 }, { request, store: new MemoryStore() });
+    const result = await userAccess({ userId: 1 }, { request, storage: testStorage(new MemoryStore()) });
     assert.equal(result.accountAdminRole, null);
     assert.equal(result.agent?.isAccountAdmin, false);
   });
 
   it('passes on other failures (500 is FRESHSERVICE_UNAVAILABLE)', async () => {
     const request = new FakeRequest().script('getAgent', fail(500)).script('listRoles', ok({ roles: standardRoles() }));
-    await assert.rejects(userAccess({ userId: 1 }, { request, store: new MemoryStore() }), (error: unknown) => error instanceof AppError && error.code === 'FRESHSERVICE_UNAVAILABLE');
+    await assert.rejects(userAccess({ userId: 1 }, { request, storage: testStorage(new MemoryStore()) }), (error: unknown) => error instanceof AppError && error.code === 'FRESHSERVICE_UNAVAILABLE');
   });
 });

@@ -2,18 +2,18 @@ import { strict as assert } from 'node:assert';
 import { stub } from 'sinon';
 import { createAgentDirectory } from '../../../server/src/freshservice/directory';
 import { permissionsPathFor } from '../../../server/src/freshservice/links';
-import { ACCOUNT_SNAPSHOT_KEY } from '../../../server/src/freshservice/accountSnapshot';
 import { AppError } from '../../../server/src/errors';
 import { MemoryStore } from '../audit/memoryStore';
 import { FakeRequest, fail, ok } from '../fakes/request';
 import { ROLE_IDS, agent, assignment, role, standardRoles } from './fixtures';
+import { testStorage, headOf } from '../fakes/storage';
 
 describe('createAgentDirectory', () => {
   it('re-reads the agent and resolves role names and Account Admin by role id', async () => {
     const request = new FakeRequest()
       .script('getAgent', ok({ agent: agent(21000049726, { roles: [assignment(ROLE_IDS.accountAdmin), assignment(ROLE_IDS.admin)] }) }))
       .script('listRoles', ok({ roles: standardRoles() }));
-    const directory = createAgentDirectory({ request, store: new MemoryStore() });
+    const directory = createAgentDirectory({ request }, testStorage(new MemoryStore()));
 
     const found = await directory.getAgent(21000049726);
 
@@ -28,7 +28,7 @@ describe('createAgentDirectory', () => {
     const request = new FakeRequest()
       .script('getAgent', ok({ agent: agent(7, { roles: [assignment(ROLE_IDS.accountAdminCustom), assignment(ROLE_IDS.itAdminCustom)] }) }))
       .script('listRoles', ok({ roles: standardRoles() }));
-    const found = await createAgentDirectory({ request, store: new MemoryStore() }).getAgent(7);
+    const found = await createAgentDirectory({ request }, testStorage(new MemoryStore())).getAgent(7);
     assert.equal(found.isAccountAdmin, false);
     assert.equal(found.holdsAdminRole, true);
   });
@@ -37,7 +37,7 @@ describe('createAgentDirectory', () => {
     const request = new FakeRequest()
       .script('getAgent', fail(404, { message: 'Record not found' }))
       .script('listRoles', ok({ roles: standardRoles() }));
-    await assert.rejects(createAgentDirectory({ request, store: new MemoryStore() }).getAgent(99), (error: unknown) => {
+    await assert.rejects(createAgentDirectory({ request }, testStorage(new MemoryStore())).getAgent(99), (error: unknown) => {
       return error instanceof AppError && error.code === 'NOT_FOUND' && error.status === 404;
     });
   });
@@ -45,7 +45,7 @@ describe('createAgentDirectory', () => {
   it('answers the Account Admin role from the roles cache without a template request', async () => {
     const store = new MemoryStore();
     const request = new FakeRequest().script('listRoles', ok({ roles: standardRoles() }));
-    const directory = createAgentDirectory({ request, store });
+    const directory = createAgentDirectory({ request }, testStorage(store));
 
     const first = await directory.accountAdminRole();
     const second = await directory.accountAdminRole();
@@ -53,12 +53,12 @@ describe('createAgentDirectory', () => {
     assert.deepEqual(first, { id: ROLE_IDS.accountAdmin, name: 'Account Admin', isDefault: true });
     assert.deepEqual(second, first);
     assert.deepEqual(request.names(), ['listRoles']);
-    assert.ok(store.values.get(ACCOUNT_SNAPSHOT_KEY)?.roles);
+    assert.ok((await headOf(store)).roles);
   });
 
   it('answers null when the account has no default "Account Admin" role', async () => {
     const request = new FakeRequest().script('listRoles', ok({ roles: [role(1, 'Admin', true), role(2, 'Account Admin', false)] }));
-    assert.equal(await createAgentDirectory({ request, store: new MemoryStore() }).accountAdminRole(), null);
+    assert.equal(await createAgentDirectory({ request }, testStorage(new MemoryStore())).accountAdminRole(), null);
   });
 
   it('still answers when the store fails (roles come from Freshservice), logging only that the cache write failed', async () => {
@@ -67,9 +67,9 @@ describe('createAgentDirectory', () => {
       const store = new MemoryStore();
       store.failing = true;
       const request = new FakeRequest().script('listRoles', ok({ roles: standardRoles() }));
-      const adminRole = await createAgentDirectory({ request, store }).accountAdminRole();
+      const adminRole = await createAgentDirectory({ request }, testStorage(store)).accountAdminRole();
       assert.equal(adminRole?.id, ROLE_IDS.accountAdmin);
-      assert.deepEqual(warn.getCalls().map((call) => call.args), [['account snapshot: writing the roles failed; they will be read from Freshservice next time']]);
+      assert.deepEqual(warn.getCalls().map((call) => call.args), [['storage: the head could not be read (507)']], 'and no write is tried while the store refuses');
     } finally {
       warn.restore();
     }

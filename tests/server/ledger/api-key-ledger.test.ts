@@ -1,371 +1,310 @@
 import { strict as assert } from 'node:assert';
+import { restore, stub } from 'sinon';
 import type { ApiKeyRecord } from '../../../common/ledger';
-import { AppError } from '../../../server/src/errors';
-import { ApiKeyLedger } from '../../../server/src/ledger/api-key-ledger';
-import { ledgerKeys, MAX_VERSION_STEPS, PENDING_PAGE_CAPACITY, STATE_BUCKETS, TRAIL_PAGE_CAPACITY } from '../../../server/src/ledger/limits';
-import { ADMIN, adminAction, cutOffAfter, enabledThenUndoCutOff, holdFirstUpdate, memoryStore, person, requestBy, tickingClock } from './fixtures';
-
-const otherAdmin = { id: 101, name: 'Otto Admin' };
-
-async function outOfOrder(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof AppError);
-    assert.equal(error.code, 'OUT_OF_ORDER');
-    assert.equal(error.status, 409);
-    return error.message;
-  }
-  assert.fail('expected OUT_OF_ORDER');
-}
+import { HISTORY_PAGE_SIZE, MAX_DECISIONS } from '../../../server/src/ledger/api-key-ledger';
+import { eventName } from '../../../server/src/ledger/schemas';
+import { INDEX_MAX_BYTES } from '../../../server/src/store/head';
+import { headOf, keyOf } from '../fakes/storage';
+import { ADMIN, OTHER_ADMIN, adminAction, appErrorOf, cutOffAfter, ledgerOn, memoryStore, person, requestBy, tickingClock } from './fixtures';
 
 describe('ApiKeyLedger', () => {
-  it('walks a request through opened, enabled and undo, recording who and when', async () => {
-    const ledger = new ApiKeyLedger(memoryStore(), tickingClock());
-    const requested = await ledger.apply(requestBy(7, 'CI pipeline'));
-    assert.equal(requested.state, 'requested');
-    assert.deepEqual(requested.requestedBy, person(7));
-    assert.equal(requested.reason, 'CI pipeline');
+  afterEach(() => restore());
 
-    const opened = await ledger.apply(adminAction('opened', 7));
+  it('walks a request through opened, enabled and undo, recording who and when', async () => {
+    const store = memoryStore();
+    const clock = tickingClock();
+    const requested = await ledgerOn(store, clock).apply(requestBy(7, 'Azure AD provisioning'));
+    assert.equal(requested.state, 'requested');
+    assert.equal(requested.reason, 'Azure AD provisioning');
+    assert.deepEqual(requested.requestedBy, person(7));
+    assert.equal(requested.version, 1);
+
+    const opened = await ledgerOn(store, clock).apply(adminAction('opened', 7));
     assert.equal(opened.state, 'requested');
     assert.deepEqual(opened.openedBy, ADMIN);
-    assert.ok(opened.openedAt !== null && opened.openedAt > (requested.requestedAt ?? ''));
 
-    const enabled = await ledger.apply(adminAction('enabled', 7));
+    const enabled = await ledgerOn(store, clock).apply(adminAction('enabled', 7, ADMIN, 'switched on in Permissions'));
     assert.equal(enabled.state, 'enabled');
     assert.deepEqual(enabled.decidedBy, ADMIN);
+    assert.equal(enabled.decisionNote, 'switched on in Permissions');
     assert.equal(enabled.canUndo, true);
-    assert.deepEqual(enabled.openedBy, ADMIN, 'opening is kept after the decision');
+    assert.equal(enabled.version, 3);
 
-    const undone = await ledger.apply(adminAction('undo', 7, otherAdmin));
+    const undone = await ledgerOn(store, clock).apply(adminAction('undo', 7));
     assert.equal(undone.state, 'requested');
     assert.equal(undone.decidedBy, null);
-    assert.equal(undone.canUndo, false);
-    assert.deepEqual(await ledger.state(person(7)), undone);
+    assert.equal(undone.decisionNote, null);
+    assert.equal(undone.reason, 'Azure AD provisioning', 'the request survives its decision and the undo');
+    assert.deepEqual(await ledgerOn(store).record(person(7)), undone);
   });
 
-  it('answers a blank record for an agent never recorded', async () => {
-    const record = await new ApiKeyLedger(memoryStore()).state({ id: 5, name: '' });
+  it('answers a blank record for an agent never recorded, reading only the head', async () => {
+    const store = memoryStore();
+    const record = await ledgerOn(store).record(person(8));
     assert.equal(record.state, 'none');
-    assert.equal(record.requestedBy, null);
-    assert.equal(record.canUndo, false);
+    assert.equal(record.version, 0);
+    assert.deepEqual(store.operations.map((operation) => operation.operation), ['get']);
   });
 
-  it('treats a repeated action as harmless: same answer, no new trail entry, no new version', async () => {
+  it('treats a repeated action as harmless: same answer, nothing written', async () => {
     const store = memoryStore();
-    const ledger = new ApiKeyLedger(store, tickingClock());
-    const first = await ledger.apply(requestBy(7));
-    const again = await ledger.apply(requestBy(7, 'a different reason'));
+    const first = await ledgerOn(store).apply(requestBy(7));
+    const before = store.operations.length;
+    const again = await ledgerOn(store).apply(requestBy(7, 'asking again'));
     assert.deepEqual(again, first);
-    await ledger.apply(adminAction('enabled', 7));
-    const enabledAgain = await ledger.apply(adminAction('enabled', 7, otherAdmin));
-    assert.deepEqual(enabledAgain.decidedBy, ADMIN);
-    await ledger.apply(adminAction('opened', 7));
-    await ledger.apply(adminAction('opened', 7));
-    const trail = await ledger.readTrail(null);
-    assert.deepEqual(trail.entries.map((e) => e.action), ['opened', 'enabled', 'requested']);
-    assert.ok(store.snapshot()[ledgerKeys.version(7, 3)]);
-    assert.equal(store.snapshot()[ledgerKeys.version(7, 4)], undefined);
+    assert.deepEqual(store.operations.slice(before).map((operation) => operation.operation), ['get', 'get'], 'head and the record: no write');
   });
 
-  it('refuses out-of-order actions with the reason and records nothing', async () => {
+  it('refuses out-of-order actions with the reason, and records nothing', async () => {
     const store = memoryStore();
-    const ledger = new ApiKeyLedger(store, tickingClock());
-    assert.match(await outOfOrder(ledger.apply(adminAction('declined', 7))), /has not requested an API key/);
-    assert.match(await outOfOrder(ledger.apply(adminAction('undo', 7))), /nothing to undo/);
-    await ledger.apply(requestBy(7));
-    await ledger.apply(adminAction('declined', 7));
-    assert.match(await outOfOrder(ledger.apply(adminAction('enabled', 7))), /declined: they must request the key again/);
-    await ledger.apply(requestBy(7, 'second try'));
-    await ledger.apply(adminAction('enabled', 7));
-    assert.match(await outOfOrder(ledger.apply(requestBy(7))), /already marked enabled/);
-    assert.match(await outOfOrder(ledger.apply(adminAction('declined', 7))), /undo that first/);
-    assert.deepEqual((await ledger.readTrail(null)).entries.map((e) => e.action), ['enabled', 'requested', 'declined', 'requested']);
+    const error = await appErrorOf(ledgerOn(store).apply(adminAction('declined', 7)));
+    assert.equal(error.code, 'OUT_OF_ORDER');
+    assert.equal(error.status, 409);
+    assert.match(error.message, /Agent 7 has not requested an API key/);
+    assert.equal((await headOf(store)).entries.size, 0);
   });
 
-  it('lets an Account Admin enable a key nobody requested, and undo it back to none', async () => {
-    const ledger = new ApiKeyLedger(memoryStore(), tickingClock());
-    const enabled = await ledger.apply(adminAction('enabled', 9, ADMIN, 'service account'));
-    assert.equal(enabled.state, 'enabled');
-    assert.equal(enabled.requestedBy, null);
-    assert.equal((await ledger.apply(adminAction('undo', 9))).state, 'none');
-    assert.deepEqual((await ledger.listPending(null)).requests, []);
+  it('lets an Account Admin enable a key nobody requested, and undo it back to none (kept in the index as none)', async () => {
+    const store = memoryStore();
+    await ledgerOn(store).apply(adminAction('enabled', 7));
+    const undone = await ledgerOn(store).apply(adminAction('undo', 7));
+    assert.equal(undone.state, 'none');
+    assert.equal(undone.version, 2);
+    const page = await ledgerOn(store).listIndex(null);
+    assert.deepEqual(page.entries.map((entry) => [entry.agentId, entry.state, entry.lastAction]), [[7, 'none', 'undo']]);
   });
 
-  describe('audit trail', () => {
-    it('records actor, action, target, from, to, time and note for every change, newest first', async () => {
-      const ledger = new ApiKeyLedger(memoryStore(), tickingClock());
-      await ledger.apply(requestBy(7, 'reporting'));
-      await ledger.apply(adminAction('declined', 7, ADMIN, 'use the reporting app instead'));
-      const { entries, cursor } = await ledger.readTrail(null);
-      assert.equal(cursor, null);
-      assert.deepEqual(entries, [
-        { at: '2026-01-01T00:00:02.000Z', actor: ADMIN, action: 'declined', target: person(7), from: 'requested', to: 'declined', note: 'use the reporting app instead' },
-        { at: '2026-01-01T00:00:01.000Z', actor: person(7), action: 'requested', target: person(7), from: 'none', to: 'requested', note: 'reporting' },
-      ]);
-    });
-
-    it('rolls over to a new page when one is full and pages back with a cursor', async () => {
-      const ledger = new ApiKeyLedger(memoryStore(), tickingClock());
-      const changes = TRAIL_PAGE_CAPACITY + 3;
-      for (let id = 1; id <= changes; id += 1) {
-        await ledger.apply(requestBy(id));
-      }
-      const newest = await ledger.readTrail(null);
-      assert.deepEqual(newest.entries.map((e) => e.target.id), [15, 14, 13]);
-      assert.equal(newest.cursor, 't0');
-      const older = await ledger.readTrail(0);
-      assert.equal(older.entries.length, TRAIL_PAGE_CAPACITY);
-      assert.equal(older.entries[0]?.target.id, TRAIL_PAGE_CAPACITY);
-      assert.equal(older.cursor, null);
-    });
-
-    it('reads the page before when the newest page has no entry yet', async () => {
+  describe('the index: the console reads it in one operation', () => {
+    it('lists every agent with a record, newest change first, with the queue details while a request waits', async () => {
       const store = memoryStore();
-      const ledger = new ApiKeyLedger(store, tickingClock());
-      for (let id = 1; id <= TRAIL_PAGE_CAPACITY; id += 1) {
-        await ledger.apply(requestBy(id));
-      }
-      assert.equal(store.snapshot()[ledgerKeys.trailPage(1)], undefined);
-      const page = await ledger.readTrail(null);
-      assert.equal(page.entries.length, TRAIL_PAGE_CAPACITY);
+      const clock = tickingClock();
+      await ledgerOn(store, clock).apply(requestBy(7, 'first'));
+      await ledgerOn(store, clock).apply(requestBy(8, 'second\nline'));
+      await ledgerOn(store, clock).apply(adminAction('enabled', 7));
+      const before = store.operations.length;
+      const page = await ledgerOn(store).listIndex(null);
+      assert.equal(store.operations.length - before, 1);
       assert.equal(page.cursor, null);
+      assert.deepEqual(
+        page.entries.map((entry) => [entry.agentId, entry.state, entry.lastAction, entry.lastActorId, entry.request?.reasonPreview ?? null]),
+        [
+          [7, 'enabled', 'enabled', ADMIN.id, null],
+          [8, 'requested', 'requested', 8, 'second line'],
+        ],
+      );
+      assert.equal(page.entries[1]?.request?.name, 'Agent 8');
+      assert.equal(page.entries[1]?.request?.requestedAt, '2026-01-01T00:00:02.000Z');
     });
 
-    it('answers an empty page when nothing was recorded', async () => {
-      assert.deepEqual(await new ApiKeyLedger(memoryStore()).readTrail(null), { entries: [], cursor: null });
+    it('puts a declined request that is undone back in the queue, with its reason', async () => {
+      const store = memoryStore();
+      await ledgerOn(store).apply(requestBy(7, 'why'));
+      await ledgerOn(store).apply(adminAction('declined', 7, ADMIN, 'use a service account'));
+      assert.equal((await ledgerOn(store).listIndex(null)).entries[0]?.request, null);
+      await ledgerOn(store).apply(adminAction('undo', 7));
+      assert.equal((await ledgerOn(store).listIndex(null)).entries[0]?.request?.reasonPreview, 'why');
+    });
+
+    it('cuts a long reason to a preview in whole characters', async () => {
+      const store = memoryStore();
+      await ledgerOn(store).apply(requestBy(7, `${'é'.repeat(78)}😀😀 and more`));
+      const preview = (await ledgerOn(store).listIndex(null)).entries[0]?.request?.reasonPreview ?? '';
+      assert.equal([...preview].length, 80);
+      assert.ok(preview.endsWith('😀…'), preview);
     });
   });
 
-  describe('pending requests', () => {
-    it('lists requests newest first and drops them once decided', async () => {
-      const ledger = new ApiKeyLedger(memoryStore(), tickingClock());
-      await ledger.apply(requestBy(1));
-      await ledger.apply(requestBy(2));
-      await ledger.apply(requestBy(3));
-      await ledger.apply(adminAction('enabled', 2));
-      await ledger.apply(adminAction('opened', 3));
-      const { requests, cursor } = await ledger.listPending(null);
-      assert.deepEqual(requests.map((r) => r.agent.id), [3, 1]);
-      assert.deepEqual(requests[0]?.openedBy, ADMIN, 'a pending record shows who opened it');
-      assert.equal(cursor, null);
-    });
-
-    it('puts a declined request that is undone back on the list', async () => {
-      const ledger = new ApiKeyLedger(memoryStore(), tickingClock());
-      await ledger.apply(requestBy(1));
-      await ledger.apply(adminAction('declined', 1));
-      assert.deepEqual((await ledger.listPending(null)).requests, []);
-      await ledger.apply(adminAction('undo', 1));
-      assert.deepEqual((await ledger.listPending(null)).requests.map((r) => r.state), ['requested']);
-    });
-
-    it('rolls a full index page over to the next page and pages through all of them', async () => {
+  describe('history', () => {
+    it('answers one agent\'s changes newest first, a page at a time, with who, what, from, to and the note', async () => {
       const store = memoryStore();
-      const ledger = new ApiKeyLedger(store, tickingClock());
-      const total = PENDING_PAGE_CAPACITY * 2 + 1;
-      for (let id = 1; id <= total; id += 1) {
-        await ledger.apply(requestBy(id));
+      const clock = tickingClock();
+      await ledgerOn(store, clock).apply(requestBy(7));
+      for (const admin of [ADMIN, OTHER_ADMIN, ADMIN, OTHER_ADMIN, ADMIN]) {
+        await ledgerOn(store, clock).apply(adminAction('opened', 7, admin));
       }
-      const pages = [0, 1, 2].map((page) => store.snapshot()[ledgerKeys.pendingPage(page)]?.['entries'] as Record<string, ApiKeyRecord>);
-      assert.deepEqual(pages.map((page) => Object.keys(page).length), [PENDING_PAGE_CAPACITY, PENDING_PAGE_CAPACITY, 1]);
-
-      const first = await ledger.listPending(null);
-      assert.equal(first.requests.length, PENDING_PAGE_CAPACITY + 1);
-      assert.equal(first.requests[0]?.agent.id, total);
-      assert.equal(first.cursor, 'p1');
-      const second = await ledger.listPending(1);
-      assert.equal(second.requests.length, PENDING_PAGE_CAPACITY);
-      assert.equal(second.cursor, null);
-      const seen = [...first.requests, ...second.requests].map((r) => r.agent.id).sort((a, b) => a - b);
-      assert.deepEqual(seen, Array.from({ length: total }, (_, i) => i + 1));
-    });
-
-    it('fills the open page again once its requests are decided instead of growing', async () => {
-      const store = memoryStore();
-      const ledger = new ApiKeyLedger(store, tickingClock());
-      for (let id = 1; id <= PENDING_PAGE_CAPACITY; id += 1) {
-        await ledger.apply(requestBy(id));
-        await ledger.apply(adminAction('enabled', id));
-      }
-      await ledger.apply(requestBy(500));
-      assert.equal(store.snapshot()[ledgerKeys.pendingPage(1)], undefined);
-      assert.deepEqual((await ledger.listPending(null)).requests.map((r) => r.agent.id), [500]);
-    });
-
-    it('ignores a page entry the summary does not point at', async () => {
-      const store = memoryStore();
-      const ledger = new ApiKeyLedger(store, tickingClock());
-      const stale = await ledger.apply(requestBy(1));
-      await ledger.apply(requestBy(2));
-      await store.update(ledgerKeys.summary, 'remove', ['pending.a1']);
-      await store.update(ledgerKeys.pendingPage(0), 'set', { 'entries.a1': stale });
-      assert.deepEqual((await ledger.listPending(null)).requests.map((r) => r.agent.id), [2]);
+      await ledgerOn(store, clock).apply(adminAction('declined', 7, OTHER_ADMIN, 'not for this role'));
+      const first = await ledgerOn(store).history(7, null);
+      assert.equal(first.entries.length, HISTORY_PAGE_SIZE);
+      assert.deepEqual(first.entries[0], { version: 7, target: person(7), at: '2026-01-01T00:00:07.000Z', actor: OTHER_ADMIN, action: 'declined', note: 'not for this role', from: 'requested', to: 'declined' });
+      assert.equal(first.before, 2);
+      const second = await ledgerOn(store).history(7, first.before);
+      assert.deepEqual(second.entries.map((entry) => entry.version), [2, 1]);
+      assert.equal(second.before, null);
+      assert.deepEqual(await ledgerOn(store).history(8, null), { entries: [], before: null });
     });
   });
 
   describe('$db operations', () => {
-    async function operationsFor(work: (ledger: ApiKeyLedger) => Promise<unknown>, setUp?: (ledger: ApiKeyLedger) => Promise<unknown>): Promise<string[]> {
-      const store = memoryStore();
-      const ledger = new ApiKeyLedger(store, tickingClock());
-      await setUp?.(ledger);
+    async function count(store: ReturnType<typeof memoryStore>, work: () => Promise<unknown>): Promise<string[]> {
       const before = store.operations.length;
-      await work(ledger).catch(() => undefined);
-      return store.operations.slice(before).map((o) => `${o.operation} ${o.key}`);
+      await work().catch(() => undefined);
+      return store.operations.slice(before).map((operation) => operation.operation);
     }
 
-    it('a new request takes 10 operations, each on a computed key', async () => {
-      // Agent 39 shares agent 7's states bucket (39 mod 32), so the bucket exists already.
-      assert.deepEqual(await operationsFor((l) => l.apply(requestBy(7)), (l) => l.apply(requestBy(7 + STATE_BUCKETS))), [
-        'get akey:h:7',
-        'get akey:summary',
-        'set akey:v:7:1',
-        'update akey:p:0',
-        'update akey:summary',
-        'update akey:s:7',
-        'update akey:t:0',
-        'update akey:summary',
-        'set akey:h:7',
-        'get akey:v:7:2',
-      ]);
-    });
-
-    it('opening a record that is not pending takes 8 operations', async () => {
-      assert.equal((await operationsFor((l) => l.apply(adminAction('opened', 7)), (l) => l.apply(requestBy(8)))).length, 8);
-    });
-
-    it('the first change in an empty states bucket marks and creates it: 3 operations instead of 1', async () => {
-      const operations = await operationsFor((l) => l.apply(adminAction('enabled', 7)), (l) => l.apply(requestBy(8)));
-      assert.deepEqual(
-        operations.filter((o) => o.includes('akey:s:')),
-        ['update akey:s:7', 'update akey:s:buckets', 'set akey:s:7'],
-      );
-    });
-
-    it('listing the states of a small ledger reads the bucket list and the buckets that exist', async () => {
-      const operations = await operationsFor((l) => l.listStates(0), async (l) => {
-        await l.apply(requestBy(7));
-        await l.apply(requestBy(7 + STATE_BUCKETS));
-        await l.apply(requestBy(12));
-      });
-      assert.deepEqual(operations, ['get akey:s:buckets', 'get akey:s:7', 'get akey:s:12']);
-    });
-
-    it('a repeat or a refusal takes 2, reading a state 2, a pending list 1 + pages, a trail page 1 or 2', async () => {
-      const setUp = (l: ApiKeyLedger): Promise<unknown> => l.apply(requestBy(7));
-      assert.equal((await operationsFor((l) => l.apply(requestBy(7)), setUp)).length, 2);
-      assert.equal((await operationsFor((l) => l.apply(adminAction('undo', 7)), setUp)).length, 2);
-      assert.equal((await operationsFor((l) => l.state(person(7)), setUp)).length, 2);
-      assert.equal((await operationsFor((l) => l.listPending(null), setUp)).length, 2);
-      assert.equal((await operationsFor((l) => l.readTrail(null), setUp)).length, 2);
-      assert.equal((await operationsFor((l) => l.readTrail(0), setUp)).length, 1);
-    });
-
-    it('stays within 50 operations a minute for three changes that each create a states bucket, and for four once the buckets exist', async () => {
-      const limited = memoryStore({ operationsPerMinute: 50, now: () => 0 });
-      const fresh = new ApiKeyLedger(limited, tickingClock());
-      for (let id = 1; id <= 3; id += 1) {
-        await fresh.apply(requestBy(id));
-      }
-      assert.ok(limited.operations.length <= 50, `${limited.operations.length} operations`);
-
+    it('an agent\'s first change: 3 (head, create the event, index entry)', async () => {
       const store = memoryStore();
-      const ledger = new ApiKeyLedger(store, tickingClock());
-      for (let id = 1; id <= 4; id += 1) {
-        await ledger.apply(requestBy(id));
+      await ledgerOn(store).apply(requestBy(6));
+      assert.deepEqual(await count(store, () => ledgerOn(store).apply(requestBy(7))), ['get', 'set', 'update']);
+    });
+
+    it('any later change: 4 (head, the record, create the event, index entry), whatever the history', async () => {
+      const store = memoryStore();
+      await ledgerOn(store).apply(requestBy(7));
+      for (let round = 0; round < 20; round += 1) {
+        const admin = round % 2 === 0 ? ADMIN : OTHER_ADMIN;
+        assert.deepEqual(await count(store, () => ledgerOn(store).apply(adminAction('opened', 7, admin))), ['get', 'get', 'set', 'update'], `round ${round}`);
       }
-      const before = store.operations.length;
-      for (let id = 1; id <= 4; id += 1) {
-        await ledger.apply(requestBy(id + STATE_BUCKETS));
-      }
-      assert.ok(store.operations.length - before <= 50, `${store.operations.length - before} operations`);
+    });
+
+    it('a repeat or a refusal: 2; reading a record: 2 (1 when nothing is recorded); the index: 1; a history page: 1 + its entries', async () => {
+      const store = memoryStore();
+      await ledgerOn(store).apply(requestBy(7));
+      assert.equal((await count(store, () => ledgerOn(store).apply(requestBy(7)))).length, 2);
+      assert.equal((await count(store, () => ledgerOn(store).apply(adminAction('undo', 7)))).length, 2);
+      assert.equal((await count(store, () => ledgerOn(store).record(person(7)))).length, 2);
+      assert.equal((await count(store, () => ledgerOn(store).record(person(8)))).length, 1);
+      assert.equal((await count(store, () => ledgerOn(store).listIndex(null))).length, 1);
+      assert.equal((await count(store, () => ledgerOn(store).history(7, null))).length, 2);
     });
   });
 
-  describe('recovery', () => {
-    it('a change cut off after its version was claimed is published by the next reader', async () => {
+  describe('interrupted and concurrent changes', () => {
+    it('a change cut off after creating its event is adopted by the next change on that agent', async () => {
       const store = memoryStore();
-      const clock = tickingClock();
-      await assert.rejects(new ApiKeyLedger(cutOffAfter(store, 3), clock).apply(requestBy(7)), (error: unknown) => {
-        return error instanceof AppError && error.code === 'STORE_UNAVAILABLE';
-      });
-      const ledger = new ApiKeyLedger(store, clock);
-      assert.deepEqual((await ledger.listPending(null)).requests, [], 'the cut-off call never reached the index');
-      assert.equal((await ledger.state(person(7))).state, 'requested');
-      assert.deepEqual((await ledger.listPending(null)).requests.map((r) => r.agent.id), [7]);
-      assert.deepEqual((await ledger.readTrail(null)).entries.map((e) => e.action), ['requested']);
+      await ledgerOn(store).apply(requestBy(7));
+      await appErrorOf(ledgerOn(cutOffAfter(store, 3)).apply(adminAction('opened', 7)));
+      assert.equal((await headOf(store)).entries.get(7)?.version, 1, 'created, not indexed');
+      assert.equal((await ledgerOn(store).record(person(7))).openedBy, null, 'readers see the indexed version');
+
+      const enabled = await ledgerOn(store).apply(adminAction('enabled', 7, OTHER_ADMIN));
+      assert.equal(enabled.version, 3);
+      assert.deepEqual(enabled.openedBy, ADMIN, 'the interrupted change is part of the record');
+      assert.deepEqual((await ledgerOn(store).history(7, null)).entries.map((entry) => entry.action), ['enabled', 'opened', 'requested']);
     });
 
-    it('retrying the cut-off action is a repeat that also completes the publication', async () => {
+    it('retrying the cut-off action answers the adopted record and indexes it', async () => {
       const store = memoryStore();
-      const clock = tickingClock();
-      await new ApiKeyLedger(store, clock).apply(requestBy(7));
-      await new ApiKeyLedger(cutOffAfter(store, 3), clock).apply(adminAction('enabled', 7)).catch(() => undefined);
-      const ledger = new ApiKeyLedger(store, clock);
-      const retried = await ledger.apply(adminAction('enabled', 7));
+      await ledgerOn(store).apply(requestBy(7));
+      await appErrorOf(ledgerOn(cutOffAfter(store, 3)).apply(adminAction('enabled', 7)));
+      const retried = await ledgerOn(store).apply(adminAction('enabled', 7));
       assert.equal(retried.state, 'enabled');
-      assert.deepEqual((await ledger.listPending(null)).requests, []);
-      assert.deepEqual((await ledger.readTrail(null)).entries.map((e) => e.action), ['enabled', 'requested']);
+      assert.equal(retried.version, 2);
+      assert.equal((await headOf(store)).entries.get(7)?.state, 'enabled');
     });
 
-    it('the next change after a cut-off one publishes both: index entry and both trail entries', async () => {
+    it('finds the newest of many unindexed versions by doubling and halving, not by stepping (64 → about 14 reads)', async () => {
       const store = memoryStore();
-      const clock = tickingClock();
-      await new ApiKeyLedger(cutOffAfter(store, 3), clock).apply(requestBy(7)).catch(() => undefined);
-      const ledger = new ApiKeyLedger(store, clock);
-      const opened = await ledger.apply(adminAction('opened', 7));
-      assert.equal(opened.state, 'requested');
-      assert.deepEqual((await ledger.listPending(null)).requests, [opened]);
-      assert.deepEqual((await ledger.readTrail(null)).entries.map((e) => e.action), ['opened', 'requested']);
-    });
-
-    it('a reader healing a cut-off change while a newer change is published leaves the newest in the index', async () => {
-      const store = memoryStore();
-      const clock = tickingClock();
-      const ledger = await enabledThenUndoCutOff(store, clock);
-
-      // The reader's write that puts agent 7 back on the pending map is held until version 4 is fully published.
-      const slowReader = holdFirstUpdate(store, (key, action) => key === ledgerKeys.summary && action === 'set');
-      const reading = new ApiKeyLedger(slowReader.store, clock).state(person(7));
-      await slowReader.reached;
-      const enabledAgain = await ledger.apply(adminAction('enabled', 7, otherAdmin));
-      slowReader.release();
-      await reading;
-
-      assert.equal(enabledAgain.state, 'enabled');
-      assert.deepEqual((await ledger.listPending(null)).requests, []);
-      assert.deepEqual(store.snapshot()[ledgerKeys.summary]?.['pending'], {}, 'the stale "pending" write was repaired');
-      assert.equal((store.snapshot()[ledgerKeys.head(7)] as { version: number }).version, 4);
-    });
-
-    it('gives up with STORE_UNAVAILABLE instead of stepping through versions forever', async () => {
-      const store = memoryStore();
-      const ledger = new ApiKeyLedger(store, tickingClock());
-      await ledger.apply(requestBy(7));
-      const first = store.snapshot()[ledgerKeys.version(7, 1)] as Record<string, unknown>;
-      for (let version = 2; version <= MAX_VERSION_STEPS + 2; version += 1) {
-        await store.set(ledgerKeys.version(7, version), { ...first, version });
+      await ledgerOn(store).apply(requestBy(7));
+      // Each of 64 calls creates its event and is cut off before indexing it.
+      const noIndexWrites = { ...store, get: store.get.bind(store), set: store.set.bind(store), delete: store.delete.bind(store), update: () => Promise.reject({ status: 500, message: 'gone' }) };
+      for (let round = 0; round < 64; round += 1) {
+        const admin = round % 2 === 0 ? OTHER_ADMIN : ADMIN;
+        await appErrorOf(ledgerOn(noIndexWrites).apply(adminAction('opened', 7, admin)));
       }
-      const busy = (error: unknown): boolean => error instanceof AppError && error.code === 'STORE_UNAVAILABLE' && /many people at once/.test(error.message);
-      await assert.rejects(ledger.state(person(7)), busy);
-      await assert.rejects(ledger.apply(requestBy(7)), busy);
+      const before = store.operations.length;
+      const read = await ledgerOn(store).record(person(7));
+      assert.equal(store.operations.length - before, 2, 'a read never steps');
+      assert.equal(read.version, 1);
+      const afterRead = store.operations.length;
+      const changed = await ledgerOn(store).apply(adminAction('opened', 7, { id: 102, name: 'Third Admin' }));
+      assert.equal(changed.version, 66);
+      assert.ok(store.operations.length - afterRead <= 20, `${store.operations.length - afterRead} operations`);
     });
 
-    it('maps the store rate limit to STORE_UNAVAILABLE with a retry time', async () => {
-      const ledger = new ApiKeyLedger(memoryStore({ operationsPerMinute: 1, now: () => 0 }));
-      await ledger.state(person(1)).catch(() => undefined);
-      await assert.rejects(ledger.state(person(1)), (error: unknown) => {
-        return error instanceof AppError && error.code === 'STORE_UNAVAILABLE' && error.retryAfterSeconds === 60 && /50 operations a minute/.test(error.message);
-      });
-    });
-
-    it('reports stored data it cannot read instead of guessing', async () => {
+    it(`gives up after ${MAX_DECISIONS} decisions lost to concurrent changes, telling the user to reload`, async () => {
       const store = memoryStore();
-      await store.set(ledgerKeys.head(7), { version: 'one' });
-      await assert.rejects(new ApiKeyLedger(store).state(person(7)), (error: unknown) => {
-        return error instanceof AppError && error.code === 'STORE_UNAVAILABLE' && /akey:h:7/.test(error.message);
-      });
+      await ledgerOn(store).apply(requestBy(7));
+      const claims = { count: 0 };
+      const racing = {
+        get: (key: string) => store.get(key),
+        update: store.update.bind(store),
+        delete: store.delete.bind(store),
+        set: async (key: string, value: Record<string, unknown>, options?: { setIf?: 'exist' | 'not_exist' }) => {
+          claims.count += 1;
+          // Someone else creates the same version first, every time (with another change).
+          await store.set(key, { ...value, v: 'another change' });
+          return store.set(key, value, options);
+        },
+      };
+      const error = await appErrorOf(ledgerOn(racing).apply(adminAction('opened', 7)));
+      assert.equal(error.code, 'OUT_OF_ORDER');
+      assert.match(error.message, /being changed by several people/);
+      assert.equal(claims.count, MAX_DECISIONS);
+    });
+
+    it('maps the store rate limit to STORE_UNAVAILABLE 507 with a retry time', async () => {
+      const store = memoryStore({ operationsPerMinute: 1 });
+      await store.get('warm-up').catch(() => undefined);
+      const error = await appErrorOf(ledgerOn(store).apply(requestBy(7)));
+      assert.equal(error.code, 'STORE_UNAVAILABLE');
+      assert.equal(error.status, 507);
+      assert.equal(error.retryAfterSeconds, 60);
+    });
+  });
+
+  describe('integrity', () => {
+    it('reports a record whose seal does not verify as tampered, and the next change starts a fresh record after it', async () => {
+      stub(console, 'warn');
+      const store = memoryStore();
+      await ledgerOn(store).apply(requestBy(7));
+      await ledgerOn(store).apply(adminAction('enabled', 7));
+      const key = keyOf(eventName(7, 2));
+      const stored = (await store.get(key)) as { v: string };
+      await store.set(key, { v: stored.v.replace('"enabled"', '"declined"') });
+
+      const error = await appErrorOf(ledgerOn(store).record(person(7)));
+      assert.equal(error.code, 'RECORD_TAMPERED');
+      assert.match(error.message, /integrity check/);
+
+      const fresh = await ledgerOn(store).apply(requestBy(7, 'again'));
+      assert.equal(fresh.state, 'requested');
+      assert.equal(fresh.version, 3);
+      assert.equal((await ledgerOn(store).record(person(7))).reason, 'again');
+    });
+
+    it('ignores an index entry that fails verification: the next change finds the newest version itself', async () => {
+      stub(console, 'warn');
+      const store = memoryStore();
+      await ledgerOn(store).apply(requestBy(7));
+      await ledgerOn(store).apply(adminAction('opened', 7));
+      const head = keyOf('head');
+      const stored = (await store.get(head)) as Record<string, string>;
+      await store.update(head, 'set', { [`i${(7).toString(36)}`]: `${'x'.repeat(22)}${(stored[`i${(7).toString(36)}`] ?? '').slice(22)}` });
+      assert.equal((await appErrorOf(ledgerOn(store).record(person(7)))).code, 'RECORD_TAMPERED', 'an unverified entry is reported, not used');
+      const enabled = await ledgerOn(store).apply(adminAction('enabled', 7));
+      assert.equal(enabled.version, 3);
+      assert.deepEqual(enabled.openedBy, ADMIN);
+    });
+  });
+
+  describe('a ledger larger than the head', () => {
+    it('puts agents recorded once the head\'s index share is used into overflow shards, and finds and lists them', async () => {
+      stub(console, 'warn');
+      const store = memoryStore();
+      const clock = tickingClock();
+      let agents = 0;
+      while ((await headOf(store)).overflowShards.length === 0) {
+        agents += 1;
+        await ledgerOn(store, clock).apply(adminAction('enabled', 21000000000 + agents));
+      }
+      const head = await headOf(store);
+      assert.ok(head.indexBytes <= INDEX_MAX_BYTES);
+      console.log(`      (measured: ${head.entries.size} agents in the head before the first overflow)`);
+      assert.ok(head.entries.size >= 300, `${head.entries.size} agents fit in the head`);
+      const overflowed = 21000000000 + agents;
+      assert.equal(head.entries.has(overflowed), false);
+
+      const undone: ApiKeyRecord = await ledgerOn(store, clock).apply(adminAction('undo', overflowed));
+      assert.equal(undone.version, 2);
+      assert.equal((await ledgerOn(store).record(person(overflowed))).state, 'none');
+
+      const first = await ledgerOn(store).listIndex(null);
+      assert.equal(first.entries.length, head.entries.size);
+      assert.notEqual(first.cursor, null);
+      const shard = first.cursor === null ? null : Number(first.cursor.slice(1));
+      const second = await ledgerOn(store).listIndex(shard);
+      assert.deepEqual(second.entries.map((entry) => [entry.agentId, entry.state, entry.version]), [[overflowed, 'none', 2]]);
+      assert.equal(second.cursor, null);
     });
   });
 });

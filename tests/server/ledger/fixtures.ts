@@ -1,12 +1,13 @@
 import { strict as assert } from 'node:assert';
 import type { AgentAccess, AgentId, RoleInfo } from '../../../common/audit';
 import type { AppErrorBody } from '../../../common/errors';
-import { MemoryKeyValueStore, type KvStoreOptions } from '../../../dev/runtime/kv-store';
+import { MemoryKeyValueStore, type KvOperationRecord, type KvReadings, type KvStoreOptions } from '../../../dev/runtime/kv-store';
 import type { AgentDirectory } from '../../../server/src/directory';
 import { AppError } from '../../../server/src/errors';
 import { ApiKeyLedger, type LedgerChange } from '../../../server/src/ledger/api-key-ledger';
 import { createLedgerMethods, type LedgerMethod, type LedgerMethods } from '../../../server/src/methods/ledger';
-import type { KeyValueStore, Platform, StoreUpdateAction, TemplateClient } from '../../../server/src/platform';
+import type { KeyValueStore, Platform, TemplateClient } from '../../../server/src/platform';
+import { TEST_IPARAMS, testStorage } from '../fakes/storage';
 
 export const ACCOUNT_ADMIN_ROLE: RoleInfo = { id: 1, name: 'Account Admin', isDefault: true };
 
@@ -59,6 +60,7 @@ export class FakeDirectory implements AgentDirectory {
 
 /** The Account Admin who acts in the ledger tests unless a test names another. */
 export const ADMIN = { id: 100, name: 'Ada Admin' };
+export const OTHER_ADMIN = { id: 101, name: 'Otto Admin' };
 
 export function person(id: number): { id: number; name: string } {
   return { id, name: `Agent ${id}` };
@@ -70,6 +72,30 @@ export function requestBy(id: number, reason = 'needs API access'): LedgerChange
 
 export function adminAction(action: LedgerChange['action'], targetId: number, actor = ADMIN, note: string | null = null): LedgerChange {
   return { action, actor, target: person(targetId), note };
+}
+
+/** A store like FDK's with the rate limit off unless a test asks for it. */
+export function memoryStore(options: KvStoreOptions = {}): MemoryKeyValueStore {
+  return new MemoryKeyValueStore({ operationsPerMinute: 0, ...options });
+}
+
+/** A clock that ticks one second per reading, so every change has its own timestamp. */
+export function tickingClock(start = Date.UTC(2026, 0, 1)): () => Date {
+  let current = start;
+  return () => {
+    current += 1000;
+    return new Date(current);
+  };
+}
+
+/** A ledger as one server-method call has it: a fresh per-call storage (the head is read again). */
+export function ledgerOn(store: KeyValueStore, clock: () => Date = tickingClock()): ApiKeyLedger {
+  return new ApiKeyLedger(testStorage(store), clock);
+}
+
+/** Applies one change as its own call. */
+export function apply(store: KeyValueStore, change: LedgerChange, clock: () => Date = tickingClock()): Promise<unknown> {
+  return ledgerOn(store, clock).apply(change);
 }
 
 /** A store that fails every operation after the first `allowed`, like a server method cut off mid-way. */
@@ -87,69 +113,14 @@ export function cutOffAfter(inner: KeyValueStore, allowed: number): KeyValueStor
   };
 }
 
-/**
- * Agent 7 requested and enabled, then an undo (version 3, back to requested) claimed and cut off
- * before it was published: what a reader must heal. Returns a ledger over `store`.
- */
-export async function enabledThenUndoCutOff(store: KeyValueStore, clock: () => Date): Promise<ApiKeyLedger> {
-  const ledger = new ApiKeyLedger(store, clock);
-  await ledger.apply(requestBy(7));
-  await ledger.apply(adminAction('enabled', 7));
-  await new ApiKeyLedger(cutOffAfter(store, 3), clock).apply(adminAction('undo', 7)).catch(() => undefined);
-  return ledger;
+/** `operation key` lines for the operations made since `from`. */
+export function operationsSince(store: MemoryKeyValueStore, from: number): KvOperationRecord[] {
+  return store.operations.slice(from);
 }
 
-export interface HeldUpdate {
-  /** The store to give the slow reader. */
-  store: KeyValueStore;
-  /** Settles when the held update has been asked for. */
-  reached: Promise<void>;
-  /** Lets the held update through. */
-  release: () => void;
-}
-
-/**
- * A store over `inner` that holds the first update `isHeld` picks until `release()`, so a test
- * can publish a newer change while a slow reader's stale write waits.
- */
-export function holdFirstUpdate(inner: KeyValueStore, isHeld: (key: string, action: StoreUpdateAction) => boolean): HeldUpdate {
-  let release: () => void = () => undefined;
-  const held = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let reachedHold: () => void = () => undefined;
-  const reached = new Promise<void>((resolve) => {
-    reachedHold = resolve;
-  });
-  let holding = true;
-  const store: KeyValueStore = {
-    get: (key) => inner.get(key),
-    set: (key, value, options) => inner.set(key, value, options),
-    delete: (key) => inner.delete(key),
-    update: (key, action, attributes) => {
-      if (holding && isHeld(key, action)) {
-        holding = false;
-        reachedHold();
-        return held.then(() => inner.update(key, action, attributes));
-      }
-      return inner.update(key, action, attributes);
-    },
-  };
-  return { store, reached, release: () => release() };
-}
-
-/** A store like FDK's with the rate limit off unless a test asks for it. */
-export function memoryStore(options: KvStoreOptions = {}): MemoryKeyValueStore {
-  return new MemoryKeyValueStore({ operationsPerMinute: 0, ...options });
-}
-
-/** A clock that ticks one second per reading, so every change has its own timestamp. */
-export function tickingClock(start = Date.UTC(2026, 0, 1)): () => Date {
-  let current = start;
-  return () => {
-    current += 1000;
-    return new Date(current);
-  };
+/** The name every test prints for one reading of the store's undocumented behaviours. */
+export function readingName(readings: KvReadings): string {
+  return `set on a missing key ${readings.updateSetOnMissingKey}s, remove on a missing key ${readings.removeOnMissingKey}s, removing an absent attribute ${readings.removeAbsentAttribute}s`;
 }
 
 const NO_TEMPLATES: TemplateClient = {
@@ -162,7 +133,7 @@ export interface Answer {
 }
 
 /** A Platform whose renderData records each answer. */
-export function platformWith(store: MemoryKeyValueStore): { platform: Platform; answers: Answer[] } {
+export function platformWith(store: KeyValueStore): { platform: Platform; answers: Answer[] } {
   const answers: Answer[] = [];
   const platform: Platform = {
     request: NO_TEMPLATES,
@@ -176,20 +147,31 @@ export function platformWith(store: MemoryKeyValueStore): { platform: Platform; 
 
 export interface LedgerMethodsUnderTest {
   methods: LedgerMethods;
-  /** Calls a method with a fixed api_key iparam and returns its one answer. */
+  store: MemoryKeyValueStore;
+  /** Calls a method with the test installation's iparams and returns its one answer. */
   call: (method: LedgerMethod, args: Record<string, unknown>) => Promise<Answer>;
   fake: FakeDirectory;
 }
 
 /** The ledger's server methods over `fake`, one store shared by every call, a ticking clock. */
-export function ledgerMethodsOver(fake: FakeDirectory): LedgerMethodsUnderTest {
-  const store = memoryStore();
+export function ledgerMethodsOver(fake: FakeDirectory, store: MemoryKeyValueStore = memoryStore()): LedgerMethodsUnderTest {
   const methods = createLedgerMethods({ directoryFor: () => fake, now: tickingClock() });
   const call = async (method: LedgerMethod, args: Record<string, unknown>): Promise<Answer> => {
     const { platform, answers } = platformWith(store);
-    await method({ ...args, iparams: { api_key: 'secret' } }, platform);
+    await method({ ...args, iparams: TEST_IPARAMS }, platform);
     assert.equal(answers.length, 1, 'renderData is called exactly once');
     return answers[0] as Answer;
   };
-  return { methods, call, fake };
+  return { methods, store, call, fake };
+}
+
+/** The rejection of a promise that must reject, as an AppError. */
+export async function appErrorOf(promise: Promise<unknown>): Promise<AppError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof AppError, `expected an AppError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail('expected the call to reject');
 }

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import type { AgentVersion, StoredAction, StoredState } from '../../../server/src/ledger/schemas';
-import { blankRecord, decide, type ChangeRequest, type Decision } from '../../../server/src/ledger/transitions';
+import type { LedgerEvent, StoredAction, StoredState } from '../../../server/src/ledger/schemas';
+import { blankRecord, currentOf, decide as decideOn, type ChangeRequest, type Decision } from '../../../server/src/ledger/transitions';
 
 const admin = { id: 1, name: 'Ada Admin' };
 const otherAdmin = { id: 2, name: 'Otto Admin' };
@@ -10,17 +10,19 @@ function change(action: StoredAction, actor = admin): ChangeRequest {
   return { action, actor, target: agent, at: '2026-01-02T00:00:00.000Z', note: action === 'requested' ? 'need the API' : null };
 }
 
-/** A latest version in `state`, reached by `lastAction`, with `undoTo` set as that action would set it. */
-function versionIn(state: StoredState, lastAction: StoredAction, undoTo: StoredState | null = null, lastActor = admin): AgentVersion {
-  const record = { ...blankRecord(agent), state, canUndo: undoTo !== null, updatedAt: '2026-01-01T00:00:00.000Z' };
+/** A newest event in `state`, reached by `lastAction`, with `undoTo` set as that action would set it. */
+function versionIn(state: StoredState, lastAction: StoredAction, undoTo: StoredState | null = null, lastActor = admin): LedgerEvent {
+  const record = { ...blankRecord(agent), state, canUndo: undoTo !== null, updatedAt: '2026-01-01T00:00:00.000Z', version: 4 };
   return {
     version: 4,
     record,
     undoTo,
-    change: { at: '2026-01-01T00:00:00.000Z', actor: lastActor, action: lastAction, target: agent, from: 'none', to: state, note: null },
-    pendingPage: null,
-    trailPage: 0,
+    change: { at: '2026-01-01T00:00:00.000Z', actor: lastActor, action: lastAction, from: 'none', to: state, note: null },
   };
+}
+
+function decide(latest: LedgerEvent | null, request: ChangeRequest): Decision {
+  return decideOn(currentOf(latest, request.target, latest?.version ?? 0), request);
 }
 
 function kind(decision: Decision): string {
@@ -29,7 +31,7 @@ function kind(decision: Decision): string {
 
 describe('ledger transitions', () => {
   // Every state × action: the documented table in server/src/ledger/transitions.ts.
-  const table: [string, AgentVersion | null, StoredAction, string][] = [
+  const table: [string, LedgerEvent | null, StoredAction, string][] = [
     ['none (never recorded)', null, 'requested', '→ requested'],
     ['none', null, 'opened', '→ none'],
     ['none', null, 'enabled', '→ enabled'],
@@ -67,6 +69,7 @@ describe('ledger transitions', () => {
       requestedAt: '2026-01-02T00:00:00.000Z',
       reason: 'need the API',
       updatedAt: '2026-01-02T00:00:00.000Z',
+      version: 5,
     });
   });
 

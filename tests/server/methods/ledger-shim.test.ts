@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { ApiKeyRecord, AuditTrailPage } from '../../../common/ledger';
+import type { ApiKeyHistoryPage, ApiKeyIndexPage, ApiKeyRecord } from '../../../common/ledger';
 import { MemoryKeyValueStore } from '../../../dev/runtime/kv-store';
 import { FakeRequest, ok } from '../fakes/request';
 import { ROLE_IDS, agent, assignment, standardRoles } from '../freshservice/fixtures';
@@ -35,13 +35,12 @@ describe('server/server.js (as FDK loads it): ledger methods', () => {
     const store = new MemoryKeyValueStore();
     const replies: unknown[][] = [];
     const methods = loadServer(request, store, replies);
-    const iparams = { freshservice_domain: 'acme', api_key: 'k-ledger-never-logged' };
+    const iparams = { freshservice_domain: 'acme', api_key: 'k-ledger-never-logged', storage_secret: 's-storage-secret-never-logged-0123456789' };
 
     await methods.requestApiKey?.({ actorId: REQUESTER, reason: 'nightly export', iparams });
     await methods.recordApiKeyAction?.({ actorId: ADMIN, targetId: REQUESTER, action: 'enabled', iparams });
-    await methods.getAuditTrail?.({ iparams });
-    // The requester's id is 31 mod 32: the last bucket of the states index.
-    await methods.listApiKeyStates?.({ cursor: 's24', iparams });
+    await methods.getApiKeyHistory?.({ agentId: REQUESTER, iparams });
+    await methods.listApiKeyIndex?.({ iparams });
 
     assert.equal(replies.length, 4);
     assert.deepEqual(replies.map(([error]) => error), [null, null, null, null]);
@@ -49,10 +48,12 @@ describe('server/server.js (as FDK loads it): ledger methods', () => {
     const enabled = replies[1]?.[1] as ApiKeyRecord;
     assert.equal(enabled.state, 'enabled');
     assert.equal(enabled.decidedBy?.id, ADMIN);
-    assert.deepEqual((replies[2]?.[1] as AuditTrailPage).entries.map((e) => e.action), ['enabled', 'requested']);
-    assert.deepEqual(replies[3]?.[1], { states: [{ agentId: REQUESTER, state: 'enabled', updatedAt: enabled.updatedAt }], cursor: null });
+    assert.deepEqual((replies[2]?.[1] as ApiKeyHistoryPage).entries.map((e) => e.action), ['enabled', 'requested']);
+    assert.deepEqual((replies[3]?.[1] as ApiKeyIndexPage).entries.map((entry) => [entry.agentId, entry.state, entry.updatedAt]), [[REQUESTER, 'enabled', enabled.updatedAt]]);
     assert.deepEqual(request.callsTo('getAgent').map((call) => call.context['agent_id']), [REQUESTER, ADMIN, REQUESTER]);
     assert.ok(store.operations.length <= 50, `${store.operations.length} $db operations stay within one minute's limit`);
     assert.ok(!logged().includes(iparams.api_key), 'the api_key iparam was logged');
+    assert.ok(!logged().includes(iparams.storage_secret), 'the storage secret was logged');
+    assert.ok(!JSON.stringify(store.snapshot()).includes(iparams.storage_secret), 'the storage secret is never stored');
   });
 });

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import type { ApiKeyRecord, AuditTrailPage, PendingRequestsPage } from '../../../common/ledger';
+import type { ApiKeyHistoryPage, ApiKeyIndexPage, ApiKeyRecord } from '../../../common/ledger';
 import { createLedgerMethods, type LedgerMethods } from '../../../server/src/methods/ledger';
-import { getApiKeyState, getAuditTrail, listApiKeyStates, listPendingRequests, recordApiKeyAction, requestApiKey } from '../../../server/src/methods/ledger';
+import { getApiKeyHistory, getApiKeyState, listApiKeyIndex, recordApiKeyAction, requestApiKey } from '../../../server/src/methods/ledger';
 import { restore, stub } from 'sinon';
 import { FakeDirectory, agent, ledgerMethodsOver, memoryStore, platformWith, tickingClock, type Answer, type LedgerMethodsUnderTest } from '../ledger/fixtures';
 
@@ -142,19 +142,19 @@ describe('ledger server methods', () => {
   });
 
   describe('reading', () => {
-    it('getApiKeyState, listPendingRequests and getAuditTrail answer the ledger without asking Freshservice', async () => {
+    it('getApiKeyState, listApiKeyIndex and getApiKeyHistory answer the ledger without asking Freshservice', async () => {
       const { methods, call, fake } = setUp();
       await call(methods.requestApiKey, { actorId: REQUESTER, reason: 'why' });
       fake.lookups.length = 0;
       assert.equal(record(await call(methods.getApiKeyState, { agentId: REQUESTER })).state, 'requested');
       assert.equal(record(await call(methods.getApiKeyState, { agentId: 5 })).state, 'none');
-      const pending = (await call(methods.listPendingRequests, {})).data as PendingRequestsPage;
-      assert.deepEqual(pending.requests.map((r) => r.agent.id), [REQUESTER]);
-      assert.equal(pending.cursor, null);
-      const trail = (await call(methods.getAuditTrail, { cursor: null })).data as AuditTrailPage;
-      assert.deepEqual(trail.entries.map((e) => e.action), ['requested']);
-      assert.deepEqual(((await call(methods.getAuditTrail, { cursor: 't0' })).data as AuditTrailPage).entries.length, 1);
-      assert.deepEqual(((await call(methods.listPendingRequests, { cursor: 'p1' })).data as PendingRequestsPage).requests.length, 1);
+      const index = (await call(methods.listApiKeyIndex, {})).data as ApiKeyIndexPage;
+      assert.deepEqual(index.entries.map((entry) => [entry.agentId, entry.state, entry.request?.name]), [[REQUESTER, 'requested', 'Rita Requester']]);
+      assert.equal(index.cursor, null);
+      assert.deepEqual(((await call(methods.listApiKeyIndex, { cursor: null })).data as ApiKeyIndexPage).entries.length, 1);
+      const history = (await call(methods.getApiKeyHistory, { agentId: REQUESTER })).data as ApiKeyHistoryPage;
+      assert.deepEqual(history.entries.map((e) => [e.action, e.actor.name, e.note]), [['requested', 'Rita Requester', 'why']]);
+      assert.deepEqual(((await call(methods.getApiKeyHistory, { agentId: REQUESTER, before: 1 })).data as ApiKeyHistoryPage).entries.length, 1);
       assert.deepEqual(fake.lookups, []);
     });
   });
@@ -173,15 +173,19 @@ describe('ledger server methods', () => {
       ['recordApiKeyAction', { actorId: 100, action: 'enabled' }, 'targetId'],
       ['recordApiKeyAction', { actorId: 100, targetId: 7, action: 'enabled', note: 5 }, 'note'],
       ['recordApiKeyAction', { actorId: 100, targetId: 7, action: 'enabled', note: 'x'.repeat(501) }, 'note'],
+      ['requestApiKey', { actorId: 7, reason: 'a\u0000b' }, 'reason'],
+      ['requestApiKey', { actorId: 7, reason: '\uDE00 alone' }, 'reason'],
+      ['requestApiKey', { actorId: 7, reason: '語'.repeat(334) }, 'reason'],
+      ['recordApiKeyAction', { actorId: 100, targetId: 7, action: 'declined', note: 'bell\u0007' }, 'note'],
       ['getApiKeyState', {}, 'agentId'],
       ['getApiKeyState', { agentId: Number.MAX_SAFE_INTEGER + 2 }, 'agentId'],
-      ['listPendingRequests', { cursor: 't1' }, 'cursor'],
-      ['getAuditTrail', { cursor: 'page=2' }, 'cursor'],
-      ['getAuditTrail', { cursor: 3 }, 'cursor'],
-      ['listApiKeyStates', { cursor: 'p1' }, 'cursor'],
-      ['listApiKeyStates', { cursor: 's32' }, 'cursor'],
-      ['listApiKeyStates', { cursor: 's-1' }, 'cursor'],
-      ['listApiKeyStates', { cursor: 8 }, 'cursor'],
+      ['listApiKeyIndex', { cursor: 't1' }, 'cursor'],
+      ['listApiKeyIndex', { cursor: 'o16' }, 'cursor'],
+      ['listApiKeyIndex', { cursor: 'o-1' }, 'cursor'],
+      ['listApiKeyIndex', { cursor: 8 }, 'cursor'],
+      ['getApiKeyHistory', {}, 'agentId'],
+      ['getApiKeyHistory', { agentId: 7, before: 0 }, 'before'],
+      ['getApiKeyHistory', { agentId: 7, before: 'v2' }, 'before'],
     ];
     for (const [name, payload, field] of cases) {
       it(`${name} ${JSON.stringify(payload).slice(0, 60)} → ${field}`, async () => {
@@ -196,17 +200,17 @@ describe('ledger server methods', () => {
     it('treats a blank note as no note', async () => {
       const { methods, call } = setUp();
       await call(methods.recordApiKeyAction, { actorId: ACCOUNT_ADMIN, targetId: REQUESTER, action: 'enabled', note: '   ' });
-      const trail = (await call(methods.getAuditTrail, {})).data as AuditTrailPage;
-      assert.equal(trail.entries[0]?.note, null);
+      const history = (await call(methods.getApiKeyHistory, { agentId: REQUESTER })).data as ApiKeyHistoryPage;
+      assert.equal(history.entries[0]?.note, null);
     });
   });
 
-  it('exports the six methods server/server.js calls, each answering once', async () => {
+  it('exports the five methods server/server.js calls, each answering once', async () => {
     const store = memoryStore();
-    const shipped = { requestApiKey, recordApiKeyAction, listPendingRequests, getApiKeyState, getAuditTrail, listApiKeyStates };
+    const shipped = { requestApiKey, recordApiKeyAction, getApiKeyState, listApiKeyIndex, getApiKeyHistory };
     for (const [name, method] of Object.entries(shipped)) {
       const { platform, answers } = platformWith(store);
-      await method({ cursor: 'bad cursor', agentId: 'x', actorId: 'x' }, platform);
+      await method({ cursor: 'bad cursor', agentId: 'x', actorId: 'x', iparams: { api_key: 'k' } }, platform);
       assert.equal(answers.length, 1, name);
       assert.equal(answers[0]?.error?.code, 'INVALID_PAYLOAD', name);
     }

@@ -5,7 +5,7 @@ import { MemoryKeyValueStore } from '../../../dev/runtime/kv-store';
 import { getProfileAccess } from '../../../server/src/methods/profile';
 import type { ServerArgs } from '../../../server/src/platform';
 import { RECORD_MAX_AGE_MS } from '../../../server/src/audit/accountAdmins';
-import { ACCOUNT_SNAPSHOT_KEY } from '../../../server/src/freshservice/accountSnapshot';
+import { TEST_IPARAMS, seedHead } from '../fakes/storage';
 import { fail } from '../fakes/request';
 import { ROLE_IDS } from '../freshservice/fixtures';
 import { ANA, CHLOE, NOBODY, RAHUL, freshservice } from '../profile/account';
@@ -15,7 +15,7 @@ import { loadShippedServer } from './shipped-server';
 const SECRET_KEY = 'sk-profile-secret-0123456789';
 
 function argsWith(payload: Record<string, unknown>): ServerArgs {
-  return { ...payload, iparams: { freshservice_domain: 'acme', api_key: SECRET_KEY } };
+  return { ...payload, iparams: { ...TEST_IPARAMS, api_key: SECRET_KEY } };
 }
 
 interface Reply {
@@ -49,9 +49,8 @@ describe('getProfileAccess (server method)', () => {
 
   it('ignores an Account Admins record past its age limit, like listAccountAdmins: a demoted admin is no longer named', async () => {
     const store = new MemoryKeyValueStore();
-    const stale = { id: 1, firstName: 'Demoted', lastName: null, name: 'Demoted', email: 'demoted@acme.example', active: true, occasional: false, lastLoginAt: null, roles: [], isAccountAdmin: true, holdsAdminRole: true };
     const recordedAt = new Date(Date.now() - RECORD_MAX_AGE_MS - 60_000).toISOString();
-    await store.set(ACCOUNT_SNAPSHOT_KEY, { accountAdmins: { roleId: ROLE_IDS.accountAdmin, admins: [stale], complete: true, recordedAt } });
+    await seedHead(store, { admins: { roleId: ROLE_IDS.accountAdmin, complete: true, recordedAt }, A1: { name: 'Demoted', email: 'demoted@acme.example', otherAdminRole: true } });
     const request = freshservice();
     const replies: Reply[] = [];
     await getProfileAccess(argsWith({ viewedId: CHLOE, viewerId: ANA }), { request, store, reply: (error, data) => replies.push({ error, data: data as ProfileAccess | undefined }) });

@@ -9,6 +9,7 @@ import type { KvOperationRecord } from '../../../dev/runtime/kv-store';
 import { listAccountAdmins } from '../../../server/src/audit/accountAdmins';
 import type { KeyValueStore } from '../../../server/src/platform';
 import { profileAccess, type ProfileAccessDeps } from '../../../server/src/profile/profileAccess';
+import { keyOf, testStorage } from '../fakes/storage';
 import type { ProfileAccess } from '../../../common/profile';
 import { FakeRequest, fail, ok } from '../fakes/request';
 import { ROLE_IDS, agent, assignment, standardRoles } from '../freshservice/fixtures';
@@ -42,9 +43,9 @@ export class ProfileAccount {
   time = Date.UTC(2026, 10, 26, 6, 0, 0);
   readonly store = new MemoryKeyValueStore({ now: () => this.time });
 
-  /** Warms what an installation in use has: the account snapshot with roles and Account Admins. */
+  /** Warms what an installation in use has: the head with roles and Account Admins. */
   async warm(): Promise<void> {
-    await listAccountAdmins({ request: freshservice(), store: this.store, now: () => this.time });
+    await listAccountAdmins({ request: freshservice(), storage: testStorage(this.store), now: () => this.time });
   }
 
   /** Moves the clock, e.g. past the snapshot roles' 300 s (and $db's rate-limit minute). */
@@ -56,7 +57,7 @@ export class ProfileAccount {
   async view(viewedId: number, viewerId: number, options: { request?: FakeRequest; store?: KeyValueStore } = {}): Promise<{ answer: ProfileAccess; request: FakeRequest; operations: KvOperationRecord[] }> {
     const request = options.request ?? freshservice();
     const before = this.store.operations.length;
-    const deps: ProfileAccessDeps = { request, store: options.store ?? this.store, now: () => this.time };
+    const deps: ProfileAccessDeps = { request, storage: testStorage(options.store ?? this.store), now: () => this.time };
     const answer = await profileAccess({ viewedId, viewerId }, deps);
     return { answer, request, operations: this.store.operations.slice(before) };
   }
@@ -67,10 +68,10 @@ export function described(operations: readonly KvOperationRecord[]): string[] {
   return operations.map((record) => `${record.operation} ${record.key}`).sort();
 }
 
-/** `$db` whose API-key ledger keys fail as a rate-limited store does; other keys work. */
+/** `$db` that answers the head and refuses everything else, as a store whose minute's budget ran out right after the head read. */
 export function ledgerFailing(store: KeyValueStore): KeyValueStore {
   const refuse = (key: string): Promise<never> | null =>
-    key.startsWith('akey:') ? Promise.reject({ status: 429, message: 'Rate limit exceeded' }) : null;
+    key !== keyOf('head') ? Promise.reject({ status: 429, message: 'Rate limit exceeded' }) : null;
   return {
     get: (key) => refuse(key) ?? store.get(key),
     set: (key, value, options) => refuse(key) ?? store.set(key, value, options),

@@ -1,21 +1,17 @@
 import { strict as assert } from 'node:assert';
 import { restore, stub } from 'sinon';
 import { AppError } from '../../../server/src/errors';
-import { ACCOUNT_SNAPSHOT_KEY } from '../../../server/src/freshservice/accountSnapshot';
 import { ApiKeyLedger } from '../../../server/src/ledger/api-key-ledger';
-import { ledgerKeys } from '../../../server/src/ledger/limits';
+import { eventName } from '../../../server/src/ledger/schemas';
 import { fail, FakeRequest, ok } from '../fakes/request';
+import { headOf, keyOf, testStorage } from '../fakes/storage';
 import { ROLE_IDS, role } from '../freshservice/fixtures';
 import { ANA, BJORN, CHLOE, NOBODY, RAHUL, ProfileAccount, described, freshservice, ledgerFailing } from './account';
 
-/** The $db reads of a view of an agent never recorded in the ledger, with a warm snapshot: 3 gets. */
-function warmReads(viewedId: number): string[] {
-  return [
-    `get ${ACCOUNT_SNAPSHOT_KEY}`,
-    `get ${ledgerKeys.head(viewedId)}`,
-    `get ${ledgerKeys.version(viewedId, 1)}`,
-  ].sort();
-}
+const HEAD = keyOf('head');
+
+/** The $db reads of a view of an agent never recorded in the ledger, with a warm head: 1 get. */
+const WARM_READS = [`get ${HEAD}`];
 
 function agentIdsAsked(request: FakeRequest): number[] {
   return request.callsTo('getAgent').map((call) => Number(call.context['agent_id']));
@@ -41,13 +37,14 @@ describe('getProfileAccess: what one sidebar view costs', () => {
       accountAdmins: null,
       apiKey: null,
       apiKeyError: null,
+      pendingRequests: null,
     });
   });
 
-  it('on an agent\'s own page costs one template request and three $db reads (the viewer is the viewed agent)', async () => {
+  it('on an agent\'s own page costs one template request and one $db read (the viewer is the viewed agent)', async () => {
     const { answer, request, operations } = await account.view(CHLOE, CHLOE);
     assert.deepEqual(request.names(), ['getAgent']);
-    assert.deepEqual(described(operations), warmReads(CHLOE));
+    assert.deepEqual(described(operations), WARM_READS);
     assert.deepEqual(answer.viewer, { id: CHLOE, isAccountAdmin: false, holdsAdminRole: true });
     assert.equal(answer.viewed.kind, 'agent');
     assert.equal(answer.viewed.agent?.name, 'Chloé');
@@ -61,7 +58,7 @@ describe('getProfileAccess: what one sidebar view costs', () => {
     const { answer, request, operations } = await account.view(RAHUL, BJORN);
     assert.deepEqual(agentIdsAsked(request), [RAHUL]);
     assert.deepEqual(request.names(), ['getAgent']);
-    assert.deepEqual(described(operations), warmReads(RAHUL));
+    assert.deepEqual(described(operations), WARM_READS);
     assert.deepEqual(answer.viewer, { id: BJORN, isAccountAdmin: true, holdsAdminRole: true });
     assert.deepEqual(answer.accountAdmins?.accountAdmins.map((admin) => admin.id), [ANA, BJORN]);
     assert.equal(answer.accountAdmins?.complete, true);
@@ -72,36 +69,36 @@ describe('getProfileAccess: what one sidebar view costs', () => {
     const { answer, request, operations } = await account.view(RAHUL, CHLOE);
     assert.deepEqual(agentIdsAsked(request), [RAHUL, CHLOE]);
     assert.deepEqual(request.names(), ['getAgent', 'getAgent']);
-    assert.deepEqual(described(operations), warmReads(RAHUL));
+    assert.deepEqual(described(operations), WARM_READS);
     assert.deepEqual(answer.viewer, { id: CHLOE, isAccountAdmin: false, holdsAdminRole: true });
   });
 
   it('reads a plain agent viewer once too', async () => {
     const { answer, request, operations } = await account.view(CHLOE, RAHUL);
     assert.deepEqual(agentIdsAsked(request), [CHLOE, RAHUL]);
-    assert.deepEqual(described(operations), warmReads(CHLOE));
+    assert.deepEqual(described(operations), WARM_READS);
     assert.deepEqual(answer.viewer, { id: RAHUL, isAccountAdmin: false, holdsAdminRole: false });
   });
 
   it('gives a viewer id that is no agent\'s the plain agent\'s guidance', async () => {
     const { answer, request, operations } = await account.view(CHLOE, NOBODY);
     assert.deepEqual(agentIdsAsked(request), [CHLOE, NOBODY]);
-    assert.deepEqual(described(operations), warmReads(CHLOE));
+    assert.deepEqual(described(operations), WARM_READS);
     assert.deepEqual(answer.viewer, { id: NOBODY, isAccountAdmin: false, holdsAdminRole: false });
     assert.equal(answer.viewed.agent?.id, CHLOE);
   });
 
-  it('with the snapshot\'s roles older than 300 s reads them from Freshservice and updates only that part (one more request, one more $db operation)', async () => {
+  it('with the head\'s roles older than 300 s reads them from Freshservice and updates only them (one more request, one more $db operation)', async () => {
     account.later(301);
     const cold = await account.view(RAHUL, ANA);
     assert.deepEqual(cold.request.names(), ['getAgent', 'listRoles']);
-    assert.deepEqual(described(cold.operations), [...warmReads(RAHUL), `update ${ACCOUNT_SNAPSHOT_KEY}`].sort());
-    assert.ok(account.store.snapshot()[ACCOUNT_SNAPSHOT_KEY]?.['accountAdmins'], 'the roles write left the Account Admins part');
+    assert.deepEqual(described(cold.operations), [...WARM_READS, `update ${HEAD}`].sort());
+    assert.ok((await headOf(account.store)).accountAdmins, 'the roles write left the Account Admins');
     assert.equal(cold.answer.viewer?.isAccountAdmin, true);
 
     const warm = await account.view(RAHUL, ANA);
     assert.deepEqual(warm.request.names(), ['getAgent']);
-    assert.deepEqual(described(warm.operations), warmReads(RAHUL));
+    assert.deepEqual(described(warm.operations), WARM_READS);
   });
 
   it('without a recorded Account Admins list scans the agents once and records them', async () => {
@@ -112,36 +109,45 @@ describe('getProfileAccess: what one sidebar view costs', () => {
     assert.deepEqual(first.answer.accountAdmins?.accountAdmins.map((admin) => admin.id), [ANA, BJORN]);
     assert.deepEqual(
       described(first.operations),
-      // The key does not exist yet: the roles' update answers 404 and creates it; the Account Admins then update it.
-      [...warmReads(RAHUL), `update ${ACCOUNT_SNAPSHOT_KEY}`, `set ${ACCOUNT_SNAPSHOT_KEY}`, `update ${ACCOUNT_SNAPSHOT_KEY}`].sort(),
+      // The head does not exist yet: the roles' update answers 404 and creates it; the Account Admins then update it.
+      [...WARM_READS, `update ${HEAD}`, `set ${HEAD}`, `update ${HEAD}`].sort(),
     );
     const second = await fresh.view(RAHUL, CHLOE);
     assert.deepEqual(second.request.names(), ['getAgent', 'getAgent']);
-    assert.deepEqual(described(second.operations), warmReads(RAHUL));
+    assert.deepEqual(described(second.operations), WARM_READS);
   });
 
-  it('answers the ledger\'s record of the agent with its usual two reads', async () => {
-    await new ApiKeyLedger(account.store).apply({ action: 'requested', actor: { id: RAHUL, name: 'Rahul' }, target: { id: RAHUL, name: 'Rahul' }, note: 'asset import' });
+  it('answers the ledger\'s record of the agent with one more read, and an Account Admin the number of waiting requests', async () => {
+    await new ApiKeyLedger(testStorage(account.store)).apply({ action: 'requested', actor: { id: RAHUL, name: 'Rahul' }, target: { id: RAHUL, name: 'Rahul' }, note: 'asset import' });
     const { answer, operations } = await account.view(RAHUL, ANA);
     assert.equal(answer.apiKey?.state, 'requested');
     assert.equal(answer.apiKey?.reason, 'asset import');
-    assert.deepEqual(
-      described(operations),
-      [`get ${ACCOUNT_SNAPSHOT_KEY}`, `get ${ledgerKeys.head(RAHUL)}`, `get ${ledgerKeys.version(RAHUL, 2)}`].sort(),
-    );
+    assert.equal(answer.pendingRequests, 1);
+    assert.deepEqual(described(operations), [`get ${HEAD}`, `get ${keyOf(eventName(RAHUL, 1))}`].sort());
+    assert.equal((await account.view(CHLOE, CHLOE)).answer.pendingRequests, null, 'only an Account Admin is told');
   });
 
   it('still answers the Freshservice facts when the ledger cannot be read', async () => {
+    await new ApiKeyLedger(testStorage(account.store)).apply({ action: 'requested', actor: { id: RAHUL, name: 'Rahul' }, target: { id: RAHUL, name: 'Rahul' }, note: 'asset import' });
     const { answer, request, operations } = await account.view(RAHUL, CHLOE, { store: ledgerFailing(account.store) });
     assert.equal(answer.apiKey, null);
     assert.equal(answer.apiKeyError?.code, 'STORE_UNAVAILABLE');
-    assert.equal(answer.apiKeyError?.status, 503);
-    assert.match(answer.apiKeyError?.message ?? '', /storage is busy/);
+    assert.equal(answer.apiKeyError?.status, 507);
+    assert.match(answer.apiKeyError?.message ?? '', /own storage is busy/);
     assert.equal(answer.viewed.agent?.id, RAHUL);
     assert.deepEqual(answer.viewer, { id: CHLOE, isAccountAdmin: false, holdsAdminRole: true });
     assert.deepEqual(answer.accountAdmins?.accountAdmins.map((admin) => admin.id), [ANA, BJORN]);
     assert.deepEqual(request.names(), ['getAgent', 'getAgent']);
-    assert.deepEqual(described(operations), [`get ${ACCOUNT_SNAPSHOT_KEY}`]);
+    assert.deepEqual(described(operations), [`get ${HEAD}`]);
+  });
+
+  it('still answers the Freshservice facts when the store refuses even the head: roles from Freshservice, no write tried', async () => {
+    const refusing = { get: () => Promise.reject({ status: 429, message: 'Rate limit exceeded' }), set: () => Promise.reject({ status: 429 }), update: () => Promise.reject({ status: 429 }), delete: () => Promise.reject({ status: 429 }) };
+    const { answer, request } = await account.view(RAHUL, CHLOE, { store: refusing });
+    assert.equal(answer.apiKeyError?.status, 507);
+    assert.equal(answer.apiKeyError?.retryAfterSeconds, 60);
+    assert.equal(answer.viewed.agent?.id, RAHUL);
+    assert.ok(request.names().includes('listRoles'));
   });
 
   it('answers an empty, complete list (not an error) when the account has no "Account Admin" role, without a scan', async () => {
@@ -152,7 +158,7 @@ describe('getProfileAccess: what one sidebar view costs', () => {
     assert.equal(answer.viewed.accountAdminRole, null);
     assert.deepEqual(answer.viewer, { id: CHLOE, isAccountAdmin: false, holdsAdminRole: true });
     assert.deepEqual(request.callsTo('listAgents'), []);
-    assert.deepEqual(described(operations), [...warmReads(RAHUL), `update ${ACCOUNT_SNAPSHOT_KEY}`].sort());
+    assert.deepEqual(described(operations), [...WARM_READS, `update ${HEAD}`].sort());
   });
 
   it('fails as a whole, before any $db operation, when the viewed agent cannot be read', async () => {

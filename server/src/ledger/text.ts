@@ -1,0 +1,47 @@
+/**
+ * Reasons and notes: free text typed by an agent, stored in the app's records and shown to
+ * others. Limited by what they cost in storage, not only by their length: JSON writes a control
+ * character as a 6-byte escape and most scripts outside Latin take 3 bytes a character, so a
+ * limit in characters alone says little about the bytes a record takes.
+ */
+import { z } from 'zod';
+import { LEDGER_TEXT_MAX_BYTES, LEDGER_TEXT_MAX_LENGTH } from '../../../common/ledger';
+import { utf8Bytes } from '../audit/size';
+
+/** Control characters other than line feed and tab (C0, DEL, C1). */
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
+/** A UTF-16 surrogate without its other half: not text, and not valid in UTF-8. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Bytes the text takes once stored (JSON, UTF-8). */
+export function storedBytes(text: string): number {
+  return utf8Bytes(JSON.stringify(text));
+}
+
+function normalised(text: string): string {
+  return text.replace(/\r\n?/g, '\n').trim();
+}
+
+function textRule(what: string) {
+  return z
+    .string()
+    .transform(normalised)
+    .refine((text) => !LONE_SURROGATE.test(text), `the ${what} contains a broken character (half of an emoji or symbol): type it again`)
+    .refine((text) => !CONTROL.test(text), `the ${what} contains a control character (not a letter, digit, punctuation, line break or tab): remove it`)
+    .refine((text) => [...text].length <= LEDGER_TEXT_MAX_LENGTH, `the ${what} is longer than ${LEDGER_TEXT_MAX_LENGTH} characters: shorten it`)
+    .refine((text) => storedBytes(text) <= LEDGER_TEXT_MAX_BYTES, `the ${what} takes more than ${LEDGER_TEXT_MAX_BYTES} bytes to store (letters outside the Latin alphabet take up to 3 bytes each): shorten it`);
+}
+
+/** A request's reason: required. */
+export const reasonSchema = textRule('reason').refine((text) => text.length > 0, 'give a reason: the Account Admins decide with it');
+
+/** An admin's note: optional; empty means none. */
+export const noteSchema = textRule('note')
+  .nullish()
+  .transform((note) => (note ? note : null));
+
+/** The first characters of a reason, for the queue (whole characters, never half a surrogate pair). */
+export function preview(text: string, characters: number): string {
+  const all = [...text.replace(/\s+/g, ' ')];
+  return all.length <= characters ? all.join('') : `${all.slice(0, characters - 1).join('')}…`;
+}

@@ -1,0 +1,35 @@
+/**
+ * The app's storage as tests reach it: one storage secret for every test installation, and
+ * helpers to look at what is stored the way the server reads it (verified, parsed).
+ */
+import type { KeyValueStore } from '../../../server/src/platform';
+import { readHead, type Head } from '../../../server/src/store/head';
+import { SealedStore } from '../../../server/src/store/sealed-store';
+import type { StorageSecret } from '../../../server/src/store/secret';
+import { storageWith, type Storage } from '../../../server/src/store/storage';
+
+export const TEST_STORAGE_SECRET = 'test-storage-secret-0123456789-abcdefghij';
+export const TEST_SECRET: StorageSecret = { value: TEST_STORAGE_SECRET, source: 'storage_secret' };
+/** The installation parameters FDK passes a test server method. */
+export const TEST_IPARAMS = { freshservice_domain: 'acme', api_key: 'test-api-key-0123456789', storage_secret: TEST_STORAGE_SECRET };
+
+/** A fresh per-call storage over `kv` (the head is read again on first use). */
+export function testStorage(kv: KeyValueStore): Storage {
+  return storageWith(kv, TEST_SECRET);
+}
+
+/** The head as a new call would read it now. */
+export function headOf(kv: KeyValueStore): Promise<Head> {
+  return readHead(new SealedStore(kv, TEST_SECRET));
+}
+
+/** The $db key of a logical name (`head`, `e:7:1`, ...) for the test installation. */
+export function keyOf(logical: string): string {
+  return new SealedStore({} as KeyValueStore, TEST_SECRET).keyOf(logical);
+}
+
+/** Writes head attributes (sealed, as the server writes them), e.g. a recorded Account Admins list. */
+export async function seedHead(kv: KeyValueStore, attributes: Record<string, unknown>): Promise<void> {
+  const store = new SealedStore(kv, TEST_SECRET);
+  await store.setAttributes(store.keyOf('head'), attributes);
+}

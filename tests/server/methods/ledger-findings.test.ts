@@ -1,0 +1,195 @@
+/**
+ * The findings of the ledger review (issue 10), each replayed through the shipped server.js on
+ * the FDK-like store, under every reading of what Freshworks leaves undocumented about `$db`.
+ * The attacker is any agent who can open the app: their browser's `client.db` reaches the very
+ * store the server uses (here: `installation.store`).
+ */
+import { strict as assert } from 'node:assert';
+import { restore, stub } from 'sinon';
+import type { ProfileAccess } from '../../../common/profile';
+import type { ApiKeyIndexPage, ApiKeyRecord } from '../../../common/ledger';
+import { everyKvReading } from '../../../dev/runtime/kv-store';
+import { keyOf } from '../fakes/storage';
+import { readingName } from '../ledger/fixtures';
+import { ANA, BJORN, CHLOE, Installation, RAHUL, accountAgents } from './installation';
+
+const MANY = Array.from({ length: 260 }, (_, i) => 21000060000 + i);
+
+async function everyIndexEntry(installation: Installation): Promise<ApiKeyIndexPage['entries']> {
+  const entries: ApiKeyIndexPage['entries'] = [];
+  let cursor: string | null = null;
+  do {
+    const page: ApiKeyIndexPage = await installation.ok('listApiKeyIndex', { cursor });
+    entries.push(...page.entries);
+    cursor = page.cursor;
+  } while (cursor !== null);
+  return entries;
+}
+
+describe('ledger review findings, through the shipped server.js', () => {
+  beforeEach(() => {
+    stub(console, 'warn');
+    stub(console, 'error');
+  });
+  afterEach(() => restore());
+
+  for (const readings of everyKvReading()) {
+    describe(readingName(readings), () => {
+      it('1. an Account Admin\'s action as the very first write of an installation leaves every later call working', async () => {
+        const installation = new Installation({ readings });
+        const opened = await installation.ok<ApiKeyRecord>('recordApiKeyAction', { actorId: ANA, targetId: RAHUL, action: 'opened' });
+        assert.equal(opened.state, 'none');
+        const enabled = await installation.ok<ApiKeyRecord>('recordApiKeyAction', { actorId: BJORN, targetId: CHLOE, action: 'enabled' });
+        assert.equal(enabled.state, 'enabled');
+        assert.equal((await installation.ok<ApiKeyRecord>('requestApiKey', { actorId: RAHUL, reason: 'CI deploys' })).state, 'requested');
+        assert.equal((await installation.ok<ApiKeyRecord>('getApiKeyState', { agentId: CHLOE })).state, 'enabled');
+        assert.equal((await everyIndexEntry(installation)).length, 2);
+      });
+
+      it('2. a browser with client.db cannot find, read meaningfully, forge or erase what matters', async () => {
+        const installation = new Installation({ readings });
+        await installation.ok('requestApiKey', { actorId: RAHUL, reason: 'CI deploys' });
+        await installation.ok('getProfileAccess', { viewedId: RAHUL, viewerId: ANA });
+        const db = installation.store;
+        const keys = Object.keys(db.snapshot());
+        // Nothing at a name a browser could guess: no readable word, no agent id, the same shape for every key.
+        for (const key of keys) {
+          assert.match(key, /^k[A-Za-z0-9_-]{24}$/);
+        }
+        for (const guess of ['akey:summary', 'audit:account:v2', 'head', `e:${RAHUL}:1`, 'ledger', 'roles']) {
+          await assert.rejects(db.get(guess), { status: 404 });
+        }
+        // Junk where the old design kept its summary changes nothing.
+        await db.set('akey:summary', { pending: 'junk' });
+        // Suppose a key name leaked anyway: the attacker renames their own role "Account Admin", lists
+        // themselves as an Account Admin and rewrites the record, all without the server's secret.
+        for (const key of keys) {
+          const value = (await db.get(key)) as Record<string, unknown>;
+          const forged = Object.fromEntries(Object.keys(value).map((attribute) => [attribute, `${'A'.repeat(22)}{"forged":true}`]));
+          await db.set(key, { ...forged, roles: `${'A'.repeat(22)}{"roles":[[21000150294,"Account Admin",true,true]],"fetchedAt":${Date.now()}}`, [`A${RAHUL.toString(36)}`]: `${'A'.repeat(22)}{"name":"Rahul","email":"r@x","otherAdminRole":false}` });
+        }
+        const refused = await installation.call('recordApiKeyAction', { actorId: RAHUL, targetId: CHLOE, action: 'enabled' });
+        assert.equal(refused.error?.code, 'NOT_ACCOUNT_ADMIN', 'who holds Account Admin comes from Freshservice, not from the forged cache');
+        // The overwritten record is reported as tampered, never shown as if it were true...
+        const state = await installation.call('getApiKeyState', { agentId: RAHUL });
+        assert.equal(state.error?.code, 'RECORD_TAMPERED');
+        // ...and it breaks nothing: the real Account Admin is still accepted, and the record starts afresh after it.
+        const accepted = await installation.ok<ApiKeyRecord>('recordApiKeyAction', { actorId: ANA, targetId: RAHUL, action: 'enabled' });
+        assert.equal(accepted.state, 'enabled');
+        assert.equal(accepted.version, 2);
+        const view = await installation.ok<ProfileAccess>('getProfileAccess', { viewedId: CHLOE, viewerId: CHLOE });
+        assert.deepEqual(view.accountAdmins?.accountAdmins.map((admin) => admin.id).sort(), [ANA, BJORN], 'other agents\' sidebars name only the real Account Admins');
+        // Deleting the head, the one key that changes in place, loses no history: the next change finds the agent's events again.
+        await db.delete(keyOf('head'));
+        const again = await installation.ok<ApiKeyRecord>('recordApiKeyAction', { actorId: BJORN, targetId: RAHUL, action: 'opened' });
+        assert.ok(again.version >= 2, 'the agent\'s history was found again');
+      });
+
+      it('3. no page can fill up and lock changes: long notes, cut-off calls and refused characters', async () => {
+        const installation = new Installation({ readings, agents: accountAgents(MANY.slice(0, 40)) });
+        const control = await installation.call('requestApiKey', { actorId: RAHUL, reason: 'needs\u0007 it' });
+        assert.equal(control.error?.code, 'INVALID_PAYLOAD');
+        assert.match(control.error?.message ?? '', /control character/);
+        const surrogate = await installation.call('requestApiKey', { actorId: RAHUL, reason: 'broken \uD83D half' });
+        assert.match(surrogate.error?.message ?? '', /broken character/);
+        const note = 'Ω'.repeat(330);
+        for (const id of MANY.slice(0, 40)) {
+          await installation.ok('requestApiKey', { actorId: id, reason: note });
+          await installation.ok('recordApiKeyAction', { actorId: ANA, targetId: id, action: 'declined', note });
+          await installation.ok('recordApiKeyAction', { actorId: BJORN, targetId: id, action: 'undo' });
+          await installation.ok('recordApiKeyAction', { actorId: ANA, targetId: id, action: 'enabled', note });
+        }
+        assert.equal((await installation.ok<ApiKeyRecord>('getApiKeyState', { agentId: MANY[39] })).decisionNote, note);
+      });
+
+      it('4. a run of calls cut off after creating their change never bricks the agent, and reading stays at 2 operations', async () => {
+        const installation = new Installation({ readings });
+        await installation.ok('requestApiKey', { actorId: RAHUL, reason: 'why' });
+        const db = installation.store;
+        const update = db.update.bind(db);
+        // 64 calls, each stopped right after it created its change (before indexing it).
+        db.update = () => Promise.reject({ status: 500, message: 'stopped' });
+        for (let round = 0; round < 64; round += 1) {
+          await installation.call('recordApiKeyAction', { actorId: round % 2 === 0 ? ANA : BJORN, targetId: RAHUL, action: 'opened' });
+        }
+        db.update = update;
+        const before = installation.operations;
+        assert.equal((await installation.ok<ApiKeyRecord>('getApiKeyState', { agentId: RAHUL })).state, 'requested');
+        assert.equal(installation.operations - before, 2);
+        const enabled = await installation.ok<ApiKeyRecord>('recordApiKeyAction', { actorId: BJORN, targetId: RAHUL, action: 'enabled' });
+        assert.equal(enabled.version, 66);
+      });
+
+      it('5. a request handled end to end costs 16 operations, so two fit in a minute with room for 15 more sidebar views', async () => {
+        const installation = new Installation({ readings, operationsPerMinute: 50, agents: accountAgents(MANY.slice(0, 2)) });
+        // A new installation's first view stores the roles and the Account Admins.
+        await installation.ok('getProfileAccess', { viewedId: CHLOE, viewerId: CHLOE });
+        const cycles: number[] = [];
+        for (const requester of MANY.slice(0, 2)) {
+          const before = installation.operations;
+          await installation.ok('getProfileAccess', { viewedId: requester, viewerId: requester });
+          await installation.ok('requestApiKey', { actorId: requester, reason: 'integration' });
+          await installation.ok('getProfileAccess', { viewedId: ANA, viewerId: ANA });
+          await installation.ok('listApiKeyIndex', {});
+          await installation.ok('getProfileAccess', { viewedId: requester, viewerId: ANA });
+          await installation.ok('recordApiKeyAction', { actorId: ANA, targetId: requester, action: 'opened' });
+          await installation.ok('recordApiKeyAction', { actorId: ANA, targetId: requester, action: 'enabled' });
+          cycles.push(installation.operations - before);
+        }
+        console.log(`      (measured: ${cycles.join(' and ')} $db operations per request handled end to end, ${installation.operations} in all)`);
+        assert.ok(cycles.every((operations) => operations <= 16), cycles.join(', '));
+        for (let view = 0; view < 15; view += 1) {
+          await installation.ok('getProfileAccess', { viewedId: RAHUL, viewerId: CHLOE });
+        }
+      });
+
+      it('6. concurrent requests all land, and a request overtaken by an enable and cut off leaves no drift', async () => {
+        const installation = new Installation({ readings, agents: accountAgents(MANY.slice(0, 16)) });
+        await Promise.all(MANY.slice(0, 16).map((id) => installation.ok('requestApiKey', { actorId: id, reason: 'please' })));
+        const queued = (await everyIndexEntry(installation)).filter((entry) => entry.request !== null);
+        assert.equal(queued.length, 16);
+
+        const db = installation.store;
+        const update = db.update.bind(db);
+        db.update = () => Promise.reject({ status: 500, message: 'stopped' });
+        await installation.call('requestApiKey', { actorId: RAHUL, reason: 'cut off' });
+        db.update = update;
+        const enabled = await installation.ok<ApiKeyRecord>('recordApiKeyAction', { actorId: ANA, targetId: RAHUL, action: 'enabled' });
+        assert.equal(enabled.reason, 'cut off');
+        const entry = (await everyIndexEntry(installation)).find((candidate) => candidate.agentId === RAHUL);
+        assert.equal(entry?.state, 'enabled');
+        assert.equal(entry?.request, null, 'not in the queue');
+      });
+
+      it('7. the queue pages to the end: 260 pending requests are all listed, and the count agrees', async () => {
+        const installation = new Installation({ readings, agents: accountAgents(MANY) });
+        for (const id of MANY) {
+          await installation.ok('requestApiKey', { actorId: id, reason: `request of ${id}` });
+        }
+        const entries = await everyIndexEntry(installation);
+        const pending = entries.filter((entry) => entry.state === 'requested');
+        assert.equal(pending.length, MANY.length);
+        assert.deepEqual(new Set(pending.map((entry) => entry.agentId)), new Set(MANY));
+        assert.ok(pending.every((entry) => entry.request?.reasonPreview === `request of ${entry.agentId}`));
+      });
+    });
+  }
+
+  it('the ledger survives an API-key rotation in the app settings (the storage secret is its own parameter)', async () => {
+    const installation = new Installation();
+    await installation.ok('requestApiKey', { actorId: RAHUL, reason: 'why' });
+    installation.iparams = { ...installation.iparams, api_key: 'a-brand-new-api-key-after-rotation' };
+    assert.equal((await installation.ok<ApiKeyRecord>('getApiKeyState', { agentId: RAHUL })).state, 'requested');
+  });
+
+  it('without a storage secret the API key keys the storage: a new key starts an empty ledger, the old one comes back with the old key', async () => {
+    const installation = new Installation();
+    const { storage_secret: _unused, ...withoutSecret } = installation.iparams;
+    installation.iparams = withoutSecret;
+    await installation.ok('requestApiKey', { actorId: RAHUL, reason: 'why' });
+    installation.iparams = { ...withoutSecret, api_key: 'a-brand-new-api-key-after-rotation' };
+    assert.equal((await installation.ok<ApiKeyRecord>('getApiKeyState', { agentId: RAHUL })).state, 'none');
+    installation.iparams = withoutSecret;
+    assert.equal((await installation.ok<ApiKeyRecord>('getApiKeyState', { agentId: RAHUL })).state, 'requested');
+  });
+});
