@@ -89,11 +89,16 @@ export interface AccountAdminsResult {
   accountAdminRole: RoleInfo | null;
   /** Active agents holding Account Admin: the people who can enable API keys. */
   accountAdmins: AgentAccess[];
-  /** True when the list is complete (false while a large account is still being read). */
-  complete: boolean;
   /**
-   * When the list was recorded (ISO time) by the last complete access overview; null when it
-   * was read from Freshservice just now. Run the overview again to refresh it.
+   * True when the list is complete and current (false until the app's background scan of the
+   * account first finishes, and if the record is more than a day old).
+   */
+  complete: boolean;
+  /** The app is reading the account in the background: the list is what it has found so far. */
+  scanning?: boolean;
+  /**
+   * When the list was last recorded complete (ISO time: by the background scan or an access
+   * overview; events keep it current between); null when nothing is recorded yet.
    */
   recordedAt?: string | null;
 }

@@ -1,11 +1,7 @@
 const audit = require('./lib/server/src/methods/audit');
+const events = require('./lib/server/src/methods/events');
 const ledger = require('./lib/server/src/methods/ledger');
 const profile = require('./lib/server/src/methods/profile');
-
-// The FDK globals each server method needs, passed in so the TypeScript methods stay plain functions.
-function platform() {
-  return { request: $request, store: $db, reply: renderData };
-}
 
 exports = {
   getAccessOverview: function (args) {
@@ -34,5 +30,33 @@ exports = {
   },
   getProfileAccess: function (args) {
     return profile.getProfileAccess(args, platform());
+  },
+  onAppInstall: function (args) {
+    return events.onAppInstall(args, eventPlatform());
+  },
+  afterAppUpdate: function (args) {
+    return events.afterAppUpdate(args, eventPlatform());
+  },
+  onScheduledEvent: function (args) {
+    return events.onScheduledEvent(args, eventPlatform());
+  },
+  onUserCreate: function (args) {
+    return events.onUserCreate(args, eventPlatform());
+  },
+  onUserUpdate: function (args) {
+    return events.onUserUpdate(args, eventPlatform());
+  },
+  onUserDelete: function (args) {
+    return events.onUserDelete(args, eventPlatform());
   }
 };
+
+// Helpers come after the exports block, as Freshworks' validation rules require. They pass the
+// FDK globals each handler needs, so the TypeScript methods stay plain functions.
+function platform() {
+  return { request: $request, store: $db, reply: renderData };
+}
+
+function eventPlatform() {
+  return { request: $request, store: $db, reply: renderData, schedule: $schedule };
+}

@@ -35,6 +35,27 @@ export interface KeyValueStore {
   delete(key: string): Promise<unknown>;
 }
 
+/**
+ * `$schedule`: scheduled events (Freshworks' scheduled-events reference, freshworks-platform3
+ * `references/architecture/scheduled_events_doc.md`): one-time schedules (`schedule_at`, at least
+ * 5 minutes ahead) and one recurring schedule per installation (`repeat`), each firing
+ * `onScheduledEvent` with `data` (at most 4 KB). Each call resolves `{ status, message }`.
+ */
+export interface ScheduleOptions {
+  name: string;
+  data: Record<string, unknown>;
+  /** ISO 8601 time. */
+  schedule_at: string;
+  repeat?: { time_unit: 'minutes' | 'hours' | 'days'; frequency: number };
+}
+
+export interface ScheduleClient {
+  create(options: ScheduleOptions): Promise<unknown>;
+  update(options: ScheduleOptions): Promise<unknown>;
+  fetch(options: { name: string }): Promise<unknown>;
+  delete(options: { name: string }): Promise<unknown>;
+}
+
 /** `renderData`: exactly one call per server-method invocation. */
 export type Reply = (error: AppErrorBody | null, data?: unknown) => void;
 
@@ -42,6 +63,11 @@ export interface Platform {
   request: TemplateClient;
   store: KeyValueStore;
   reply: Reply;
+}
+
+/** What an event handler gets besides: FDK's `$schedule`, for the background refresh of the Account Admins. */
+export interface EventPlatform extends Platform {
+  schedule: ScheduleClient;
 }
 
 /** What every server method receives from FDK: the browser's payload plus `iparams`. */

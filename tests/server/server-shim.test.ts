@@ -12,13 +12,17 @@ const ROOT = join(__dirname, '..', '..', '..');
 const SERVER_DIR = join(ROOT, 'server');
 const SERVER_FILE = join(SERVER_DIR, 'server.js');
 
+const eventsSchema = z.record(z.string(), z.object({ handler: z.string() })).optional();
 const manifestSchema = z.object({
-  modules: z.object({ common: z.object({ functions: z.record(z.string(), z.unknown()) }) }),
+  modules: z.object({ common: z.object({ functions: z.record(z.string(), z.unknown()), events: eventsSchema }) }).catchall(z.object({ events: eventsSchema }).passthrough()),
   dependencies: z.record(z.string(), z.string()).optional(),
 });
 // Read leniently at load time so a broken manifest fails one test below instead of the whole mocha run.
 const manifest = manifestSchema.safeParse(JSON.parse(readFileSync(join(ROOT, 'manifest.json'), 'utf8')));
-const FUNCTION_NAMES = Object.keys(manifest.data?.modules.common.functions ?? {});
+const SERVER_METHOD_NAMES = Object.keys(manifest.data?.modules.common.functions ?? {});
+/** Every event handler the manifest names, in any module (app set-up, scheduled and product events). */
+const EVENT_HANDLER_NAMES = Object.values(manifest.data?.modules ?? {}).flatMap((module) => Object.values((module as { events?: Record<string, { handler: string }> }).events ?? {}).map((event) => event.handler));
+const FUNCTION_NAMES = [...SERVER_METHOD_NAMES, ...EVENT_HANDLER_NAMES];
 const DECLARED_PACKAGES = Object.keys(manifest.data?.dependencies ?? {});
 
 // A key distinctive enough to spot if any server code logs it.
@@ -31,6 +35,7 @@ interface Sandbox {
   exports: Record<string, ServerFunction>;
   $request: { invokeTemplate: SinonStub };
   $db: ReturnType<typeof createFakeStore>;
+  $schedule: Record<'create' | 'update' | 'fetch' | 'delete', SinonStub>;
   renderData: SinonSpy;
   console: Record<ConsoleMethod, SinonSpy>;
   require: (specifier: string) => unknown;
@@ -78,6 +83,7 @@ function loadServer(invokeTemplate: SinonStub, onAnswer: () => void): Sandbox {
     exports: {},
     $request: { invokeTemplate },
     $db: createFakeStore(),
+    $schedule: { create: stub().resolves({ status: 200 }), update: stub().resolves({ status: 200 }), fetch: stub().rejects({ status: 404 }), delete: stub().resolves({ status: 200 }) },
     renderData: spy(onAnswer),
     console: { log: spy(), info: spy(), warn: spy(), error: spy(), debug: spy() },
     require: sandboxRequire,
@@ -154,9 +160,10 @@ describe('server/server.js loaded as FDK loads it (vm sandbox)', function () {
     assert.ok(manifest.success, `manifest.json has no modules.common.functions object: ${manifest.error?.message ?? ''}`);
   });
 
-  it('exports exactly the functions manifest.json declares', function () {
+  it('exports exactly the server methods and event handlers manifest.json declares', function () {
     const sandbox = loadServer(stub(), () => undefined);
-    assert.ok(FUNCTION_NAMES.length > 0);
+    assert.ok(SERVER_METHOD_NAMES.length > 0);
+    assert.deepEqual(EVENT_HANDLER_NAMES.sort(), ['afterAppUpdate', 'onAppInstall', 'onScheduledEvent', 'onUserCreate', 'onUserDelete', 'onUserUpdate']);
     assert.deepEqual(Object.keys(sandbox.exports).sort(), [...FUNCTION_NAMES].sort());
   });
 

@@ -42,13 +42,21 @@ const KEY_DOMAIN = 'cursor:v1:';
 const MAC_HEX_CHARS = 64;
 const MAC_PATTERN = /^[0-9a-f]{64}$/;
 
+const agentIds = z.array(z.number().int().positive()).max(100);
+
 const cursorSchema = z.object({
-  version: z.literal(2),
+  version: z.literal(3),
   issuedAt: z.number().int().nonnegative(),
   phase: z.enum(OVERVIEW_PHASES),
   page: z.number().int().positive(),
-  /** Agents of `page` already answered (a page split to keep a response small). */
-  skip: z.number().int().nonnegative(),
+  /** Agents of `page` already answered (a page split to keep a response small), by id. */
+  answered: agentIds,
+  /**
+   * The agents of the page before: when an agent is added or removed while the account is read,
+   * Freshservice's pages shift and an agent can reappear at the top of the next page; they are
+   * answered once.
+   */
+  previous: agentIds,
   includeDeactivated: z.boolean(),
   roles: z.array(compactRoleSchema).max(1000),
   summary: accessSummarySchema,
@@ -70,11 +78,12 @@ const EMPTY_SUMMARY: AccessSummary = { agents: 0, accountAdmins: 0, lackingAccou
 
 export function firstCursor(includeDeactivated: boolean, now: number): OverviewCursor {
   return {
-    version: 2,
+    version: 3,
     issuedAt: now,
     phase: 'roles',
     page: 1,
-    skip: 0,
+    answered: [],
+    previous: [],
     includeDeactivated,
     roles: [],
     summary: { ...EMPTY_SUMMARY },

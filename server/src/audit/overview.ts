@@ -114,34 +114,36 @@ function carryAccountAdmins(cursor: OverviewCursor, agents: readonly AgentAccess
   };
 }
 
-type Position = Pick<OverviewCursor, 'phase' | 'page' | 'skip' | 'pagesLoaded'> & { done: boolean };
+type Position = Pick<OverviewCursor, 'phase' | 'page' | 'answered' | 'previous' | 'pagesLoaded'> & { done: boolean };
 
 /** Where to continue after finishing a page: its next page, the deactivated agents, or the end. */
-function afterPage(cursor: OverviewCursor, nextPage: number | null, pageWasEmpty: boolean): Position {
+function afterPage(cursor: OverviewCursor, nextPage: number | null, pageAgents: readonly AgentAccess[]): Position {
   const pagesLoaded = cursor.pagesLoaded + 1;
   if (nextPage !== null && pagesLoaded >= MAX_AGENT_PAGES) {
     throw new AppError(502, 'BAD_RESPONSE', `Freshservice kept linking to more pages of agents after ${MAX_AGENT_PAGES} pages; the app stopped reading.`);
   }
-  if (nextPage !== null && !pageWasEmpty) {
-    return { phase: cursor.phase, page: nextPage, skip: 0, pagesLoaded, done: false };
+  const previous = pageAgents.slice(-100).map((agent) => agent.id);
+  if (nextPage !== null && pageAgents.length > 0) {
+    return { phase: cursor.phase, page: nextPage, answered: [], previous, pagesLoaded, done: false };
   }
   if (cursor.phase === 'active' && cursor.includeDeactivated) {
-    return { phase: 'deactivated', page: 1, skip: 0, pagesLoaded, done: false };
+    return { phase: 'deactivated', page: 1, answered: [], previous: [], pagesLoaded, done: false };
   }
-  return { phase: cursor.phase, page: cursor.page, skip: 0, pagesLoaded, done: true };
+  return { phase: cursor.phase, page: cursor.page, answered: [], previous, pagesLoaded, done: true };
 }
 
 async function readAgentsStep(cursor: OverviewCursor, deps: OverviewDeps): Promise<Step> {
   const answer = await readAgentPage(deps.request, cursor.page, cursor.phase === 'active');
   const catalog = catalogFor(cursor);
   const pageAgents = answer.data.agents.map((agent) => toAgentAccess(agent, catalog));
-  const unanswered = pageAgents.slice(cursor.skip);
+  // By id, not by position: pages shift when agents are added or removed during the overview.
+  const unanswered = pageAgents.filter((agent) => !cursor.answered.includes(agent.id) && !cursor.previous.includes(agent.id));
   const taken = takeWithinBudget(unanswered, cursor);
   const nextPage = nextPageAfter(answer.headers, cursor.page, 'agents');
   const { done, ...position }: Position =
     taken.length < unanswered.length
-      ? { phase: cursor.phase, page: cursor.page, skip: cursor.skip + taken.length, pagesLoaded: cursor.pagesLoaded, done: false }
-      : afterPage(cursor, nextPage, pageAgents.length === 0);
+      ? { phase: cursor.phase, page: cursor.page, answered: [...cursor.answered, ...taken.map((agent) => agent.id)], previous: cursor.previous, pagesLoaded: cursor.pagesLoaded, done: false }
+      : afterPage(cursor, nextPage, pageAgents);
   const next: OverviewCursor = {
     ...cursor,
     ...position,

@@ -13,7 +13,8 @@ const agentIdSchema = z.number().int().positive();
 export const userAccessPayloadSchema = z
   .object({
     userId: agentIdSchema.optional(),
-    email: z.string().trim().min(3).max(254).includes('@').optional(),
+    // Checked here, not left to Freshservice (which refuses a malformed address with a 400 the app would blame on itself).
+    email: z.string().trim().max(254).pipe(z.email('an email address such as ana@example.com')).optional(),
   })
   .refine((payload) => payload.userId !== undefined || payload.email !== undefined, {
     message: 'send userId or email',

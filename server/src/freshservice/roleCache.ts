@@ -6,12 +6,14 @@ import type { Storage } from '../store/storage';
 import { readAllRoles, type KnownRole } from './roles';
 
 /**
- * Roles rarely change, so the sidebar and the ledger reuse them from the head for a few minutes
- * instead of spending a template request each time. They are sealed like everything the app
- * stores, so a browser cannot rename its own role to "Account Admin" there. A store failure
- * only costs the request.
+ * Roles rarely change (and the Account Admin role is built in: its id never does), so views and
+ * the ledger reuse them from the head for up to an hour instead of spending a template request
+ * each time; the background refresh renews them every half hour (ROLES_REFRESH_AFTER_MS), so a
+ * view almost never reads them. They are sealed like everything the app stores, so a browser
+ * cannot rename its own role to "Account Admin" there. A store failure only costs the request.
  */
-export const ROLES_FRESH_MS = 300_000;
+export const ROLES_FRESH_MS = 60 * 60_000;
+export const ROLES_REFRESH_AFTER_MS = 30 * 60_000;
 /** Server instances' clocks may differ a little; roles dated further ahead are not trusted. */
 const ROLES_CLOCK_SKEW_MS = 60_000;
 
@@ -33,14 +35,14 @@ export interface RolesDeps {
   now: () => number;
 }
 
-/** The head's roles while younger than ROLES_FRESH_MS, else null (as if never stored). */
-export function freshRoles(head: Head, now: number): KnownRole[] | null {
+/** The head's roles while younger than `maxAge` (ROLES_FRESH_MS), else null (as if never stored). */
+export function freshRoles(head: Head, now: number, maxAge = ROLES_FRESH_MS): KnownRole[] | null {
   const part = head.roles;
   if (part === null) {
     return null;
   }
   const age = now - part.fetchedAt;
-  return age >= -ROLES_CLOCK_SKEW_MS && age < ROLES_FRESH_MS ? part.roles.map(expandRole) : null;
+  return age >= -ROLES_CLOCK_SKEW_MS && age < maxAge ? part.roles.map(expandRole) : null;
 }
 
 /**
@@ -55,9 +57,9 @@ export async function cacheRoles(storage: Storage, roles: readonly KnownRole[], 
   await writeHeadCache(storage.sealed, storage.headForWriting(), { [ROLES_ATTRIBUTE]: part }, 'roles');
 }
 
-/** All roles: from the head while fresh, else from Freshservice (then stored). */
-export async function currentRoles(deps: RolesDeps): Promise<KnownRole[]> {
-  const cached = freshRoles(await deps.storage.head(), deps.now());
+/** All roles: from the head while younger than `maxAge`, else from Freshservice (then stored). */
+export async function currentRoles(deps: RolesDeps, maxAge = ROLES_FRESH_MS): Promise<KnownRole[]> {
+  const cached = freshRoles(await deps.storage.head(), deps.now(), maxAge);
   if (cached) {
     return cached;
   }

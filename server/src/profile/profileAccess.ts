@@ -70,12 +70,12 @@ function viewerFlags(id: number, agent: AgentAccess | null): ProfileViewer {
   return { id, isAccountAdmin: agent?.isAccountAdmin === true, holdsAdminRole: agent?.holdsAdminRole === true };
 }
 
-/** Without an "Account Admin" role nobody can enable keys: the widget warns (and no scan is made). */
-function accountAdminsOf(context: AgentContext): Promise<AccountAdminsResult> {
+/** Without an "Account Admin" role nobody can enable keys: the widget warns. Never a scan: the list is the head's. */
+function accountAdminsOf(context: AgentContext): AccountAdminsResult {
   if (context.catalog.accountAdminRole === null) {
-    return Promise.resolve({ accountAdminRole: null, accountAdmins: [], complete: true, recordedAt: null });
+    return { accountAdminRole: null, accountAdmins: [], complete: true, recordedAt: null };
   }
-  return accountAdminsIn(context.catalog, context.deps, context.startedAt, context.head);
+  return accountAdminsIn(context.catalog, context.head, context.deps.now());
 }
 
 async function viewerOf(context: AgentContext, accountAdmins: AccountAdminsResult): Promise<ProfileViewer> {
@@ -93,7 +93,7 @@ async function viewerOf(context: AgentContext, accountAdmins: AccountAdminsResul
 }
 
 async function peopleAround(context: AgentContext): Promise<PeopleAround> {
-  const accountAdmins = await accountAdminsOf(context);
+  const accountAdmins = accountAdminsOf(context);
   return { accountAdmins, viewer: await viewerOf(context, accountAdmins) };
 }
 

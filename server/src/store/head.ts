@@ -14,6 +14,7 @@
  * | `A<id base36>` | one Account Admin: name and email                               |
  * | `i<id base36>` | one agent's ledger index entry (see IndexEntry)                 |
  * | `overflow`     | which overflow index shards exist, once the head is full        |
+ * | `scan`         | the background scan of the agents for Account Admins, while it runs |
  *
  * $db allows 40 KB per key and value. The roles and the Account Admins each have a fixed share
  * (ROLES_MAX_BYTES, ADMINS_MAX_BYTES) and the index takes what is left (INDEX_MAX_BYTES, about
@@ -38,6 +39,7 @@ export const OVERFLOW_SHARDS = 16;
 export const ROLES_ATTRIBUTE = 'roles';
 export const ADMINS_ATTRIBUTE = 'admins';
 export const OVERFLOW_ATTRIBUTE = 'overflow';
+export const SCAN_ATTRIBUTE = 'scan';
 const ADMIN_PREFIX = 'A';
 const ENTRY_PREFIX = 'i';
 
@@ -64,7 +66,13 @@ export type RolesPart = z.infer<typeof rolesPartSchema>;
 
 export const adminsMetaSchema = z.object({ roleId: z.number().int().nonnegative(), complete: z.boolean(), recordedAt: z.string() });
 export type AdminsMeta = z.infer<typeof adminsMetaSchema>;
-export const storedAdminSchema = z.object({ name: z.string(), email: z.string(), otherAdminRole: z.boolean() });
+export const storedAdminSchema = z.object({
+  name: z.string(),
+  email: z.string(),
+  otherAdminRole: z.boolean(),
+  /** The scan (its start time) or event that last wrote this admin: a completed scan removes those older than itself. */
+  seen: z.number().nonnegative(),
+});
 
 export interface StoredAccountAdmin {
   id: AgentId;
@@ -72,7 +80,28 @@ export interface StoredAccountAdmin {
   email: string;
   /** Also holds an admin-level role other than Account Admin. */
   otherAdminRole: boolean;
+  seen: number;
 }
+
+/**
+ * The background scan for Account Admins (server/src/admins/scan.ts): which generation (its start
+ * time), for which Account Admin role, the next page of active agents to read, and progress.
+ * `done` once the last page was read (the `admins` attribute then says complete).
+ */
+export const scanStateSchema = z.object({
+  generation: z.number().int().nonnegative(),
+  roleId: z.number().int().nonnegative(),
+  nextPage: z.number().int().positive(),
+  pagesRead: z.number().int().nonnegative(),
+  agentsRead: z.number().int().nonnegative(),
+  startedAt: z.number().int().nonnegative(),
+  /** When a step last read a page: the recurring refresh takes over when the chained steps stop. */
+  steppedAt: z.number().int().nonnegative(),
+  /** More Account Admins were found than the head has room for: the finished list is marked incomplete. */
+  overflowed: z.boolean(),
+  done: z.boolean(),
+});
+export type ScanState = z.infer<typeof scanStateSchema>;
 
 export interface AccountAdminsRecord extends AdminsMeta {
   admins: StoredAccountAdmin[];
@@ -159,6 +188,8 @@ export interface Head {
   overflowShards: readonly number[];
   /** Bytes the index entries take, against INDEX_MAX_BYTES. */
   indexBytes: number;
+  /** The background scan for Account Admins, when one was ever started. */
+  scan: ScanState | null;
   /** Attribute names whose seal or shape did not verify (never used). */
   tampered: string[];
   /**
@@ -175,6 +206,7 @@ export function attributeBytes(name: string, sealed: string): number {
 
 interface HeadParts {
   roles: RolesPart | null;
+  scan: ScanState | null;
   meta: AdminsMeta | null;
   admins: StoredAccountAdmin[];
   entries: Map<AgentId, IndexEntry>;
@@ -184,7 +216,7 @@ interface HeadParts {
 }
 
 function emptyParts(): HeadParts {
-  return { roles: null, meta: null, admins: [], entries: new Map(), overflowShards: [], indexBytes: 0, tampered: [] };
+  return { roles: null, scan: null, meta: null, admins: [], entries: new Map(), overflowShards: [], indexBytes: 0, tampered: [] };
 }
 
 type PartReader = (parts: HeadParts, name: string, stored: unknown) => boolean;
@@ -196,6 +228,7 @@ function headReaders(store: SealedStore, key: string): PartReader[] {
     (parts, name, stored) => name === ROLES_ATTRIBUTE && keep(open(name, stored, rolesPartSchema), (value) => (parts.roles = value)),
     (parts, name, stored) => name === ADMINS_ATTRIBUTE && keep(open(name, stored, adminsMetaSchema), (value) => (parts.meta = value)),
     (parts, name, stored) => name === OVERFLOW_ATTRIBUTE && keep(open(name, stored, overflowSchema), (value) => (parts.overflowShards = value.shards)),
+    (parts, name, stored) => name === SCAN_ATTRIBUTE && keep(open(name, stored, scanStateSchema), (value) => (parts.scan = value)),
     (parts, name, stored) => {
       const agentId = agentOf(name, ADMIN_PREFIX);
       return agentId !== null && keep(open(name, stored, storedAdminSchema), (value) => parts.admins.push({ id: agentId, ...value }));
@@ -251,7 +284,7 @@ export async function readHead(store: SealedStore): Promise<Head> {
   if (parts.tampered.length > 0) {
     console.warn(`storage: ${parts.tampered.length} head attribute(s) failed verification and were ignored`);
   }
-  return { key, bytes, roles: parts.roles, accountAdmins, entries: parts.entries, overflowShards: parts.overflowShards, indexBytes: parts.indexBytes, tampered: parts.tampered, failure };
+  return { key, bytes, roles: parts.roles, accountAdmins, entries: parts.entries, overflowShards: parts.overflowShards, indexBytes: parts.indexBytes, scan: parts.scan, tampered: parts.tampered, failure };
 }
 
 /** Writes head attributes; a failure is the caller's to map (see SealedStore.setAttributes). */

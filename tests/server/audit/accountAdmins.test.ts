@@ -1,15 +1,17 @@
 import { strict as assert } from 'node:assert';
-import { stub } from 'sinon';
+import { restore, stub } from 'sinon';
 import { AppError } from '../../../server/src/errors';
 import { RECORD_MAX_AGE_MS, listAccountAdmins } from '../../../server/src/audit/accountAdmins';
 import { FakeRequest, ok } from '../fakes/request';
-import { ROLE_IDS, agent, assignment, role, standardRoles } from '../freshservice/fixtures';
+import { headOf, seedHead, testStorage } from '../fakes/storage';
+import { ROLE_IDS, role, standardRoles } from '../freshservice/fixtures';
 import { FakeAccount } from './account';
 import { MemoryStore } from './memoryStore';
-import { VirtualClock, runOverview, timedClient } from './run';
-import { headOf, seedHead, testStorage } from '../fakes/storage';
+import { VirtualClock, runOverview } from './run';
 
-describe('listAccountAdmins', () => {
+describe('listAccountAdmins: the recorded list, never a scan', () => {
+  afterEach(() => restore());
+
   it('answers from the record of the last complete overview: no agent requests at all', async () => {
     const account = new FakeAccount({ agents: 450 });
     const store = new MemoryStore();
@@ -19,52 +21,31 @@ describe('listAccountAdmins', () => {
 
     const result = await listAccountAdmins({ request, storage: testStorage(store), now: clock.now });
 
-    assert.deepEqual(request.names(), [], 'roles come from the cache, admins from the record');
+    assert.deepEqual(request.names(), [], 'roles come from the head, admins from the record');
     assert.equal(result.complete, true);
     assert.equal(result.accountAdmins.length, 12);
     assert.ok(result.accountAdmins.every((admin) => admin.isAccountAdmin && admin.active));
     assert.equal(result.recordedAt, new Date(clock.time).toISOString());
+    assert.equal(result.scanning, false);
   });
 
-  it('scans a small account completely (two pages at most) and records the answer', async () => {
-    const account = new FakeAccount({ agents: 150 });
-    const store = new MemoryStore();
-    const request = account.request();
-    const result = await listAccountAdmins({ request, storage: testStorage(store), now: new VirtualClock().now });
-    assert.deepEqual(request.names(), ['listRoles', 'listAgents', 'listAgents']);
-    assert.equal(result.complete, true);
+  it('with nothing recorded answers an empty, incomplete list without reading the agents', async () => {
+    const request = new FakeAccount({ agents: 150 }).request();
+    const result = await listAccountAdmins({ request, storage: testStorage(new MemoryStore()), now: new VirtualClock().now });
+    assert.deepEqual(request.names(), ['listRoles']);
+    assert.deepEqual(result.accountAdmins, []);
+    assert.equal(result.complete, false);
     assert.equal(result.recordedAt, null);
-    assert.deepEqual(result.accountAdmins.map((admin) => admin.id), [21000000001, 21000000041, 21000000081, 21000000121]);
-    assert.equal((await headOf(store)).accountAdmins?.admins.length, 4);
-  });
-
-  it('says complete: false when a bounded scan cannot see the whole account, and records nothing', async () => {
-    const store = new MemoryStore();
-    const request = new FakeAccount({ agents: 1_000 }).request();
-    const result = await listAccountAdmins({ request, storage: testStorage(store), now: new VirtualClock().now });
-    assert.equal(result.complete, false);
-    assert.equal(request.callsTo('listAgents').length, 2);
-    assert.equal((await headOf(store)).accountAdmins, null);
-  });
-
-  it('starts no new request after the scan deadline, so slow answers still end inside 20 s', async () => {
-    const clock = new VirtualClock();
-    const inner = new FakeAccount({ agents: 1_000 }).request();
-    const request = timedClient(inner, clock, [], 4_500);
-    const result = await listAccountAdmins({ request, storage: testStorage(new MemoryStore()), now: clock.now });
-    assert.equal(result.complete, false);
-    assert.deepEqual(inner.names(), ['listRoles']);
   });
 
   it('ignores a record made for another Account Admin role id', async () => {
     const store = new MemoryStore();
-    await seedHead(store, { admins: { roleId: 1, complete: true, recordedAt: '2026-01-01T00:00:00.000Z' } });
-    const request = new FakeRequest()
-      .script('listRoles', ok({ roles: standardRoles() }))
-      .script('listAgents', ok({ agents: [agent(5, { roles: [assignment(ROLE_IDS.accountAdmin)] }), agent(6, { active: false, roles: [assignment(ROLE_IDS.accountAdmin)] })] }));
+    await seedHead(store, { admins: { roleId: 1, complete: true, recordedAt: '2026-01-01T00:00:00.000Z' }, A5: { name: 'Old', email: 'old@acme.example', otherAdminRole: false, seen: 1 } });
+    const request = new FakeRequest().script('listRoles', ok({ roles: standardRoles() }));
     const result = await listAccountAdmins({ request, storage: testStorage(store), now: Date.now });
-    assert.deepEqual(result.accountAdmins.map((admin) => admin.id), [5]);
-    assert.deepEqual(request.callsTo('listAgents')[0]?.context, { page: 1, active: true });
+    assert.deepEqual(result.accountAdmins, []);
+    assert.equal(result.complete, false);
+    assert.deepEqual(request.names(), ['listRoles']);
   });
 
   it('answers ACCOUNT_ADMIN_ROLE_MISSING when no default role is named exactly "Account Admin"', async () => {
@@ -74,20 +55,15 @@ describe('listAccountAdmins', () => {
     });
   });
 
-  it('keeps working when $db fails, and says so in the log without data', async () => {
+  it('keeps working when $db fails (roles from Freshservice, nothing recorded), logging no data', async () => {
     const warn = stub(console, 'warn');
-    try {
-      const store = new MemoryStore();
-      store.failing = true;
-      const result = await listAccountAdmins({ request: new FakeAccount({ agents: 50 }).request(), storage: testStorage(store), now: Date.now });
-      assert.equal(result.complete, true);
-      assert.equal(result.accountAdmins.length, 2);
-      store.failing = false;
-      assert.equal((await headOf(store)).accountAdmins, null, 'nothing written while the store refused');
-      assert.deepEqual(warn.getCalls().map((call) => call.args), [['storage: the head could not be read (507)']]);
-    } finally {
-      warn.restore();
-    }
+    const store = new MemoryStore();
+    store.failing = true;
+    const result = await listAccountAdmins({ request: new FakeAccount({ agents: 50 }).request(), storage: testStorage(store), now: Date.now });
+    assert.equal(result.complete, false);
+    store.failing = false;
+    assert.equal((await headOf(store)).roles, null, 'nothing written while the store refused');
+    assert.deepEqual(warn.getCalls().map((call) => call.args), [['storage: the head could not be read (507)']]);
   });
 });
 
@@ -100,45 +76,32 @@ describe('listAccountAdmins: the record has an age limit', () => {
     return { account, store, clock, recordedAt: clock.time };
   }
 
-  it(`answers from a record up to ${RECORD_MAX_AGE_MS / 3_600_000} hours old, saying when it was recorded`, async () => {
+  it(`is complete up to ${RECORD_MAX_AGE_MS / 3_600_000} hours old, saying when it was recorded`, async () => {
     const { account, store, clock, recordedAt } = await recordedOverview(450);
     clock.advance(RECORD_MAX_AGE_MS);
-    const request = account.request();
-    const result = await listAccountAdmins({ request, storage: testStorage(store), now: clock.now });
-    assert.deepEqual(request.callsTo('listAgents'), []);
+    const result = await listAccountAdmins({ request: account.request(), storage: testStorage(store), now: clock.now });
+    assert.equal(result.complete, true);
     assert.equal(result.recordedAt, new Date(recordedAt).toISOString());
   });
 
-  it('ignores a record past the limit: answers as without one (bounded scan, complete: false on a large account)', async () => {
+  it('past the limit still names whoever is recorded, but no longer calls the list complete', async () => {
     const { account, store, clock } = await recordedOverview(450);
     clock.advance(RECORD_MAX_AGE_MS + 1);
     const request = account.request();
     const result = await listAccountAdmins({ request, storage: testStorage(store), now: clock.now });
-    assert.deepEqual(request.callsTo('listAgents').length, 2, 'the bounded scan');
+    assert.deepEqual(request.callsTo('listAgents'), [], 'no scan in a view');
     assert.equal(result.complete, false);
-    assert.equal(result.recordedAt, null);
+    assert.equal(result.accountAdmins.length, 12);
   });
 
-  it('a complete scan after the limit replaces the stale record with a fresh one', async () => {
-    const { account, store, clock } = await recordedOverview(150);
-    clock.advance(RECORD_MAX_AGE_MS + 1);
-    const scanned = await listAccountAdmins({ request: account.request(), storage: testStorage(store), now: clock.now });
-    assert.equal(scanned.complete, true);
-    assert.equal(((await headOf(store)).accountAdmins as { recordedAt?: string } | undefined)?.recordedAt, new Date(clock.time).toISOString());
-    const request = account.request();
-    const again = await listAccountAdmins({ request, storage: testStorage(store), now: clock.now });
-    assert.equal(again.recordedAt, new Date(clock.time).toISOString());
-    assert.deepEqual(request.callsTo('listAgents'), [], 'admins from the fresh record');
-  });
-
-  it('ignores a record dated in the future or with an unreadable date', async () => {
+  it('is not complete when dated in the future or with an unreadable date', async () => {
     for (const recordedAt of ['2026-11-27T06:00:00.000Z', 'yesterday']) {
       const store = new MemoryStore();
-      await seedHead(store, { admins: { roleId: ROLE_IDS.accountAdmin, complete: true, recordedAt } });
-      const request = new FakeRequest().script('listRoles', ok({ roles: standardRoles() })).script('listAgents', ok({ agents: [agent(5, { roles: [assignment(ROLE_IDS.accountAdmin)] })] }));
+      await seedHead(store, { admins: { roleId: ROLE_IDS.accountAdmin, complete: true, recordedAt }, A5: { name: 'Ana', email: 'ana@acme.example', otherAdminRole: false, seen: 1 } });
+      const request = new FakeRequest().script('listRoles', ok({ roles: standardRoles() }));
       const result = await listAccountAdmins({ request, storage: testStorage(store), now: new VirtualClock().now });
       assert.deepEqual(result.accountAdmins.map((admin) => admin.id), [5], recordedAt);
-      assert.equal(result.recordedAt, null);
+      assert.equal(result.complete, false, recordedAt);
     }
   });
 });

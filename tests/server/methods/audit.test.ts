@@ -112,12 +112,14 @@ describe('audit server methods', () => {
     assert.equal(error.code, 'ACCOUNT_ADMIN_ROLE_MISSING');
   });
 
-  it('listAccountAdmins replies with the list', async () => {
-    const platform = platformWith(new FakeRequest().script('listRoles', ok({ roles: standardRoles() })).script('listAgents', ok({ agents: [agent(1)] })));
+  it('listAccountAdmins replies with the recorded list, reading no agent (nothing recorded yet: empty and incomplete)', async () => {
+    const request = new FakeRequest().script('listRoles', ok({ roles: standardRoles() })).script('listAgents', ok({ agents: [agent(1)] }));
+    const platform = platformWith(request);
     await listAccountAdmins(argsWith({}), platform);
     const [error, result] = platform.reply.firstCall.args as [unknown, { complete: boolean; accountAdmins: unknown[] }];
     assert.equal(error, null);
-    assert.equal(result.complete, true);
+    assert.equal(result.complete, false);
     assert.deepEqual(result.accountAdmins, []);
+    assert.deepEqual(request.names(), ['listRoles']);
   });
 });

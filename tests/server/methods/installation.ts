@@ -7,6 +7,7 @@
  */
 import { MemoryKeyValueStore, type KvReadings } from '../../../dev/runtime/kv-store';
 import { FakeRequest, fail, ok } from '../fakes/request';
+import { FakeSchedule } from '../fakes/schedule';
 import { TEST_IPARAMS } from '../fakes/storage';
 import { ROLE_IDS, agent, assignment, standardRoles } from '../freshservice/fixtures';
 import { loadShippedServer } from './shipped-server';
@@ -36,6 +37,7 @@ export interface Reply {
 export class Installation {
   readonly store: MemoryKeyValueStore;
   readonly request: FakeRequest;
+  readonly schedule: FakeSchedule;
   private readonly replies: unknown[][] = [];
   private readonly methods;
   /** The installation parameters FDK passes every call; an admin may edit them (e.g. rotate the API key). */
@@ -51,7 +53,23 @@ export class Installation {
       })
       .respond('listRoles', () => ok({ roles: standardRoles() }))
       .respond('listAgents', (context) => ok({ agents: context['active'] === false ? [] : Object.values(agents) }));
-    this.methods = loadShippedServer({ $request: this.request, $db: this.store, renderData: (...args: unknown[]) => this.replies.push(args) });
+    this.schedule = new FakeSchedule(options.now ?? Date.now);
+    this.methods = loadShippedServer({ $request: this.request, $db: this.store, $schedule: this.schedule, renderData: (...args: unknown[]) => this.replies.push(args) });
+  }
+
+  /** FDK's onAppInstall, as when an admin installs the app. */
+  async install(): Promise<Reply> {
+    return this.call('onAppInstall', {});
+  }
+
+  /** Runs every schedule due by `until` (on the installation's clock), in time order; answers how many ran. */
+  async fireDue(until: number): Promise<number> {
+    let fired = 0;
+    for (let due = this.schedule.takeDue(until); due !== null; due = this.schedule.takeDue(until)) {
+      await this.call('onScheduledEvent', { data: due.data });
+      fired += 1;
+    }
+    return fired;
   }
 
   /** Calls one server method as the browser would (its payload plus the installation's iparams) and answers its reply. */

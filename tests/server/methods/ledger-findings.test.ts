@@ -48,6 +48,7 @@ describe('ledger review findings, through the shipped server.js', () => {
 
       it('2. a browser with client.db cannot find, read meaningfully, forge or erase what matters', async () => {
         const installation = new Installation({ readings });
+        await installation.install();
         await installation.ok('requestApiKey', { actorId: RAHUL, reason: 'CI deploys' });
         await installation.ok('getProfileAccess', { viewedId: RAHUL, viewerId: ANA });
         const db = installation.store;
@@ -78,7 +79,12 @@ describe('ledger review findings, through the shipped server.js', () => {
         assert.equal(accepted.state, 'enabled');
         assert.equal(accepted.version, 2);
         const view = await installation.ok<ProfileAccess>('getProfileAccess', { viewedId: CHLOE, viewerId: CHLOE });
-        assert.deepEqual(view.accountAdmins?.accountAdmins.map((admin) => admin.id).sort(), [ANA, BJORN], 'other agents\' sidebars name only the real Account Admins');
+        assert.ok(!view.accountAdmins?.accountAdmins.some((admin) => admin.id === RAHUL), 'other agents\' sidebars never name the forger');
+        // The background refresh rebuilds the list the forgery wiped.
+        assert.ok((await installation.fireDue(Date.now() + 11 * 60_000)) > 0);
+        const rebuilt = await installation.ok<ProfileAccess>('getProfileAccess', { viewedId: CHLOE, viewerId: CHLOE });
+        assert.deepEqual(rebuilt.accountAdmins?.accountAdmins.map((admin) => admin.id).sort(), [ANA, BJORN]);
+        assert.equal(rebuilt.accountAdmins?.complete, true);
         // Deleting the head, the one key that changes in place, loses no history: the next change finds the agent's events again.
         await db.delete(keyOf('head'));
         const again = await installation.ok<ApiKeyRecord>('recordApiKeyAction', { actorId: BJORN, targetId: RAHUL, action: 'opened' });

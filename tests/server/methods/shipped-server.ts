@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { runInNewContext } from 'node:vm';
-import type { KeyValueStore, TemplateClient } from '../../../server/src/platform';
+import type { KeyValueStore, ScheduleClient, TemplateClient } from '../../../server/src/platform';
 
 /** The hand-written shim FDK ships; it requires server/lib, built by `tsc -p tsconfig.server.json`. */
 const SERVER_FILE = resolve(__dirname, '../../../../server/server.js');
@@ -15,6 +15,8 @@ export interface FdkGlobals {
   $request: TemplateClient;
   $db: KeyValueStore;
   renderData: (error: unknown, data?: unknown) => unknown;
+  /** Needed by the event handlers only. */
+  $schedule?: ScheduleClient;
 }
 
 /** Loads server/server.js the way FDK does: a bare `exports = {...}` run in a sandbox holding the FDK globals. */

@@ -6,7 +6,7 @@
  */
 import { MemoryKeyValueStore } from '../../../dev/runtime/kv-store';
 import type { KvOperationRecord } from '../../../dev/runtime/kv-store';
-import { listAccountAdmins } from '../../../server/src/audit/accountAdmins';
+import { scanStep, startScan } from '../../../server/src/admins/scan';
 import type { KeyValueStore } from '../../../server/src/platform';
 import { profileAccess, type ProfileAccessDeps } from '../../../server/src/profile/profileAccess';
 import { keyOf, testStorage } from '../fakes/storage';
@@ -43,12 +43,13 @@ export class ProfileAccount {
   time = Date.UTC(2026, 10, 26, 6, 0, 0);
   readonly store = new MemoryKeyValueStore({ now: () => this.time });
 
-  /** Warms what an installation in use has: the head with roles and Account Admins. */
+  /** Warms what an installation in use has: the head with roles and the Account Admins a background scan recorded. */
   async warm(): Promise<void> {
-    await listAccountAdmins({ request: freshservice(), storage: testStorage(this.store), now: () => this.time });
+    const deps = { request: freshservice(), storage: testStorage(this.store), now: () => this.time };
+    await scanStep(deps, await startScan(deps));
   }
 
-  /** Moves the clock, e.g. past the snapshot roles' 300 s (and $db's rate-limit minute). */
+  /** Moves the clock, e.g. past the head roles' hour (and $db's rate-limit minute). */
   later(seconds: number): void {
     this.time += seconds * 1000;
   }

@@ -4,6 +4,7 @@ import { AppError } from '../../../server/src/errors';
 import { ApiKeyLedger } from '../../../server/src/ledger/api-key-ledger';
 import { eventName } from '../../../server/src/ledger/schemas';
 import { fail, FakeRequest, ok } from '../fakes/request';
+import { startScan } from '../../../server/src/admins/scan';
 import { headOf, keyOf, testStorage } from '../fakes/storage';
 import { ROLE_IDS, role } from '../freshservice/fixtures';
 import { ANA, BJORN, CHLOE, NOBODY, RAHUL, ProfileAccount, described, freshservice, ledgerFailing } from './account';
@@ -88,8 +89,8 @@ describe('getProfileAccess: what one sidebar view costs', () => {
     assert.equal(answer.viewed.agent?.id, CHLOE);
   });
 
-  it('with the head\'s roles older than 300 s reads them from Freshservice and updates only them (one more request, one more $db operation)', async () => {
-    account.later(301);
+  it('with the head\'s roles older than an hour (the background refresh stopped) reads them from Freshservice and updates only them', async () => {
+    account.later(3601);
     const cold = await account.view(RAHUL, ANA);
     assert.deepEqual(cold.request.names(), ['getAgent', 'listRoles']);
     assert.deepEqual(described(cold.operations), [...WARM_READS, `update ${HEAD}`].sort());
@@ -101,20 +102,26 @@ describe('getProfileAccess: what one sidebar view costs', () => {
     assert.deepEqual(described(warm.operations), WARM_READS);
   });
 
-  it('without a recorded Account Admins list scans the agents once and records them', async () => {
+  it('never scans in a view: with nothing recorded it answers an empty, incomplete list and reads no list of agents', async () => {
     const fresh = new ProfileAccount();
     const first = await fresh.view(RAHUL, CHLOE);
-    assert.deepEqual(first.request.names(), ['getAgent', 'listRoles', 'listAgents', 'getAgent']);
-    assert.equal(first.answer.accountAdmins?.recordedAt, null);
-    assert.deepEqual(first.answer.accountAdmins?.accountAdmins.map((admin) => admin.id), [ANA, BJORN]);
-    assert.deepEqual(
-      described(first.operations),
-      // The head does not exist yet: the roles' update answers 404 and creates it; the Account Admins then update it.
-      [...WARM_READS, `update ${HEAD}`, `set ${HEAD}`, `update ${HEAD}`].sort(),
-    );
+    assert.deepEqual(first.request.names(), ['getAgent', 'listRoles', 'getAgent']);
+    assert.deepEqual(first.answer.accountAdmins?.accountAdmins, []);
+    assert.equal(first.answer.accountAdmins?.complete, false);
+    assert.equal(first.answer.accountAdmins?.scanning, false);
+    // The head does not exist yet: the roles' update answers 404 and creates it.
+    assert.deepEqual(described(first.operations), [...WARM_READS, `update ${HEAD}`, `set ${HEAD}`].sort());
     const second = await fresh.view(RAHUL, CHLOE);
-    assert.deepEqual(second.request.names(), ['getAgent', 'getAgent']);
+    assert.deepEqual(second.request.names(), ['getAgent', 'getAgent'], 'at most the viewed agent and the viewer');
     assert.deepEqual(described(second.operations), WARM_READS);
+  });
+
+  it('while the background scan runs, says so and names the Account Admins found so far', async () => {
+    const fresh = new ProfileAccount();
+    await startScan({ request: freshservice(), storage: testStorage(fresh.store), now: () => fresh.time });
+    const { answer } = await fresh.view(RAHUL, CHLOE);
+    assert.equal(answer.accountAdmins?.scanning, true);
+    assert.equal(answer.accountAdmins?.complete, false);
   });
 
   it('answers the ledger\'s record of the agent with one more read, and an Account Admin the number of waiting requests', async () => {
@@ -152,7 +159,7 @@ describe('getProfileAccess: what one sidebar view costs', () => {
 
   it('answers an empty, complete list (not an error) when the account has no "Account Admin" role, without a scan', async () => {
     const request = freshservice([role(ROLE_IDS.admin, 'Admin', true)]);
-    account.later(301);
+    account.later(3601);
     const { answer, operations } = await account.view(RAHUL, CHLOE, { request });
     assert.deepEqual(answer.accountAdmins, { accountAdminRole: null, accountAdmins: [], complete: true, recordedAt: null });
     assert.equal(answer.viewed.accountAdminRole, null);

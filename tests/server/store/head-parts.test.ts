@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import { restore, stub } from 'sinon';
 import type { AgentAccess } from '../../../common/audit';
 import { MemoryKeyValueStore, everyKvReading } from '../../../dev/runtime/kv-store';
+import { scanStep, startScan } from '../../../server/src/admins/scan';
 import { RECORD_MAX_AGE_MS, listAccountAdmins, recordAccountAdmins } from '../../../server/src/audit/accountAdmins';
 import { ROLES_FRESH_MS, cacheRoles, currentRoles, freshRoles } from '../../../server/src/freshservice/roleCache';
 import type { KnownRole } from '../../../server/src/freshservice/roles';
@@ -52,22 +53,29 @@ describe('the head: roles and Account Admins, each timed on its own', () => {
   });
   afterEach(() => restore());
 
-  it('lets the roles expire after 300 s while the Account Admins record still answers', async () => {
-    await listAccountAdmins({ request: freshservice(), storage: testStorage(store), now: () => time });
+  async function scanned(): Promise<void> {
+    const deps = { request: freshservice(), storage: testStorage(store), now: () => time };
+    await scanStep(deps, await startScan(deps));
+  }
+
+  it('lets the roles expire after an hour while the Account Admins record still answers', async () => {
+    await scanned();
     time += ROLES_FRESH_MS;
     const request = freshservice();
     const result = await listAccountAdmins({ request, storage: testStorage(store), now: () => time });
     assert.deepEqual(request.names(), ['listRoles'], 'roles read again; admins from the head');
     assert.deepEqual(result.accountAdmins.map((admin) => admin.id), [5]);
+    assert.equal(result.complete, true);
   });
 
-  it('lets the Account Admins record expire after 24 h while roles written since are still used', async () => {
-    await listAccountAdmins({ request: freshservice(), storage: testStorage(store), now: () => time });
+  it('stops calling the Account Admins record complete after 24 h while roles written since are still used', async () => {
+    await scanned();
     time += RECORD_MAX_AGE_MS + 1;
     await currentRoles({ request: freshservice(), storage: testStorage(store), now: () => time });
     const request = freshservice();
-    await listAccountAdmins({ request, storage: testStorage(store), now: () => time });
-    assert.deepEqual(request.names(), ['listAgents'], 'fresh roles from the head, the stale admins scanned again');
+    const result = await listAccountAdmins({ request, storage: testStorage(store), now: () => time });
+    assert.deepEqual(request.names(), [], 'fresh roles from the head, no scan in a view');
+    assert.equal(result.complete, false);
   });
 
   it('treats roles dated more than a minute ahead as absent', async () => {
