@@ -2,11 +2,6 @@ const audit = require('./lib/server/src/methods/audit');
 const ledger = require('./lib/server/src/methods/ledger');
 const profile = require('./lib/server/src/methods/profile');
 
-// The FDK globals each server method needs, passed in so the TypeScript methods stay plain functions.
-function platform() {
-  return { request: $request, store: $db, reply: renderData };
-}
-
 exports = {
   getAccessOverview: function (args) {
     return audit.getAccessOverview(args, platform());
@@ -39,3 +34,9 @@ exports = {
     return profile.getProfileAccess(args, platform());
   }
 };
+
+// Helpers go after the exports block: FDK's parser rejects server.js otherwise (docs/platform-contract.md).
+// The FDK globals each server method needs, passed in so the TypeScript methods stay plain functions.
+function platform() {
+  return { request: $request, store: $db, reply: renderData };
+}

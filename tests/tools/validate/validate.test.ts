@@ -275,9 +275,30 @@ describe('validateApp', function () {
   });
 
   describe('server.js and dependencies', function () {
-    it('fails an export that is not a manifest function', async function () {
+    it('only warns about an export that is not a manifest function (a helper kept inside exports)', async function () {
       app.write('server/server.js', "const agents = require('./lib/agents');\nexports = {\n  getAgents: function (args) {\n    return agents.getAgents(args, $request, renderData);\n  },\n  getRoles: function () {\n    return renderData(null, []);\n  }\n};\n");
-      assertError(await validateApp(app.root), 'server/server.js', 'functions/undeclared-export');
+      const report = await validateApp(app.root);
+      assert.deepEqual(errorsOf(report), []);
+      assert.deepEqual(report.problems.map((problem) => `${problem.severity} ${problem.rule}`), ['warning functions/undeclared-export']);
+    });
+
+    const serverWith = (before: string, after: string): string =>
+      `const agents = require('./lib/agents');\n${before}exports = {\n  getAgents: function (args) {\n    return agents.getAgents(args, $request, tools());\n  }\n};\n${after}`;
+
+    it('fails a helper function declared before the exports block', async function () {
+      app.write('server/server.js', serverWith('function tools() {\n  return renderData;\n}\n', ''));
+      const found = assertError(await validateApp(app.root), 'server/server.js', 'server/helper-before-exports');
+      assert.match(found.message, /function tools is defined before/);
+    });
+
+    it('fails a helper arrow function assigned before the exports block', async function () {
+      app.write('server/server.js', serverWith('const tools = () => renderData;\n', ''));
+      assertError(await validateApp(app.root), 'server/server.js', 'server/helper-before-exports');
+    });
+
+    it('accepts requires and constants before the exports block and helpers after it', async function () {
+      app.write('server/server.js', serverWith("const LABEL = 'agents';\n", 'function tools() {\n  console.log(LABEL);\n  return renderData;\n}\n'));
+      assert.deepEqual((await validateApp(app.root)).problems.map(formatProblem), []);
     });
 
     it('fails module.exports instead of a bare exports assignment', async function () {
