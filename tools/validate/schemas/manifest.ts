@@ -123,6 +123,16 @@ function checkNames(common: CommonModule, ctx: z.RefinementCtx): void {
   }
 }
 
+/** Freshworks' error catalog quotes FDK: "/modules/common/location must NOT have fewer than 1 properties". */
+function checkEmptyLocations(modules: Modules, ctx: z.RefinementCtx): void {
+  for (const module of Object.keys(PLACEHOLDERS_BY_MODULE) as ModuleName[]) {
+    const location = modules[module]?.location;
+    if (location !== undefined && Object.keys(location).length === 0) {
+      addRuleIssue(ctx, 'manifest/empty-location', `modules.${module}.location is empty; FDK answers "must NOT have fewer than 1 properties": add a location or remove the key`, ['modules', module, 'location']);
+    }
+  }
+}
+
 function checkModuleSet(modules: Modules, ctx: z.RefinementCtx): void {
   const names = Object.keys(modules);
   for (const name of names.filter((candidate) => !isModuleName(candidate))) {
@@ -151,6 +161,7 @@ export const manifestSchema = z
   .superRefine((manifest, ctx) => {
     checkModuleSet(manifest.modules, ctx);
     checkPlaceholders(manifest.modules, ctx);
+    checkEmptyLocations(manifest.modules, ctx);
     checkNames(manifest.modules.common ?? {}, ctx);
   });
 
