@@ -14,13 +14,14 @@ import { FDK_LIMITS, PerMinuteLimit, realTimers } from './limits';
 import { ServerSandbox } from './sandbox';
 import { ReplyRouter, ServerMethodRunner } from './server-methods';
 import type { TemplateCaller } from './template-render';
-import type { TemplateOutcome } from './template-executor';
+import type { NonSuccessAnswers, TemplateOutcome } from './template-executor';
 import { TemplateExecutor } from './template-executor';
 import { TemplateTransport } from './template-transport';
 
 export { EngineSetupError } from './app-package';
 export { FDK_LIMITS } from './limits';
 export type { EngineLimits, EngineTimers } from './limits';
+export type { NonSuccessAnswers } from './template-executor';
 
 export interface EngineOptions {
   /** Folder with manifest.json, config/, server/server.js (built server/lib). */
@@ -38,6 +39,8 @@ export interface EngineOptions {
   limits?: Partial<EngineLimits>;
   /** Timer functions (a fake clock in tests); real timers by default. */
   timers?: EngineTimers;
+  /** Whether a non-2xx API answer rejects (default, as Freshworks' samples assume) or resolves: FDK's docs are silent. */
+  nonSuccessAnswers?: NonSuccessAnswers;
 }
 
 /** ok: `{ requestID, response }` / `{ status, headers, response }`; failure: FDK's rejection shapes. */
@@ -226,6 +229,7 @@ function buildEngine(options: EngineOptions): AppEngine {
     transport,
     pace: new PerMinuteLimit(FDK_LIMITS.templateRequestsPerMinute, now),
     timers,
+    nonSuccess: options.nonSuccessAnswers ?? 'reject',
   });
   const sendTemplate = loggedTemplateSender(templates, log, now);
   const replies = new ReplyRouter(log);
