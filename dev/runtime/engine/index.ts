@@ -43,6 +43,11 @@ export interface EngineOptions {
   nonSuccessAnswers?: NonSuccessAnswers;
 }
 
+export interface TemplateInvocationOptions {
+  context?: Record<string, unknown>;
+  body?: string;
+}
+
 /** ok: `{ requestID, response }` / `{ status, headers, response }`; failure: FDK's rejection shapes. */
 export interface EngineResult {
   ok: boolean;
@@ -52,8 +57,10 @@ export interface EngineResult {
 export interface AppEngine {
   /** client.request.invoke */
   invokeServerMethod(name: string, payload: Record<string, unknown>): Promise<EngineResult>;
-  /** client.request.invokeTemplate, with the front end's substitution rules. */
-  invokeTemplate(name: string, options: { context?: Record<string, unknown>; body?: string }): Promise<EngineResult>;
+  /** client.request.invokeTemplate from an app page, with the front end's substitution rules. */
+  invokeTemplate(name: string, options: TemplateInvocationOptions): Promise<EngineResult>;
+  /** client.request.invokeTemplate from the installation page: context may also fill host and headers. */
+  invokeInstallationTemplate(name: string, options: TemplateInvocationOptions): Promise<EngineResult>;
   setIparams(iparams: Record<string, unknown>): void;
   /** What client.iparams.get() may return. */
   nonSecureIparams(): Record<string, unknown>;
@@ -108,8 +115,12 @@ class LocalAppEngine implements AppEngine {
     return outcome;
   }
 
-  invokeTemplate(name: string, options: { context?: Record<string, unknown>; body?: string }): Promise<EngineResult> {
+  invokeTemplate(name: string, options: TemplateInvocationOptions): Promise<EngineResult> {
     return this.parts.sendTemplate(name, options, 'frontend');
+  }
+
+  invokeInstallationTemplate(name: string, options: TemplateInvocationOptions): Promise<EngineResult> {
+    return this.parts.sendTemplate(name, options, 'installation');
   }
 
   setIparams(iparams: Record<string, unknown>): void {

@@ -146,6 +146,16 @@ describe('engine: request templates', () => {
     });
   }
 
+  it('lets the installation page use context in the host and in headers', async () => {
+    const running = await start([answer(200, '{"from":"install page"}'), answer(200, '{}')]);
+    const host = await running.invokeInstallationTemplate('contextInHost', { context: { subdomain: 'acme' } });
+    assert.equal(host.ok, true, JSON.stringify(host.body));
+    assert.equal((host.body as { response: string }).response, '{"from":"install page"}');
+    const header = await running.invokeInstallationTemplate('contextInHeader', { context: { team: 'ops' } });
+    assert.equal(header.ok, true, JSON.stringify(header.body));
+    assert.equal(stub.requests[1]?.headers['x-team'], 'ops');
+  });
+
   it('lets server code use context anywhere (server rules)', async () => {
     const running = await start([answer(200, '{"from":"server"}')]);
     const result = await running.invokeServerMethod('contextInHostFromServer', { subdomain: 'acme' });
