@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { formatProblem, hasErrors } from '../validate/problems';
 import { packageApp, type PackageReport, type UnitTestRunner } from './package-app';
-import { METRICS, UNIT_TEST_SCRIPT } from './pre-pack';
+import { formatFigures } from '../coverage/figures';
+import { UNIT_TEST_SCRIPT } from './pre-pack';
 
 /** build/tools/package/ -> the repository root. */
 const REPO_ROOT = resolve(__dirname, '..', '..', '..');
@@ -51,8 +52,7 @@ async function main(): Promise<number> {
   }
   console.log(`package: validate OK (${report.lintedFileCount} JavaScript files linted); pre-pack checks OK`);
   if (report.unitCoverage !== undefined) {
-    const figures = report.unitCoverage;
-    console.log(`package: unit-test coverage in the staged folder: ${METRICS.map((metric) => `${metric} ${figures[metric]}%`).join(', ')} (fdk pack requires 80%)`);
+    console.log(`package: unit-test coverage in the staged folder: ${formatFigures(report.unitCoverage)} (fdk pack requires 80%)`);
   }
   printFiles(report);
   console.log(`\nNext, with the FDK CLI (Node 24): cd ${shown} && fdk pack`);

@@ -1,6 +1,7 @@
 import { hasErrors, error, type Problem } from '../validate/problems';
 import { validateApp } from '../validate/validate';
-import { checkPrePack, checkUnitCoverage, UNIT_TEST_SCRIPT, type CoverageFigures } from './pre-pack';
+import type { CoverageFigures } from '../coverage/figures';
+import { checkPrePack, checkUnitCoverage, UNIT_TEST_SCRIPT } from './pre-pack';
 import { removeUnitTestOutput, stageApp, type StagedFile } from './stage';
 
 /** Runs `npm run fdk-unit-test` in the staged folder, as fdk pack does; `output` is what it printed. */

@@ -5,18 +5,15 @@
  * coverage on statements, branches, functions and lines, read from coverage/unit/coverage-final.json.
  * The rule ids are ours.
  */
-import { createCoverageMap, type CoverageMapData } from 'istanbul-lib-coverage';
+import type { CoverageMapData } from 'istanbul-lib-coverage';
 import { z } from 'zod';
+import { coverageFigures, METRICS, type CoverageFigures } from '../coverage/figures';
 import { directoryExists, fileExists, listFiles, readText } from '../validate/files';
 import { error, type Problem } from '../validate/problems';
 
 export const UNIT_TEST_SCRIPT = 'fdk-unit-test';
 export const UNIT_COVERAGE_FILE = 'coverage/unit/coverage-final.json';
 export const UNIT_COVERAGE_MINIMUM = 80;
-export const METRICS = ['statements', 'branches', 'functions', 'lines'] as const;
-
-export type Metric = (typeof METRICS)[number];
-export type CoverageFigures = Record<Metric, number>;
 
 const ScriptsSchema = z.looseObject({ scripts: z.record(z.string(), z.unknown()).optional() });
 
@@ -50,12 +47,6 @@ export function checkPrePack(root: string): Problem[] {
     problems.push(error('tests', 'pack/tests-folder', 'there is no tests/ directory with the unit tests; fdk pack (FDK 10.1.9 and later) refuses to pack without it'));
   }
   return problems;
-}
-
-/** The four percentages of an istanbul coverage-final.json, as istanbul computes them. */
-export function coverageFigures(data: CoverageMapData): CoverageFigures {
-  const summary = createCoverageMap(data).getCoverageSummary();
-  return { statements: summary.statements.pct, branches: summary.branches.pct, functions: summary.functions.pct, lines: summary.lines.pct };
 }
 
 export interface UnitCoverage {

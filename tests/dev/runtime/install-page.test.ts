@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { REPO_ROOT } from '../../../dev/runtime/host';
 import { startRuntime, type RunningRuntime } from '../../../dev/runtime/index';
+import { COVERAGE_CHROMIUM_ARGS, trackAppCoverage } from '../../browser/app-coverage';
 import { keepOffline, launchChromium } from '../../browser/chromium';
 
 const ARTIFACTS = join(REPO_ROOT, 'tests', 'artifacts');
@@ -24,6 +25,7 @@ describe('the installation page of the real app, as a new user fills it in', fun
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
+  let takeAppCoverage: () => Promise<void>;
   const logs: string[] = [];
 
   function demoKey(label: string): string {
@@ -45,13 +47,15 @@ describe('the installation page of the real app, as a new user fills it in', fun
 
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'install-page-'));
-    browser = await launchChromium();
+    browser = await launchChromium(COVERAGE_CHROMIUM_ARGS);
     context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
     await keepOffline(context);
+    takeAppCoverage = trackAppCoverage(context);
     page = await context.newPage();
   });
 
   after(async () => {
+    await takeAppCoverage?.();
     await context?.close();
     await browser?.close();
     await runtime?.stop();
