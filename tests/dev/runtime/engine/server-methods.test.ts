@@ -223,6 +223,31 @@ describe('engine: server methods', () => {
     }
   });
 
+  it('gives a method without a manifest timeout 5 s, the stricter of the defaults Freshworks documents', async () => {
+    const defaultApp = createFixtureApp({ server: 'exports = { silent: function () { return 1; } };', functions: ['silent'] });
+    const manifestFile = join(defaultApp.root, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { modules: { common: { functions: Record<string, unknown> } } };
+    manifest.modules.common.functions['silent'] = {};
+    writeFileSync(manifestFile, JSON.stringify(manifest));
+    try {
+      const running = await createAppEngine({ appRoot: defaultApp.root, iparams: {}, store: createKeyValueStore() });
+      const clock = useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      const pending = running.invokeServerMethod('silent', {});
+      await clock.tickAsync(4_999);
+      let settled = false;
+      void pending.then(() => {
+        settled = true;
+      });
+      await clock.tickAsync(0);
+      assert.equal(settled, false);
+      await clock.tickAsync(1);
+      assert.equal(((await pending).body as Failure).status, 504);
+      await running.close();
+    } finally {
+      defaultApp.remove();
+    }
+  });
+
   it('times out a method that never replies after 20 s with 504', async () => {
     const running = await start();
     const clock = useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
