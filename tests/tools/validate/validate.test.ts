@@ -116,6 +116,16 @@ describe('validateApp', function () {
       assertError(await validateApp(app.root), 'manifest.json', 'manifest/schema');
     });
 
+    it("accepts the editor placeholders Freshworks lists for service_ticket", async function () {
+      app.setJson('manifest.json', ['modules', 'service_ticket'], {
+        location: {
+          ticket_conversation_editor: { url: 'index.html', icon: 'styles/icon.svg' },
+          new_ticket_description_editor: { url: 'index.html', icon: 'styles/icon.svg' },
+        },
+      });
+      assert.deepEqual((await validateApp(app.root)).problems.map(formatProblem), []);
+    });
+
     it('fails an empty location block', async function () {
       app.setJson('manifest.json', ['modules', 'service_user', 'location'], {});
       const found = assertError(await validateApp(app.root), 'manifest.json', 'manifest/empty-location');
