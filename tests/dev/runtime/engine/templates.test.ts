@@ -26,6 +26,7 @@ const TEMPLATES = {
   plainHttpElsewhere: template({ protocol: 'http', host: 'example.com' }),
   ipHost: template({ host: '127.0.0.1' }),
   accountHost: template({ host: '<%= current_host.endpoint_urls.freshservice %>' }),
+  noPath: { schema: { method: 'GET', host: FRESHSERVICE_HOST, headers: AUTH } },
   undeclared: template({}),
 };
 
@@ -103,6 +104,13 @@ describe('engine: request templates', () => {
     assert.equal(stub.requests[1]?.method, 'POST');
     assert.equal(stub.requests[1]?.body, '{"note":"hi"}');
     assert.equal((created.body as { status: number }).status, 201);
+  });
+
+  it('sends a template without protocol and path to https and /, their documented defaults', async () => {
+    const running = await start([answer(200, '{}')]);
+    const result = await running.invokeTemplate('noPath', {});
+    assert.equal(result.ok, true, JSON.stringify(result.body));
+    assert.equal(stub.requests[0]?.url, '/');
   });
 
   it('resolves current_host to the account host', async () => {
