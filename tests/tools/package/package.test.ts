@@ -35,6 +35,20 @@ function passingRun(coverage: object): UnitTestRunner {
   };
 }
 
+/**
+ * The validator's fixture app plus what fdk pack looks for: vitest.config.js, a unit test under
+ * tests/, package.json with the manifest's fdk-unit-test command, and the unit tests' TypeScript
+ * project (the files it compiles are staged with it).
+ */
+function packableFixtureApp(): FixtureApp {
+  const app = createFixtureApp();
+  app.write('vitest.config.js', 'export default { test: { include: [] } };\n');
+  app.write('tests/unit.test.ts', 'export {};\n');
+  app.write('package.json', JSON.stringify({ scripts: { 'fdk-unit-test': 'mocha' } }));
+  app.write('tsconfig.unit.json', JSON.stringify({ compilerOptions: { types: [] }, include: ['tests/**/*.ts'] }));
+  return app;
+}
+
 describe('npm run package', function () {
   this.timeout(60_000);
   const temps: string[] = [];
@@ -84,11 +98,7 @@ describe('npm run package', function () {
     let app: FixtureApp;
 
     beforeEach(function () {
-      app = createFixtureApp();
-      app.write('vitest.config.js', 'export default { test: { include: [] } };\n');
-      app.write('tests/unit.test.ts', 'export {};\n');
-      // The unit tests' project: the files it compiles are staged with it.
-      app.write('tsconfig.unit.json', JSON.stringify({ compilerOptions: { types: [] }, include: ['tests/**/*.ts'] }));
+      app = packableFixtureApp();
     });
 
     afterEach(() => app.cleanup());
@@ -139,10 +149,7 @@ describe('npm run package', function () {
     let app: FixtureApp;
 
     beforeEach(function () {
-      app = createFixtureApp();
-      app.write('vitest.config.js', 'export default {};\n');
-      app.write('tests/unit.test.ts', 'export {};\n');
-      app.write('package.json', JSON.stringify({ scripts: { 'fdk-unit-test': 'mocha' } }));
+      app = packableFixtureApp();
     });
 
     afterEach(() => app.cleanup());
