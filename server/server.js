@@ -51,8 +51,8 @@ exports = {
   }
 };
 
-// Helpers come after the exports block, as Freshworks' validation rules require. They pass the
-// FDK globals each handler needs, so the TypeScript methods stay plain functions.
+// Helpers go after the exports block: FDK's parser rejects server.js otherwise (docs/platform-contract.md).
+// They pass the FDK globals each handler needs, so the TypeScript methods stay plain functions.
 function platform() {
   return { request: $request, store: $db, reply: renderData };
 }

@@ -33,7 +33,7 @@ interface FdkClient {
   data: { get(name: string): Promise<unknown> };
   request: { invoke(name: string, payload: Record<string, unknown>): Promise<unknown> };
   interface: { trigger(action: string, options: Record<string, unknown>): Promise<unknown> };
-  instance: { resize(options: { height: number }): unknown };
+  instance: { resize(options: { height: string }): unknown };
   events: { on(event: string, callback: () => void): void };
 }
 

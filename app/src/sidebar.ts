@@ -20,7 +20,7 @@ function followContentHeight(client: FdkClient): void {
     const height = Math.min(SIDEBAR_MAX_HEIGHT, Math.ceil(document.body.getBoundingClientRect().height));
     if (height !== lastHeight) {
       lastHeight = height;
-      Promise.resolve(client.instance.resize({ height })).catch(window.accessKit.reportQuietly);
+      Promise.resolve(client.instance.resize({ height: `${height}px` })).catch(window.accessKit.reportQuietly);
     }
   };
   new ResizeObserver(resize).observe(document.body);

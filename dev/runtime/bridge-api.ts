@@ -8,7 +8,7 @@ import type { KeyValueStore } from '../../server/src/platform';
 import type { AppEngine } from './engine/index';
 
 /** The part of the engine the bridge calls. */
-export type BridgeEngine = Pick<AppEngine, 'invokeServerMethod' | 'invokeTemplate' | 'nonSecureIparams' | 'secureIparamNames'>;
+export type BridgeEngine = Pick<AppEngine, 'invokeServerMethod' | 'invokeTemplate' | 'invokeInstallationTemplate' | 'nonSecureIparams' | 'secureIparamNames'>;
 
 export interface BridgeAnswer {
   ok: boolean;
@@ -53,12 +53,14 @@ async function invoke(engine: BridgeEngine, input: unknown): Promise<BridgeAnswe
   return result.ok ? { ok: true, body: result.body } : { ok: false, body: serverMethodFailure(result.body) };
 }
 
-async function template(engine: BridgeEngine, input: unknown): Promise<BridgeAnswer> {
+type TemplateSender = (name: string, options: z.infer<typeof TemplateSchema>['options']) => ReturnType<AppEngine['invokeTemplate']>;
+
+async function template(send: TemplateSender, input: unknown): Promise<BridgeAnswer> {
   const parsed = TemplateSchema.safeParse(input);
   if (!parsed.success) {
     return invalid(parsed.error);
   }
-  const result = await engine.invokeTemplate(parsed.data.name, parsed.data.options);
+  const result = await send(parsed.data.name, parsed.data.options);
   return { ok: result.ok, body: result.body };
 }
 
@@ -101,7 +103,10 @@ function iparams(engine: BridgeEngine): Promise<BridgeAnswer> {
 export function createBridge(engine: BridgeEngine, store: KeyValueStore): (route: string, input: unknown) => Promise<BridgeAnswer> | null {
   const routes: Record<string, (input: unknown) => Promise<BridgeAnswer>> = {
     invoke: (input) => invoke(engine, input),
-    template: (input) => template(engine, input),
+    // App pages reach `template` only through the shell's postMessage bridge; `install-template`
+    // is posted by the /custom_configs page itself, which FDK lets use context in host and headers.
+    template: (input) => template((name, options) => engine.invokeTemplate(name, options), input),
+    'install-template': (input) => template((name, options) => engine.invokeInstallationTemplate(name, options), input),
     db: (input) => database(store, input),
     iparams: () => iparams(engine),
   };

@@ -60,26 +60,33 @@ export function readEnvironment(env: Record<string, string | undefined>): Enviro
 }
 
 export const IPARAM_TYPES = ['text', 'paragraph', 'dropdown', 'email', 'number', 'phone_number', 'date', 'url', 'radio', 'checkbox', 'multiselect'] as const;
-/** Freshworks' references/v3_0/installation-parameters-errors.md: gone from platform version 3.0. */
-const TYPES_REMOVED_IN_3_0: readonly unknown[] = ['domain', 'api_key'];
 
-const IparamDefinitionSchema = z.looseObject({
-  display_name: z.string(),
-  description: z.string().optional(),
-  type: z.enum(IPARAM_TYPES, {
+/**
+ * Freshworks' sources disagree on these types in platform 3.0 (docs/platform-contract.md): older
+ * material rejects them, current material requires `type_attributes.product`. The runtime starts an
+ * app that is valid under the current reading and refuses what both readings refuse; `npm run
+ * validate` warns about the rest.
+ */
+const DISPUTED_TYPES: readonly string[] = ['domain', 'api_key'];
+
+const IparamDefinitionSchema = z
+  .looseObject({
+    display_name: z.string(),
+    description: z.string().optional(),
+    type: z.enum([...IPARAM_TYPES, 'domain', 'api_key']),
+    type_attributes: z.looseObject({ product: z.string().optional() }).optional(),
+    secure: z.boolean().optional(),
+    required: z.boolean().optional(),
+    options: z.array(z.union([z.string(), z.number()])).optional(),
+    default_value: z.unknown().optional(),
+    /** Change callbacks the install page calls by name: [{ "change": "<function in config/assets/iparams.js>" }]. */
+    events: z.array(z.record(z.string(), z.string())).optional(),
+  })
+  .refine((definition) => !DISPUTED_TYPES.includes(definition.type) || definition.type_attributes?.product === 'freshservice', {
+    path: ['type'],
     error: (issue) =>
-      TYPES_REMOVED_IN_3_0.includes(issue.input)
-        ? `type "${String(issue.input)}" is not valid from platform version 3.0: use "text" and check the value in a change callback (config/assets/iparams.js)`
-        : undefined,
-  }),
-  type_attributes: z.never({ error: 'type_attributes is not supported from platform version 3.0: remove it' }).optional(),
-  secure: z.boolean().optional(),
-  required: z.boolean().optional(),
-  options: z.array(z.union([z.string(), z.number()])).optional(),
-  default_value: z.unknown().optional(),
-  /** Change callbacks the install page calls by name: [{ "change": "<function in config/assets/iparams.js>" }]. */
-  events: z.array(z.record(z.string(), z.string())).optional(),
-});
+      `type "${String((issue.input as { type?: unknown }).type)}" needs "type_attributes": { "product": "freshservice" } (and older Freshworks material rejects it on platform 3.0): use "text" and check the value in a change callback (config/assets/iparams.js)`,
+  });
 
 const IparamDefinitionsSchema = z.record(z.string(), IparamDefinitionSchema);
 

@@ -13,8 +13,9 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-firs
 /** The runtime's two origins: the shell on localhost, the app on 127.0.0.1. */
 const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1']);
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+/** `extraArgs` adds Chromium switches (tests/browser/app-coverage.ts needs two). */
+export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
 
 /**

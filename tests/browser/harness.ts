@@ -13,6 +13,7 @@ import type { Browser, BrowserContext, Frame, FrameLocator, Locator, Page, Route
 import { startRuntime, type RunningRuntime } from '../../dev/runtime/index';
 import { MemoryKeyValueStore } from '../../dev/runtime/kv-store';
 import type { SimAgent, SimulatorOptions } from '../../dev/simulator/index';
+import { COVERAGE_CHROMIUM_ARGS, trackAppCoverage } from './app-coverage';
 import { keepOffline, launchChromium } from './chromium';
 
 export const repoRoot = resolve(__dirname, '..', '..', '..');
@@ -53,6 +54,7 @@ export async function startHarness(browser: Browser, simulator?: SimulatorOption
   const runtime = await startRuntime({ port: 0, appRoot: repoRoot, dataDir, ...(simulator === undefined ? {} : { simulator }), log: (line) => runtimeLog.push(line) });
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
   const refused = await keepOffline(context);
+  const takeAppCoverage = trackAppCoverage(context);
   await context.addInitScript({ content: RECORD_MESSAGES });
   const received: string[] = [];
   const dialogs: string[] = [];
@@ -75,6 +77,7 @@ export async function startHarness(browser: Browser, simulator?: SimulatorOption
     dialogs,
     refused,
     close: async () => {
+      await takeAppCoverage();
       await context.close();
       await runtime.stop();
       rmSync(dataDir, { recursive: true, force: true });
@@ -174,7 +177,7 @@ export function useHarness(options: HarnessOptions = {}): HarnessSession {
   };
 
   before(async () => {
-    browser = await launchChromium();
+    browser = await launchChromium(COVERAGE_CHROMIUM_ARGS);
     if (!perTest) {
       await start();
     }

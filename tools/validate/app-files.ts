@@ -1,5 +1,5 @@
 import { directoryExists, fileExists, listFiles, readText } from './files';
-import { error, type Problem } from './problems';
+import { error, warning, type Problem } from './problems';
 import { MANIFEST_FILE } from './config';
 import { eventHandlersOf, locationsOf, type Manifest } from './schemas/manifest';
 import { readServerExports, SERVER_FILE } from './server-exports';
@@ -32,8 +32,9 @@ export function checkServerFunctions(root: string, manifest: Manifest): Problem[
     problems.push(error(SERVER_FILE, 'events/missing-handler', `event handler "${name}" named in ${MANIFEST_FILE} is not a key of server.js's exports`));
   }
   const known = new Set([...declared, ...handlers]);
+  // Only a warning: Freshworks' own app templates keep helpers inside `exports` (called as this.name).
   for (const name of exported.names.filter((candidate) => !known.has(candidate))) {
-    problems.push(error(SERVER_FILE, 'functions/undeclared-export', `exports.${name} is not declared in ${MANIFEST_FILE} modules.common.functions (or as an event handler); declare it or remove it`));
+    problems.push(warning(SERVER_FILE, 'functions/undeclared-export', `exports.${name} is not declared in ${MANIFEST_FILE} modules.common.functions (or as an event handler), so nothing can invoke it; declare it, or move the helper after the exports block`));
   }
   return problems;
 }

@@ -1,13 +1,14 @@
 import type { z } from 'zod';
 import { fileExists, readText } from './files';
-import { error, type Problem } from './problems';
-import { iparamsSchema, type Iparams } from './schemas/iparams';
+import { error, warning, type Problem } from './problems';
+import { disputedIparamWarnings, iparamsSchema, type Iparams } from './schemas/iparams';
 import { manifestSchema, type Manifest } from './schemas/manifest';
 import { requestsSchemaFor, type IparamFacts, type RequestTemplates } from './schemas/requests';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const REQUESTS_FILE = 'config/requests.json';
 export const IPARAMS_FILE = 'config/iparams.json';
+export const IPARAMS_PAGE = 'config/iparams.html';
 
 /** The app's configuration; a file is absent here when it failed its schema. */
 export interface AppConfig {
@@ -79,17 +80,33 @@ function iparamFactsOf(root: string): IparamFacts {
   return { names, secureNames };
 }
 
+/**
+ * config/iparams.json, or config/iparams.html (a custom installation page): Freshworks' error
+ * catalog says FDK answers "iparams.json is mandatory" without either, and that an app uses one, not both.
+ */
+function checkIparams(root: string): Parsed<Iparams> {
+  const hasJson = fileExists(root, IPARAMS_FILE);
+  const hasHtml = fileExists(root, IPARAMS_PAGE);
+  if (!hasJson) {
+    return hasHtml ? { value: {}, problems: [] } : { problems: [error(IPARAMS_FILE, 'iparams/missing', `there is no ${IPARAMS_FILE} (or ${IPARAMS_PAGE}); FDK answers "iparams.json is mandatory": add one, {} if the app has no settings`)] };
+  }
+  const parsed = parseWith(root, IPARAMS_FILE, 'iparams', iparamsSchema);
+  const both = hasHtml ? [error(IPARAMS_PAGE, 'iparams/both', `an app uses ${IPARAMS_FILE} or a custom ${IPARAMS_PAGE}, not both: remove one`)] : [];
+  const disputed = parsed.value === undefined ? [] : disputedIparamWarnings(parsed.value).map((found) => warning(IPARAMS_FILE, found.rule, `${found.path}: ${found.message}`));
+  return { ...parsed, problems: [...parsed.problems, ...both, ...disputed] };
+}
+
 /** Reads and checks manifest.json, config/requests.json and config/iparams.json against the Platform 3.0 schemas. */
 export function checkConfig(root: string): { config: AppConfig; problems: Problem[] } {
   if (!fileExists(root, MANIFEST_FILE)) {
     return { config: {}, problems: [error(MANIFEST_FILE, 'manifest/missing', 'there is no manifest.json at the app root; is --root the app folder?')] };
   }
   const manifest = parseWith(root, MANIFEST_FILE, 'manifest', manifestSchema);
-  // Both config files are optional in FDK; an app without them simply has no templates or iparams.
+  // requests.json is optional: an app without it has no templates.
   const requests = fileExists(root, REQUESTS_FILE)
     ? parseWith(root, REQUESTS_FILE, 'requests', requestsSchemaFor(iparamFactsOf(root)))
     : { value: {}, problems: [] };
-  const iparams = fileExists(root, IPARAMS_FILE) ? parseWith(root, IPARAMS_FILE, 'iparams', iparamsSchema) : { value: {}, problems: [] };
+  const iparams = checkIparams(root);
   const config: AppConfig = {};
   if (manifest.value !== undefined) config.manifest = manifest.value;
   if (requests.value !== undefined) config.requests = requests.value;

@@ -4,6 +4,7 @@ import { error, type Problem } from './problems';
 type Espree = typeof import('espree');
 type Program = ReturnType<Espree['parse']>;
 type Statement = Program['body'][number];
+type Expression = Extract<Statement, { type: 'ExpressionStatement' }>['expression'];
 
 // The espree that ESLint itself parses with, so server.js is read exactly as the linter reads it.
 const espree = createRequire(require.resolve('eslint'))('espree') as Espree;
@@ -76,5 +77,33 @@ export function readServerExports(code: string): ServerExports {
       problems: [error(SERVER_FILE, 'server/exports-shape', 'server.js must have exactly one top-level `exports = { name: function (args) { ... } }` assignment')],
     };
   }
-  return readExportsObject(object);
+  const exported = readExportsObject(object);
+  const before = program.body.slice(0, program.body.findIndex((statement) => exportsObjectOf(statement) !== undefined));
+  return { names: exported.names, problems: [...helpersBefore(before), ...exported.problems] };
+}
+
+function isFunctionValue(expression: Expression | null | undefined): boolean {
+  return expression?.type === 'FunctionExpression' || expression?.type === 'ArrowFunctionExpression';
+}
+
+/** The names of the functions a top-level statement defines: `function f() {}` or `const f = () => {}`. */
+function functionsDefinedBy(statement: Statement): string[] {
+  if (statement.type === 'FunctionDeclaration') {
+    return [statement.id.name];
+  }
+  if (statement.type !== 'VariableDeclaration') {
+    return [];
+  }
+  return statement.declarations.flatMap((declarator) => (declarator.id.type === 'Identifier' && isFunctionValue(declarator.init) ? [declarator.id.name] : []));
+}
+
+/**
+ * Freshworks' validation rules put helper functions after the `exports` block: FDK's parser
+ * answers "Error while parsing file containing serverless functions" otherwise (docs/platform-contract.md).
+ * `require` calls and constants before it are fine.
+ */
+function helpersBefore(statements: readonly Statement[]): Problem[] {
+  return statements.flatMap(functionsDefinedBy).map((name) =>
+    error(SERVER_FILE, 'server/helper-before-exports', `function ${name} is defined before \`exports = { ... }\`; FDK's parser rejects that: move it after the exports block`),
+  );
 }

@@ -10,7 +10,8 @@
  * is never submitted while a field is invalid or still being checked.
  *
  * Loaded before config/assets/iparams.js, on the shell origin; template requests go through the
- * shell's /_shell/api/template route, so the engine renders and sends them as FDK would.
+ * shell's /_shell/api/install-template route, so the engine renders and sends them with FDK's
+ * rules for installation-page requests (context may fill host and headers).
  */
 (() => {
   type FieldState = 'valid' | 'invalid' | 'checking';
@@ -30,7 +31,8 @@
   const fields = new Map<string, Field>();
 
   async function invokeTemplate(name: unknown, options: unknown): Promise<unknown> {
-    const response = await fetch('/_shell/api/template', {
+    // The installation page's own route: FDK lets its templates use context in host and headers.
+    const response = await fetch('/_shell/api/install-template', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ name, options: options ?? {} }),

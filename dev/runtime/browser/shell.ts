@@ -98,28 +98,39 @@
     return created;
   }
 
-  function checkText(options: Record<string, unknown>, field: string, limit: number, required: boolean): void {
-    const value = options[field];
-    if (value === undefined && !required) {
-      return;
+  /**
+   * A text option of an interface action. Freshworks' interface-method docs: a title is cut at 30
+   * characters and a message at 100 ("value is truncated"), a missing mandatory message is an error.
+   */
+  function textOption(options: Record<string, unknown>, field: string, limit: number, fallback?: string): string {
+    const value = options[field] ?? fallback;
+    if (typeof value !== 'string' || value.length === 0) {
+      throw fail(400, `${field} must be a non-empty string`);
     }
-    if (typeof value !== 'string' || value.length === 0 || value.length > limit) {
-      throw fail(400, `${field} must be a string of 1 to ${limit} characters`);
+    return value.slice(0, limit);
+  }
+
+  /** showConfirm's button labels: "Max characters: 11", with no word of truncation, so longer ones are refused. */
+  function labelOption(options: Record<string, unknown>, field: string, fallback: string): string {
+    const value = options[field] ?? fallback;
+    if (typeof value !== 'string' || value.length === 0 || value.length > 11) {
+      throw fail(400, `${field} must be a string of 1 to 11 characters`);
     }
+    return value;
   }
 
   function showNotify(options: Record<string, unknown>): unknown {
     if (typeof options['type'] !== 'string' || !NOTIFY_TYPES.includes(options['type'])) {
       throw fail(400, `type must be one of ${NOTIFY_TYPES.join(', ')}`);
     }
-    checkText(options, 'title', 30, false);
-    checkText(options, 'message', 100, true);
+    const title = options['title'] === undefined ? undefined : textOption(options, 'title', 30);
+    const message = textOption(options, 'message', 100);
     const note = element('div', `notify notify-${options['type']}`);
     note.setAttribute('role', 'status');
-    if (typeof options['title'] === 'string') {
-      note.append(element('strong', 'notify-title', options['title']));
+    if (title !== undefined) {
+      note.append(element('strong', 'notify-title', title));
     }
-    note.append(element('span', 'notify-message', String(options['message'])));
+    note.append(element('span', 'notify-message', message));
     const dismiss = element('button', 'notify-close', '×');
     dismiss.setAttribute('aria-label', 'Dismiss');
     dismiss.addEventListener('click', () => note.remove());
@@ -145,15 +156,13 @@
   }
 
   function showConfirm(options: Record<string, unknown>): Promise<unknown> {
-    checkText(options, 'title', 30, true);
-    checkText(options, 'message', 100, true);
-    checkText(options, 'saveLabel', 30, false);
-    checkText(options, 'cancelLabel', 30, false);
-    const saveLabel = typeof options['saveLabel'] === 'string' ? options['saveLabel'] : 'Save';
-    const cancelLabel = typeof options['cancelLabel'] === 'string' ? options['cancelLabel'] : 'Cancel';
-    const { layer, dialog } = overlay(String(options['title']));
+    const title = textOption(options, 'title', 30, 'Confirm');
+    const message = textOption(options, 'message', 100);
+    const saveLabel = labelOption(options, 'saveLabel', 'Save');
+    const cancelLabel = labelOption(options, 'cancelLabel', 'Cancel');
+    const { layer, dialog } = overlay(title);
     dialog.classList.add('confirm');
-    dialog.append(element('p', 'dialog-message', String(options['message'])));
+    dialog.append(element('p', 'dialog-message', message));
     return new Promise((resolve) => {
       const choose = (label: string): void => {
         layer.remove();
@@ -173,9 +182,10 @@
   }
 
   function showModal(options: Record<string, unknown>): unknown {
-    checkText(options, 'title', 30, true);
+    // "title is optional. Max characters: 30; value is truncated beyond 30. Default value: Modal dialog."
+    const title = textOption(options, 'title', 30, 'Modal dialog');
     const url = appPageUrl(options['template']);
-    const { layer, dialog } = overlay(String(options['title']));
+    const { layer, dialog } = overlay(title);
     dialog.classList.add('modal');
     const frameElement = element('iframe', 'app-frame modal-frame');
     frameElement.id = 'app-modal';
@@ -208,14 +218,18 @@
     throw fail(400, `${String(action)} is not an interface action this page supports`);
   }
 
+  /** Freshworks' instance-method docs and samples pass a CSS length in pixels: `{ height: "400px" }`, at most 700px. */
+  const PIXELS = /^(\d+(?:\.\d+)?)px$/;
+
   function resize(frame: AppFrame, size: unknown): unknown {
     const height = asOptions(size)['height'];
-    if (typeof height !== 'number' || !Number.isFinite(height) || height <= 0) {
-      throw fail(400, 'height must be a positive number of pixels');
+    const pixels = typeof height === 'string' ? Number(PIXELS.exec(height.trim())?.[1]) : NaN;
+    if (!(pixels > 0)) {
+      throw fail(400, 'height must be a CSS length in pixels, such as "400px"');
     }
-    const applied = Math.min(Math.round(height), MAX_HEIGHT);
+    const applied = Math.min(Math.round(pixels), MAX_HEIGHT);
     frame.element.style.height = `${applied}px`;
-    return { height: applied };
+    return { height: `${applied}px` };
   }
 
   function closeInstance(frame: AppFrame): unknown {

@@ -33,7 +33,8 @@ const requestTemplateSchema = z.strictObject({
     method: templateMethodSchema,
     protocol: z.enum(['https', 'http']).default('https'),
     host: z.string().min(1),
-    path: z.string().startsWith('/', { message: 'path must start with /' }),
+    // Freshworks' request-method docs: "Default value is `/` if no path is specified."
+    path: z.string().startsWith('/', { message: 'path must start with /' }).default('/'),
     headers: z.record(z.string(), z.string()).optional(),
     query: z.record(z.string(), z.string()).optional(),
   }),

@@ -14,13 +14,14 @@ import { FDK_LIMITS, PerMinuteLimit, realTimers } from './limits';
 import { ServerSandbox } from './sandbox';
 import { ReplyRouter, ServerMethodRunner } from './server-methods';
 import type { TemplateCaller } from './template-render';
-import type { TemplateOutcome } from './template-executor';
+import type { NonSuccessAnswers, TemplateOutcome } from './template-executor';
 import { TemplateExecutor } from './template-executor';
 import { TemplateTransport } from './template-transport';
 
 export { EngineSetupError } from './app-package';
 export { FDK_LIMITS } from './limits';
 export type { EngineLimits, EngineTimers } from './limits';
+export type { NonSuccessAnswers } from './template-executor';
 
 export interface EngineOptions {
   /** Folder with manifest.json, config/, server/server.js (built server/lib). */
@@ -38,6 +39,13 @@ export interface EngineOptions {
   limits?: Partial<EngineLimits>;
   /** Timer functions (a fake clock in tests); real timers by default. */
   timers?: EngineTimers;
+  /** Whether a non-2xx API answer rejects (default, as Freshworks' samples assume) or resolves: FDK's docs are silent. */
+  nonSuccessAnswers?: NonSuccessAnswers;
+}
+
+export interface TemplateInvocationOptions {
+  context?: Record<string, unknown>;
+  body?: string;
 }
 
 /** ok: `{ requestID, response }` / `{ status, headers, response }`; failure: FDK's rejection shapes. */
@@ -49,8 +57,10 @@ export interface EngineResult {
 export interface AppEngine {
   /** client.request.invoke */
   invokeServerMethod(name: string, payload: Record<string, unknown>): Promise<EngineResult>;
-  /** client.request.invokeTemplate, with the front end's substitution rules. */
-  invokeTemplate(name: string, options: { context?: Record<string, unknown>; body?: string }): Promise<EngineResult>;
+  /** client.request.invokeTemplate from an app page, with the front end's substitution rules. */
+  invokeTemplate(name: string, options: TemplateInvocationOptions): Promise<EngineResult>;
+  /** client.request.invokeTemplate from the installation page: context may also fill host and headers. */
+  invokeInstallationTemplate(name: string, options: TemplateInvocationOptions): Promise<EngineResult>;
   setIparams(iparams: Record<string, unknown>): void;
   /** What client.iparams.get() may return. */
   nonSecureIparams(): Record<string, unknown>;
@@ -105,8 +115,12 @@ class LocalAppEngine implements AppEngine {
     return outcome;
   }
 
-  invokeTemplate(name: string, options: { context?: Record<string, unknown>; body?: string }): Promise<EngineResult> {
+  invokeTemplate(name: string, options: TemplateInvocationOptions): Promise<EngineResult> {
     return this.parts.sendTemplate(name, options, 'frontend');
+  }
+
+  invokeInstallationTemplate(name: string, options: TemplateInvocationOptions): Promise<EngineResult> {
+    return this.parts.sendTemplate(name, options, 'installation');
   }
 
   setIparams(iparams: Record<string, unknown>): void {
@@ -226,6 +240,7 @@ function buildEngine(options: EngineOptions): AppEngine {
     transport,
     pace: new PerMinuteLimit(FDK_LIMITS.templateRequestsPerMinute, now),
     timers,
+    nonSuccess: options.nonSuccessAnswers ?? 'reject',
   });
   const sendTemplate = loggedTemplateSender(templates, log, now);
   const replies = new ReplyRouter(log);

@@ -46,11 +46,18 @@ function platformFailure(status: number, message: string, attempts: number): Tem
   return { ok: false, body: { status, headers: {}, message, errorSource: 'PLATFORM', attempts } };
 }
 
-function outcomeOf(result: AttemptResult, attempts: number): TemplateOutcome {
+/**
+ * What a non-2xx answer from the API does. FDK's docs are silent (docs/platform-contract.md):
+ * Freshworks' samples treat it as a rejection ('reject', the default); 'resolve' plays the
+ * other reading, so the app can be tested under both.
+ */
+export type NonSuccessAnswers = 'reject' | 'resolve';
+
+function outcomeOf(result: AttemptResult, attempts: number, nonSuccess: NonSuccessAnswers): TemplateOutcome {
   switch (result.kind) {
     case 'response': {
       const { status, headers, body } = result;
-      if (status >= 200 && status < 300) {
+      if ((status >= 200 && status < 300) || nonSuccess === 'resolve') {
         return { ok: true, body: { status, headers, response: body } };
       }
       return { ok: false, body: { status, headers, response: body, errorSource: 'APP', attempts } };
@@ -78,6 +85,8 @@ export interface TemplateExecutorDeps {
   transport: TemplateTransport;
   pace: PerMinuteLimit;
   timers: EngineTimers;
+  /** Default 'reject'. */
+  nonSuccess?: NonSuccessAnswers;
 }
 
 /** Renders, routes and sends request templates with FDK's rules, pace and retries. */
@@ -174,8 +183,8 @@ export class TemplateExecutor {
         );
       }
       const result = await this.deps.transport.send(outgoing);
-      const outcome = outcomeOf(result, attempt);
-      if (outcome.ok || attempt >= maxAttempts || !isRetriable(result)) {
+      const outcome = outcomeOf(result, attempt, this.deps.nonSuccess ?? 'reject');
+      if (attempt >= maxAttempts || !isRetriable(result)) {
         return outcome;
       }
       await sleep(this.deps.timers, options.retryDelay ?? 0);

@@ -1,8 +1,12 @@
 import type { RequestTemplate } from './app-package';
 import { renderTemplateString, TemplateRenderError } from './template-expression';
 
-/** Who invokes a template decides where `context.*` may appear. */
-export type TemplateCaller = 'server' | 'frontend';
+/**
+ * Who invokes a template decides where `context.*` may appear. Freshworks' request-method docs:
+ * host and Authorization headers may use context "for installation page requests and Serverless";
+ * from an app page only path and query may (docs/platform-contract.md).
+ */
+export type TemplateCaller = 'server' | 'installation' | 'frontend';
 
 /** The parts of a template schema a substitution can sit in. */
 export type TemplateField = 'host' | 'path' | 'query' | 'headers';

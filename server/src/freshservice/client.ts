@@ -40,9 +40,17 @@ export function readBody<S extends z.ZodType>(what: string, body: string, schema
   return result.data;
 }
 
+function isSuccess(status: unknown): boolean {
+  return typeof status === 'number' && status >= 200 && status < 300;
+}
+
 /**
  * Invokes one request template and parses its answer. `what` names the call in messages
  * (e.g. "the list of agents"); the context never reaches a log.
+ *
+ * FDK's docs do not say whether a non-2xx answer from Freshservice rejects or resolves
+ * (docs/platform-contract.md): a resolved answer whose status is not 2xx is treated exactly like
+ * that rejection, so an error page is never parsed as data.
  */
 export async function callTemplate<S extends z.ZodType>(
   request: TemplateClient,
@@ -51,11 +59,15 @@ export async function callTemplate<S extends z.ZodType>(
   what: string,
   schema: S,
 ): Promise<FreshserviceAnswer<z.infer<S>>> {
+  const call = { template: name, what };
   let answer;
   try {
     answer = await request.invokeTemplate(name, { context });
   } catch (rejection) {
-    throw toAppError(rejection, { template: name, what });
+    throw toAppError(rejection, call);
+  }
+  if (!isSuccess(answer.status)) {
+    throw toAppError({ ...answer, errorSource: 'APP' }, call);
   }
   return { data: readBody(what, answer.response, schema), headers: answer.headers ?? {} };
 }

@@ -177,12 +177,7 @@ describe('local runtime in the browser', function () {
       await inApp(frame, `return client.interface.trigger('showNotify', { type: 'success', title: 'Saved', message: 'The request was recorded' });`);
       await page.waitForSelector('#notifications .notify-success');
       assert.equal(await page.textContent('#notifications .notify-success .notify-message'), 'The request was recorded');
-      const invalid = [
-        `{ type: 'error', message: 'x' }`,
-        `{ type: 'info', title: '${'t'.repeat(31)}', message: 'x' }`,
-        `{ type: 'info', message: '${'m'.repeat(101)}' }`,
-        `{ type: 'info' }`,
-      ];
+      const invalid = [`{ type: 'error', message: 'x' }`, `{ type: 'info' }`, `{ type: 'info', message: '' }`, `{ type: 'info', title: 7, message: 'x' }`];
       for (const options of invalid) {
         const outcome = (await inApp(frame, `return client.interface.trigger('showNotify', ${options});`)) as { rejected?: { status: number } };
         assert.equal(outcome.rejected?.status, 400, options);
@@ -190,13 +185,24 @@ describe('local runtime in the browser', function () {
       assert.equal(await page.locator('#notifications .notify').count(), 1);
     });
 
-    it('resizes the iframe, capped at 700 px', async () => {
-      await inApp(frame, `return client.instance.resize({ height: 450 });`);
+    it('cuts a notification title at 30 characters and its message at 100, as FDK documents', async () => {
+      await page.evaluate(`document.querySelectorAll('#notifications .notify').forEach((note) => note.remove())`);
+      await inApp(frame, `return client.interface.trigger('showNotify', { type: 'info', title: '${'t'.repeat(31)}', message: '${'m'.repeat(101)}' });`);
+      await page.waitForSelector('#notifications .notify-info');
+      assert.equal(await page.textContent('#notifications .notify-info .notify-title'), 't'.repeat(30));
+      assert.equal(await page.textContent('#notifications .notify-info .notify-message'), 'm'.repeat(100));
+      await page.evaluate(`document.querySelectorAll('#notifications .notify').forEach((note) => note.remove())`);
+    });
+
+    it('resizes the iframe to a CSS length in pixels, capped at 700 px', async () => {
+      await inApp(frame, `return client.instance.resize({ height: '450px' });`);
       assert.equal(await page.$eval('#app-contact_sidebar', (element) => element.getBoundingClientRect().height), 450);
-      await inApp(frame, `return client.instance.resize({ height: 5000 });`);
+      await inApp(frame, `return client.instance.resize({ height: '5000px' });`);
       assert.equal(await page.$eval('#app-contact_sidebar', (element) => element.getBoundingClientRect().height), 700);
-      const invalid = (await inApp(frame, `return client.instance.resize({ height: 'tall' });`)) as { rejected: { status: number } };
-      assert.equal(invalid.rejected.status, 400);
+      for (const height of [`'tall'`, `'50%'`, `'0px'`, '450']) {
+        const invalid = (await inApp(frame, `return client.instance.resize({ height: ${height} });`)) as { rejected?: { status: number } };
+        assert.equal(invalid.rejected?.status, 400, height);
+      }
     });
 
     it('sits at the sidebar width', async () => {
@@ -207,8 +213,13 @@ describe('local runtime in the browser', function () {
       await inApp(frame, `window.confirmed = client.interface.trigger('showConfirm', { title: 'Enable the key?', message: 'Open the Permissions page', saveLabel: 'Open', cancelLabel: 'Not now' }); return null;`);
       await page.click('.dialog.confirm .button-primary');
       assert.deepEqual(await frame.evaluate('window.confirmed'), { message: 'Open' });
-      const invalid = (await inApp(frame, `return client.interface.trigger('showConfirm', { title: 'x' });`)) as { rejected: { status: number } };
-      assert.equal(invalid.rejected.status, 400);
+      for (const options of [`{ title: 'x' }`, `{ message: 'x', saveLabel: 'Twelve chars' }`]) {
+        const invalid = (await inApp(frame, `return client.interface.trigger('showConfirm', ${options});`)) as { rejected?: { status: number } };
+        assert.equal(invalid.rejected?.status, 400, options);
+      }
+      await inApp(frame, `window.untitled = client.interface.trigger('showConfirm', { message: 'No title is fine' }); return null;`);
+      await page.click('.dialog.confirm .button-primary');
+      assert.deepEqual(await frame.evaluate('window.untitled'), { message: 'Save' });
     });
 
     it('opens another page of the app in a modal with its data', async () => {

@@ -114,16 +114,32 @@ describe('local runtime start-up and configuration', function () {
     }
   });
 
-  it('refuses the iparam types and type_attributes that platform 3.0 removed, naming the fix', async () => {
+  it('refuses a domain or api_key iparam without type_attributes.product, which every reading of the sources rejects', async () => {
     const app = createFixtureApp();
-    const removed = { domain: { display_name: 'Domain', type: 'domain' }, key: { display_name: 'Key', type: 'text', type_attributes: { product: 'freshservice' } } };
-    writeFileSync(join(app.root, 'config', 'iparams.json'), JSON.stringify(removed));
+    const disputed = { domain: { display_name: 'Domain', type: 'domain' }, key: { display_name: 'Key', type: 'api_key', type_attributes: { product: 'freshdesk' } } };
+    writeFileSync(join(app.root, 'config', 'iparams.json'), JSON.stringify(disputed));
     try {
       const error = await rejection(startRuntime({ port: 0, appRoot: app.root, dataDir: app.dataDir, log: () => undefined }));
       assert.ok(error instanceof RuntimeStartupError);
-      assert.match(error.message, /domain\.type: type "domain" is not valid from platform version 3\.0: use "text"/);
-      assert.match(error.message, /key\.type_attributes: type_attributes is not supported from platform version 3\.0/);
+      assert.match(error.message, /domain\.type: type "domain" needs "type_attributes": \{ "product": "freshservice" \}.*use "text"/);
+      assert.match(error.message, /key\.type: type "api_key" needs/);
     } finally {
+      app.remove();
+    }
+  });
+
+  it('starts an app whose domain and key iparams use the types current Freshworks material allows (with type_attributes.product)', async () => {
+    const app = createFixtureApp();
+    const current = {
+      freshservice_domain: { display_name: 'Domain', type: 'domain', type_attributes: { product: 'freshservice' }, required: true },
+      api_key: { display_name: 'Key', type: 'api_key', type_attributes: { product: 'freshservice' }, secure: true, required: true },
+    };
+    writeFileSync(join(app.root, 'config', 'iparams.json'), JSON.stringify(current));
+    const started = await startFixtureRuntime({}, app);
+    try {
+      assert.equal(started.runtime.engine.nonSecureIparams()['freshservice_domain'], started.runtime.simulator?.account.domain);
+    } finally {
+      await started.stop();
       app.remove();
     }
   });

@@ -8,8 +8,10 @@
  *   await method(args, { request, store, reply });
  *   assert.deepEqual(request.names(), ['listRoles', 'listAgents', 'listAgents']);
  *
- * Non-2xx answers reject the way FDK Platform 3.0 does:
+ * Non-2xx answers reject the way FDK Platform 3.0 is assumed to:
  * `{ status, headers, response, errorSource, attempts }` (or `message` for platform errors).
+ * FDK's docs do not say so, so `new FakeRequest('resolve')` plays the other reading: a non-2xx
+ * answer from Freshservice resolves `{ status, headers, response }` (platform errors still reject).
  */
 import type { TemplateClient, TemplateInvocation, TemplateResponse } from '../../../server/src/platform';
 
@@ -56,6 +58,10 @@ export function linkToPage(page: number, path = '/api/v2/agents', perPage: numbe
   return { link: `<https://acme.freshservice.com${path}?${query}>; rel="next"` };
 }
 
+/** What a non-2xx answer from Freshservice does: the assumed reading, and the other one. */
+export type NonSuccessReading = 'reject' | 'resolve';
+export const NON_SUCCESS_READINGS: readonly NonSuccessReading[] = ['reject', 'resolve'];
+
 export class FakeRequest implements TemplateClient {
   readonly calls: RecordedCall[] = [];
   /**
@@ -65,6 +71,8 @@ export class FakeRequest implements TemplateClient {
   readonly unanswered: string[] = [];
   private readonly queues = new Map<string, ScriptedAnswer[]>();
   private readonly responders = new Map<string, Responder>();
+
+  constructor(private readonly nonSuccess: NonSuccessReading = 'reject') {}
 
   /** Queues answers for a template, replayed in order. */
   script(name: string, ...answers: ScriptedAnswer[]): this {
@@ -94,7 +102,7 @@ export class FakeRequest implements TemplateClient {
       this.unanswered.push(name);
       return Promise.reject(new Error(`FakeRequest: no scripted answer left for template "${name}"`));
     }
-    return settle(answer);
+    return settle(answer, this.nonSuccess);
   }
 
   private nextAnswer(name: string, context: TemplateContext): ScriptedAnswer | undefined {
@@ -107,11 +115,11 @@ export class FakeRequest implements TemplateClient {
   }
 }
 
-function settle(answer: ScriptedAnswer): Promise<TemplateResponse> {
+function settle(answer: ScriptedAnswer, nonSuccess: NonSuccessReading): Promise<TemplateResponse> {
   if (answer.kind === 'platform') {
     return Promise.reject({ status: answer.status, headers: {}, message: answer.message, errorSource: 'PLATFORM', attempts: 1 });
   }
-  if (answer.status >= 200 && answer.status < 300) {
+  if ((answer.status >= 200 && answer.status < 300) || nonSuccess === 'resolve') {
     return Promise.resolve({ status: answer.status, headers: answer.headers, response: answer.body });
   }
   return Promise.reject({ status: answer.status, headers: answer.headers, response: answer.body, errorSource: 'APP', attempts: 1 });

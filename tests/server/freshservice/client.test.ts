@@ -4,11 +4,11 @@ import { AppError } from '../../../server/src/errors';
 import { callTemplate, rateLimitRemaining, readBody } from '../../../server/src/freshservice/client';
 import { toAppError } from '../../../server/src/freshservice/failures';
 import { agentListSchema, roleListSchema } from '../../../server/src/freshservice/schemas';
-import { FakeRequest, connectionError, fail, ok, platformFailure, timeout, type ScriptedAnswer } from '../fakes/request';
+import { FakeRequest, NON_SUCCESS_READINGS, connectionError, fail, ok, platformFailure, timeout, type NonSuccessReading, type ScriptedAnswer } from '../fakes/request';
 import { agent, role } from './fixtures';
 
-async function failureOf(answer: ScriptedAnswer): Promise<AppError> {
-  const request = new FakeRequest().script('listAgents', answer);
+async function failureUnder(reading: NonSuccessReading, answer: ScriptedAnswer): Promise<AppError> {
+  const request = new FakeRequest(reading).script('listAgents', answer);
   try {
     await callTemplate(request, 'listAgents', { page: 1, active: true }, 'the list of agents', agentListSchema);
   } catch (error) {
@@ -18,93 +18,107 @@ async function failureOf(answer: ScriptedAnswer): Promise<AppError> {
   return assert.fail('expected the call to fail');
 }
 
-describe('Freshservice client: error mapping', () => {
-  it('401 says the API key is wrong or disabled', async () => {
-    const error = await failureOf(fail(401, { code: 'invalid_credentials', message: 'You have to be logged in to perform this action.' }));
-    assert.equal(error.code, 'KEY_INVALID');
-    assert.equal(error.status, 401);
-    assert.match(error.message, /wrong or has been disabled/);
-  });
+function failureOf(answer: ScriptedAnswer): Promise<AppError> {
+  return failureUnder('reject', answer);
+}
 
-  it("403 says the key's owner lacks an admin role", async () => {
-    const error = await failureOf(fail(403, { code: 'access_denied', message: 'You are not authorized to perform this action.' }));
-    assert.equal(error.code, 'KEY_OWNER_NOT_ADMIN');
-    assert.match(error.message, /admin role/);
-  });
+// FDK's docs do not say whether a non-2xx answer rejects or resolves: every mapping holds under both readings.
+for (const reading of NON_SUCCESS_READINGS) {
+  describe(`Freshservice client: error mapping (a non-2xx answer ${reading}s)`, () => {
+    const failureOf = (answer: ScriptedAnswer): Promise<AppError> => failureUnder(reading, answer);
 
-  it('404 on an agent by id is NOT_FOUND (no such agent)', async () => {
-    const request = new FakeRequest().script('getAgent', fail(404));
-    await assert.rejects(callTemplate(request, 'getAgent', { agent_id: 7 }, 'the agent lookup', agentListSchema), (error: unknown) => {
-      return error instanceof AppError && error.code === 'NOT_FOUND' && error.status === 404;
+    it('an error answer is never read as data, even when its body has the expected shape', async () => {
+      assert.equal((await failureOf(fail(503, { agents: [] }))).code, 'FRESHSERVICE_UNAVAILABLE');
+      assert.equal((await failureOf(fail(404, '<html>No such helpdesk</html>'))).code, 'INTERNAL');
     });
-  });
 
-  it('404 on a list (agents, roles) is not "no such agent": the domain in the app settings is wrong', async () => {
-    const error = await failureOf(fail(404));
-    assert.notEqual(error.code, 'NOT_FOUND');
-    assert.equal(error.code, 'INTERNAL');
-    assert.match(error.message, /the list of agents/);
-    assert.match(error.message, /no Freshservice account API was found at the domain/);
-    assert.match(error.message, /Check the Freshservice domain in the app settings/);
-    const roles = new FakeRequest().script('listRoles', fail(404));
-    await assert.rejects(callTemplate(roles, 'listRoles', { page: 1 }, 'the list of roles', roleListSchema), (rolesError: unknown) => {
-      return rolesError instanceof AppError && rolesError.code === 'INTERNAL' && /domain/.test(rolesError.message);
+    it('401 says the API key is wrong or disabled', async () => {
+      const error = await failureOf(fail(401, { code: 'invalid_credentials', message: 'You have to be logged in to perform this action.' }));
+      assert.equal(error.code, 'KEY_INVALID');
+      assert.equal(error.status, 401);
+      assert.match(error.message, /wrong or has been disabled/);
     });
-  });
 
-  it("Freshservice's 400 says it refused the app's request, names the field it names, and sends the admin to the developer", async () => {
-    const body = { description: 'Validation failed', errors: [{ field: 'per_page', message: 'It should be between 1 and 100', code: 'invalid_value' }] };
-    const error = await failureOf(fail(400, body));
-    assert.equal(error.code, 'BAD_RESPONSE');
-    assert.equal(error.status, 502);
-    assert.match(error.message, /Freshservice refused the app's request for the list of agents/);
-    assert.match(error.message, /"per_page"/);
-    assert.match(error.message, /report it to the app developer/);
-    assert.doesNotMatch(error.message, /did not answer/);
-  });
+    it("403 says the key's owner lacks an admin role", async () => {
+      const error = await failureOf(fail(403, { code: 'access_denied', message: 'You are not authorized to perform this action.' }));
+      assert.equal(error.code, 'KEY_OWNER_NOT_ADMIN');
+      assert.match(error.message, /admin role/);
+    });
 
-  it("Freshservice's 400 without a readable field still says it refused the request, and never repeats an odd field name", async () => {
-    for (const body of ['<html>Bad Request</html>', { description: 'Validation failed' }, { errors: [{ field: '<img src=x onerror=alert(1)>' }] }]) {
+    it('404 on an agent by id is NOT_FOUND (no such agent)', async () => {
+      const request = new FakeRequest(reading).script('getAgent', fail(404));
+      await assert.rejects(callTemplate(request, 'getAgent', { agent_id: 7 }, 'the agent lookup', agentListSchema), (error: unknown) => {
+        return error instanceof AppError && error.code === 'NOT_FOUND' && error.status === 404;
+      });
+    });
+
+    it('404 on a list (agents, roles) is not "no such agent": the domain in the app settings is wrong', async () => {
+      const error = await failureOf(fail(404));
+      assert.notEqual(error.code, 'NOT_FOUND');
+      assert.equal(error.code, 'INTERNAL');
+      assert.match(error.message, /the list of agents/);
+      assert.match(error.message, /no Freshservice account API was found at the domain/);
+      assert.match(error.message, /Check the Freshservice domain in the app settings/);
+      const roles = new FakeRequest(reading).script('listRoles', fail(404));
+      await assert.rejects(callTemplate(roles, 'listRoles', { page: 1 }, 'the list of roles', roleListSchema), (rolesError: unknown) => {
+        return rolesError instanceof AppError && rolesError.code === 'INTERNAL' && /domain/.test(rolesError.message);
+      });
+    });
+
+    it("Freshservice's 400 says it refused the app's request, names the field it names, and sends the admin to the developer", async () => {
+      const body = { description: 'Validation failed', errors: [{ field: 'per_page', message: 'It should be between 1 and 100', code: 'invalid_value' }] };
       const error = await failureOf(fail(400, body));
       assert.equal(error.code, 'BAD_RESPONSE');
-      assert.match(error.message, /refused the app's request/);
-      assert.doesNotMatch(error.message, /field|<img/);
-    }
-  });
+      assert.equal(error.status, 502);
+      assert.match(error.message, /Freshservice refused the app's request for the list of agents/);
+      assert.match(error.message, /"per_page"/);
+      assert.match(error.message, /report it to the app developer/);
+      assert.doesNotMatch(error.message, /did not answer/);
+    });
 
-  it('429 carries Retry-After in seconds', async () => {
-    const error = await failureOf(fail(429, { message: 'The API rate limit allotted for your Freshservice domain has been exhausted' }, { 'Retry-After': '37' }));
-    assert.equal(error.code, 'RATE_LIMITED');
-    assert.equal(error.retryAfterSeconds, 37);
-    assert.deepEqual(error.toBody(), { status: 429, code: 'RATE_LIMITED', message: error.message, retryAfterSeconds: 37 });
-    assert.match(error.message, /37 seconds/);
-  });
+    it("Freshservice's 400 without a readable field still says it refused the request, and never repeats an odd field name", async () => {
+      for (const body of ['<html>Bad Request</html>', { description: 'Validation failed' }, { errors: [{ field: '<img src=x onerror=alert(1)>' }] }]) {
+        const error = await failureOf(fail(400, body));
+        assert.equal(error.code, 'BAD_RESPONSE');
+        assert.match(error.message, /refused the app's request/);
+        assert.doesNotMatch(error.message, /field|<img/);
+      }
+    });
 
-  it("the platform's own 429 (no Retry-After) waits a full minute", async () => {
-    const error = await failureOf(platformFailure(429, 'Rate limit exceeded'));
-    assert.equal(error.code, 'RATE_LIMITED');
-    assert.equal(error.retryAfterSeconds, 60);
-  });
+    it('429 carries Retry-After in seconds', async () => {
+      const error = await failureOf(fail(429, { message: 'The API rate limit allotted for your Freshservice domain has been exhausted' }, { 'Retry-After': '37' }));
+      assert.equal(error.code, 'RATE_LIMITED');
+      assert.equal(error.retryAfterSeconds, 37);
+      assert.deepEqual(error.toBody(), { status: 429, code: 'RATE_LIMITED', message: error.message, retryAfterSeconds: 37 });
+      assert.match(error.message, /37 seconds/);
+    });
 
-  it('500, a timeout and a connection error are FRESHSERVICE_UNAVAILABLE', async () => {
-    for (const answer of [fail(500, { code: 'internal_error' }), fail(503), timeout(), connectionError()]) {
-      const error = await failureOf(answer);
-      assert.equal(error.code, 'FRESHSERVICE_UNAVAILABLE');
-      assert.equal(error.status, 503);
-    }
-  });
+    it("the platform's own 429 (no Retry-After) waits a full minute", async () => {
+      const error = await failureOf(platformFailure(429, 'Rate limit exceeded'));
+      assert.equal(error.code, 'RATE_LIMITED');
+      assert.equal(error.retryAfterSeconds, 60);
+    });
 
-  it('a platform substitution error points at the app settings', async () => {
-    const error = await failureOf(platformFailure(400, 'Error in substitution'));
-    assert.equal(error.code, 'INTERNAL');
-    assert.match(error.message, /domain in the app settings/);
-  });
+    it('500, a timeout and a connection error are FRESHSERVICE_UNAVAILABLE', async () => {
+      for (const answer of [fail(500, { code: 'internal_error' }), fail(503), timeout(), connectionError()]) {
+        const error = await failureOf(answer);
+        assert.equal(error.code, 'FRESHSERVICE_UNAVAILABLE');
+        assert.equal(error.status, 503);
+      }
+    });
 
-  it('something that is not an FDK rejection is FRESHSERVICE_UNAVAILABLE', () => {
-    assert.equal(toAppError(new Error('socket hang up')).code, 'FRESHSERVICE_UNAVAILABLE');
-    assert.equal(toAppError(undefined).code, 'FRESHSERVICE_UNAVAILABLE');
+    it('a platform substitution error points at the app settings', async () => {
+      const error = await failureOf(platformFailure(400, 'Error in substitution'));
+      assert.equal(error.code, 'INTERNAL');
+      assert.match(error.message, /domain in the app settings/);
+    });
+
+    it('something that is not an FDK rejection is FRESHSERVICE_UNAVAILABLE', () => {
+      assert.equal(toAppError(new Error('socket hang up')).code, 'FRESHSERVICE_UNAVAILABLE');
+      assert.equal(toAppError(undefined).code, 'FRESHSERVICE_UNAVAILABLE');
+    });
   });
-});
+}
 
 describe('Freshservice client: reading responses', () => {
   it('malformed JSON is BAD_RESPONSE', async () => {

@@ -116,6 +116,22 @@ describe('validateApp', function () {
       assertError(await validateApp(app.root), 'manifest.json', 'manifest/schema');
     });
 
+    it("accepts the editor placeholders Freshworks lists for service_ticket", async function () {
+      app.setJson('manifest.json', ['modules', 'service_ticket'], {
+        location: {
+          ticket_conversation_editor: { url: 'index.html', icon: 'styles/icon.svg' },
+          new_ticket_description_editor: { url: 'index.html', icon: 'styles/icon.svg' },
+        },
+      });
+      assert.deepEqual((await validateApp(app.root)).problems.map(formatProblem), []);
+    });
+
+    it('fails an empty location block', async function () {
+      app.setJson('manifest.json', ['modules', 'service_user', 'location'], {});
+      const found = assertError(await validateApp(app.root), 'manifest.json', 'manifest/empty-location');
+      assert.match(found.message, /modules\.service_user\.location is empty/);
+    });
+
     it('fails a location whose icon file is missing', async function () {
       app.remove('app/styles/icon.svg');
       const found = assertError(await validateApp(app.root), 'manifest.json', 'location/missing-file');
@@ -250,20 +266,54 @@ describe('validateApp', function () {
       assert.equal(errorsOf(report).filter((problem) => problem.rule === 'iparams/schema').length, 2);
     });
 
-    for (const removedType of ['domain', 'api_key']) {
-      it(`fails the type "${removedType}", removed in platform 3.0, and names the fix`, async function () {
-        app.setJson('config/iparams.json', ['api_key', 'type'], removedType);
-        const found = assertError(await validateApp(app.root), 'config/iparams.json', 'iparams/type-removed-in-3.0');
-        assert.match(found.message, new RegExp(`^api_key\\.type: type "${removedType}" is not valid from platform version 3\\.0: use "type": "text"`));
+    /** The problems of one rule, as `severity path-and-message`. */
+    const ruleFindings = (report: ValidationReport, rule: string): string[] =>
+      report.problems.filter((problem) => problem.rule === rule).map((problem) => `${problem.severity} ${problem.message}`);
+
+    for (const disputedType of ['domain', 'api_key']) {
+      it(`fails the type "${disputedType}" without type_attributes.product, which both readings of the sources reject`, async function () {
+        app.setJson('config/iparams.json', ['api_key', 'type'], disputedType);
+        const found = assertError(await validateApp(app.root), 'config/iparams.json', 'iparams/type-attributes-product');
+        assert.match(found.message, new RegExp(`^api_key\\.type_attributes: type "${disputedType}" needs "type_attributes": \\{ "product": "freshservice" \\}.*use "type": "text"`));
+      });
+
+      it(`only warns about the type "${disputedType}" with type_attributes.product, which the sources dispute`, async function () {
+        app.setJson('config/iparams.json', ['api_key', 'type'], disputedType);
+        app.setJson('config/iparams.json', ['api_key', 'type_attributes'], { product: 'freshservice' });
+        const report = await validateApp(app.root);
+        assert.deepEqual(errorsOf(report), []);
+        const [finding, ...others] = ruleFindings(report, 'iparams/type-removed-in-3.0');
+        assert.equal(others.length, 0);
+        assert.match(finding ?? '', new RegExp(`^warning api_key\\.type: type "${disputedType}" is valid with type_attributes in current Freshworks material.*"type": "text" is accepted under both`));
       });
     }
 
-    it('fails type_attributes, removed in platform 3.0, even with a valid type', async function () {
+    it('fails a type_attributes.product other than freshservice', async function () {
+      app.setJson('config/iparams.json', ['domain', 'type'], 'domain');
+      app.setJson('config/iparams.json', ['domain', 'type_attributes'], { product: 'Freshdesk' });
+      assertError(await validateApp(app.root), 'config/iparams.json', 'iparams/type-attributes-product');
+    });
+
+    it('only warns about type_attributes on a text iparam', async function () {
       app.setJson('config/iparams.json', ['domain', 'type_attributes'], { product: 'freshservice' });
       const report = await validateApp(app.root);
-      const found = assertError(report, 'config/iparams.json', 'iparams/type-attributes-removed-in-3.0');
-      assert.match(found.message, /^domain\.type_attributes: type_attributes is not supported from platform version 3\.0: remove it/);
-      assert.equal(errorsOf(report).length, 1);
+      assert.deepEqual(errorsOf(report), []);
+      assert.deepEqual(ruleFindings(report, 'iparams/type-attributes-removed-in-3.0').length, 1);
+    });
+
+    it('fails an app without config/iparams.json or config/iparams.html', async function () {
+      app.remove('config/iparams.json');
+      app.setJson('config/requests.json', ['listAgents', 'schema', 'host'], 'api.example.com');
+      app.setJson('config/requests.json', ['listAgents', 'schema', 'headers'], undefined);
+      const found = assertError(await validateApp(app.root), 'config/iparams.json', 'iparams/missing');
+      assert.match(found.message, /iparams\.json is mandatory/);
+      app.write('config/iparams.html', '<!doctype html><html><body></body></html>\n');
+      assert.deepEqual(errorsOf(await validateApp(app.root)), []);
+    });
+
+    it('fails an app with both config/iparams.json and config/iparams.html', async function () {
+      app.write('config/iparams.html', '<!doctype html><html><body></body></html>\n');
+      assertError(await validateApp(app.root), 'config/iparams.html', 'iparams/both');
     });
 
     it('lints the install page script like app code, with FDK\'s utils global', async function () {
@@ -275,9 +325,30 @@ describe('validateApp', function () {
   });
 
   describe('server.js and dependencies', function () {
-    it('fails an export that is not a manifest function', async function () {
+    it('only warns about an export that is not a manifest function (a helper kept inside exports)', async function () {
       app.write('server/server.js', "const agents = require('./lib/agents');\nexports = {\n  getAgents: function (args) {\n    return agents.getAgents(args, $request, renderData);\n  },\n  getRoles: function () {\n    return renderData(null, []);\n  }\n};\n");
-      assertError(await validateApp(app.root), 'server/server.js', 'functions/undeclared-export');
+      const report = await validateApp(app.root);
+      assert.deepEqual(errorsOf(report), []);
+      assert.deepEqual(report.problems.map((problem) => `${problem.severity} ${problem.rule}`), ['warning functions/undeclared-export']);
+    });
+
+    const serverWith = (before: string, after: string): string =>
+      `const agents = require('./lib/agents');\n${before}exports = {\n  getAgents: function (args) {\n    return agents.getAgents(args, $request, tools());\n  }\n};\n${after}`;
+
+    it('fails a helper function declared before the exports block', async function () {
+      app.write('server/server.js', serverWith('function tools() {\n  return renderData;\n}\n', ''));
+      const found = assertError(await validateApp(app.root), 'server/server.js', 'server/helper-before-exports');
+      assert.match(found.message, /function tools is defined before/);
+    });
+
+    it('fails a helper arrow function assigned before the exports block', async function () {
+      app.write('server/server.js', serverWith('const tools = () => renderData;\n', ''));
+      assertError(await validateApp(app.root), 'server/server.js', 'server/helper-before-exports');
+    });
+
+    it('accepts requires and constants before the exports block and helpers after it', async function () {
+      app.write('server/server.js', serverWith("const LABEL = 'agents';\n", 'function tools() {\n  console.log(LABEL);\n  return renderData;\n}\n'));
+      assert.deepEqual((await validateApp(app.root)).problems.map(formatProblem), []);
     });
 
     it('fails module.exports instead of a bare exports assignment', async function () {

@@ -16,11 +16,17 @@ export const IPARAM_TYPES = [
 ] as const;
 
 /**
- * Types and keys that `fdk validate` rejects from platform version 3.0 (Freshworks'
- * references/v3_0/installation-parameters-errors.md in freshworks-developers/freshworks-platform3):
- * a domain or API key is a "text" iparam checked by a change callback in config/assets/iparams.js.
+ * `domain` and `api_key`: Freshworks' sources disagree on platform 3.0 (docs/platform-contract.md).
+ * A file that existed from 2026-02-02 to 2026-02-10 (freshworks-developers/freshworks-platform3,
+ * references/v3_0/installation-parameters-errors.md at commit 8ad09a6) said 3.0 rejects both types
+ * and `type_attributes`; the current one (skills/freshworks_app_dev_skill/references/errors/
+ * installation-parameters-errors.md at f3f050b) lists both types as valid and requires
+ * `type_attributes.product` for them. `text` is accepted under both readings.
  */
-const TYPES_REMOVED_IN_3_0: readonly string[] = ['domain', 'api_key'];
+export const DISPUTED_TYPES: readonly string[] = ['domain', 'api_key'];
+
+/** The product a Freshservice app names in `type_attributes.product` (it must match the manifest's product). */
+export const FRESHSERVICE_PRODUCT = 'freshservice';
 
 const CHOICE_TYPES: readonly string[] = ['dropdown', 'radio', 'multiselect'];
 
@@ -29,14 +35,14 @@ const optionValue = z.union([z.string(), z.number()]);
 const iparamSchema = z.strictObject({
   display_name: z.string().min(1, { message: 'display_name is required' }),
   description: z.string().optional(),
-  // Removed 3.0 types pass here so that their own rule (below) names the fix.
+  // The disputed types pass here so that their own rules (below) name the fix.
   type: z.enum([...IPARAM_TYPES, 'domain', 'api_key']),
   required: z.boolean().optional(),
   secure: z.boolean().optional(),
   visible: z.boolean().optional(),
   options: z.array(optionValue).optional(),
   default_value: z.union([optionValue, z.boolean(), z.array(optionValue)]).optional(),
-  // Rejected below with its own rule, whatever its content.
+  // Checked below: required for the disputed types under the current reading, rejected under the older one.
   type_attributes: z.unknown().optional(),
   // FDK's dynamic install page: [{ "change": "<function in config/assets/iparams.js>" }].
   events: z.array(z.record(z.string(), z.string())).optional(),
@@ -65,17 +71,24 @@ function checkChoices(iparam: Iparam, ctx: z.RefinementCtx): void {
   }
 }
 
-function checkPlatform3(iparam: Iparam, ctx: z.RefinementCtx): void {
-  if (TYPES_REMOVED_IN_3_0.includes(iparam.type)) {
+function productOf(iparam: Iparam): unknown {
+  const attributes = iparam.type_attributes;
+  return typeof attributes === 'object' && attributes !== null ? (attributes as { product?: unknown }).product : undefined;
+}
+
+/**
+ * Rejected under both readings: a `domain` or `api_key` iparam without `type_attributes.product`
+ * (the older reading rejects the type itself, the current one the missing product).
+ */
+function checkDisputedType(iparam: Iparam, ctx: z.RefinementCtx): void {
+  const product = productOf(iparam);
+  if (DISPUTED_TYPES.includes(iparam.type) && product !== FRESHSERVICE_PRODUCT) {
     addRuleIssue(
       ctx,
-      'iparams/type-removed-in-3.0',
-      `type "${iparam.type}" is not valid from platform version 3.0: use "type": "text" and check the value in a change callback (config/assets/iparams.js)`,
-      ['type'],
+      'iparams/type-attributes-product',
+      `type "${iparam.type}" needs "type_attributes": { "product": "${FRESHSERVICE_PRODUCT}" } in current Freshworks material (found ${JSON.stringify(product)}), and older material rejects the type on platform 3.0 altogether: use "type": "text" and check the value in a change callback (config/assets/iparams.js)`,
+      ['type_attributes'],
     );
-  }
-  if (iparam.type_attributes !== undefined) {
-    addRuleIssue(ctx, 'iparams/type-attributes-removed-in-3.0', 'type_attributes is not supported from platform version 3.0: remove it (use "type": "text")', ['type_attributes']);
   }
 }
 
@@ -85,8 +98,35 @@ export const iparamsSchema = z.record(
     if (CHOICE_TYPES.includes(iparam.type)) {
       checkChoices(iparam, ctx);
     }
-    checkPlatform3(iparam, ctx);
+    checkDisputedType(iparam, ctx);
   }),
 );
 
 export type Iparams = z.infer<typeof iparamsSchema>;
+
+export interface IparamWarning {
+  path: string;
+  rule: string;
+  message: string;
+}
+
+/** What one reading of Freshworks' sources rejects and the other accepts: warnings, not errors. */
+export function disputedIparamWarnings(iparams: Iparams): IparamWarning[] {
+  const warnings: IparamWarning[] = [];
+  for (const [name, iparam] of Object.entries(iparams)) {
+    if (DISPUTED_TYPES.includes(iparam.type)) {
+      warnings.push({
+        path: `${name}.type`,
+        rule: 'iparams/type-removed-in-3.0',
+        message: `type "${iparam.type}" is valid with type_attributes in current Freshworks material but was "not valid from platform version 3.0" in older material; "type": "text" is accepted under both`,
+      });
+    } else if (iparam.type_attributes !== undefined) {
+      warnings.push({
+        path: `${name}.type_attributes`,
+        rule: 'iparams/type-attributes-removed-in-3.0',
+        message: `older Freshworks material says "type_attributes is not supported from platform version 3.0", and current material uses it only for the domain and api_key types: remove it`,
+      });
+    }
+  }
+  return warnings;
+}

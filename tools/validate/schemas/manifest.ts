@@ -2,18 +2,22 @@ import { z } from 'zod';
 import { addRuleIssue } from './rule-issue';
 
 /**
- * Placeholders per Freshservice module (platform notes, section 1). FDK rejects any other
- * module or placeholder in a Freshservice app.
+ * Modules and placeholders of a Freshservice app: freshworks-developers/freshworks-platform3 at
+ * f3f050b, skills/freshworks_app_dev_skill/references/architecture/freshservice_modules.md and
+ * freshservice_service_{tickets,asset,change,user}.md (docs/platform-contract.md). FDK rejects any
+ * other module or placeholder in a Freshservice app.
  */
 export const PLACEHOLDERS_BY_MODULE = {
   common: ['full_page_app'],
   service_ticket: [
     'ticket_sidebar',
     'ticket_requester_info',
+    'ticket_conversation_editor',
     'ticket_top_navigation',
     'ticket_background',
     'new_ticket_sidebar',
     'new_ticket_background',
+    'new_ticket_description_editor',
   ],
   service_asset: ['asset_sidebar', 'asset_top_navigation', 'asset_background'],
   service_change: ['change_sidebar', 'change_background', 'new_change_sidebar', 'new_change_background'],
@@ -123,6 +127,16 @@ function checkNames(common: CommonModule, ctx: z.RefinementCtx): void {
   }
 }
 
+/** Freshworks' error catalog quotes FDK: "/modules/common/location must NOT have fewer than 1 properties". */
+function checkEmptyLocations(modules: Modules, ctx: z.RefinementCtx): void {
+  for (const module of Object.keys(PLACEHOLDERS_BY_MODULE) as ModuleName[]) {
+    const location = modules[module]?.location;
+    if (location !== undefined && Object.keys(location).length === 0) {
+      addRuleIssue(ctx, 'manifest/empty-location', `modules.${module}.location is empty; FDK answers "must NOT have fewer than 1 properties": add a location or remove the key`, ['modules', module, 'location']);
+    }
+  }
+}
+
 function checkModuleSet(modules: Modules, ctx: z.RefinementCtx): void {
   const names = Object.keys(modules);
   for (const name of names.filter((candidate) => !isModuleName(candidate))) {
@@ -151,6 +165,7 @@ export const manifestSchema = z
   .superRefine((manifest, ctx) => {
     checkModuleSet(manifest.modules, ctx);
     checkPlaceholders(manifest.modules, ctx);
+    checkEmptyLocations(manifest.modules, ctx);
     checkNames(manifest.modules.common ?? {}, ctx);
   });
 

@@ -205,22 +205,43 @@ describe('engine: server methods', () => {
     }
   });
 
-  it('shortens the limit to a smaller manifest timeout', async () => {
-    const shortApp = createFixtureApp({ server: 'exports = { silent: function () { return 1; } };', functions: ['silent'] });
-    const manifestFile = join(shortApp.root, 'manifest.json');
+  /**
+   * A method that never replies, declared with `declaration` in the manifest: answers after how many
+   * milliseconds of the fake clock it times out, checked one millisecond before and at the limit.
+   */
+  async function timesOutAfter(declaration: Record<string, unknown>, limitMs: number): Promise<void> {
+    const silentApp = createFixtureApp({ server: 'exports = { silent: function () { return 1; } };', functions: ['silent'] });
+    const manifestFile = join(silentApp.root, 'manifest.json');
     const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { modules: { common: { functions: Record<string, unknown> } } };
-    manifest.modules.common.functions['silent'] = { timeout: 5 };
+    manifest.modules.common.functions['silent'] = declaration;
     writeFileSync(manifestFile, JSON.stringify(manifest));
     try {
-      const running = await createAppEngine({ appRoot: shortApp.root, iparams: {}, store: createKeyValueStore() });
+      const running = await createAppEngine({ appRoot: silentApp.root, iparams: {}, store: createKeyValueStore() });
       const clock = useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-      const pending = running.invokeServerMethod('silent', {});
-      await clock.tickAsync(5_000);
+      let settled = false;
+      const pending = running.invokeServerMethod('silent', {}).finally(() => {
+        settled = true;
+      });
+      await clock.tickAsync(limitMs - 1);
+      assert.equal(settled, false, `still running after ${limitMs - 1} ms`);
+      await clock.tickAsync(1);
       assert.equal(((await pending).body as Failure).status, 504);
       await running.close();
     } finally {
-      shortApp.remove();
+      silentApp.remove();
     }
+  }
+
+  it('shortens the limit to a smaller manifest timeout', async () => {
+    await timesOutAfter({ timeout: 5 }, 5_000);
+  });
+
+  it('gives a method without a manifest timeout 5 s, the stricter of the defaults Freshworks documents', async () => {
+    await timesOutAfter({}, 5_000);
+  });
+
+  it('never gives a method more than 20 s, even with a manifest timeout of 30', async () => {
+    await timesOutAfter({ timeout: 30 }, 20_000);
   });
 
   it('times out a method that never replies after 20 s with 504', async () => {

@@ -26,6 +26,7 @@ const TEMPLATES = {
   plainHttpElsewhere: template({ protocol: 'http', host: 'example.com' }),
   ipHost: template({ host: '127.0.0.1' }),
   accountHost: template({ host: '<%= current_host.endpoint_urls.freshservice %>' }),
+  noPath: { schema: { method: 'GET', host: FRESHSERVICE_HOST, headers: AUTH } },
   undeclared: template({}),
 };
 
@@ -105,6 +106,13 @@ describe('engine: request templates', () => {
     assert.equal((created.body as { status: number }).status, 201);
   });
 
+  it('sends a template without protocol and path to https and /, their documented defaults', async () => {
+    const running = await start([answer(200, '{}')]);
+    const result = await running.invokeTemplate('noPath', {});
+    assert.equal(result.ok, true, JSON.stringify(result.body));
+    assert.equal(stub.requests[0]?.url, '/');
+  });
+
   it('resolves current_host to the account host', async () => {
     const running = await start([answer(200, '{}')]);
     const result = await running.invokeTemplate('accountHost', {});
@@ -145,6 +153,16 @@ describe('engine: request templates', () => {
       assert.equal(stub.requests.length, 0);
     });
   }
+
+  it('lets the installation page use context in the host and in headers', async () => {
+    const running = await start([answer(200, '{"from":"install page"}'), answer(200, '{}')]);
+    const host = await running.invokeInstallationTemplate('contextInHost', { context: { subdomain: 'acme' } });
+    assert.equal(host.ok, true, JSON.stringify(host.body));
+    assert.equal((host.body as { response: string }).response, '{"from":"install page"}');
+    const header = await running.invokeInstallationTemplate('contextInHeader', { context: { team: 'ops' } });
+    assert.equal(header.ok, true, JSON.stringify(header.body));
+    assert.equal(stub.requests[1]?.headers['x-team'], 'ops');
+  });
 
   it('lets server code use context anywhere (server rules)', async () => {
     const running = await start([answer(200, '{"from":"server"}')]);

@@ -57,4 +57,29 @@ describe('engine: the real app against the simulator', () => {
       { status: 401, source: 'APP' },
     );
   });
+
+  it("answers a server method the same whether the platform rejects or resolves Freshservice's error answers", async () => {
+    const answers: unknown[] = [];
+    for (const nonSuccessAnswers of ['reject', 'resolve'] as const) {
+      const resolving = await createAppEngine({
+        appRoot: REPO_ROOT,
+        iparams: { freshservice_domain: simulator.account.domain, api_key: keyLabelled('API access switched off (401)') },
+        store: createKeyValueStore(),
+        freshserviceUrl: simulator.url,
+        nonSuccessAnswers,
+      });
+      try {
+        const template = await resolving.invokeTemplate('listRoles', { context: { page: 1 } });
+        assert.equal(template.ok, nonSuccessAnswers === 'resolve');
+        const method = await resolving.invokeServerMethod('listAccountAdmins', {});
+        assert.equal(method.ok, false);
+        const { status, message } = method.body as { status: number; message: string };
+        answers.push({ status, message });
+      } finally {
+        await resolving.close();
+      }
+    }
+    assert.deepEqual(answers[1], answers[0]);
+    assert.equal((answers[0] as { status: number }).status, 401);
+  });
 });

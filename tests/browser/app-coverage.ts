@@ -1,0 +1,130 @@
+/**
+ * Coverage of the shipped app/scripts while the browser tests drive the app: this project's
+ * local measure of what FDK 10.1.9's `fdk pack` calls *simulation coverage* (at least 50% on all
+ * four figures, gathered while the app is used through `fdk run`; docs/platform-contract.md).
+ *
+ * Chromium's own JavaScript coverage (V8 block coverage, through playwright-core) is converted to
+ * istanbul's format with v8-to-istanbul and merged across every page of every test. Files that no
+ * page loaded count as not covered. After each harness closes, coverage/browser-app/ gets
+ * coverage-final.json and coverage-summary.json; `npm test` prints the figures at the end
+ * (tools/coverage/report.ts). A figure, not an assertion: nothing fails on it.
+ *
+ * The app's pages sit in cross-origin iframes. Chromium isolates those in their own processes,
+ * out of reach of the page's coverage, so the browser runs without site isolation
+ * (COVERAGE_CHROMIUM_ARGS): the same-origin policy between the shell and the app still holds.
+ */
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createCoverageMap, type CoverageMap } from 'istanbul-lib-coverage';
+import type { BrowserContext, Page } from 'playwright-core';
+import v8ToIstanbul = require('v8-to-istanbul');
+import { coverageFigures } from '../../tools/coverage/figures';
+
+/** build/tests/browser/ -> the repository root. */
+const REPO_ROOT = resolve(__dirname, '..', '..', '..');
+const APP_SCRIPTS = join(REPO_ROOT, 'app', 'scripts');
+const SCRIPTS_ROUTE = '/app/scripts/';
+export const APP_COVERAGE_DIR = join(REPO_ROOT, 'coverage', 'browser-app');
+
+/** Puts cross-origin iframes in their page's process, where the page's coverage sees them. */
+export const COVERAGE_CHROMIUM_ARGS = ['--disable-site-isolation-trials', '--disable-features=IsolateOrigins,site-per-process'];
+
+type ScriptCoverage = Awaited<ReturnType<Page['coverage']['stopJSCoverage']>>[number];
+
+/** Everything measured in this process so far. */
+const measured: CoverageMap = createCoverageMap({});
+
+/** The shipped file an app-script URL serves, e.g. http://127.0.0.1:PORT/app/scripts/kit.js -> app/scripts/kit.js. */
+function shippedFile(url: string): string | null {
+  const path = new URL(url).pathname;
+  if (!path.startsWith(SCRIPTS_ROUTE) || !path.endsWith('.js')) {
+    return null;
+  }
+  const name = path.slice(SCRIPTS_ROUTE.length);
+  return /^[\w.-]+$/.test(name) ? join(APP_SCRIPTS, name) : null;
+}
+
+async function addScript(entry: ScriptCoverage): Promise<void> {
+  const file = shippedFile(entry.url);
+  if (file === null || entry.source === undefined) {
+    return;
+  }
+  const converter = v8ToIstanbul(file, 0, { source: entry.source });
+  await converter.load();
+  converter.applyCoverage(entry.functions);
+  measured.merge(converter.toIstanbul());
+}
+
+async function takePageCoverage(page: Page, started: Promise<unknown>): Promise<void> {
+  try {
+    await started;
+    for (const entry of await page.coverage.stopJSCoverage()) {
+      await addScript(entry);
+    }
+  } catch {
+    // A page that is already gone has nothing left to report.
+  }
+}
+
+/** A shipped script no page loaded: every statement, branch and function counts as not run. */
+async function unloaded(file: string): Promise<ReturnType<ReturnType<typeof v8ToIstanbul>['toIstanbul']>> {
+  const source = readFileSync(file, 'utf8');
+  const converter = v8ToIstanbul(file, 0, { source });
+  await converter.load();
+  converter.applyCoverage([{ functionName: '', isBlockCoverage: true, ranges: [{ startOffset: 0, endOffset: source.length, count: 0 }] }]);
+  return converter.toIstanbul();
+}
+
+/** Writes coverage-final.json and coverage-summary.json for every script under app/scripts. */
+export async function writeAppCoverage(): Promise<void> {
+  const report = createCoverageMap(measured.toJSON());
+  const shipped = readdirSync(APP_SCRIPTS).filter((name) => name.endsWith('.js')).map((name) => join(APP_SCRIPTS, name));
+  for (const file of shipped.filter((candidate) => !report.files().includes(candidate))) {
+    report.merge(await unloaded(file));
+  }
+  mkdirSync(APP_COVERAGE_DIR, { recursive: true });
+  writeFileSync(join(APP_COVERAGE_DIR, 'coverage-final.json'), JSON.stringify(report.toJSON()));
+  writeFileSync(join(APP_COVERAGE_DIR, 'coverage-summary.json'), `${JSON.stringify({ total: coverageFigures(report.toJSON()) }, null, 2)}\n`);
+}
+
+/**
+ * Starts Chromium's coverage on every page the context opens, before the page navigates (a page
+ * from `context.newPage()` is handed out only once its coverage runs), and takes it when the page
+ * is closed. Returns what takes the coverage of the pages still open (call it before closing the
+ * context) and writes the report.
+ */
+export function trackAppCoverage(context: BrowserContext): () => Promise<void> {
+  const open = new Map<Page, Promise<unknown>>();
+  const tracked = new WeakSet<Page>();
+  const start = (page: Page): Promise<unknown> => {
+    if (!tracked.has(page)) {
+      tracked.add(page);
+      open.set(page, page.coverage.startJSCoverage({ resetOnNavigation: false }).catch(() => undefined));
+      const close = page.close.bind(page);
+      page.close = async (options) => {
+        const started = open.get(page);
+        open.delete(page);
+        if (started !== undefined) {
+          await takePageCoverage(page, started);
+        }
+        return close(options);
+      };
+    }
+    return open.get(page) ?? Promise.resolve();
+  };
+  context.on('page', (page) => void start(page));
+  const newPage = context.newPage.bind(context);
+  context.newPage = async () => {
+    const page = await newPage();
+    await start(page);
+    return page;
+  };
+  return async () => {
+    const pages = [...open];
+    open.clear();
+    for (const [page, started] of pages) {
+      await takePageCoverage(page, started);
+    }
+    await writeAppCoverage();
+  };
+}
