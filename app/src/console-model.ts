@@ -81,16 +81,16 @@ function page(rows: ConsoleRow[], pageNumber: number, perPage: number): ConsoleR
   return rows.slice(start, start + perPage);
 }
 
-function isAtLeastAsNew(entry: ApiKeyStateEntry, known: ApiKeyStateEntry | undefined): boolean {
-  return known === undefined || entry.updatedAt >= known.updatedAt;
+function isAtLeastAsNew(entry: KnownApiKeyState, known: KnownApiKeyState | undefined): boolean {
+  return known === undefined || entry.version >= known.version;
 }
 
 /**
- * The listing may have been read before an action in this console was answered, or after it:
- * whichever says the later time wins (ISO times of one format compare as text).
+ * The index may have been read before an action in this console was answered, or after it:
+ * whichever says the higher version wins (every change of a record raises its version).
  */
-function knownStates(listed: ApiKeyStateEntry[], answered: ApiKeyStateEntry[]): Map<number, ApiKeyStateEntry> {
-  const states = new Map<number, ApiKeyStateEntry>();
+function knownStates(listed: KnownApiKeyState[], answered: KnownApiKeyState[]): Map<number, KnownApiKeyState> {
+  const states = new Map<number, KnownApiKeyState>();
   for (const entry of [...listed, ...answered]) {
     if (isAtLeastAsNew(entry, states.get(entry.agentId))) {
       states.set(entry.agentId, entry);
@@ -99,11 +99,11 @@ function knownStates(listed: ApiKeyStateEntry[], answered: ApiKeyStateEntry[]): 
   return states;
 }
 
-function stateOfRecord(record: ApiKeyRecord): ApiKeyStateEntry {
-  return { agentId: record.agent.id, state: record.state, updatedAt: record.updatedAt ?? '' };
+function stateOfRecord(record: ApiKeyRecord): KnownApiKeyState {
+  return { agentId: record.agent.id, state: record.state, version: record.version };
 }
 
-function countState(states: Map<number, ApiKeyStateEntry>, state: ApiKeyState): number {
+function countState(states: Map<number, KnownApiKeyState>, state: ApiKeyState): number {
   let count = 0;
   for (const entry of states.values()) {
     count += entry.state === state ? 1 : 0;

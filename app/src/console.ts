@@ -6,9 +6,8 @@
  */
 
 const ROWS_PER_PAGE = 50;
-const MAX_LEDGER_PAGES = 10;
-/** The states index has 32 buckets and every answer reads at least one: more pages would be a loop. */
-const MAX_STATE_PAGES = 32;
+/** The ledger's index: the head, then at most 16 overflow shards: more pages would be a loop. */
+const MAX_INDEX_PAGES = 17;
 const RECENT_ACTIVITY = 10;
 
 const FILTER_WORDS: Record<ConsoleFilter, string> = {
@@ -27,7 +26,7 @@ const COLUMNS: { key: ConsoleSortKey; title: string }[] = [
   { key: 'apiKey', title: 'API key' },
 ];
 
-/** One trail line, in the words of what happened ("requested" names only the agent who asked). */
+/** One activity line, in the words of what happened ("requested" names only the agent who asked). */
 const TRAIL_WORDS: Record<TrailEntry['action'], (target: string) => string> = {
   requested: () => 'requested an API key',
   opened: (target) => `opened the Permissions page of ${target}`,
@@ -36,10 +35,12 @@ const TRAIL_WORDS: Record<TrailEntry['action'], (target: string) => string> = {
   undo: (target) => `undid the last API-key step for ${target}`,
 };
 
-/** " (Requested → Declined)", or nothing when the step left the state as it was (opening the page). */
-function stateChange(entry: TrailEntry): string {
-  const kit = window.accessKit;
-  return entry.from === entry.to ? '' : ` (${kit.stateWords(entry.from)} → ${kit.stateWords(entry.to)})`;
+/** A pending request as the queue lists it. */
+interface PendingRequest {
+  agentId: number;
+  name: string;
+  requestedAt: string;
+  reasonPreview: string;
 }
 
 function pause(ms: number): Promise<void> {
@@ -179,15 +180,15 @@ class AccessConsole {
   private cursor: string | null = null;
   private includeDeactivated = false;
   private generation = 0;
-  private pending: ApiKeyRecord[] = [];
-  /** Every agent's state as listApiKeyStates listed it; null until all pages have arrived. */
-  private listedStates: ApiKeyStateEntry[] | null = null;
+  private pending: PendingRequest[] = [];
+  /** The ledger's index as listApiKeyIndex listed it; null until all pages have arrived. */
+  private listedStates: ApiKeyIndexEntry[] | null = null;
   /** States that actions in this console answered since it loaded (newer than the listing, or not yet in it). */
-  private readonly answeredStates: ApiKeyStateEntry[] = [];
-  private states = new Map<number, ApiKeyStateEntry>();
+  private readonly answeredStates: KnownApiKeyState[] = [];
+  private states = new Map<number, KnownApiKeyState>();
   private firstRowsDrawn = false;
   private loadStartedAt = 0;
-  private queue: ApiKeyRecord[] = [];
+  private queue: PendingRequest[] = [];
   private queueIndex = 0;
 
   constructor(
@@ -208,7 +209,6 @@ class AccessConsole {
     this.layout.admins.replaceChildren(kit.el('p', { className: 'hint', text: 'Reading the account…' }));
     this.restartOverview();
     this.refreshLedger();
-    this.refreshStates();
   }
 
   private apiKeyState = (id: number): ApiKeyState => this.states.get(id)?.state ?? 'none';
@@ -294,43 +294,43 @@ class AccessConsole {
     this.layout.root().setAttribute('data-load-state', 'error');
   }
 
+  /** The ledger's index, in one read of the app's storage for most accounts: pending requests, the API-key column and the recent activity. */
   private refreshLedger(): void {
-    this.loadPending().catch((error: unknown) => this.showSectionError(this.layout.pending, error, () => this.refreshLedger()));
-    this.loadTrail().catch((error: unknown) => this.showSectionError(this.layout.trail, error, () => this.refreshLedger()));
+    const kit = window.accessKit;
+    this.layout.statesStatus.replaceChildren(kit.el('p', { className: 'hint', text: 'Reading API-key states…' }));
+    this.layout.pending.replaceChildren(kit.skeleton(3, 'Reading pending requests…'));
+    this.layout.trail.replaceChildren(kit.skeleton(3, 'Reading recent activity…'));
+    this.loadIndex().catch((error: unknown) => {
+      for (const section of [this.layout.statesStatus, this.layout.pending, this.layout.trail]) {
+        this.showSectionError(section, error, () => this.refreshLedger());
+      }
+    });
   }
 
-  private async loadPending(): Promise<void> {
-    this.layout.pending.replaceChildren(window.accessKit.skeleton(3, 'Reading pending requests…'));
-    this.pending = await readPages(MAX_LEDGER_PAGES, (cursor) =>
-      window.accessKit.callServer(this.client, 'listPendingRequests', { cursor }).then((answer) => ({ items: answer.requests, cursor: answer.cursor })),
+  private async loadIndex(): Promise<void> {
+    const entries = await readPages(MAX_INDEX_PAGES, (cursor) =>
+      window.accessKit.callServer(this.client, 'listApiKeyIndex', { cursor }).then((answer) => ({ items: answer.entries, cursor: answer.cursor })),
     );
-    this.renderPending();
-  }
-
-  private async loadTrail(): Promise<void> {
-    this.layout.trail.replaceChildren(window.accessKit.skeleton(3, 'Reading recent activity…'));
-    const answer = await window.accessKit.callServer(this.client, 'getAuditTrail', { cursor: null });
-    this.renderTrail(answer.entries.slice(0, RECENT_ACTIVITY));
-  }
-
-  private refreshStates(): void {
-    this.layout.statesStatus.replaceChildren(window.accessKit.el('p', { className: 'hint', text: 'Reading API-key states…' }));
-    this.loadStates().catch((error: unknown) => this.showSectionError(this.layout.statesStatus, error, () => this.refreshStates()));
-  }
-
-  /** Every page of listApiKeyStates: the API-key column, the pending filter and count need all of them. */
-  private async loadStates(): Promise<void> {
-    this.listedStates = await readPages(MAX_STATE_PAGES, (cursor) =>
-      window.accessKit.callServer(this.client, 'listApiKeyStates', { cursor }).then((answer) => ({ items: answer.states, cursor: answer.cursor })),
-    );
+    this.listedStates = entries;
     this.layout.statesStatus.replaceChildren();
     this.applyStates();
+    this.renderTrail([...entries].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).slice(0, RECENT_ACTIVITY));
   }
 
   private applyStates(): void {
     this.states = window.consoleModel.knownStates(this.listedStates ?? [], this.answeredStates);
+    this.pending = (this.listedStates ?? [])
+      .filter((entry) => entry.request !== null && this.apiKeyState(entry.agentId) === 'requested')
+      .map((entry) => ({ agentId: entry.agentId, name: entry.request?.name ?? '', requestedAt: entry.request?.requestedAt ?? entry.updatedAt, reasonPreview: entry.request?.reasonPreview ?? '' }))
+      .sort((a, b) => b.requestedAt.localeCompare(a.requestedAt));
+    this.renderPending();
     this.renderSummary();
     this.refreshView('states');
+  }
+
+  /** A name for an agent id: from the agents read so far, else the id. */
+  private nameOf(agentId: number): string {
+    return this.rows.find((row) => row.agent.id === agentId)?.agent.name ?? this.pending.find((request) => request.agentId === agentId)?.name ?? `agent ${agentId}`;
   }
 
   /** After an action, the answer is the agent's record: the authority on their state, no listing needed. */
@@ -441,7 +441,7 @@ class AccessConsole {
     if (request === undefined) {
       return;
     }
-    this.openAccess(request.agent.id, `Pending request ${this.queueIndex + 1} of ${this.queue.length}: ${request.agent.name}`);
+    this.openAccess(request.agentId, `Pending request ${this.queueIndex + 1} of ${this.queue.length}: ${request.name}`);
     const previous = this.queueIndex > 0 ? kit.button('Previous request', 'secondary', () => this.stepQueue(-1)) : null;
     const last = this.queueIndex === this.queue.length - 1;
     // Secondary: the primary button of this step is the agent's own (open the page, mark as enabled).
@@ -633,18 +633,19 @@ class AccessConsole {
       return;
     }
     const items = this.pending.map((request) =>
-      kit.el('li', { className: 'pending-item', attrs: { 'data-agent-id': String(request.agent.id) } }, [
+      kit.el('li', { className: 'pending-item', attrs: { 'data-agent-id': String(request.agentId) } }, [
         kit.el('div', { className: 'pending-words' }, [
-          kit.el('span', { className: 'person-name', text: request.agent.name }),
-          kit.el('span', { className: 'person-email', text: `${kit.formatDate(request.requestedAt)}${request.reason ? `: ${request.reason}` : ''}` }),
+          kit.el('span', { className: 'person-name', text: request.name }),
+          kit.el('span', { className: 'person-email', text: `${kit.formatDate(request.requestedAt)}${request.reasonPreview ? `: ${request.reasonPreview}` : ''}` }),
         ]),
-        kit.button('Access', 'secondary', () => this.openAccess(request.agent.id, 'Agent access')),
+        kit.button('Access', 'secondary', () => this.openAccess(request.agentId, 'Agent access')),
       ]),
     );
     this.layout.pending.replaceChildren(kit.el('ul', { className: 'people' }, items));
   }
 
-  private renderTrail(entries: TrailEntry[]): void {
+  /** The latest change of each agent with a record, newest first: "recorded in this app by" the person named. */
+  private renderTrail(entries: ApiKeyIndexEntry[]): void {
     const kit = window.accessKit;
     if (entries.length === 0) {
       this.layout.trail.replaceChildren(kit.el('p', { className: 'empty', text: 'Nothing recorded yet.' }));
@@ -652,8 +653,8 @@ class AccessConsole {
     }
     const items = entries.map((entry) =>
       kit.el('li', {}, [
-        kit.el('span', { className: 'date', text: kit.formatDate(entry.at) }),
-        kit.el('span', { text: ` ${entry.actor.name} ${TRAIL_WORDS[entry.action](entry.target.name)}${stateChange(entry)}` }),
+        kit.el('span', { className: 'date', text: kit.formatDate(entry.updatedAt) }),
+        kit.el('span', { text: ` ${this.nameOf(entry.lastActorId)} ${TRAIL_WORDS[entry.lastAction](this.nameOf(entry.agentId))} (${kit.stateWords(entry.state)})` }),
       ]),
     );
     this.layout.trail.replaceChildren(kit.el('ul', { className: 'trail-list' }, items));

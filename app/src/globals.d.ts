@@ -17,13 +17,13 @@ type TrailEntry = import('@common/ledger').TrailEntry;
 type RequestApiKeyPayload = import('@common/ledger').RequestApiKeyPayload;
 type RecordApiKeyActionPayload = import('@common/ledger').RecordApiKeyActionPayload;
 type GetApiKeyStatePayload = import('@common/ledger').GetApiKeyStatePayload;
-type ListPendingRequestsPayload = import('@common/ledger').ListPendingRequestsPayload;
-type PendingRequestsPage = import('@common/ledger').PendingRequestsPage;
-type GetAuditTrailPayload = import('@common/ledger').GetAuditTrailPayload;
-type AuditTrailPage = import('@common/ledger').AuditTrailPage;
-type ListApiKeyStatesPayload = import('@common/ledger').ListApiKeyStatesPayload;
-type ApiKeyStateEntry = import('@common/ledger').ApiKeyStateEntry;
-type ApiKeyStatesPage = import('@common/ledger').ApiKeyStatesPage;
+type ListApiKeyIndexPayload = import('@common/ledger').ListApiKeyIndexPayload;
+type ApiKeyIndexEntry = import('@common/ledger').ApiKeyIndexEntry;
+type ApiKeyIndexPage = import('@common/ledger').ApiKeyIndexPage;
+type GetApiKeyHistoryPayload = import('@common/ledger').GetApiKeyHistoryPayload;
+type ApiKeyHistoryPage = import('@common/ledger').ApiKeyHistoryPage;
+/** An agent's API-key state as the console knows it: from the index, or from an action's answer (the higher version wins). */
+type KnownApiKeyState = Pick<ApiKeyIndexEntry, 'agentId' | 'version' | 'state'>;
 type ErrorCode = import('@common/errors').ErrorCode;
 type ProfileAccessPayload = import('@common/profile').ProfileAccessPayload;
 type ProfileAccess = import('@common/profile').ProfileAccess;
@@ -46,10 +46,9 @@ interface ServerMethods {
   listAccountAdmins: { payload: Record<string, never>; result: AccountAdminsResult };
   requestApiKey: { payload: RequestApiKeyPayload; result: ApiKeyRecord };
   recordApiKeyAction: { payload: RecordApiKeyActionPayload; result: ApiKeyRecord };
-  listPendingRequests: { payload: ListPendingRequestsPayload; result: PendingRequestsPage };
+  listApiKeyIndex: { payload: ListApiKeyIndexPayload; result: ApiKeyIndexPage };
   getApiKeyState: { payload: GetApiKeyStatePayload; result: ApiKeyRecord };
-  getAuditTrail: { payload: GetAuditTrailPayload; result: AuditTrailPage };
-  listApiKeyStates: { payload: ListApiKeyStatesPayload; result: ApiKeyStatesPage };
+  getApiKeyHistory: { payload: GetApiKeyHistoryPayload; result: ApiKeyHistoryPage };
   getProfileAccess: { payload: ProfileAccessPayload; result: ProfileAccess };
 }
 type ServerMethodName = keyof ServerMethods;
@@ -164,11 +163,11 @@ interface ConsoleModelApi {
   query(rows: ConsoleRow[], query: ConsoleQuery, apiKeyState: (id: number) => ApiKeyState): ConsoleRow[];
   page(rows: ConsoleRow[], page: number, perPage: number): ConsoleRow[];
   /** Each agent's newest known API-key state: from the listed states and the answers of actions since, the newer wins. */
-  knownStates(listed: ApiKeyStateEntry[], answered: ApiKeyStateEntry[]): Map<number, ApiKeyStateEntry>;
+  knownStates(listed: KnownApiKeyState[], answered: KnownApiKeyState[]): Map<number, KnownApiKeyState>;
   /** The state an action answered (`none` too, so it replaces an older listed state). */
-  stateOfRecord(record: ApiKeyRecord): ApiKeyStateEntry;
+  stateOfRecord(record: ApiKeyRecord): KnownApiKeyState;
   /** How many agents are known to be in `state`. */
-  countState(states: Map<number, ApiKeyStateEntry>, state: ApiKeyState): number;
+  countState(states: Map<number, KnownApiKeyState>, state: ApiKeyState): number;
   csvRows(rows: ConsoleRow[], apiKeyState: (id: number) => ApiKeyState): string[][];
 }
 

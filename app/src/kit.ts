@@ -18,6 +18,7 @@ const ADVICE_BY_CODE: Record<ErrorCode, ErrorAdvice> = {
   TARGET_INACTIVE: { title: 'Agent is deactivated', action: 'refresh', hint: 'Reactivate the agent in Freshservice first.' },
   OUT_OF_ORDER: { title: 'The state has changed', action: 'refresh', hint: 'Refresh to see the current API-key state.' },
   STORE_UNAVAILABLE: { title: 'The app\'s storage is busy', action: 'retry', hint: 'Wait a moment, then retry.' },
+  RECORD_TAMPERED: { title: 'The app\'s record failed its check', action: 'refresh', hint: 'It was not shown. The next change about this key starts a fresh record.' },
   INTERNAL: { title: 'Something went wrong', action: 'retry', hint: 'Retry; if it keeps happening, contact the app developer.' },
 };
 
@@ -29,6 +30,8 @@ const ADVICE_BY_STATUS: Record<number, ErrorAdvice> = {
   404: ADVICE_BY_CODE.NOT_FOUND,
   409: ADVICE_BY_CODE.OUT_OF_ORDER,
   429: ADVICE_BY_CODE.RATE_LIMITED,
+  // 507: the app's own storage (never Freshservice), answered with that status so the code is not needed.
+  507: ADVICE_BY_CODE.STORE_UNAVAILABLE,
 };
 
 const FALLBACK_MESSAGE = 'The app could not reach its server. Retry in a moment.';

@@ -20,6 +20,8 @@ let appClient = null;
 const CHECK_DELAY_MS = 500;
 const DOMAIN_FIELD = 'freshservice_domain';
 const KEY_FIELD = 'api_key';
+const SECRET_FIELD = 'storage_secret';
+const SECRET_BYTES = 32;
 const FRESHSERVICE_HOST_SUFFIX = '.freshservice.com';
 const SUBDOMAIN_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
 // When settings are edited later, FDK may hand a secure value back masked (or empty).
@@ -205,5 +207,23 @@ function checkApiKey(value) {
   return newestVerdict().then(keyOutcome);
 }
 
-// FDK looks the change callbacks up by name on the page's global object.
-Object.assign(globalThis, { checkDomain: checkDomain, checkApiKey: checkApiKey });
+/** 32 random bytes as base64url (43 characters), from the browser's cryptographic generator. */
+function randomSecret() {
+  const bytes = crypto.getRandomValues(new Uint8Array(SECRET_BYTES));
+  return btoa(String.fromCharCode.apply(null, Array.from(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/**
+ * On a first installation the page creates the storage secret (the server keys and seals the
+ * app's records with it, so they survive an API-key change). Only then: a first installation is
+ * told by an empty domain, since editing settings shows the saved domain. A saved secret is
+ * never replaced (editing shows it empty or masked, and FDK keeps a secure value left as it is).
+ */
+function onFormLoad() {
+  if (String(utils.get(DOMAIN_FIELD) || '') === '' && String(utils.get(SECRET_FIELD) || '') === '') {
+    utils.set(SECRET_FIELD, { value: randomSecret() });
+  }
+}
+
+// FDK looks the change callbacks (and onFormLoad) up by name on the page's global object.
+Object.assign(globalThis, { checkDomain: checkDomain, checkApiKey: checkApiKey, onFormLoad: onFormLoad });

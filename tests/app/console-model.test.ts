@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { AgentAccess } from '../../common/audit';
-import type { ApiKeyRecord, ApiKeyState, ApiKeyStateEntry } from '../../common/ledger';
+import type { ApiKeyRecord, ApiKeyState } from '../../common/ledger';
+import type { KnownApiKeyState } from './load-scripts';
 import { loadWidgetScripts } from './load-scripts';
 
 function agent(id: number, name: string, extra: Partial<AgentAccess> = {}): AgentAccess {
@@ -75,8 +76,8 @@ describe('console model (app/src/console-model.ts)', () => {
   });
 
   describe('API-key states', () => {
-    const listed = (agentId: number, state: ApiKeyState, updatedAt: string): ApiKeyStateEntry => ({ agentId, state, updatedAt });
-    const recordOf = (agentId: number, state: ApiKeyState, updatedAt: string | null): ApiKeyRecord => ({
+    const listed = (agentId: number, state: ApiKeyState, version: number): KnownApiKeyState => ({ agentId, state, version });
+    const recordOf = (agentId: number, state: ApiKeyState, version: number): ApiKeyRecord => ({
       agent: { id: agentId, name: 'x' },
       state,
       requestedBy: null,
@@ -86,24 +87,22 @@ describe('console model (app/src/console-model.ts)', () => {
       openedAt: null,
       decidedBy: null,
       decidedAt: null,
+      decisionNote: null,
       canUndo: false,
-      updatedAt,
+      updatedAt: null,
+      version,
     });
 
     it('takes every listed agent\'s state, however old its last change', () => {
-      const known = model.knownStates([listed(3, 'enabled', '2020-01-01T00:00:00.000Z'), listed(2, 'declined', '2026-01-01T00:00:00.000Z')], []);
+      const known = model.knownStates([listed(3, 'enabled', 1), listed(2, 'declined', 40)], []);
       assert.deepEqual([...known.keys()].sort(), [2, 3]);
       assert.equal(known.get(3)?.state, 'enabled');
       assert.equal(known.get(1), undefined, 'an agent without a state is not listed');
     });
 
-    it('lets an action\'s answer replace an older listed state, none included, but not a newer one', () => {
-      const listing = [listed(3, 'enabled', '2026-01-01T00:00:05.000Z'), listed(2, 'requested', '2026-01-01T00:00:05.000Z')];
-      const answered = [
-        model.stateOfRecord(recordOf(3, 'none', '2026-01-01T00:00:09.000Z')),
-        model.stateOfRecord(recordOf(2, 'declined', '2026-01-01T00:00:01.000Z')),
-        model.stateOfRecord(recordOf(1, 'requested', '2026-01-01T00:00:02.000Z')),
-      ];
+    it('lets an action\'s answer replace an older listed state (by version), none included, but not a newer one', () => {
+      const listing = [listed(3, 'enabled', 5), listed(2, 'requested', 5)];
+      const answered = [model.stateOfRecord(recordOf(3, 'none', 6)), model.stateOfRecord(recordOf(2, 'declined', 4)), model.stateOfRecord(recordOf(1, 'requested', 1))];
       const known = model.knownStates(listing, answered);
       assert.deepEqual(
         [1, 2, 3].map((id) => known.get(id)?.state),
@@ -112,7 +111,7 @@ describe('console model (app/src/console-model.ts)', () => {
     });
 
     it('feeds the pending filter, the count, the sort and the CSV', () => {
-      const known = model.knownStates([listed(2, 'requested', '2026-01-01T00:00:00.000Z'), listed(1, 'enabled', '2026-01-01T00:00:00.000Z')], []);
+      const known = model.knownStates([listed(2, 'requested', 1), listed(1, 'enabled', 2)], []);
       const stateFrom = (id: number): ApiKeyState => known.get(id)?.state ?? 'none';
       assert.deepEqual(names(model.query(rows, { filter: 'pending', search: '', sortKey: 'name', descending: false }, stateFrom)), ['alice']);
       assert.equal(model.countState(known, 'requested'), 1);

@@ -3,7 +3,10 @@ import { join, resolve } from 'node:path';
 import { runInThisContext } from 'node:vm';
 import type { AgentAccess } from '../../common/audit';
 import type { ErrorCode } from '../../common/errors';
-import type { ApiKeyRecord, ApiKeyState, ApiKeyStateEntry } from '../../common/ledger';
+import type { ApiKeyIndexEntry, ApiKeyRecord, ApiKeyState } from '../../common/ledger';
+
+/** An agent's API-key state as the console knows it (the widget's KnownApiKeyState). */
+export type KnownApiKeyState = Pick<ApiKeyIndexEntry, 'agentId' | 'version' | 'state'>;
 
 /** The repository root, from build/tests/app/. */
 export const repoRoot = resolve(__dirname, '..', '..', '..');
@@ -42,9 +45,9 @@ export interface ConsoleModelUnderTest {
   toRow(agent: AgentAccess): ConsoleRow;
   query(rows: ConsoleRow[], query: ConsoleQuery, apiKeyState: (id: number) => ApiKeyState): ConsoleRow[];
   page(rows: ConsoleRow[], page: number, perPage: number): ConsoleRow[];
-  knownStates(listed: ApiKeyStateEntry[], answered: ApiKeyStateEntry[]): Map<number, ApiKeyStateEntry>;
-  stateOfRecord(record: ApiKeyRecord): ApiKeyStateEntry;
-  countState(states: Map<number, ApiKeyStateEntry>, state: ApiKeyState): number;
+  knownStates(listed: KnownApiKeyState[], answered: KnownApiKeyState[]): Map<number, KnownApiKeyState>;
+  stateOfRecord(record: ApiKeyRecord): KnownApiKeyState;
+  countState(states: Map<number, KnownApiKeyState>, state: ApiKeyState): number;
   csvRows(rows: ConsoleRow[], apiKeyState: (id: number) => ApiKeyState): string[][];
 }
 

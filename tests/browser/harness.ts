@@ -12,7 +12,8 @@ import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Frame, FrameLocator, Locator, Page, Route } from 'playwright-core';
 import { startRuntime, type RunningRuntime } from '../../dev/runtime/index';
 import { MemoryKeyValueStore } from '../../dev/runtime/kv-store';
-import type { SimAgent, SimulatorOptions } from '../../dev/simulator/index';
+import { demoAccount, demoKeys, type SimAgent, type SimulatorOptions } from '../../dev/simulator/index';
+import { storageWith, type Storage } from '../../server/src/store/storage';
 import { COVERAGE_CHROMIUM_ARGS, trackAppCoverage } from './app-coverage';
 import { keepOffline, launchChromium } from './chromium';
 
@@ -40,7 +41,13 @@ const RECORD_MESSAGES = `window.addEventListener('message', (event) => {
 /** The runtime's log lines (name, status, ms per call: no secrets), for diagnosing a failed test. */
 export const runtimeLog: string[] = [];
 
-export type SeedStore = (store: MemoryKeyValueStore) => Promise<void>;
+/** The app's storage as the runtime's default installation has it (no storage secret saved: keyed by the demo Account Admin key). */
+export type SeedStore = (storage: Storage) => Promise<void>;
+
+function runtimeStorage(store: MemoryKeyValueStore): Storage {
+  const key = demoKeys(demoAccount()).find((entry) => entry.label === 'Account Admin')?.key ?? '';
+  return storageWith(store, { value: key, source: 'api_key' });
+}
 
 /**
  * `seedStore` writes the app's $db before the runtime starts (its db.json, with no rate limit), so
@@ -50,7 +57,7 @@ export async function startHarness(browser: Browser, simulator?: SimulatorOption
   mkdirSync(artifactsDir, { recursive: true });
   runtimeLog.length = 0;
   const dataDir = mkdtempSync(join(tmpdir(), 'widget-browser-'));
-  await seedStore?.(new MemoryKeyValueStore({ file: join(dataDir, 'db.json'), operationsPerMinute: 0 }));
+  await seedStore?.(runtimeStorage(new MemoryKeyValueStore({ file: join(dataDir, 'db.json'), operationsPerMinute: 0 })));
   const runtime = await startRuntime({ port: 0, appRoot: repoRoot, dataDir, ...(simulator === undefined ? {} : { simulator }), log: (line) => runtimeLog.push(line) });
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
   const refused = await keepOffline(context);

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { ApiKeyRecord, AuditTrailPage } from '../../common/ledger';
+import type { ApiKeyHistoryPage, ApiKeyRecord } from '../../common/ledger';
 import type { ProfileAccess } from '../../common/profile';
 import type { Page } from 'playwright-core';
 import { demoAccountFacts } from '../../dev/simulator/index';
@@ -50,9 +50,8 @@ describe('browser: the sidebar for an Account Admin', function () {
 
     const state = await serverAnswer<ApiKeyRecord>(session.harness, 'getApiKeyState', { agentId: chloe });
     assert.equal(state.state, 'enabled');
-    const trail = await serverAnswer<AuditTrailPage>(session.harness, 'getAuditTrail', {});
-    const forChloe = trail.entries.filter((entry) => entry.target.id === chloe);
-    assert.deepEqual(forChloe.map((entry) => [entry.action, entry.actor.id]), [['enabled', ana], ['opened', ana]]);
+    const history = await serverAnswer<ApiKeyHistoryPage>(session.harness, 'getApiKeyHistory', { agentId: chloe });
+    assert.deepEqual(history.entries.map((entry) => [entry.action, entry.actor.id]), [['enabled', ana], ['opened', ana]]);
 
     await button(sidebar, 'Undo last step').click();
     await sidebar.locator('.api-key fw-label[value="Marked as enabled"]').waitFor({ state: 'detached' });

@@ -69,8 +69,8 @@ describe('browser: an Admin without Account Admin asks for a key', function () {
     // Filed before the runtime starts: the console load, the decline and the reads after it need most of $db's 50 operations a minute.
     const names = new Map((session.harness.runtime.simulator?.account.agents ?? []).map((agent) => [agent.id, fullName(agent)]));
     const harness = await session.restart({
-      seedStore: async (store) => {
-        const ledger = new ApiKeyLedger(store);
+      seedStore: async (storage) => {
+        const ledger = new ApiKeyLedger(storage);
         for (const actorId of [chloe, rahul]) {
           const requester = { id: actorId, name: names.get(actorId) ?? '' };
           await ledger.apply({ action: 'requested', actor: requester, target: requester, note: 'Reporting export' });

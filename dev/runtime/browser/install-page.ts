@@ -177,4 +177,12 @@
 
   Object.defineProperty(window, 'app', { value: Object.freeze({ initialized: () => Promise.resolve(client) }), enumerable: true });
   Object.defineProperty(window, 'utils', { value: utils, enumerable: true });
+  // FDK calls the page's onFormLoad once the form is ready (freshworks/marketplace-sample-apps,
+  // Omni-App-Samples/iparams-json-omni-app/config/assets/iparams.js): after iparams.js has loaded.
+  window.addEventListener('load', () => {
+    const onFormLoad = (window as unknown as { onFormLoad?: unknown }).onFormLoad;
+    if (typeof onFormLoad === 'function') {
+      (onFormLoad as () => void)();
+    }
+  });
 })();

@@ -21,7 +21,7 @@ import { nextPageAfter } from '../freshservice/pagination';
 import { currentRoles } from '../freshservice/roleCache';
 import { catalogOf, type RoleCatalog } from '../freshservice/roles';
 import type { TemplateClient } from '../platform';
-import { SCAN_ATTRIBUTE, writeHeadAttributes, type Head, type ScanState } from '../store/head';
+import { SCAN_ATTRIBUTE, writeHeadAttributes, type Head, type ScanState, type StoredAccountAdmin } from '../store/head';
 import type { Storage } from '../store/storage';
 
 /** No page is started later than this into a step (a page may take FDK's full 15 s). */
@@ -108,39 +108,52 @@ function foundSoFar(head: Head, deps: ScanDeps, scan: ScanState, read: PagesRead
   return { kept: kept.filter((admin) => read.admins.some((found) => found.id === admin.id)), overflowed: kept.length < candidates.length };
 }
 
-/**
- * One step of the running scan (`started`: a scan this call just started, which the head it read
- * before does not show yet): reads pages from where the scan is, then records what it found and
- * where it stopped with one head update; after the last page, marks the list complete and
- * removes the admins this generation did not find.
- */
-export async function scanStep(deps: ScanDeps, started: ScanState | null = null): Promise<StepOutcome> {
-  const startedAt = deps.now();
-  const head = await deps.storage.head();
-  const catalog = await catalogFor(deps);
-  const role = catalog.accountAdminRole;
-  const scan = started ?? head.scan;
-  if (head.failure !== null || role === null || !isRunning(scan, role.id)) {
-    return 'idle';
-  }
-  const read = await readPages(deps, catalog, scan.nextPage, startedAt);
-  const found = foundSoFar(head, deps, scan, read);
-  const done = read.nextPage === null;
-  const now = deps.now();
-  const next: ScanState = {
+/** What the scan looks like after a step that read `read`. */
+function afterStep(scan: ScanState, read: PagesRead, overflowed: boolean, now: number): ScanState {
+  return {
     ...scan,
     nextPage: read.nextPage ?? scan.nextPage,
     pagesRead: scan.pagesRead + read.pages,
     agentsRead: scan.agentsRead + read.agents,
     steppedAt: now,
-    overflowed: scan.overflowed || found.overflowed,
-    done,
+    overflowed: scan.overflowed || overflowed,
+    done: read.nextPage === null,
   };
-  const meta = done ? { roleId: role.id, complete: !next.overflowed, recordedAt: new Date(now).toISOString() } : null;
-  await writeHeadAttributes(deps.storage.sealed, head, { ...adminAttributes(meta, found.kept), [SCAN_ATTRIBUTE]: next });
-  if (done) {
-    const stale = (head.accountAdmins?.admins ?? []).filter((admin) => admin.seen < scan.generation && !found.kept.some((kept) => kept.id === admin.id));
+}
+
+/** The scan this step works on: the one just started (the head read before does not show it yet), else the head's running one. */
+function scanToStep(head: Head, roleId: number | undefined, started: ScanState | null): ScanState | null {
+  const scan = started ?? head.scan;
+  return head.failure === null && roleId !== undefined && isRunning(scan, roleId) ? scan : null;
+}
+
+/**
+ * One step of the running scan (`started`: a scan this call just started): reads pages from
+ * where the scan is, then records what it found and where it stopped with one head update;
+ * after the last page, marks the list complete and removes the admins this generation did not
+ * find.
+ */
+export async function scanStep(deps: ScanDeps, started: ScanState | null = null): Promise<StepOutcome> {
+  const startedAt = deps.now();
+  const head = await deps.storage.head();
+  const catalog = await catalogFor(deps);
+  const scan = scanToStep(head, catalog.accountAdminRole?.id, started);
+  if (scan === null) {
+    return 'idle';
+  }
+  const read = await readPages(deps, catalog, scan.nextPage, startedAt);
+  const found = foundSoFar(head, deps, scan, read);
+  const next = afterStep(scan, read, found.overflowed, deps.now());
+  await recordStep(deps, head, next, found.kept);
+  return next.done ? 'done' : 'running';
+}
+
+/** One head update with what a step found and where it stopped; after the last page, the list is complete and those not found are removed. */
+async function recordStep(deps: ScanDeps, head: Head, next: ScanState, found: StoredAccountAdmin[]): Promise<void> {
+  const meta = next.done ? { roleId: next.roleId, complete: !next.overflowed, recordedAt: new Date(next.steppedAt).toISOString() } : null;
+  await writeHeadAttributes(deps.storage.sealed, head, { ...adminAttributes(meta, found), [SCAN_ATTRIBUTE]: next });
+  if (next.done) {
+    const stale = (head.accountAdmins?.admins ?? []).filter((admin) => admin.seen < next.generation && !found.some((kept) => kept.id === admin.id));
     await removeAdmins(deps.storage, head, stale.map((admin) => admin.id));
   }
-  return done ? 'done' : 'running';
 }

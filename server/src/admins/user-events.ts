@@ -18,7 +18,7 @@ import { agentOrNull } from '../audit/userAccess';
 import { toAgentAccess } from '../freshservice/access';
 import { currentRoles } from '../freshservice/roleCache';
 import { catalogOf, type RoleCatalog } from '../freshservice/roles';
-import { writeHeadAttributes } from '../store/head';
+import { writeHeadAttributes, type AccountAdminsRecord, type Head, type StoredAccountAdmin } from '../store/head';
 import type { ScanDeps } from './scan';
 
 export const USER_EVENTS = ['onUserCreate', 'onUserUpdate', 'onUserDelete'] as const;
@@ -56,21 +56,26 @@ function isGone(user: EventUser, event: UserEventName): boolean {
 }
 
 function isRequester(user: EventUser): boolean {
-  return user.license_type === 'requester' || (user.agent_access === null && user.requester_access != null);
+  const onlyRequesterAccess = user.agent_access === null && user.requester_access !== null && user.requester_access !== undefined;
+  return user.license_type === 'requester' || onlyRequesterAccess;
 }
 
-/** The agent as the event describes them, when it lists exactly their account-wide roles and no workspace roles. */
-function fromPayload(user: EventUser, catalog: RoleCatalog): AgentAccess | null {
+/** The agent's account-wide role ids, when the payload lists them and no workspace roles (which it does not spell out); else null. */
+function accountWideRoleIds(user: EventUser): number[] | null {
   const access = user.agent_access;
   const roles = access?.account_wide_access?.account_wide_roles;
-  const workspaces = access?.workspace_access;
-  if (roles === undefined || (workspaces !== undefined && workspaces !== null) || typeof user.primary_email !== 'string') {
+  const hasWorkspaceRoles = access?.workspace_access !== undefined && access.workspace_access !== null;
+  return roles === undefined || hasWorkspaceRoles ? null : roles.map((role) => role.id);
+}
+
+/** The agent as the event describes them, when it says their roles and email clearly. */
+function fromPayload(user: EventUser, catalog: RoleCatalog): AgentAccess | null {
+  const roleIds = accountWideRoleIds(user);
+  if (roleIds === null || typeof user.primary_email !== 'string') {
     return null;
   }
-  return toAgentAccess(
-    { id: user.id, first_name: user.first_name ?? null, last_name: user.last_name ?? null, email: user.primary_email, active: true, roles: roles.map((role) => ({ role_id: role.id })) },
-    catalog,
-  );
+  const agent = { id: user.id, first_name: user.first_name ?? null, last_name: user.last_name ?? null, email: user.primary_email, active: true, roles: roleIds.map((id) => ({ role_id: id })) };
+  return toAgentAccess(agent, catalog);
 }
 
 function verdictOf(user: EventUser, event: UserEventName, catalog: RoleCatalog): Verdict {
@@ -91,6 +96,24 @@ async function reread(deps: ScanDeps, id: number, catalog: RoleCatalog): Promise
   return agent !== null && isActiveAccountAdmin(agent) ? { kind: 'admin', agent } : { kind: 'not-admin' };
 }
 
+function sameAdmin(listed: StoredAccountAdmin | undefined, stored: StoredAccountAdmin): boolean {
+  return listed !== undefined && listed.name === stored.name && listed.email === stored.email && listed.otherAdminRole === stored.otherAdminRole;
+}
+
+/** Lists (or updates) one Account Admin; with no room left for them, the list says it is incomplete rather than drop someone. */
+async function listAdmin(deps: ScanDeps, head: Head, record: AccountAdminsRecord, stored: StoredAccountAdmin): Promise<void> {
+  const others = record.admins.filter((admin) => admin.id !== stored.id);
+  const fits = fittingAdmins(head, deps.storage, [...others, stored]).length > others.length;
+  const attributes = fits ? adminAttributes(null, [stored]) : adminAttributes({ roleId: record.roleId, complete: false, recordedAt: record.recordedAt }, []);
+  await writeHeadAttributes(deps.storage.sealed, head, attributes);
+}
+
+/** The head's list, when it was made for the account's current Account Admin role (else there is nothing to keep current yet). */
+function currentRecord(head: Head, catalog: RoleCatalog): AccountAdminsRecord | null {
+  const role = catalog.accountAdminRole;
+  return head.failure === null && role !== null && head.accountAdmins?.roleId === role.id ? head.accountAdmins : null;
+}
+
 /**
  * Updates the one agent the event is about: listed when they hold Account Admin and are active,
  * removed otherwise. At most one template request (only when the payload is unclear) and two
@@ -105,27 +128,19 @@ export async function applyUserEvent(event: UserEventName, payload: unknown, dep
   const user = parsed.data.data.user;
   const head = await deps.storage.head();
   const catalog = catalogOf(await currentRoles(deps));
-  const role = catalog.accountAdminRole;
-  if (head.failure !== null || role === null || head.accountAdmins?.roleId !== role.id) {
+  const record = currentRecord(head, catalog);
+  if (record === null) {
     // Nothing recorded for this role yet: the scan that builds the list reads this agent as it is.
     return;
   }
-  const listed = head.accountAdmins.admins.find((admin) => admin.id === user.id);
+  const listed = record.admins.find((admin) => admin.id === user.id);
   const verdict = verdictOf(user, event, catalog) ?? (await reread(deps, user.id, catalog));
   if (verdict.kind === 'not-admin') {
     await removeAdmins(deps.storage, head, listed === undefined ? [] : [user.id]);
     return;
   }
   const stored = storedAdmin(verdict.agent, deps.now());
-  if (listed !== undefined && listed.name === stored.name && listed.email === stored.email && listed.otherAdminRole === stored.otherAdminRole) {
-    return;
+  if (!sameAdmin(listed, stored)) {
+    await listAdmin(deps, head, record, stored);
   }
-  const others = head.accountAdmins.admins.filter((admin) => admin.id !== user.id);
-  if (fittingAdmins(head, deps.storage, [...others, stored]).length > others.length) {
-    await writeHeadAttributes(deps.storage.sealed, head, adminAttributes(null, [stored]));
-    return;
-  }
-  // No room for another Account Admin: the list says it is incomplete rather than drop someone.
-  const { roleId, recordedAt } = head.accountAdmins;
-  await writeHeadAttributes(deps.storage.sealed, head, adminAttributes({ roleId, complete: false, recordedAt }, []));
 }

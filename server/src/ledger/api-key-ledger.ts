@@ -7,12 +7,14 @@
  * 1. the agent's index entry (in the head, already read by the call) names their newest
  *    version n, and event `e:<agent>:<n>` holds their record (1 read; none for an agent never
  *    recorded);
- * 2. the state machine decides; a repeat or a refusal answers here;
+ * 2. the state machine decides; a repeat or a refusal answers here, after one read that makes
+ *    sure no newer version waits unindexed (so any action on an agent puts its index right);
  * 3. the change creates event n+1 with setIf not_exist (1 write). Of two concurrent changes on
  *    one agent exactly one creates it; the other finds it taken, reads the newest version, and
  *    decides again on that record, so no change is ever lost or applied to a stale record;
  * 4. the index entry is set to version n+1 (1 write), and the record is answered.
- * So a change costs 4 `$db` operations with the head (3 for an agent's first record).
+ * So a change costs 4 `$db` operations with the head (3 for an agent's first record), a repeat or
+ * a refusal 3.
  *
  * Nothing a cut-off call leaves behind blocks anyone: an event created but not yet indexed (the
  * call stopped between 3 and 4) is found by the next change on that agent, whose create of the
@@ -115,7 +117,14 @@ export class ApiKeyLedger {
       const current = currentOf(newest.event, change.target, newest.version);
       const decision = decide(current, request);
       if (decision.kind !== 'changed') {
-        return this.settle(located, newest, adopted, decision, current);
+        // A repeat or a refusal first makes sure no newer version waits unindexed (a late or cut-off write):
+        // then any action on the agent, even one that changes nothing, puts its index right.
+        const newer: Newest | null = adopted ? null : await this.newerThan(change.target.id, newest.version);
+        if (newer === null) {
+          return this.settle(located, newest, adopted, decision, current);
+        }
+        [newest, adopted] = [newer, true];
+        continue;
       }
       const event = this.eventFor(current, decision, request);
       if (await this.storage.sealed.claim(this.eventKey(change.target.id, event.version), event)) {
@@ -159,7 +168,7 @@ export class ApiKeyLedger {
 
   /** One agent's changes, newest first, HISTORY_PAGE_SIZE a page (one read each); `before` continues. */
   async history(agentId: AgentId, before: number | null): Promise<ApiKeyHistoryPage> {
-    const from = before ?? (await this.index.locate(await this.requireHead(), agentId)).entry?.version ?? 0;
+    const from = before ?? (await this.newestVersionIndexed(agentId));
     const entries: TrailEntry[] = [];
     let version = from;
     for (; version > 0 && entries.length < HISTORY_PAGE_SIZE; version -= 1) {
@@ -169,6 +178,11 @@ export class ApiKeyLedger {
       }
     }
     return { entries, before: version > 0 ? version : null };
+  }
+
+  private async newestVersionIndexed(agentId: AgentId): Promise<number> {
+    const located = await this.index.locate(await this.requireHead(), agentId);
+    return located.entry?.version ?? 0;
   }
 
   private async requireHead() {
@@ -206,6 +220,11 @@ export class ApiKeyLedger {
     }
     const event = await this.readEvent(agentId, entry.version);
     return { version: entry.version, event: event === 'missing' ? null : event };
+  }
+
+  /** The newest version after `version`, or null when there is none (one read when there is none). */
+  private async newerThan(agentId: AgentId, version: number): Promise<Newest | null> {
+    return (await this.readEvent(agentId, version + 1)) === 'missing' ? null : this.newestFrom(agentId, version + 1);
   }
 
   /**

@@ -263,3 +263,39 @@ describe('install page check (config/assets/iparams.js)', () => {
     });
   });
 });
+
+describe('install page: the storage secret', () => {
+  function loadWith(fields: Record<string, string>): { onFormLoad: () => void; set: Record<string, unknown>[] } {
+    const set: Record<string, unknown>[] = [];
+    const sandbox: Record<string, unknown> = {
+      app: { initialized: () => Promise.resolve({}) },
+      utils: { get: (name: string) => fields[name], set: (name: string, options: Record<string, unknown>) => set.push({ name, ...options }) },
+      crypto: globalThis.crypto,
+      btoa,
+      setTimeout,
+      clearTimeout,
+    };
+    sandbox['globalThis'] = sandbox;
+    runInNewContext(readFileSync(INSTALL_SCRIPT, 'utf8'), sandbox);
+    return { onFormLoad: sandbox['onFormLoad'] as () => void, set };
+  }
+
+  it('creates a random 43-character secret on a first installation (empty form)', () => {
+    const first = loadWith({ freshservice_domain: '', api_key: '', storage_secret: '' });
+    const second = loadWith({ freshservice_domain: '', api_key: '', storage_secret: '' });
+    first.onFormLoad();
+    second.onFormLoad();
+    const [made] = first.set;
+    assert.equal(made?.['name'], 'storage_secret');
+    assert.match(String(made?.['value']), /^[A-Za-z0-9_-]{43}$/);
+    assert.notEqual(made?.['value'], second.set[0]?.['value']);
+  });
+
+  it('never touches the secret when settings are edited (the saved domain shows), even if the secret field comes back empty', () => {
+    for (const secret of ['', '••••••••']) {
+      const page = loadWith({ freshservice_domain: 'acme', api_key: '', storage_secret: secret });
+      page.onFormLoad();
+      assert.deepEqual(page.set, [], secret);
+    }
+  });
+});

@@ -52,7 +52,7 @@ describe('ApiKeyLedger', () => {
     const before = store.operations.length;
     const again = await ledgerOn(store).apply(requestBy(7, 'asking again'));
     assert.deepEqual(again, first);
-    assert.deepEqual(store.operations.slice(before).map((operation) => operation.operation), ['get', 'get'], 'head and the record: no write');
+    assert.deepEqual(store.operations.slice(before).map((operation) => operation.operation), ['get', 'get', 'get'], 'the head, the record, and a look for a newer version: no write');
   });
 
   it('refuses out-of-order actions with the reason, and records nothing', async () => {
@@ -156,11 +156,11 @@ describe('ApiKeyLedger', () => {
       }
     });
 
-    it('a repeat or a refusal: 2; reading a record: 2 (1 when nothing is recorded); the index: 1; a history page: 1 + its entries', async () => {
+    it('a repeat or a refusal: 3; reading a record: 2 (1 when nothing is recorded); the index: 1; a history page: 1 + its entries', async () => {
       const store = memoryStore();
       await ledgerOn(store).apply(requestBy(7));
-      assert.equal((await count(store, () => ledgerOn(store).apply(requestBy(7)))).length, 2);
-      assert.equal((await count(store, () => ledgerOn(store).apply(adminAction('undo', 7)))).length, 2);
+      assert.equal((await count(store, () => ledgerOn(store).apply(requestBy(7)))).length, 3);
+      assert.equal((await count(store, () => ledgerOn(store).apply(adminAction('undo', 7)))).length, 3);
       assert.equal((await count(store, () => ledgerOn(store).record(person(7)))).length, 2);
       assert.equal((await count(store, () => ledgerOn(store).record(person(8)))).length, 1);
       assert.equal((await count(store, () => ledgerOn(store).listIndex(null))).length, 1);

@@ -193,3 +193,43 @@ describe('ledger under interleaved concurrent calls with random cut-offs', () =>
     assert.deepEqual(queued.sort((a, b) => a - b), ids);
   });
 });
+
+describe('a change overtaken while its index write waits', () => {
+  beforeEach(() => stub(console, 'warn'));
+  afterEach(() => restore());
+
+  for (const readings of everyKvReading()) {
+    it(`a request whose index write lands after an Account Admin's enable (then is cut off) converges on the next touch (${readingName(readings)})`, async () => {
+      const store = memoryStore({ readings });
+      let releaseHeld: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (releaseHeld = resolve));
+      let reachedHold: () => void = () => undefined;
+      const reached = new Promise<void>((resolve) => (reachedHold = resolve));
+      // The requester's call: its index write waits until the enable has been published, then the call stops.
+      const slow: KeyValueStore = {
+        get: (key) => store.get(key),
+        set: (key, value, options) => store.set(key, value, options),
+        delete: (key) => store.delete(key),
+        update: (key, action, attributes) => {
+          reachedHold();
+          return held.then(() => store.update(key, action, attributes));
+        },
+      };
+      const request = ledgerOn(slow).apply({ action: 'requested', actor: person(7), target: person(7), note: 'overtaken' });
+      await reached;
+      const enabled = await ledgerOn(store).apply({ action: 'enabled', actor: person(100), target: person(7), note: null });
+      assert.equal(enabled.version, 2);
+      releaseHeld();
+      await request;
+      // The late write left the index one version behind the chain; the requester's next touch (a retry) puts it right.
+      const retried = await ledgerOn(store).apply({ action: 'requested', actor: person(7), target: person(7), note: 'again' }).then(
+        () => 'accepted',
+        (error: unknown) => (error instanceof AppError ? error.code : String(error)),
+      );
+      assert.equal(retried, 'OUT_OF_ORDER', 'the key is already marked enabled');
+      const entry = (await headOf(store)).entries.get(7);
+      assert.deepEqual([entry?.version, entry?.state, entry?.pending], [2, 'enabled', null]);
+      assert.equal((await ledgerOn(store).record(person(7))).state, 'enabled');
+    });
+  }
+});

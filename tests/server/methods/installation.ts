@@ -38,14 +38,19 @@ export class Installation {
   readonly store: MemoryKeyValueStore;
   readonly request: FakeRequest;
   readonly schedule: FakeSchedule;
-  private readonly replies: unknown[][] = [];
-  private readonly methods;
+  /** How many calls the installation answered. */
+  calls = 0;
   /** The installation parameters FDK passes every call; an admin may edit them (e.g. rotate the API key). */
   iparams: Record<string, string> = { ...TEST_IPARAMS };
 
-  constructor(options: { readings?: Partial<KvReadings>; agents?: Record<number, Record<string, unknown>>; operationsPerMinute?: number; now?: () => number } = {}) {
+  constructor(options: { readings?: Partial<KvReadings>; agents?: Record<number, Record<string, unknown>>; operationsPerMinute?: number; now?: () => number; interleave?: number } = {}) {
     const agents = options.agents ?? accountAgents();
-    this.store = new MemoryKeyValueStore({ operationsPerMinute: options.operationsPerMinute ?? 0, readings: options.readings ?? {}, ...(options.now ? { now: options.now } : {}) });
+    this.store = new MemoryKeyValueStore({
+      operationsPerMinute: options.operationsPerMinute ?? 0,
+      readings: options.readings ?? {},
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.interleave === undefined ? {} : { interleave: { seed: options.interleave, maxTurns: 3 } }),
+    });
     this.request = new FakeRequest()
       .respond('getAgent', (context) => {
         const found = agents[Number(context['agent_id'])];
@@ -54,7 +59,6 @@ export class Installation {
       .respond('listRoles', () => ok({ roles: standardRoles() }))
       .respond('listAgents', (context) => ok({ agents: context['active'] === false ? [] : Object.values(agents) }));
     this.schedule = new FakeSchedule(options.now ?? Date.now);
-    this.methods = loadShippedServer({ $request: this.request, $db: this.store, $schedule: this.schedule, renderData: (...args: unknown[]) => this.replies.push(args) });
   }
 
   /** FDK's onAppInstall, as when an admin installs the app. */
@@ -72,15 +76,24 @@ export class Installation {
     return fired;
   }
 
-  /** Calls one server method as the browser would (its payload plus the installation's iparams) and answers its reply. */
+  /**
+   * Calls one server method as the browser would (its payload plus the installation's iparams)
+   * and answers its reply. Each call has its own renderData, as each FDK invocation does, so
+   * concurrent calls never read each other's answers.
+   */
   async call(method: string, payload: Record<string, unknown>): Promise<Reply> {
-    const before = this.replies.length;
-    const invoke = this.methods[method];
+    const replies: unknown[][] = [];
+    const methods = loadShippedServer({ $request: this.request, $db: this.store, $schedule: this.schedule, renderData: (...args: unknown[]) => replies.push(args) });
+    const invoke = methods[method];
     if (invoke === undefined) {
       throw new Error(`server.js has no method ${method}`);
     }
     await invoke({ ...payload, iparams: this.iparams });
-    const reply = this.replies[before] ?? [];
+    this.calls += 1;
+    if (replies.length !== 1) {
+      throw new Error(`${method} answered ${replies.length} times instead of once`);
+    }
+    const [reply = []] = replies;
     return { error: (reply[0] ?? null) as Reply['error'], data: reply[1] };
   }
 
