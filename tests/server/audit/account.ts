@@ -18,6 +18,8 @@ export interface FakeAccountOptions {
   rateLimitPerMinute?: number;
   /** Clock for the X-RateLimit-Remaining header. */
   now?: () => number;
+  /** Every n-th agent holds Account Admin (default 40: many, to exercise the lists). */
+  accountAdminEvery?: number;
 }
 
 const FIRST_AGENT_ID = 21000000001;
@@ -45,9 +47,9 @@ export class FakeAccount {
     return this.deactivatedIndexes.length;
   }
 
-  /** Every 40th agent holds Account Admin (one of them in a workspace only), every 7th Admin. */
+  /** Every 40th agent (or every `accountAdminEvery`-th) holds Account Admin (every other one of them in a workspace only), every 7th Admin. */
   isAccountAdmin(index: number): boolean {
-    return index % 40 === 0;
+    return index % (this.options.accountAdminEvery ?? 40) === 0;
   }
 
   private isDeactivated(index: number): boolean {
@@ -58,7 +60,7 @@ export class FakeAccount {
   agentAt(index: number): Record<string, unknown> {
     const roles = [assignment(ROLE_IDS.sdAgent, 'member_groups')];
     if (this.isAccountAdmin(index)) {
-      roles.push(index % 80 === 0 ? assignment(ROLE_IDS.accountAdmin) : assignment(ROLE_IDS.accountAdmin, 'entire_helpdesk', 2));
+      roles.push(index % (2 * (this.options.accountAdminEvery ?? 40)) === 0 ? assignment(ROLE_IDS.accountAdmin) : assignment(ROLE_IDS.accountAdmin, 'entire_helpdesk', 2));
     }
     if (index % 7 === 0) {
       roles.push(assignment(ROLE_IDS.admin));
