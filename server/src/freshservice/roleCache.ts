@@ -63,7 +63,11 @@ export async function currentRoles(deps: RolesDeps, maxAge = ROLES_FRESH_MS): Pr
   if (cached) {
     return cached;
   }
+  if (deps.storage.rolesRead !== null) {
+    return deps.storage.rolesRead.roles;
+  }
   const roles = await readAllRoles(deps.request);
+  deps.storage.rolesRead = { roles, at: deps.now() };
   await cacheRoles(deps.storage, roles, deps.now());
   return roles;
 }

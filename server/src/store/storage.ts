@@ -2,6 +2,7 @@
  * What one server-method call (or event) uses to reach `$db`: the sealed store and the head,
  * read at most once per call however many parts of the code need it.
  */
+import type { KnownRole } from '../freshservice/roles';
 import type { KeyValueStore, ServerArgs } from '../platform';
 import { HEAD, readHead, type Head } from './head';
 import { SealedStore } from './sealed-store';
@@ -19,6 +20,8 @@ export interface Storage {
    * otherwise): what a cache write needs, without a read of its own.
    */
   headForWriting(): Pick<Head, 'key' | 'failure'>;
+  /** Roles this call already read from Freshservice (the head read before it does not show them): read once per call. */
+  rolesRead: { roles: KnownRole[]; at: number } | null;
 }
 
 export function storageWith(kv: KeyValueStore, secret: StorageSecret): Storage {
@@ -27,6 +30,7 @@ export function storageWith(kv: KeyValueStore, secret: StorageSecret): Storage {
   let failure: Head['failure'] = null;
   return {
     sealed,
+    rolesRead: null,
     head: () =>
       (head ??= readHead(sealed).then((read) => {
         failure = read.failure;

@@ -3,51 +3,13 @@ import { restore, stub } from 'sinon';
 import type { ProfileAccess } from '../../../common/profile';
 import { MAX_PAGES_PER_STEP, REFRESH_AFTER_MS } from '../../../server/src/admins/scan';
 import { CHAINS, REFRESH_MINUTES, REFRESH_SCHEDULE } from '../../../server/src/admins/schedules';
-import { createEventHandlers } from '../../../server/src/methods/events';
-import type { EventPlatform, TemplateClient } from '../../../server/src/platform';
 import { FakeAccount } from '../audit/account';
-import { MemoryStore } from '../audit/memoryStore';
-import { VirtualClock, busiestMinute, timedClient } from '../audit/run';
+import { busiestMinute } from '../audit/run';
 import { FakeRequest, fail } from '../fakes/request';
-import { FakeSchedule } from '../fakes/schedule';
 import { TEST_IPARAMS, headOf } from '../fakes/storage';
 import { ROLE_IDS, agent, assignment } from '../freshservice/fixtures';
 import { ANA, BJORN, CHLOE, Installation, RAHUL, accountAgents } from './installation';
-
-/** An installation driven on a virtual clock: the event handlers, a fake $schedule, and every template request timed. */
-class VirtualInstallation {
-  readonly clock = new VirtualClock();
-  readonly store = new MemoryStore();
-  readonly schedule = new FakeSchedule(this.clock.now);
-  readonly requestTimes: number[] = [];
-  readonly handlers = createEventHandlers(this.clock.now);
-  readonly replies: unknown[][] = [];
-  private readonly request: TemplateClient;
-
-  constructor(inner: TemplateClient, latencyMs = 400) {
-    this.request = timedClient(inner, this.clock, this.requestTimes, latencyMs);
-  }
-
-  platform(): EventPlatform {
-    return { request: this.request, store: this.store, schedule: this.schedule, reply: (...args) => void this.replies.push(args) };
-  }
-
-  install(): Promise<void> {
-    return this.handlers.onAppInstall({ iparams: TEST_IPARAMS }, this.platform());
-  }
-
-  /** Fires every schedule due until `until`, moving the clock to each one's time; answers how many ran. */
-  async runUntil(until: number): Promise<number> {
-    let fired = 0;
-    for (let due = this.schedule.takeDue(until); due !== null; due = this.schedule.takeDue(until)) {
-      this.clock.time = Math.max(this.clock.time, due.due);
-      await this.handlers.onScheduledEvent({ data: due.data, iparams: TEST_IPARAMS }, this.platform());
-      fired += 1;
-    }
-    this.clock.time = Math.max(this.clock.time, until);
-    return fired;
-  }
-}
+import { VirtualInstallation } from './virtual-installation';
 
 describe('background events: the Account Admins list without scans in views', () => {
   beforeEach(() => {
