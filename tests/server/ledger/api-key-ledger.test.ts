@@ -5,7 +5,8 @@ import { HISTORY_PAGE_SIZE, MAX_DECISIONS } from '../../../server/src/ledger/api
 import { eventName } from '../../../server/src/ledger/schemas';
 import { INDEX_MAX_BYTES } from '../../../server/src/store/head';
 import { headOf, keyOf } from '../fakes/storage';
-import { ADMIN, OTHER_ADMIN, adminAction, appErrorOf, cutOffAfter, ledgerOn, memoryStore, person, requestBy, tickingClock } from './fixtures';
+import { rejection } from '../audit/refusals';
+import { ADMIN, OTHER_ADMIN, adminAction, cutOffAfter, ledgerOn, memoryStore, person, requestBy, tickingClock } from './fixtures';
 
 describe('ApiKeyLedger', () => {
   afterEach(() => restore());
@@ -57,7 +58,7 @@ describe('ApiKeyLedger', () => {
 
   it('refuses out-of-order actions with the reason, and records nothing', async () => {
     const store = memoryStore();
-    const error = await appErrorOf(ledgerOn(store).apply(adminAction('declined', 7)));
+    const error = await rejection(ledgerOn(store).apply(adminAction('declined', 7)));
     assert.equal(error.code, 'OUT_OF_ORDER');
     assert.equal(error.status, 409);
     assert.match(error.message, /Agent 7 has not requested an API key/);
@@ -172,7 +173,7 @@ describe('ApiKeyLedger', () => {
     it('a change cut off after creating its event is adopted by the next change on that agent', async () => {
       const store = memoryStore();
       await ledgerOn(store).apply(requestBy(7));
-      await appErrorOf(ledgerOn(cutOffAfter(store, 3)).apply(adminAction('opened', 7)));
+      await rejection(ledgerOn(cutOffAfter(store, 3)).apply(adminAction('opened', 7)));
       assert.equal((await headOf(store)).entries.get(7)?.version, 1, 'created, not indexed');
       assert.equal((await ledgerOn(store).record(person(7))).openedBy, null, 'readers see the indexed version');
 
@@ -185,7 +186,7 @@ describe('ApiKeyLedger', () => {
     it('retrying the cut-off action answers the adopted record and indexes it', async () => {
       const store = memoryStore();
       await ledgerOn(store).apply(requestBy(7));
-      await appErrorOf(ledgerOn(cutOffAfter(store, 3)).apply(adminAction('enabled', 7)));
+      await rejection(ledgerOn(cutOffAfter(store, 3)).apply(adminAction('enabled', 7)));
       const retried = await ledgerOn(store).apply(adminAction('enabled', 7));
       assert.equal(retried.state, 'enabled');
       assert.equal(retried.version, 2);
@@ -199,7 +200,7 @@ describe('ApiKeyLedger', () => {
       const noIndexWrites = { ...store, get: store.get.bind(store), set: store.set.bind(store), delete: store.delete.bind(store), update: () => Promise.reject({ status: 500, message: 'gone' }) };
       for (let round = 0; round < 64; round += 1) {
         const admin = round % 2 === 0 ? OTHER_ADMIN : ADMIN;
-        await appErrorOf(ledgerOn(noIndexWrites).apply(adminAction('opened', 7, admin)));
+        await rejection(ledgerOn(noIndexWrites).apply(adminAction('opened', 7, admin)));
       }
       const before = store.operations.length;
       const read = await ledgerOn(store).record(person(7));
@@ -226,7 +227,7 @@ describe('ApiKeyLedger', () => {
           return store.set(key, value, options);
         },
       };
-      const error = await appErrorOf(ledgerOn(racing).apply(adminAction('opened', 7)));
+      const error = await rejection(ledgerOn(racing).apply(adminAction('opened', 7)));
       assert.equal(error.code, 'OUT_OF_ORDER');
       assert.match(error.message, /being changed by several people/);
       assert.equal(claims.count, MAX_DECISIONS);
@@ -235,7 +236,7 @@ describe('ApiKeyLedger', () => {
     it('maps the store rate limit to STORE_UNAVAILABLE 507 with a retry time', async () => {
       const store = memoryStore({ operationsPerMinute: 1 });
       await store.get('warm-up').catch(() => undefined);
-      const error = await appErrorOf(ledgerOn(store).apply(requestBy(7)));
+      const error = await rejection(ledgerOn(store).apply(requestBy(7)));
       assert.equal(error.code, 'STORE_UNAVAILABLE');
       assert.equal(error.status, 507);
       assert.equal(error.retryAfterSeconds, 60);
@@ -252,7 +253,7 @@ describe('ApiKeyLedger', () => {
       const stored = (await store.get(key)) as { v: string };
       await store.set(key, { v: stored.v.replace('"enabled"', '"declined"') });
 
-      const error = await appErrorOf(ledgerOn(store).record(person(7)));
+      const error = await rejection(ledgerOn(store).record(person(7)));
       assert.equal(error.code, 'RECORD_TAMPERED');
       assert.match(error.message, /integrity check/);
 
@@ -270,7 +271,7 @@ describe('ApiKeyLedger', () => {
       const head = keyOf('head');
       const stored = (await store.get(head)) as Record<string, string>;
       await store.update(head, 'set', { [`i${(7).toString(36)}`]: `${'x'.repeat(22)}${(stored[`i${(7).toString(36)}`] ?? '').slice(22)}` });
-      assert.equal((await appErrorOf(ledgerOn(store).record(person(7)))).code, 'RECORD_TAMPERED', 'an unverified entry is reported, not used');
+      assert.equal((await rejection(ledgerOn(store).record(person(7)))).code, 'RECORD_TAMPERED', 'an unverified entry is reported, not used');
       const enabled = await ledgerOn(store).apply(adminAction('enabled', 7));
       assert.equal(enabled.version, 3);
       assert.deepEqual(enabled.openedBy, ADMIN);

@@ -164,14 +164,3 @@ export function ledgerMethodsOver(fake: FakeDirectory, store: MemoryKeyValueStor
   };
   return { methods, store, call, fake };
 }
-
-/** The rejection of a promise that must reject, as an AppError. */
-export async function appErrorOf(promise: Promise<unknown>): Promise<AppError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof AppError, `expected an AppError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the call to reject');
-}
