@@ -245,3 +245,31 @@ describe('access overview: response size', () => {
     assert.equal(record?.admins.length, MAX_CARRIED_ACCOUNT_ADMINS);
   });
 });
+
+describe('access overview: pages that shift while the account is read', () => {
+  it('answers an agent pushed onto the next page (an agent added before it) once, and counts each agent once', async () => {
+    // Page 1 holds agents 1..3 when read; then agent 0 is added at the top, so page 2 starts with agent 3 again.
+    const request = new FakeRequest()
+      .script('listRoles', ok({ roles: standardRoles() }))
+      .script('listAgents', ok({ agents: [agent(1), agent(2), agent(3)] }, linkToPage(2)), ok({ agents: [agent(3), agent(4), agent(5)] }));
+    const run = await runOverview(request, new MemoryStore(), new VirtualClock());
+    const ids = run.slices.flatMap((slice) => slice.agents.map((answered) => answered.id));
+    assert.deepEqual(ids, [1, 2, 3, 4, 5]);
+    assert.equal(run.slices.at(-1)?.summary.agents, 5);
+    assert.equal(run.slices.at(-1)?.summary.lackingAccountAdmin, 5);
+  });
+
+  it('answers each agent of a page split across slices once, by id, even when the page shifted between the two reads', async () => {
+    const big = (from: number): Record<string, unknown>[] => Array.from({ length: 100 }, (_unused, i) => agent(from + i, { first_name: 'N'.repeat(400), job_title: 'x' }));
+    const first = big(1000);
+    // Read again for its second slice, the page now starts one agent later (one was removed above it) and ends with a new one.
+    const shifted = [...first.slice(1), agent(5000)];
+    const request = new FakeRequest().script('listRoles', ok({ roles: standardRoles() })).script('listAgents', ok({ agents: first }), ok({ agents: shifted }), ok({ agents: shifted }), ok({ agents: shifted }));
+    const run = await runOverview(request, new MemoryStore(), new VirtualClock());
+    const ids = run.slices.flatMap((slice) => slice.agents.map((answered) => answered.id));
+    assert.ok(request.callsTo('listAgents').length >= 2, 'the page was split across slices');
+    assert.equal(new Set(ids).size, ids.length, 'nobody answered twice');
+    assert.equal(run.slices.at(-1)?.summary.agents, ids.length);
+    assert.ok(ids.includes(5000));
+  });
+});

@@ -1,9 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { AppError } from '../../../server/src/errors';
+import { readPayload, userAccessPayloadSchema } from '../../../server/src/audit/payloads';
 import { userAccess } from '../../../server/src/audit/userAccess';
+import { readAgent } from '../../../server/src/freshservice/agents';
 import { FakeRequest, fail, ok } from '../fakes/request';
 import { ROLE_IDS, agent, assignment, role, standardRoles } from '../freshservice/fixtures';
 import { MemoryStore } from './memoryStore';
+import { rejection } from './refusals';
 import { testStorage } from '../fakes/storage';
 
 describe('userAccess (profile sidebar)', () => {
@@ -63,4 +66,22 @@ describe('userAccess (profile sidebar)', () => {
     const request = new FakeRequest().script('getAgent', fail(500)).script('listRoles', ok({ roles: standardRoles() }));
     await assert.rejects(userAccess({ userId: 1 }, { request, storage: testStorage(new MemoryStore()) }), (error: unknown) => error instanceof AppError && error.code === 'FRESHSERVICE_UNAVAILABLE');
   });
+
+  it('refuses a malformed email with INVALID_PAYLOAD naming the field, before any request (not "a fault in the app")', async () => {
+    const request = new FakeRequest();
+    const error = await rejection(Promise.resolve().then(() => userAccess(readPayload(userAccessPayloadSchema, { email: 'not-an-email@' }), { request, storage: testStorage(new MemoryStore()) })));
+    assert.equal(error.code, 'INVALID_PAYLOAD');
+    assert.match(error.message, /"email"/);
+    assert.deepEqual(request.names(), []);
+  });
+
+  it('never puts anything but a positive whole number in the getAgent path', async () => {
+    const request = new FakeRequest();
+    for (const id of [0, -1, 1.5, Number.NaN]) {
+      const error = await rejection(readAgent(request, id));
+      assert.equal(error.code, 'INVALID_PAYLOAD', String(id));
+    }
+    assert.deepEqual(request.names(), []);
+  });
 });
+
