@@ -28,7 +28,7 @@ export const ERROR_CODES = [
   'TARGET_INACTIVE',
   /** 409: the action does not fit the current API-key state. */
   'OUT_OF_ORDER',
-  /** The app's key-value store failed or is rate limited. */
+  /** 507: the app's key-value store ($db) failed or is rate limited. Not 503, which is Freshservice's: the platform may forward only the status. */
   'STORE_UNAVAILABLE',
   /** Anything unexpected; the message says to retry and report. */
   'INTERNAL',

@@ -29,6 +29,8 @@ const ADVICE_BY_STATUS: Record<number, ErrorAdvice> = {
   404: ADVICE_BY_CODE.NOT_FOUND,
   409: ADVICE_BY_CODE.OUT_OF_ORDER,
   429: ADVICE_BY_CODE.RATE_LIMITED,
+  // The server answers the app's own storage ($db) with 507, so it is never blamed on Freshservice.
+  507: ADVICE_BY_CODE.STORE_UNAVAILABLE,
 };
 
 const FALLBACK_MESSAGE = 'The app could not reach its server. Retry in a moment.';

@@ -17,7 +17,7 @@ export function versionOf(latest: AgentVersion | null): number {
 
 export function tooBusy(): AppError {
   return new AppError(
-    503,
+    507,
     'STORE_UNAVAILABLE',
     "This agent's API-key record is being changed by many people at once. Wait a moment and try again.",
   );

@@ -29,21 +29,21 @@ export function storeFailure(rejection: unknown): AppError {
   }
   if (statusOf(rejection) === 429) {
     return new AppError(
-      503,
+      507,
       'STORE_UNAVAILABLE',
       "The app's storage is busy: it allows 50 operations a minute per installation. Wait a minute and try again.",
       STORE_RETRY_SECONDS,
     );
   }
   return new AppError(
-    503,
+    507,
     'STORE_UNAVAILABLE',
     `The app's storage did not complete the operation (status ${statusOf(rejection) ?? 'unknown'}). Try again in a minute; if it keeps failing, contact the app developer.`,
   );
 }
 
 function unreadable(key: string): AppError {
-  return new AppError(503, 'STORE_UNAVAILABLE', `The ledger's stored data under "${key}" cannot be read by this version of the app. Contact the app developer.`);
+  return new AppError(507, 'STORE_UNAVAILABLE', `The ledger's stored data under "${key}" cannot be read by this version of the app. Contact the app developer.`);
 }
 
 /**

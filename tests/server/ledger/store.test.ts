@@ -12,7 +12,7 @@ function failingStore(rejection: unknown): KeyValueStore {
 }
 
 function isUnavailable(error: unknown): boolean {
-  return error instanceof AppError && error.code === 'STORE_UNAVAILABLE' && error.status === 503;
+  return error instanceof AppError && error.code === 'STORE_UNAVAILABLE' && error.status === 507;
 }
 
 describe('LedgerStore', () => {

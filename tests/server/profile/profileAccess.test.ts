@@ -135,7 +135,7 @@ describe('getProfileAccess: what one sidebar view costs', () => {
     const { answer, request, operations } = await account.view(RAHUL, CHLOE, { store: ledgerFailing(account.store) });
     assert.equal(answer.apiKey, null);
     assert.equal(answer.apiKeyError?.code, 'STORE_UNAVAILABLE');
-    assert.equal(answer.apiKeyError?.status, 503);
+    assert.equal(answer.apiKeyError?.status, 507);
     assert.match(answer.apiKeyError?.message ?? '', /storage is busy/);
     assert.equal(answer.viewed.agent?.id, RAHUL);
     assert.deepEqual(answer.viewer, { id: CHLOE, isAccountAdmin: false, holdsAdminRole: true });
