@@ -42,4 +42,10 @@ export interface ProfileAccess {
   apiKey: ApiKeyRecord | null;
   /** Why the ledger could not be read (its failures never hide the Freshservice facts); null otherwise. */
   apiKeyError: AppErrorBody | null;
+  /**
+   * How many API-key requests are waiting, so an Account Admin learns of them during their normal
+   * work (the app sends no mail). Only when the viewer is an Account Admin; null otherwise, and null
+   * when the ledger could not be read.
+   */
+  pendingRequests: number | null;
 }

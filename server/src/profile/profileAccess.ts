@@ -8,7 +8,9 @@
  * 3. at the same time, the Account Admins (from that snapshot, no further $db read) and the
  *    ledger's record of the viewed agent (its usual two gets);
  * 4. the viewer only when still unknown: on their own page they are the viewed agent, and an
- *    Account Admin is in the list; anyone else costs one template request (Admin or plain agent).
+ *    Account Admin is in the list; anyone else costs one template request (Admin or plain agent);
+ * 5. for an Account Admin viewer only, how many requests are waiting (one $db get: the ledger's
+ *    summary); nothing more for anyone else.
  * The exact counts per case are in docs/audit.md and proved in tests/server/profile.
  */
 import type { AccountAdminsResult, AgentAccess } from '../../../common/audit';
@@ -24,6 +26,8 @@ import { currentRoles } from '../freshservice/roleCache';
 import { catalogOf, type RoleCatalog } from '../freshservice/roles';
 import { personOf } from '../ledger/access-rules';
 import { ApiKeyLedger } from '../ledger/api-key-ledger';
+import { PendingIndex } from '../ledger/pending-index';
+import { LedgerStore } from '../ledger/store';
 import type { KeyValueStore, TemplateClient } from '../platform';
 
 export interface ProfileAccessDeps {
@@ -45,6 +49,7 @@ interface AgentContext {
 interface PeopleAround {
   accountAdmins: AccountAdminsResult;
   viewer: ProfileViewer;
+  pendingRequests: number | null;
 }
 
 interface ApiKeyAnswer {
@@ -59,6 +64,7 @@ function requesterProfile(): ProfileAccess {
     accountAdmins: null,
     apiKey: null,
     apiKeyError: null,
+    pendingRequests: null,
   };
 }
 
@@ -88,9 +94,23 @@ async function viewerOf(context: AgentContext, accountAdmins: AccountAdminsResul
   return viewerFlags(viewerId, agent === null ? null : toAgentAccess(agent, context.catalog));
 }
 
+/** The ledger's pending requests, counted from its summary (one $db get); null when it cannot be read. */
+async function pendingCountOf(store: KeyValueStore): Promise<number | null> {
+  try {
+    const summary = await new PendingIndex(new LedgerStore(store)).readSummary();
+    return Object.keys(summary.pending).length;
+  } catch (error) {
+    console.warn(`getProfileAccess: the pending requests could not be counted: ${toErrorBody(error).code}`);
+    return null;
+  }
+}
+
 async function peopleAround(context: AgentContext): Promise<PeopleAround> {
   const accountAdmins = await accountAdminsOf(context);
-  return { accountAdmins, viewer: await viewerOf(context, accountAdmins) };
+  const viewer = await viewerOf(context, accountAdmins);
+  // Only an Account Admin can act on requests: nobody else costs the extra read.
+  const pendingRequests = viewer.isAccountAdmin ? await pendingCountOf(context.deps.store) : null;
+  return { accountAdmins, viewer, pendingRequests };
 }
 
 /** The ledger is the app's own record: when it cannot be read, the Freshservice facts still answer. */
@@ -114,5 +134,5 @@ export async function profileAccess(payload: ProfileAccessPayload, deps: Profile
   const catalog = catalogOf(await currentRoles(deps, snapshot));
   const context: AgentContext = { payload, viewed: toAgentAccess(viewedAgent, catalog), catalog, snapshot, deps, startedAt };
   const [people, apiKey] = await Promise.all([peopleAround(context), apiKeyOf(deps.store, context.viewed)]);
-  return { viewed: agentUserAccess(context.viewed, catalog), viewer: people.viewer, accountAdmins: people.accountAdmins, ...apiKey };
+  return { viewed: agentUserAccess(context.viewed, catalog), viewer: people.viewer, accountAdmins: people.accountAdmins, ...apiKey, pendingRequests: people.pendingRequests };
 }

@@ -41,6 +41,7 @@ describe('getProfileAccess: what one sidebar view costs', () => {
       accountAdmins: null,
       apiKey: null,
       apiKeyError: null,
+      pendingRequests: null,
     });
   });
 
@@ -61,7 +62,7 @@ describe('getProfileAccess: what one sidebar view costs', () => {
     const { answer, request, operations } = await account.view(RAHUL, BJORN);
     assert.deepEqual(agentIdsAsked(request), [RAHUL]);
     assert.deepEqual(request.names(), ['getAgent']);
-    assert.deepEqual(described(operations), warmReads(RAHUL));
+    assert.deepEqual(described(operations), [...warmReads(RAHUL), `get ${ledgerKeys.summary}`].sort(), 'plus the pending count, for an Account Admin');
     assert.deepEqual(answer.viewer, { id: BJORN, isAccountAdmin: true, holdsAdminRole: true });
     assert.deepEqual(answer.accountAdmins?.accountAdmins.map((admin) => admin.id), [ANA, BJORN]);
     assert.equal(answer.accountAdmins?.complete, true);
@@ -95,13 +96,13 @@ describe('getProfileAccess: what one sidebar view costs', () => {
     account.later(301);
     const cold = await account.view(RAHUL, ANA);
     assert.deepEqual(cold.request.names(), ['getAgent', 'listRoles']);
-    assert.deepEqual(described(cold.operations), [...warmReads(RAHUL), `update ${ACCOUNT_SNAPSHOT_KEY}`].sort());
+    assert.deepEqual(described(cold.operations), [...warmReads(RAHUL), `update ${ACCOUNT_SNAPSHOT_KEY}`, `get ${ledgerKeys.summary}`].sort());
     assert.ok(account.store.snapshot()[ACCOUNT_SNAPSHOT_KEY]?.['accountAdmins'], 'the roles write left the Account Admins part');
     assert.equal(cold.answer.viewer?.isAccountAdmin, true);
 
     const warm = await account.view(RAHUL, ANA);
     assert.deepEqual(warm.request.names(), ['getAgent']);
-    assert.deepEqual(described(warm.operations), warmReads(RAHUL));
+    assert.deepEqual(described(warm.operations), [...warmReads(RAHUL), `get ${ledgerKeys.summary}`].sort());
   });
 
   it('without a recorded Account Admins list scans the agents once and records them', async () => {
@@ -127,8 +128,28 @@ describe('getProfileAccess: what one sidebar view costs', () => {
     assert.equal(answer.apiKey?.reason, 'asset import');
     assert.deepEqual(
       described(operations),
-      [`get ${ACCOUNT_SNAPSHOT_KEY}`, `get ${ledgerKeys.head(RAHUL)}`, `get ${ledgerKeys.version(RAHUL, 2)}`].sort(),
+      [`get ${ACCOUNT_SNAPSHOT_KEY}`, `get ${ledgerKeys.head(RAHUL)}`, `get ${ledgerKeys.version(RAHUL, 2)}`, `get ${ledgerKeys.summary}`].sort(),
     );
+  });
+
+  it('tells an Account Admin viewer how many requests are waiting, and nobody else (no extra read)', async () => {
+    const ledger = new ApiKeyLedger(account.store);
+    for (const [id, name] of [[RAHUL, 'Rahul'], [CHLOE, 'Chloé']] as const) {
+      await ledger.apply({ action: 'requested', actor: { id, name }, target: { id, name }, note: 'reports' });
+    }
+    await ledger.apply({ action: 'declined', actor: { id: ANA, name: 'Ana' }, target: { id: CHLOE, name: 'Chloé' }, note: null });
+    const forAccountAdmin = await account.view(CHLOE, ANA);
+    assert.equal(forAccountAdmin.answer.pendingRequests, 1, 'Rahul waits; Chloé was declined');
+    assert.ok(described(forAccountAdmin.operations).includes(`get ${ledgerKeys.summary}`));
+
+    for (const viewer of [CHLOE, RAHUL]) {
+      const forAgent = await account.view(RAHUL, viewer);
+      assert.equal(forAgent.answer.pendingRequests, null);
+      assert.ok(!described(forAgent.operations).includes(`get ${ledgerKeys.summary}`), 'no read for a viewer who cannot act on requests');
+    }
+    const unreadable = await account.view(RAHUL, ANA, { store: ledgerFailing(account.store) });
+    assert.equal(unreadable.answer.pendingRequests, null, 'null, not 0, when the ledger cannot be read');
+    assert.equal(unreadable.answer.viewer?.isAccountAdmin, true);
   });
 
   it('still answers the Freshservice facts when the ledger cannot be read', async () => {
