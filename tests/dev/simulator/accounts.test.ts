@@ -69,6 +69,13 @@ describe('simulator accounts', () => {
       assert.equal(agent(facts.nullLastNameAgentId)?.last_name, null);
     });
 
+    it('has requesters (users who are not agents), with ids no agent uses', () => {
+      assert.ok(facts.requesterIds.length >= 2);
+      const agentIds = new Set(account.agents.map((candidate) => candidate.id));
+      facts.requesterIds.forEach((id) => assert.ok(!agentIds.has(id), `requester ${id} is not an agent`));
+      assert.ok(account.requesters.every((requester) => requester.primary_email.includes('@') && !('roles' in requester)));
+    });
+
     it('uses Freshservice-sized ids and unique emails', () => {
       assert.ok(account.agents.every((candidate) => candidate.id >= 21_000_000_000));
       assert.ok(account.roles.every((role) => role.id >= 21_000_000_000));
@@ -163,6 +170,18 @@ describe('simulator accounts', () => {
       assert.throws(() => loadAccountFile(unknownRole), /role_id 1 is not in "roles"/);
       const unknownOwner = write('owner.json', JSON.stringify({ ...account, apiKeys: [{ key: 'k', agentId: 5 }] }));
       assert.throws(() => loadAccountFile(unknownOwner), /agent 5 is not in "agents"/);
+    });
+
+    it('take requesters optionally, and refuse a requester with an agent\'s id (users share one id space)', () => {
+      assert.deepEqual(example().requesters, [], 'none by default');
+      const account = example();
+      const first = account.agents[0];
+      assert.ok(first !== undefined);
+      const requester = { id: first.id, first_name: 'Rae', last_name: null, primary_email: 'rae@acme.example', active: true };
+      const clash = write('requester.json', JSON.stringify({ ...account, requesters: [requester] }));
+      assert.throws(() => loadAccountFile(clash), /requesters\[0\]\.id.*an agent's/);
+      const fine = write('requester-ok.json', JSON.stringify({ ...account, requesters: [{ ...requester, id: 21000000999 }] }));
+      assert.equal(loadAccountFile(fine).requesters[0]?.primary_email, 'rae@acme.example');
     });
   });
 });
