@@ -48,4 +48,10 @@ export interface ProfileAccess {
    * when the ledger could not be read.
    */
   pendingRequests: number | null;
+  /**
+   * On the agent's own page after a decline: the reason the Account Admin gave (the decline's note).
+   * The ledger keeps it in its trail only, so it is read from the newest trail page; null when no
+   * reason was given, when it is older than that page, and on every other view.
+   */
+  declineNote: string | null;
 }

@@ -10,7 +10,9 @@
  * 4. the viewer only when still unknown: on their own page they are the viewed agent, and an
  *    Account Admin is in the list; anyone else costs one template request (Admin or plain agent);
  * 5. for an Account Admin viewer only, how many requests are waiting (one $db get: the ledger's
- *    summary); nothing more for anyone else.
+ *    summary); nothing more for anyone else;
+ * 6. on an agent's own page after a decline only, the decline's reason from the newest trail page
+ *    (the summary and one or two trail pages).
  * The exact counts per case are in docs/audit.md and proved in tests/server/profile.
  */
 import type { AccountAdminsResult, AgentAccess } from '../../../common/audit';
@@ -65,6 +67,7 @@ function requesterProfile(): ProfileAccess {
     apiKey: null,
     apiKeyError: null,
     pendingRequests: null,
+    declineNote: null,
   };
 }
 
@@ -124,6 +127,27 @@ async function apiKeyOf(store: KeyValueStore, viewed: AgentAccess): Promise<ApiK
   }
 }
 
+/** The decline's note, when the newest trail page still holds the entry that declined `record`. */
+async function declineNoteOf(store: KeyValueStore, record: ApiKeyRecord): Promise<string | null> {
+  try {
+    const page = await new ApiKeyLedger(store).readTrail(null);
+    const entry = page.entries.find((candidate) => candidate.action === 'declined' && candidate.target.id === record.agent.id && candidate.at === record.decidedAt);
+    return entry?.note ?? null;
+  } catch (error) {
+    console.warn(`getProfileAccess: the decline's reason could not be read: ${toErrorBody(error).code}`);
+    return null;
+  }
+}
+
+/** Only the declined agent, on their own page, is told why: nobody else's view reads the trail. */
+function declineNoteFor(payload: ProfileAccessPayload, deps: ProfileAccessDeps, answer: ApiKeyAnswer): Promise<string | null> {
+  const record = answer.apiKey;
+  if (record === null || record.state !== 'declined' || payload.viewerId !== payload.viewedId) {
+    return Promise.resolve(null);
+  }
+  return declineNoteOf(deps.store, record);
+}
+
 export async function profileAccess(payload: ProfileAccessPayload, deps: ProfileAccessDeps): Promise<ProfileAccess> {
   const startedAt = deps.now();
   const viewedAgent = await agentOrNull(deps.request, payload.viewedId);
@@ -134,5 +158,6 @@ export async function profileAccess(payload: ProfileAccessPayload, deps: Profile
   const catalog = catalogOf(await currentRoles(deps, snapshot));
   const context: AgentContext = { payload, viewed: toAgentAccess(viewedAgent, catalog), catalog, snapshot, deps, startedAt };
   const [people, apiKey] = await Promise.all([peopleAround(context), apiKeyOf(deps.store, context.viewed)]);
-  return { viewed: agentUserAccess(context.viewed, catalog), viewer: people.viewer, accountAdmins: people.accountAdmins, ...apiKey, pendingRequests: people.pendingRequests };
+  const declineNote = await declineNoteFor(payload, deps, apiKey);
+  return { viewed: agentUserAccess(context.viewed, catalog), viewer: people.viewer, accountAdmins: people.accountAdmins, ...apiKey, pendingRequests: people.pendingRequests, declineNote };
 }

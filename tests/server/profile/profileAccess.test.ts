@@ -42,6 +42,7 @@ describe('getProfileAccess: what one sidebar view costs', () => {
       apiKey: null,
       apiKeyError: null,
       pendingRequests: null,
+      declineNote: null,
     });
   });
 
@@ -130,6 +131,23 @@ describe('getProfileAccess: what one sidebar view costs', () => {
       described(operations),
       [`get ${ACCOUNT_SNAPSHOT_KEY}`, `get ${ledgerKeys.head(RAHUL)}`, `get ${ledgerKeys.version(RAHUL, 2)}`, `get ${ledgerKeys.summary}`].sort(),
     );
+  });
+
+  it('tells a declined agent, on their own page only, the reason the Account Admin gave', async () => {
+    const ledger = new ApiKeyLedger(account.store);
+    await ledger.apply({ action: 'requested', actor: { id: RAHUL, name: 'Rahul' }, target: { id: RAHUL, name: 'Rahul' }, note: 'reports' });
+    await ledger.apply({ action: 'declined', actor: { id: ANA, name: 'Ana' }, target: { id: RAHUL, name: 'Rahul' }, note: 'Use the reporting service account' });
+    const own = await account.view(RAHUL, RAHUL);
+    assert.equal(own.answer.apiKey?.state, 'declined');
+    assert.equal(own.answer.declineNote, 'Use the reporting service account');
+    const someoneElse = await account.view(RAHUL, CHLOE);
+    assert.equal(someoneElse.answer.declineNote, null);
+    assert.ok(!described(someoneElse.operations).some((operation) => operation.includes('akey:t:')), 'no trail read for anyone else');
+
+    account.later(61); // the store's 50 operations a minute
+    await ledger.apply({ action: 'requested', actor: { id: CHLOE, name: 'Chloé' }, target: { id: CHLOE, name: 'Chloé' }, note: 'import' });
+    await ledger.apply({ action: 'declined', actor: { id: ANA, name: 'Ana' }, target: { id: CHLOE, name: 'Chloé' }, note: null });
+    assert.equal((await account.view(CHLOE, CHLOE)).answer.declineNote, null, 'declined without a reason');
   });
 
   it('tells an Account Admin viewer how many requests are waiting, and nobody else (no extra read)', async () => {
