@@ -49,6 +49,23 @@ function addTrailingFields(record: SimAgent, spec: AgentSpec): SimAgent {
   return record;
 }
 
+/** The contact and locale fields every user record (agent or requester) carries, empty on demo users. */
+function contactFields(): Record<string, unknown> {
+  return {
+    work_phone_number: null,
+    mobile_phone_number: null,
+    department_ids: [],
+    can_see_all_tickets_from_associated_departments: false,
+    reporting_manager_id: null,
+    address: null,
+    time_zone: 'Eastern Time (US & Canada)',
+    time_format: '12h',
+    language: 'en',
+    location_id: null,
+    background_information: null,
+  };
+}
+
 export function agentRecord(spec: AgentSpec): SimAgent {
   const lastLogin = spec.lastLoginAtMs === null ? null : isoSeconds(spec.lastLoginAtMs);
   return addTrailingFields(
@@ -59,17 +76,7 @@ export function agentRecord(spec: AgentSpec): SimAgent {
       occasional: spec.occasional,
       job_title: spec.jobTitle,
       email: spec.email,
-      work_phone_number: null,
-      mobile_phone_number: null,
-      department_ids: [],
-      can_see_all_tickets_from_associated_departments: false,
-      reporting_manager_id: null,
-      address: null,
-      time_zone: 'Eastern Time (US & Canada)',
-      time_format: '12h',
-      language: 'en',
-      location_id: null,
-      background_information: null,
+      ...contactFields(),
       scoreboard_level_id: 1,
       member_of: spec.groupIds,
       observer_of: [],
@@ -106,17 +113,7 @@ export function requesterRecord(spec: RequesterSpec): SimRequester {
     job_title: spec.jobTitle,
     primary_email: spec.email,
     secondary_emails: [],
-    work_phone_number: null,
-    mobile_phone_number: null,
-    department_ids: [],
-    can_see_all_tickets_from_associated_departments: false,
-    reporting_manager_id: null,
-    address: null,
-    time_zone: 'Eastern Time (US & Canada)',
-    time_format: '12h',
-    language: 'en',
-    location_id: null,
-    background_information: null,
+    ...contactFields(),
     custom_fields: {},
     active: true,
     has_logged_in: true,
