@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -74,6 +74,20 @@ describe('simulator accounts', () => {
       const agentIds = new Set(account.agents.map((candidate) => candidate.id));
       facts.requesterIds.forEach((id) => assert.ok(!agentIds.has(id), `requester ${id} is not an agent`));
       assert.ok(account.requesters.every((requester) => requester.primary_email.includes('@') && !('roles' in requester)));
+    });
+
+    it('is who the README says it is (its "who is who" table: names, ids, requesters)', () => {
+      const readme = readFileSync(join(__dirname, '..', '..', '..', '..', 'README.md'), 'utf8');
+      const table = readme.slice(readme.indexOf('## The demo account: who is who'));
+      const rows = [...table.matchAll(/^\| ([^|]+?) \| (\d+) \| ([^|]+?) \|/gm)].map((match) => ({ name: match[1] ?? '', id: Number(match[2]), what: match[3] ?? '' }));
+      assert.ok(rows.length >= 8, `${rows.length} rows`);
+      for (const row of rows) {
+        const agentFound = account.agents.find((candidate) => `${candidate.first_name} ${candidate.last_name ?? ''}`.trim() === row.name);
+        const requesterFound = account.requesters.find((candidate) => `${candidate.first_name} ${candidate.last_name ?? ''}`.trim() === row.name);
+        assert.equal((agentFound ?? requesterFound)?.id, row.id, row.name);
+        assert.equal(/requester/.test(row.what), requesterFound !== undefined, `${row.name}: ${row.what}`);
+        assert.equal(/^Account Admin/.test(row.what), facts.accountAdminIds.includes(row.id), `${row.name}: ${row.what}`);
+      }
     });
 
     it('uses Freshservice-sized ids and unique emails', () => {
