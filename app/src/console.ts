@@ -445,10 +445,13 @@ class AccessConsole {
     this.renderPending();
   }
 
+  /** The newest trail page may hold only the last few changes: one more page fills the list (one more $db read). */
   private async loadTrail(): Promise<void> {
     this.layout.trail.replaceChildren(window.accessKit.skeleton(3, consoleText().t('loading.activity')));
-    const answer = await window.accessKit.callServer(this.client, 'getAuditTrail', { cursor: null });
-    this.renderTrail(answer.entries.slice(0, RECENT_ACTIVITY));
+    const call = window.accessKit.callServer;
+    const newest = await call(this.client, 'getAuditTrail', { cursor: null });
+    const older = newest.entries.length < RECENT_ACTIVITY && newest.cursor !== null ? (await call(this.client, 'getAuditTrail', { cursor: newest.cursor })).entries : [];
+    this.renderTrail([...newest.entries, ...older].slice(0, RECENT_ACTIVITY));
   }
 
   private refreshStates(): void {
