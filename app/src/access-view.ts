@@ -91,6 +91,16 @@ function othersThan(admins: AccountAdminsResult, viewerId: number): AgentAccess[
   return admins.accountAdmins.filter((admin) => admin.id !== viewerId);
 }
 
+/** A Crayons field or button takes focus through its setFocus(); anything else through focus(). */
+function focusFirst(target: HTMLElement | null): void {
+  const crayons = target as (HTMLElement & { setFocus?: () => Promise<void> }) | null;
+  if (crayons?.setFocus === undefined) {
+    target?.focus();
+    return;
+  }
+  crayons.setFocus().catch(window.accessKit.reportQuietly);
+}
+
 class AgentAccessView {
   private facts: AccessFacts | null = null;
   private actionError: { error: WidgetError; retry: () => void } | null = null;
@@ -100,6 +110,8 @@ class AgentAccessView {
   private retryAttempt = 0;
   /** Panels the viewer opened (the decline form, "still disabled"): kept across re-renders. */
   private readonly open = new Set<string>();
+  /** Focus goes to the step's primary action when a step begins (loaded, or an action answered), not on every re-render. */
+  private focusPrimary = false;
 
   constructor(
     private readonly container: HTMLElement,
@@ -115,6 +127,7 @@ class AgentAccessView {
       this.facts = factsFrom(profile, this.options.viewer.id === this.options.viewedId);
       this.actionError = null;
       this.open.clear();
+      this.focusPrimary = true;
       this.render();
       this.scheduleRecordRetry();
     } catch (error) {
@@ -194,7 +207,10 @@ class AgentAccessView {
       return;
     }
     slot.replaceChildren(...actions);
-    window.accessKit.focusButton(actions.find((action) => action.getAttribute('color') === 'primary') ?? actions[0] ?? null);
+    if (this.focusPrimary) {
+      this.focusPrimary = false;
+      window.accessKit.focusButton(actions.find((action) => action.getAttribute('color') === 'primary') ?? actions[0] ?? null);
+    }
   }
 
   // ---- the agent's own page -------------------------------------------------------------
@@ -430,11 +446,16 @@ class AgentAccessView {
     ]);
   }
 
+  /** Opens or closes a panel; an opened one takes the focus (its field, or its first button). */
   private toggle(panel: string): void {
-    if (!this.open.delete(panel)) {
+    const opening = !this.open.delete(panel);
+    if (opening) {
       this.open.add(panel);
     }
     this.render();
+    if (opening) {
+      focusFirst(this.container.querySelector<HTMLElement>('.decline-form fw-input, .ask-message a'));
+    }
   }
 
   private openPermissions(path: string): void {
@@ -472,6 +493,7 @@ class AgentAccessView {
       const record = looksLikeRecord(answer) ? answer : await this.readRecord();
       this.actionError = null;
       this.open.clear();
+      this.focusPrimary = true;
       this.updateRecord(record);
       kit.notify(this.options.client, notice.type, viewText().t(notice.title), viewText().t(notice.message));
       this.options.onLedgerChange?.(record);

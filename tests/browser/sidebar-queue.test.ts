@@ -76,8 +76,11 @@ describe('browser: an Account Admin on any user page, and the queue it opens', f
     await footerAlwaysVisible(modal);
     await screenshot(page.locator('.dialog.modal'), 'queue-modal-first');
 
-    // Declining with a reason moves on by itself.
+    // Declining with a reason moves on by itself; the reason field takes the focus when it opens.
     await button(footer, 'Decline request…').click();
+    await modal.locator('.decline-form fw-input').waitFor();
+    await modal.locator('body').evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
+    assert.equal(await modal.locator('body').evaluate(() => (globalThis as unknown as { document: { activeElement: { tagName: string } | null } }).document.activeElement?.tagName), 'FW-INPUT');
     await modal.locator('.decline-form fw-input input[type="text"]').fill('Use the shared integration account');
     await button(modal.locator('.decline-form'), 'Decline request').click();
     await modal.locator(`.queue-item:not([data-agent-id="${first ?? ''}"])`).waitFor();
