@@ -50,7 +50,11 @@ describe('browser: the sidebar at 200 and 240 px', function () {
           await sidebar.locator('.decline-form').waitFor();
           assert.deepEqual(await clippedIn(sidebar), [], `the decline form at ${viewport.sidebar} px`);
         }
-        if (name === 'own-requested') {
+        if (name === 'deactivated' || name === 'requester') {
+          const height = await sidebar.locator('body').evaluate((body: { getBoundingClientRect(): { height: number } }) => body.getBoundingClientRect().height);
+          assert.ok(height < 320, `a ${name}'s page stays short (${height} px at ${viewport.sidebar} px)`);
+        }
+                if (name === 'own-requested') {
           await sidebar.locator('.ask-details summary').click();
           assert.deepEqual(await clippedIn(sidebar), [], `the ready message at ${viewport.sidebar} px`);
         }
