@@ -43,9 +43,10 @@ export interface ProfileAccess {
   /** Why the ledger could not be read (its failures never hide the Freshservice facts); null otherwise. */
   apiKeyError: AppErrorBody | null;
   /**
-   * How many API-key requests are waiting: only when the viewer is an Account Admin (null
-   * otherwise, and when the ledger cannot be read). On a ledger so large that part of its index
-   * overflowed the head, requests of overflowed agents are not counted here (the console counts all).
+   * How many API-key requests are waiting, so an Account Admin learns of them during their normal
+   * work (the app sends no mail). Only when the viewer is an Account Admin; null otherwise, and
+   * null when the ledger could not be read. On a ledger so large that part of its index overflowed
+   * the head, requests of overflowed agents are not counted here (the console counts all).
    */
   pendingRequests: number | null;
 }

@@ -1,8 +1,14 @@
 /*
- * The agent access view: who the viewed user is, their roles, Account Admin yes/no, the API-key
- * state the app has recorded, and what the signed-in agent can do about it. The sidebar shows it
- * for the viewed user; the console shows it in a modal for a row and in the pending-request queue.
+ * The agent access view: the sidebar's content, also shown in the console's dialogs. Every case
+ * leads with the answer and the next action:
+ * - the agent's own page: why their key is off, what they hold, who can switch it on (mail
+ *   links), and the request; after a decision, the outcome first;
+ * - an Account Admin on another agent: the recorded state and the step's one primary action;
+ * - anyone else on another agent: who can switch it on, and why the viewer cannot;
+ * - a requester or a deactivated agent: one short line.
  * The widget only decides what to show: the server re-checks Account Admin for every action.
+ * When the app's own storage ($db) refuses for the minute, the Freshservice facts still show and
+ * only the API-key part is read again, by itself, with backoff (getApiKeyState).
  */
 
 interface AccessFacts {
@@ -13,175 +19,100 @@ interface AccessFacts {
   record: ApiKeyRecord | null;
   /** Why the ledger could not be read: the rest of the view still shows. */
   recordError: WidgetError | null;
-  viewerIsAccountAdmin: boolean;
-  viewerHoldsAdminRole: boolean;
+  viewer: ProfileViewer | null;
   isSelf: boolean;
+  pendingRequests: number | null;
+  declineNote: string | null;
 }
+
+type ViewCase = 'requester' | 'self' | 'enable' | 'ask' | 'deactivated';
 
 /** The server's limit for a reason (typed as the shared literal, so a change there fails this build). */
 const REASON_MAX_LENGTH: typeof import('@common/ledger').LEDGER_TEXT_MAX_LENGTH = 500;
+/**
+ * The API-key part is read again by itself at most this many times, each wait doubled (capped):
+ * the store counts its 50 operations a minute, so the first wait is the minute the server said
+ * (or a minute, when the platform dropped that detail): 1, 2, 4, 4, 4 minutes.
+ */
+const RECORD_RETRIES = 5;
+const STORE_MINUTE_SECONDS = 60;
+const RECORD_RETRY_MAX_MS = 240_000;
 
-const ACTION_NOTICES: Record<AdminAction, { type: NotifyType; title: string; message: string }> = {
-  opened: { type: 'info', title: 'Permissions page opened', message: 'Switch "API key" on there, then come back and click Mark as enabled.' },
-  enabled: { type: 'success', title: 'Marked as enabled', message: 'Recorded that this agent\'s API key is switched on.' },
-  declined: { type: 'info', title: 'Request declined', message: 'Recorded that the request was declined.' },
-  undo: { type: 'info', title: 'Step undone', message: 'The recorded API-key state went back one step.' },
+const ACTION_NOTICES: Record<AdminAction | 'requested', { type: NotifyType; title: MessageKey; message: MessageKey }> = {
+  requested: { type: 'success', title: 'notice.requested.title', message: 'notice.requested.message' },
+  opened: { type: 'info', title: 'notice.opened.title', message: 'notice.opened.message' },
+  enabled: { type: 'success', title: 'notice.enabled.title', message: 'notice.enabled.message' },
+  declined: { type: 'info', title: 'notice.declined.title', message: 'notice.declined.message' },
+  undo: { type: 'info', title: 'notice.undo.title', message: 'notice.undo.message' },
 };
 
-const HELPERS_INTRO = {
-  adminNotAccountAdmin:
-    'You are an Admin, but "Admin" is not "Account Admin". Only an Account Admin can switch on another agent\'s API key. These people can:',
-  plainAgent: 'Only an Account Admin can switch on another agent\'s API key. These people can:',
-  self: 'This is your own profile. Nobody can change their own API key or roles in Freshservice, not even an Account Admin: another Account Admin has to switch your key on. These people can:',
-};
+function viewText(): AccessText {
+  return window.accessText;
+}
 
-/** What getProfileAccess answered, as the view uses it. */
+/** What getProfileAccess answered, as the view uses it (fields a server older than this widget lacks read as null). */
 function factsFrom(profile: ProfileAccess, isSelf: boolean): AccessFacts {
   return {
     access: profile.viewed,
     admins: profile.accountAdmins,
     record: profile.apiKey,
     recordError: profile.apiKeyError === null ? null : window.accessKit.toWidgetError(profile.apiKeyError),
-    viewerIsAccountAdmin: profile.viewer?.isAccountAdmin === true,
-    viewerHoldsAdminRole: profile.viewer?.holdsAdminRole === true,
+    viewer: profile.viewer,
     isSelf,
+    pendingRequests: profile.pendingRequests ?? null,
+    // The Account Admin's note with the decline: part of the record (every view has it, for free).
+    declineNote: profile.apiKey?.state === 'declined' ? profile.apiKey.decisionNote : null,
   };
 }
 
-function hasNoAccountAdmin(admins: AccountAdminsResult): boolean {
-  return admins.accountAdminRole === null || (admins.complete && admins.accountAdmins.length === 0);
-}
-
-function noAccountAdminWarning(admins: AccountAdminsResult | null): HTMLElement | null {
-  if (admins === null || !hasNoAccountAdmin(admins)) {
-    return null;
+function caseOf(facts: AccessFacts): ViewCase {
+  const agent = facts.access.agent;
+  if (agent === null || facts.admins === null) {
+    return 'requester';
   }
-  const kit = window.accessKit;
-  const words =
-    admins.accountAdminRole === null
-      ? 'This account has no "Account Admin" role.'
-      : 'This account has no active Account Admin.';
-  return kit.el('fw-inline-message', { className: 'warning', attrs: { type: 'warning', closable: 'false' } }, [
-    kit.el('strong', { text: words }),
-    kit.el('p', {
-      text: 'Nobody can enable API keys until Freshservice support (or the account owner) restores an Account Admin.',
-    }),
-  ]);
-}
-
-function helpersList(admins: AccountAdminsResult, excludeId: number): HTMLElement {
-  const kit = window.accessKit;
-  const people = admins.accountAdmins.filter((admin) => admin.id !== excludeId);
-  const items = people.map((admin) =>
-    kit.el('li', {}, [kit.el('span', { className: 'person-name', text: admin.name }), kit.el('span', { className: 'person-email', text: admin.email })]),
-  );
-  const empty = people.length === 0 ? kit.el('p', { className: 'empty', text: 'Nobody at the moment: no other active Account Admin was found.' }) : null;
-  const partial = admins.complete ? null : kit.el('p', { className: 'hint', text: 'The list may be incomplete: the account is still being read.' });
-  return kit.el('div', { className: 'helpers' }, [kit.el('ul', { className: 'people', attrs: { 'aria-label': 'Account Admins' } }, items), empty, partial]);
-}
-
-/** "These people can:" only when somebody is listed under it. */
-function helpersIntro(intro: string, admins: AccountAdminsResult, excludeId: number): string {
-  const anybody = admins.accountAdmins.some((admin) => admin.id !== excludeId);
-  return anybody ? intro : intro.replace(/ These people can:$/, '');
-}
-
-function declinedNote(record: ApiKeyRecord): HTMLElement {
-  const kit = window.accessKit;
-  const by = record.decidedBy === null ? '' : ` by ${record.decidedBy.name}`;
-  return kit.el('p', { className: 'status-note', text: `Your request was declined${by}, ${kit.formatDate(record.decidedAt)}. You can ask again:` });
-}
-
-function requesterSection(name: string, email: string): HTMLElement {
-  const kit = window.accessKit;
-  return kit.el('section', { className: 'profile' }, [
-    kit.el('h2', { className: 'viewed-name', text: name }),
-    email === '' ? null : kit.el('p', { className: 'viewed-email', text: email }),
-    kit.el('div', { className: 'labels' }, [kit.label('Requester', 'blue')]),
-    kit.el('p', { text: 'This user is a requester, not an agent. Only agents have roles and API keys, so there is nothing to enable here.' }),
-  ]);
-}
-
-function profileSection(access: UserAccess, fallbackName: string, fallbackEmail: string): HTMLElement {
-  const kit = window.accessKit;
-  const agent = access.agent;
-  if (agent === null) {
-    return requesterSection(fallbackName, fallbackEmail);
+  if (facts.isSelf) {
+    return 'self';
   }
-  const labels = [
-    kit.label(agent.occasional ? 'Occasional agent' : 'Agent', 'blue'),
-    agent.active ? null : kit.label('Deactivated', 'red'),
-    agent.isAccountAdmin ? kit.label('Account Admin: yes', 'green') : kit.label('Account Admin: no', 'grey'),
-  ];
-  return kit.el('section', { className: 'profile' }, [
-    kit.el('h2', { className: 'viewed-name', text: agent.name }),
-    kit.el('p', { className: 'viewed-email', text: agent.email }),
-    kit.el('div', { className: 'labels' }, labels),
-    kit.el('h3', { text: 'Roles' }),
-    agent.roles.length === 0
-      ? kit.el('p', { className: 'empty', text: 'No roles assigned.' })
-      : kit.el('div', { className: 'labels roles' }, agent.roles.map((role) => kit.label(role.name, 'normal'))),
-  ]);
-}
-
-function recordLine(words: string, who: { name: string } | null, at: string | null): HTMLElement | null {
-  if (who === null) {
-    return null;
+  if (!agent.active) {
+    return 'deactivated';
   }
-  return window.accessKit.el('p', { className: 'record-line', text: `${words} ${who.name}, ${window.accessKit.formatDate(at)}` });
-}
-
-/** Who decided, in the words of what they recorded. */
-const DECIDED_WORDS: Record<ApiKeyState, string> = {
-  none: 'Decided by',
-  requested: 'Decided by',
-  enabled: 'Marked as enabled by',
-  declined: 'Declined by',
-};
-
-function apiKeySection(record: ApiKeyRecord): HTMLElement {
-  const kit = window.accessKit;
-  const reason = record.reason === null || record.reason === '' ? null : kit.el('p', { className: 'record-line reason', text: `Reason: ${record.reason}` });
-  return kit.el('section', { className: 'api-key' }, [
-    kit.el('h3', { text: 'API key' }),
-    kit.el('div', { className: 'labels' }, [kit.label(kit.stateWords(record.state), kit.stateColor(record.state))]),
-    recordLine('Requested by', record.requestedBy, record.requestedAt),
-    reason,
-    recordLine('Permissions page opened by', record.openedBy, record.openedAt),
-    recordLine(DECIDED_WORDS[record.state], record.decidedBy, record.decidedAt),
-    kit.el('p', { className: 'hint', text: 'Freshservice has no API that reads this setting: this is what was recorded in this app.' }),
-  ]);
-}
-
-/** Where an Account Admin stands with another agent's key, so the words match the buttons shown. */
-type EnableStep = 'open' | 'mark' | 'enabled' | 'declined';
-
-function enableStep(record: ApiKeyRecord | null): EnableStep {
-  if (record === null || record.state === 'none' || record.state === 'requested') {
-    return record === null || record.openedAt === null ? 'open' : 'mark';
-  }
-  return record.state;
-}
-
-function enableWords(step: EnableStep, name: string, record: ApiKeyRecord | null): string {
-  const undo = record?.canUndo === true ? ' If that record is wrong, "Undo last step" takes it back.' : '';
-  const words: Record<EnableStep, string> = {
-    open: `Freshservice has no API for this setting, so this app cannot switch it. "Open API-key setting in Freshservice" takes you to ${name}'s Permissions page, where you switch "API key" on yourself. Then come back and click "Mark as enabled" to record it.`,
-    mark: `Switch "API key" on in ${name}'s Permissions page (this app cannot switch it), then click "Mark as enabled" to record what you did. Not done yet? Open the page again.`,
-    enabled: `${name}'s API key is recorded as switched on (who and when: above). This app cannot check the setting itself: open the page to see it.${undo}`,
-    declined: `The request was declined, so there is nothing to switch on. ${name} can request a key again from their own profile.${undo}`,
-  };
-  return words[step];
+  return facts.viewer?.isAccountAdmin === true ? 'enable' : 'ask';
 }
 
 function looksLikeRecord(value: unknown): value is ApiKeyRecord {
   return typeof value === 'object' && value !== null && typeof (value as { state?: unknown }).state === 'string';
 }
 
+function retryDelay(attempt: number, retryAfterSeconds: number | undefined): number {
+  return Math.min(RECORD_RETRY_MAX_MS, (retryAfterSeconds ?? STORE_MINUTE_SECONDS) * 1000 * 2 ** attempt);
+}
+
+/** The Account Admins other than the viewer: the people to ask. */
+function othersThan(admins: AccountAdminsResult, viewerId: number): AgentAccess[] {
+  return admins.accountAdmins.filter((admin) => admin.id !== viewerId);
+}
+
+/** A Crayons field or button takes focus through its setFocus(); anything else through focus(). */
+function focusFirst(target: HTMLElement | null): void {
+  const crayons = target as (HTMLElement & { setFocus?: () => Promise<void> }) | null;
+  if (crayons?.setFocus === undefined) {
+    target?.focus();
+    return;
+  }
+  crayons.setFocus().catch(window.accessKit.reportQuietly);
+}
+
 class AgentAccessView {
   private facts: AccessFacts | null = null;
   private actionError: { error: WidgetError; retry: () => void } | null = null;
   private busy = false;
+  private disposed = false;
+  private retryTimer: number | null = null;
+  private retryAttempt = 0;
+  /** Panels the viewer opened (the decline form, "still disabled"): kept across re-renders. */
+  private readonly open = new Set<string>();
+  /** Focus goes to the step's primary action when a step begins (loaded, or an action answered), not on every re-render. */
+  private focusPrimary = false;
 
   constructor(
     private readonly container: HTMLElement,
@@ -189,11 +120,17 @@ class AgentAccessView {
   ) {}
 
   async load(): Promise<void> {
-    this.show(window.accessKit.skeleton(6, 'Reading access from Freshservice…'));
+    this.stopRetry();
+    this.show(window.accessKit.skeleton(6, viewText().t('loading.access')));
     try {
-      this.facts = await this.fetchFacts();
+      const profile = this.options.profile ?? (await this.fetchProfile());
+      this.options.profile = undefined;
+      this.facts = factsFrom(profile, this.options.viewer.id === this.options.viewedId);
       this.actionError = null;
+      this.open.clear();
+      this.focusPrimary = true;
       this.render();
+      this.scheduleRecordRetry();
     } catch (error) {
       this.show(window.accessKit.errorPanel(window.accessKit.toWidgetError(error), () => this.reloadQuietly()));
     }
@@ -203,146 +140,341 @@ class AgentAccessView {
     this.load().catch(window.accessKit.reportQuietly);
   }
 
+  dispose(): void {
+    this.disposed = true;
+    this.stopRetry();
+  }
+
   /**
    * One server-method call per view: the platform allows 50 a minute per installation, and the
-   * sidebar opens on every user page any agent views. A ledger that cannot be read comes back
-   * as recordError, so the Freshservice facts still show.
+   * sidebar opens on every user page any agent views.
    */
-  private async fetchFacts(): Promise<AccessFacts> {
+  private fetchProfile(): Promise<ProfileAccess> {
     const { client, viewer, viewedId } = this.options;
-    const profile = await window.accessKit.callServer(client, 'getProfileAccess', { viewedId, viewerId: viewer.id });
-    return factsFrom(profile, viewer.id === viewedId);
+    return window.accessKit.callServer(client, 'getProfileAccess', { viewedId, viewerId: viewer.id });
   }
 
   private show(content: HTMLElement): void {
+    if (this.disposed) {
+      return;
+    }
     this.container.replaceChildren(content);
+    this.options.actionsSlot?.replaceChildren();
     this.options.onRender?.();
   }
 
   private render(): void {
     const facts = this.facts;
-    if (facts === null) {
+    if (facts === null || this.disposed) {
       return;
     }
-    const kit = window.accessKit;
-    this.show(
-      kit.el('div', { className: 'access-view', attrs: { 'data-viewed-id': String(this.options.viewedId) } }, [
-        noAccountAdminWarning(facts.admins),
-        profileSection(facts.access, this.options.viewedName ?? `User ${this.options.viewedId}`, this.options.viewedEmail ?? ''),
-        this.apiKeyArea(facts),
-        this.guidance(facts),
-      ]),
-    );
+    const kind = caseOf(facts);
+    const parts = window.accessParts;
+    const actions: HTMLElement[] = [];
+    const content = window.accessKit.el('div', { className: 'access-view', attrs: { 'data-viewed-id': String(this.options.viewedId), 'data-case': kind } }, [
+      parts.queueBanner(facts.pendingRequests, this.options.onOpenQueue),
+      parts.noAccountAdminWarning(facts.admins),
+      ...this.caseContent(kind, facts, actions),
+    ]);
+    this.container.replaceChildren(content);
+    this.placeActions(content, actions);
+    this.options.onRender?.();
   }
 
-  private apiKeyArea(facts: AccessFacts): HTMLElement | null {
-    if (facts.record !== null) {
-      return apiKeySection(facts.record);
+  private caseContent(kind: ViewCase, facts: AccessFacts, actions: HTMLElement[]): (HTMLElement | null)[] {
+    const agent = facts.access.agent;
+    const admins = facts.admins;
+    if (kind === 'requester' || agent === null || admins === null) {
+      return [window.accessParts.requesterSection(this.options.viewedName ?? viewText().t('requester.unnamed', { id: this.options.viewedId }), this.options.viewedEmail ?? '')];
     }
-    if (facts.recordError === null) {
+    const builders: Record<Exclude<ViewCase, 'requester'>, () => (HTMLElement | null)[]> = {
+      self: () => this.selfContent(agent, admins, facts),
+      enable: () => [window.accessParts.profileHeader(agent), this.enableSection(agent, facts, actions), window.accessParts.rolesBlock(agent)],
+      ask: () => [window.accessParts.profileHeader(agent), this.askSection(agent, admins, facts), this.apiKeyArea(facts), window.accessParts.rolesBlock(agent)],
+      deactivated: () => [window.accessParts.profileHeader(agent), this.deactivatedNote()],
+    };
+    return builders[kind]();
+  }
+
+  /** A dialog keeps the step's buttons in its always-visible footer, the primary one focused; the sidebar shows them inline. */
+  private placeActions(content: HTMLElement, actions: HTMLElement[]): void {
+    const slot = this.options.actionsSlot;
+    const guidance = content.querySelector('.guidance');
+    if (slot === undefined) {
+      // Before an open decline form: the form's own buttons come last, next to its field.
+      if (actions.length > 0) {
+        guidance?.insertBefore(window.accessKit.el('div', { className: 'actions step-actions' }, actions), guidance.querySelector('.decline-form'));
+      }
+      return;
+    }
+    slot.replaceChildren(...actions);
+    if (this.focusPrimary) {
+      this.focusPrimary = false;
+      window.accessKit.focusButton(actions.find((action) => action.getAttribute('color') === 'primary') ?? actions[0] ?? null);
+    }
+  }
+
+  // ---- the agent's own page -------------------------------------------------------------
+
+  private selfContent(agent: AgentAccess, admins: AccountAdminsResult, facts: AccessFacts): (HTMLElement | null)[] {
+    const parts = window.accessParts;
+    const why = parts.more('self.whyTitle', [
+      window.accessKit.el('p', { text: viewText().t('self.whyLong') }),
+      window.accessKit.el('p', { text: viewText().t('self.whyAdmin') }),
+    ]);
+    return [this.selfAnswer(agent, admins, facts), why, parts.more('self.rolesTitle', [parts.roleLabels(agent)])];
+  }
+
+  private selfAnswer(agent: AgentAccess, admins: AccountAdminsResult, facts: AccessFacts): HTMLElement {
+    const record = facts.record;
+    const state = record === null ? 'unknown' : record.state;
+    const kit = window.accessKit;
+    const byState: Record<ApiKeyState | 'unknown', () => (Node | null)[]> = {
+      unknown: () => [...this.selfExplanation(agent, admins, facts), this.apiKeyUnavailable(facts)],
+      none: () => [...this.selfExplanation(agent, admins, facts), this.requestForm('request.submit')],
+      declined: () => this.selfDeclined(agent, admins, facts, record as ApiKeyRecord),
+      requested: () => this.selfWaiting(agent, admins, record as ApiKeyRecord),
+      enabled: () => this.selfEnabled(agent, admins, record as ApiKeyRecord),
+    };
+    // Before any decision, Freshservice's own words are the title: the answer follows at once.
+    const title = state === 'none' || state === 'unknown' ? null : kit.el('h2', { className: 'answer-title', text: viewText().t(`self.title.${state}`) });
+    return kit.el('section', { className: 'guidance self', attrs: { 'data-state': state } }, [title, ...byState[state](), this.actionErrorPanel()]);
+  }
+
+  /** Freshservice's words, why, what they hold, who can do it: the answer before anything else. */
+  private selfExplanation(agent: AgentAccess, admins: AccountAdminsResult, facts: AccessFacts): (HTMLElement | null)[] {
+    const kit = window.accessKit;
+    return [
+      window.accessParts.quoteOfFreshservice(),
+      kit.el('p', { className: 'explain', text: viewText().t('self.why') }),
+      kit.el('p', { className: 'you-hold', text: window.accessParts.youHold(agent, facts.access.accountAdminRole?.id ?? null) }),
+      this.whoCan(agent, admins, facts.record, 'enable'),
+    ];
+  }
+
+  private selfDeclined(agent: AgentAccess, admins: AccountAdminsResult, facts: AccessFacts, record: ApiKeyRecord): (Node | null)[] {
+    const kit = window.accessKit;
+    const text = viewText();
+    const note = facts.declineNote === null ? text.t('self.declinedNoReason') : text.t('self.declinedReason', { reason: facts.declineNote });
+    return [
+      kit.el('p', { className: 'explain outcome' }, [text.t('self.declinedBy', { name: record.decidedBy?.name ?? text.t('self.anAccountAdmin') }), ' ', kit.timeElement(record.decidedAt), '. ', note]),
+      record.reason === null ? null : kit.el('p', { className: 'record-line', text: text.t('self.youAsked', { reason: record.reason }) }),
+      this.whoCan(agent, admins, record, 'enable'),
+      this.requestForm('request.again'),
+    ];
+  }
+
+  private selfWaiting(agent: AgentAccess, admins: AccountAdminsResult, record: ApiKeyRecord): (Node | null)[] {
+    const kit = window.accessKit;
+    const text = viewText();
+    return [
+      kit.el('p', { className: 'explain outcome' }, [text.t('self.requestedWhen'), ' ', kit.timeElement(record.requestedAt), '. ', text.t('self.requestedNext')]),
+      kit.el('p', { className: 'explain', text: text.t('self.noMail') }),
+      window.accessAsk.panel(othersThan(admins, agent.id), this.askAbout(agent, record, 'enable'), true),
+      this.whoCan(agent, admins, record, 'enable'),
+    ];
+  }
+
+  private selfEnabled(agent: AgentAccess, admins: AccountAdminsResult, record: ApiKeyRecord): (Node | null)[] {
+    const kit = window.accessKit;
+    const text = viewText();
+    const opened = this.open.has('still-disabled');
+    const toggle = kit.button(text.t('self.stillDisabled'), opened ? 'secondary' : 'primary', () => this.toggle('still-disabled'));
+    toggle.setAttribute('aria-expanded', String(opened));
+    return [
+      kit.el('p', { className: 'explain outcome', text: text.t('self.enabledWhere') }),
+      window.accessParts.recordLine('record.enabledBy', record.decidedBy, record.decidedAt),
+      kit.el('div', { className: 'actions' }, [toggle]),
+      opened ? kit.el('p', { className: 'explain', text: text.t('self.stillDisabledExplain') }) : null,
+      opened ? window.accessAsk.panel(othersThan(admins, agent.id), this.askAbout(agent, record, 'stillDisabled'), true) : null,
+    ];
+  }
+
+  /** The agent's Permissions page, for the message: only with both the host and the path. */
+  private permissionsLink(): string | null {
+    const path = this.facts?.access.permissionsPath ?? null;
+    return path === null || this.options.host === '' ? null : window.accessKit.permissionsUrl(this.options.host, path);
+  }
+
+  private askAbout(agent: AgentAccess, record: ApiKeyRecord | null, kind: AskFor['kind']): AskMessage {
+    return window.accessAsk.message({
+      agent: { name: agent.name, email: agent.email },
+      sender: { name: this.options.viewer.name || agent.name },
+      link: this.permissionsLink(),
+      reason: record?.reason ?? null,
+      kind,
+    });
+  }
+
+  /** The Account Admins (other than the viewer), each a mail link with a message about `agent`; nothing when the warning above says there are none. */
+  private whoCan(agent: AgentAccess, admins: AccountAdminsResult, record: ApiKeyRecord | null, kind: AskFor['kind']): HTMLElement | null {
+    if (window.accessParts.hasNoAccountAdmin(admins)) {
       return null;
     }
     const kit = window.accessKit;
-    return kit.el('section', { className: 'api-key' }, [
-      kit.el('h3', { text: 'API key' }),
-      kit.errorPanel(facts.recordError, () => this.reloadQuietly()),
-    ]);
+    const text = viewText();
+    const people = othersThan(admins, this.options.viewer.id);
+    const unknown = !admins.complete && people.length === 0;
+    const list = people.length === 0 ? (unknown ? null : kit.el('span', { className: 'empty', text: text.t('people.nobody') })) : window.accessAsk.peopleLinks(people, this.askAbout(agent, record, kind));
+    const partial = admins.complete ? null : kit.el('p', { className: 'hint people-status', text: this.listStatus(admins) });
+    return kit.el('div', { className: 'helpers' }, [kit.el('span', { className: 'helpers-intro', text: text.t('people.askIntro') }), ' ', list, partial]);
   }
 
-  private guidance(facts: AccessFacts): HTMLElement | null {
-    const { agent } = facts.access;
-    const { admins } = facts;
-    if (agent === null || admins === null) {
-      return null;
+  /**
+   * Why the list of Account Admins is not known to be complete: the background scan is still
+   * reading the account, the list is old, nothing is recorded yet, or the app's storage refused
+   * for the minute (the list lives there).
+   */
+  private listStatus(admins: AccountAdminsResult): string {
+    const text = viewText();
+    if (admins.scanning === true) {
+      return text.t('people.incomplete');
     }
-    if (facts.isSelf) {
-      return this.selfSection(admins, facts.record);
+    if (typeof admins.recordedAt === 'string') {
+      return text.t('people.stale', { date: text.when(admins.recordedAt) });
     }
-    if (facts.viewerIsAccountAdmin) {
-      return this.enableSection(agent, facts.access, facts.record);
-    }
-    const intro = facts.viewerHoldsAdminRole ? HELPERS_INTRO.adminNotAccountAdmin : HELPERS_INTRO.plainAgent;
-    return this.helpersSection('Who can enable API keys', intro, admins);
+    const storageBusy = this.facts !== null && this.facts.recordError !== null && window.accessKit.isStorageBusy(this.facts.recordError);
+    return text.t(storageBusy ? 'people.unavailable' : 'people.notReady');
   }
 
-  private helpersSection(title: string, intro: string, admins: AccountAdminsResult, extra: (HTMLElement | null)[] = []): HTMLElement {
+  private requestForm(submitKey: MessageKey): HTMLElement {
     const kit = window.accessKit;
-    return kit.el('section', { className: 'guidance' }, [
-      kit.el('h3', { text: title }),
-      kit.el('p', { className: 'explain', text: helpersIntro(intro, admins, this.options.viewer.id) }),
-      helpersList(admins, this.options.viewer.id),
-      ...extra,
-    ]);
-  }
-
-  private selfSection(admins: AccountAdminsResult, record: ApiKeyRecord | null): HTMLElement {
-    const request = record === null ? null : this.requestArea(record);
-    return this.helpersSection('Your API key', HELPERS_INTRO.self, admins, [this.actionErrorPanel(), request]);
-  }
-
-  private requestArea(record: ApiKeyRecord): HTMLElement {
-    const kit = window.accessKit;
-    if (record.state === 'requested') {
-      return kit.el('p', { className: 'status-note', text: `Your request from ${kit.formatDate(record.requestedAt)} is waiting for an Account Admin.` });
-    }
-    if (record.state === 'enabled') {
-      return kit.el('p', { className: 'status-note', text: 'An Account Admin marked your API key as enabled. You find the key in your Profile settings in Freshservice.' });
-    }
-    const declined = record.state === 'declined' ? declinedNote(record) : null;
+    const text = viewText();
     const reason = kit.el('fw-textarea', {
       className: 'request-reason',
-      attrs: { label: 'Why do you need an API key?', placeholder: 'For example: the asset import script', rows: '2', maxlength: String(REASON_MAX_LENGTH), resize: 'vertical' },
+      attrs: { label: text.t('request.reasonLabel'), placeholder: text.t('request.reasonPlaceholder'), rows: '2', maxlength: String(REASON_MAX_LENGTH), resize: 'vertical', required: '' },
     });
-    const submit = kit.button('Request API key', 'primary', () => this.fileRequest(reason));
-    return kit.el('div', { className: 'request-form' }, [declined, reason, kit.el('div', { className: 'actions' }, [submit])]);
+    const submit = kit.button(text.t(submitKey), 'primary', () => this.fileRequest(reason));
+    submit.classList.add('primary-action');
+    return kit.el('div', { className: 'request-form' }, [reason, kit.el('div', { className: 'actions' }, [submit])]);
   }
 
   private fileRequest(reasonInput: HTMLElement): void {
     const reason = String((reasonInput as HTMLElement & { value?: unknown }).value ?? '').trim();
     if (reason === '') {
       reasonInput.setAttribute('state', 'error');
-      reasonInput.setAttribute('error-text', 'Say briefly what the key is for: the Account Admin sees it.');
+      reasonInput.setAttribute('error-text', viewText().t('request.reasonMissing'));
       return;
     }
-    const run = (): Promise<ApiKeyRecord> =>
-      window.accessKit.callServer(this.options.client, 'requestApiKey', { actorId: this.options.viewer.id, reason });
-    this.runAction(run, { type: 'success', title: 'Request filed', message: 'Account Admins will see your request in the access console.' });
+    const run = (): Promise<ApiKeyRecord> => window.accessKit.callServer(this.options.client, 'requestApiKey', { actorId: this.options.viewer.id, reason });
+    this.runAction(run, 'requested');
   }
 
-  private enableSection(agent: AgentAccess, access: UserAccess, record: ApiKeyRecord | null): HTMLElement {
+  // ---- someone else's page --------------------------------------------------------------
+
+  private askSection(agent: AgentAccess, admins: AccountAdminsResult, facts: AccessFacts): HTMLElement {
     const kit = window.accessKit;
-    if (!agent.active) {
-      return kit.el('section', { className: 'guidance' }, [
-        kit.el('h3', { text: 'Enable API key' }),
-        kit.el('p', { className: 'explain', text: 'This agent is deactivated. Reactivate them in Freshservice before switching on an API key.' }),
-      ]);
-    }
-    return kit.el('section', { className: 'guidance', attrs: { 'data-step': enableStep(record) } }, [
-      kit.el('h3', { text: 'Enable API key' }),
-      kit.el('p', { className: 'explain', text: enableWords(enableStep(record), agent.name, record) }),
-      this.actionErrorPanel(),
-      kit.el('div', { className: 'actions' }, this.enableButtons(access, record)),
+    const text = viewText();
+    const holds = window.accessParts.viewerHolds(facts.viewer);
+    return kit.el('section', { className: 'guidance', attrs: { 'data-case': 'ask' } }, [
+      kit.el('h3', { text: text.t('ask.title', { name: window.accessParts.firstName(agent) }) }),
+      kit.el('p', { className: 'explain', text: text.t('ask.why') }),
+      holds === null ? null : kit.el('p', { className: 'you-hold', text: holds }),
+      this.whoCan(agent, admins, facts.record, 'enable'),
     ]);
   }
 
-  private enableButtons(access: UserAccess, record: ApiKeyRecord | null): (HTMLElement | null)[] {
+  private deactivatedNote(): HTMLElement {
+    const kit = window.accessKit;
+    return kit.el('section', { className: 'guidance', attrs: { 'data-case': 'deactivated' } }, [kit.el('p', { className: 'explain', text: viewText().t('deactivated.explain') })]);
+  }
+
+  private apiKeyArea(facts: AccessFacts): HTMLElement | null {
+    if (facts.record !== null) {
+      return window.accessParts.apiKeySection(facts.record);
+    }
+    const unavailable = this.apiKeyUnavailable(facts);
+    const kit = window.accessKit;
+    return unavailable === null ? null : kit.el('section', { className: 'api-key-section' }, [kit.el('h3', { text: viewText().t('apiKey.title') }), unavailable]);
+  }
+
+  /**
+   * The API-key part alone when the ledger could not be read: "unavailable for a minute" while the
+   * app's storage is busy (it tries again by itself), any other failure with its Retry.
+   */
+  private apiKeyUnavailable(facts: AccessFacts): HTMLElement | null {
+    const failure = facts.recordError;
+    if (failure === null) {
+      return null;
+    }
+    const kit = window.accessKit;
+    const text = viewText();
+    if (!kit.isStorageBusy(failure)) {
+      return kit.el('div', { className: 'api-key', attrs: { 'data-state': 'error' } }, [kit.errorPanel(failure, () => this.retryRecordNow())]);
+    }
+    const trying = this.retryTimer !== null ? text.t('apiKey.busyRetrying') : text.t('apiKey.busyStopped');
+    return kit.el('div', { className: 'api-key unavailable', attrs: { 'data-state': 'unavailable', role: 'status' } }, [
+      kit.el('p', { className: 'explain', text: text.t('apiKey.busy') }),
+      kit.el('p', { className: 'hint' }, [trying, ' ', kit.button(text.t('action.retryNow'), 'link', () => this.retryRecordNow())]),
+    ]);
+  }
+
+  private enableSection(agent: AgentAccess, facts: AccessFacts, actions: HTMLElement[]): HTMLElement {
+    const kit = window.accessKit;
+    const parts = window.accessParts;
+    const step = parts.enableStep(facts.record);
+    actions.push(...this.enableButtons(facts.access, facts.record));
+    // The recorded state, then what to do about it, in one section: the step's words say what the app cannot do, once.
+    return kit.el('section', { className: 'guidance', attrs: { 'data-step': step } }, [
+      this.enableRecord(facts),
+      kit.el('p', { className: 'explain', text: parts.enableWords(step, agent.name, facts.record) }),
+      this.open.has('decline') && facts.record?.state === 'requested' ? this.declineForm(agent) : null,
+      this.actionErrorPanel(),
+    ]);
+  }
+
+  /** The record above the step's words; with nothing recorded, the words alone say what to do. */
+  private enableRecord(facts: AccessFacts): HTMLElement | null {
+    if (facts.record === null) {
+      return this.apiKeyUnavailable(facts);
+    }
+    return facts.record.state === 'none' ? null : window.accessParts.recordSummary(facts.record);
+  }
+
+  private enableButtons(access: UserAccess, record: ApiKeyRecord | null): HTMLElement[] {
     const kit = window.accessKit;
     const path = access.permissionsPath;
     // One primary button per step: opening the page first, then "Mark as enabled".
-    const openColor = enableStep(record) === 'open' ? 'primary' : 'secondary';
-    const open = path === null ? null : kit.button('Open API-key setting in Freshservice', openColor, () => this.openPermissions(path));
-    return [open, ...(record === null ? [] : this.recordButtons(record))];
+    const openColor = window.accessParts.enableStep(record) === 'open' ? 'primary' : 'secondary';
+    const open = path === null ? null : kit.button(viewText().t('enable.openPage'), openColor, () => this.openPermissions(path));
+    return [open, ...(record === null ? [] : this.recordButtons(record))].filter((node): node is HTMLElement => node !== null);
   }
 
   /** "Mark as enabled" only after the Permissions page was opened: the app records, it does not switch. */
   private recordButtons(record: ApiKeyRecord): (HTMLElement | null)[] {
     const kit = window.accessKit;
+    const text = viewText();
     const canMark = (record.state === 'none' || record.state === 'requested') && record.openedAt !== null;
+    const declining = this.open.has('decline');
     return [
-      canMark ? kit.button('Mark as enabled', 'primary', () => this.adminAction('enabled')) : null,
-      record.state === 'requested' ? kit.button('Decline request', 'secondary', () => this.adminAction('declined')) : null,
-      record.canUndo ? kit.button('Undo last step', 'text', () => this.adminAction('undo')) : null,
+      canMark ? kit.button(text.t('enable.mark.button'), 'primary', () => this.adminAction('enabled')) : null,
+      record.state === 'requested' && !declining ? kit.button(text.t('enable.decline.open'), 'secondary', () => this.toggle('decline')) : null,
+      record.canUndo ? kit.button(text.t('enable.undo'), 'text', () => this.adminAction('undo')) : null,
     ];
+  }
+
+  /** Declining asks for a reason the agent then reads on their own page (optional). */
+  private declineForm(agent: AgentAccess): HTMLElement {
+    const kit = window.accessKit;
+    const text = viewText();
+    const note = kit.el('fw-input', { className: 'decline-note', attrs: { label: text.t('enable.decline.noteLabel', { name: window.accessParts.firstName(agent) }), maxlength: String(REASON_MAX_LENGTH) } });
+    const decline = (): void => this.adminAction('declined', String((note as HTMLElement & { value?: unknown }).value ?? '').trim());
+    return kit.el('div', { className: 'decline-form' }, [
+      note,
+      kit.el('div', { className: 'actions' }, [kit.button(text.t('enable.decline.confirm'), 'secondary', decline), kit.button(text.t('action.cancel'), 'text', () => this.toggle('decline'))]),
+    ]);
+  }
+
+  /** Opens or closes a panel; an opened one takes the focus (its field, or its first button). */
+  private toggle(panel: string): void {
+    const opening = !this.open.delete(panel);
+    if (opening) {
+      this.open.add(panel);
+    }
+    this.render();
+    if (opening) {
+      focusFirst(this.container.querySelector<HTMLElement>('.decline-form fw-input, .ask-message a'));
+    }
   }
 
   private openPermissions(path: string): void {
@@ -351,52 +483,103 @@ class AgentAccessView {
     this.adminAction('opened');
   }
 
-  private adminAction(action: AdminAction): void {
+  private adminAction(action: AdminAction, note = ''): void {
     const targetId = this.facts?.access.agent?.id ?? this.options.viewedId;
-    const run = (): Promise<ApiKeyRecord> =>
-      window.accessKit.callServer(this.options.client, 'recordApiKeyAction', { actorId: this.options.viewer.id, targetId, action });
-    this.runAction(run, ACTION_NOTICES[action]);
+    const payload: RecordApiKeyActionPayload = { actorId: this.options.viewer.id, targetId, action, ...(note === '' ? {} : { note }) };
+    const run = (): Promise<ApiKeyRecord> => window.accessKit.callServer(this.options.client, 'recordApiKeyAction', payload);
+    this.runAction(run, action);
   }
 
-  private runAction(run: () => Promise<ApiKeyRecord>, notice: { type: NotifyType; title: string; message: string }): void {
+  // ---- actions and the API-key part's retries --------------------------------------------
+
+  private runAction(run: () => Promise<ApiKeyRecord>, action: AdminAction | 'requested'): void {
     if (this.busy) {
       return;
     }
     this.busy = true;
-    this.applyAction(run, notice)
+    this.applyAction(run, action)
       .catch(window.accessKit.reportQuietly)
       .finally(() => {
         this.busy = false;
       });
   }
 
-  private async applyAction(run: () => Promise<ApiKeyRecord>, notice: { type: NotifyType; title: string; message: string }): Promise<void> {
+  private async applyAction(run: () => Promise<ApiKeyRecord>, action: AdminAction | 'requested'): Promise<void> {
     const kit = window.accessKit;
+    const notice = ACTION_NOTICES[action];
     try {
       const answer = await run();
-      const record = looksLikeRecord(answer) ? answer : await this.freshRecord();
+      const record = looksLikeRecord(answer) ? answer : await this.readRecord();
       this.actionError = null;
+      this.open.clear();
+      this.focusPrimary = true;
       this.updateRecord(record);
-      kit.notify(this.options.client, notice.type, notice.title, notice.message);
+      kit.notify(this.options.client, notice.type, viewText().t(notice.title), viewText().t(notice.message));
       this.options.onLedgerChange?.(record);
     } catch (error) {
       const failure = kit.toWidgetError(error);
-      this.actionError = { error: failure, retry: () => this.runAction(run, notice) };
+      this.actionError = { error: failure, retry: () => this.runAction(run, action) };
       this.render();
       kit.notify(this.options.client, 'danger', kit.adviceFor(failure).title, failure.message);
     }
   }
 
-  private freshRecord(): Promise<ApiKeyRecord> {
+  private readRecord(): Promise<ApiKeyRecord> {
     const agentId = this.facts?.access.agent?.id ?? this.options.viewedId;
     return window.accessKit.callServer(this.options.client, 'getApiKeyState', { agentId });
   }
 
   private updateRecord(record: ApiKeyRecord): void {
+    this.stopRetry();
+    this.retryAttempt = 0;
     if (this.facts !== null) {
       this.facts = { ...this.facts, record, recordError: null };
     }
     this.render();
+  }
+
+  private scheduleRecordRetry(): void {
+    const failure = this.facts?.recordError ?? null;
+    if (failure === null || this.disposed || !window.accessKit.isStorageBusy(failure) || this.retryAttempt >= RECORD_RETRIES) {
+      return;
+    }
+    const delay = retryDelay(this.retryAttempt, failure.retryAfterSeconds);
+    this.retryAttempt += 1;
+    this.retryTimer = window.setTimeout(() => {
+      this.retryTimer = null;
+      this.retryRecord().catch(window.accessKit.reportQuietly);
+    }, delay);
+    this.render();
+  }
+
+  private retryRecordNow(): void {
+    this.stopRetry();
+    this.retryAttempt = 0;
+    this.retryRecord().catch(window.accessKit.reportQuietly);
+  }
+
+  /** Only the API-key part is read again: the Freshservice facts on screen stay as they are. */
+  private async retryRecord(): Promise<void> {
+    try {
+      const record = await this.readRecord();
+      if (!this.disposed) {
+        this.updateRecord(record);
+      }
+    } catch (error) {
+      if (this.disposed || this.facts === null) {
+        return;
+      }
+      this.facts = { ...this.facts, recordError: window.accessKit.toWidgetError(error) };
+      this.render();
+      this.scheduleRecordRetry();
+    }
+  }
+
+  private stopRetry(): void {
+    if (this.retryTimer !== null) {
+      window.clearTimeout(this.retryTimer);
+      this.retryTimer = null;
+    }
   }
 
   private actionErrorPanel(): HTMLElement | null {
@@ -411,9 +594,9 @@ class AgentAccessView {
 }
 
 function mount(container: HTMLElement, options: AccessViewOptions): AccessViewHandle {
-  const view = new AgentAccessView(container, options);
+  const view = new AgentAccessView(container, { ...options });
   view.reloadQuietly();
-  return { reload: () => view.load() };
+  return { reload: () => view.load(), dispose: () => view.dispose() };
 }
 
 window.accessView = { mount };

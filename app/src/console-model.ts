@@ -35,7 +35,8 @@ function toRow(agent: AgentAccess): ConsoleRow {
 
 function matchesFilter(filter: ConsoleFilter, apiKeyState: (id: number) => ApiKeyState): (row: ConsoleRow) => boolean {
   if (filter === 'lacking') {
-    return (row) => !row.agent.isAccountAdmin;
+    // Active agents only, as the summary counts them: deactivated agents have their own count.
+    return (row) => row.agent.active && !row.agent.isAccountAdmin;
   }
   if (filter === 'pending') {
     return (row) => apiKeyState(row.agent.id) === 'requested';
@@ -111,12 +112,30 @@ function countState(states: Map<number, KnownApiKeyState>, state: ApiKeyState): 
   return count;
 }
 
-function yesNo(value: boolean): string {
-  return value ? 'yes' : 'no';
+/** Agents = Account Admins + without Account Admin + deactivated: every agent counted once. */
+function counts(rows: ConsoleRow[]): ConsoleCounts {
+  const result: ConsoleCounts = { agents: rows.length, accountAdmins: 0, withoutAccountAdmin: 0, deactivated: 0 };
+  for (const { agent } of rows) {
+    if (!agent.active) {
+      result.deactivated += 1;
+    } else if (agent.isAccountAdmin) {
+      result.accountAdmins += 1;
+    } else {
+      result.withoutAccountAdmin += 1;
+    }
+  }
+  return result;
 }
 
+function yesNo(value: boolean): string {
+  return window.accessText.t(value ? 'csv.yes' : 'csv.no');
+}
+
+const CSV_HEADER: MessageKey[] = ['csv.name', 'csv.email', 'csv.roles', 'csv.accountAdmin', 'csv.occasional', 'csv.active', 'csv.lastLogin', 'csv.apiKey'];
+
+/** Last login stays ISO 8601 (UTC): a spreadsheet sorts and converts it, whatever the viewer's locale. */
 function csvRows(rows: ConsoleRow[], apiKeyState: (id: number) => ApiKeyState): string[][] {
-  const header = ['Name', 'Email', 'Roles', 'Account Admin', 'Occasional', 'Active', 'Last login', 'API key'];
+  const header = CSV_HEADER.map((key) => window.accessText.t(key));
   const body = rows.map(({ agent, rolesText }) => [
     agent.name,
     agent.email,
@@ -125,9 +144,9 @@ function csvRows(rows: ConsoleRow[], apiKeyState: (id: number) => ApiKeyState): 
     yesNo(agent.occasional),
     yesNo(agent.active),
     agent.lastLoginAt ?? '',
-    apiKeyState(agent.id),
+    window.accessKit.stateWords(apiKeyState(agent.id)),
   ]);
   return [header, ...body];
 }
 
-window.consoleModel = { toRow, query, page, knownStates, stateOfRecord, countState, csvRows };
+window.consoleModel = { toRow, query, page, counts, knownStates, stateOfRecord, countState, csvRows };

@@ -1,46 +1,60 @@
 /*
- * full_page_app: the access console. Loads the account slice by slice (honouring the server's
- * waitMs pacing), draws the first rows as soon as the first slice arrives, and keeps filter,
- * search, sort and paging on in-memory arrays so 10,000 agents stay fast. Timings are recorded
- * with the User Timing API (performance.measure 'console:*') for the widget benchmark.
+ * full_page_app: the access console. It first reads who is looking (getProfileAccess on the
+ * viewer's own id): an Account Admin sees the queue of pending requests first; anyone else sees
+ * their own API key (state and request) and who can enable keys, and no Permissions links they
+ * cannot use. Then it loads the account slice by slice (honouring the server's waitMs pacing),
+ * draws the first rows as soon as the first slice arrives, and keeps filter, search, sort and
+ * paging on in-memory arrays so 10,000 agents stay fast. Timings are recorded with the User
+ * Timing API (performance.measure 'console:*') for the widget benchmark.
  */
 
 const ROWS_PER_PAGE = 50;
-/** The ledger's index: the head, then at most 16 overflow shards: more pages would be a loop. */
-const MAX_INDEX_PAGES = 17;
 const RECENT_ACTIVITY = 10;
 
-const FILTER_WORDS: Record<ConsoleFilter, string> = {
-  all: 'All agents',
-  lacking: 'Lacking Account Admin',
-  pending: 'Pending request',
+const FILTER_WORDS: Record<ConsoleFilter, MessageKey> = {
+  all: 'console.filter.all',
+  lacking: 'console.filter.lacking',
+  pending: 'console.filter.pending',
 };
 
-const COLUMNS: { key: ConsoleSortKey; title: string }[] = [
-  { key: 'name', title: 'Name' },
-  { key: 'email', title: 'Email' },
-  { key: 'roles', title: 'Roles' },
-  { key: 'accountAdmin', title: 'Account Admin' },
-  { key: 'occasional', title: 'Occasional' },
-  { key: 'lastLogin', title: 'Last login' },
-  { key: 'apiKey', title: 'API key' },
+/** Name and email share the first column (the email gets the room it needs); occasional is a tag there. */
+const COLUMNS: { keys: ConsoleSortKey[]; className: string }[] = [
+  { keys: ['name', 'email'], className: 'col-person' },
+  { keys: ['roles'], className: 'col-roles' },
+  { keys: ['accountAdmin'], className: 'col-account-admin' },
+  { keys: ['lastLogin'], className: 'col-last-login' },
+  { keys: ['apiKey'], className: 'col-api-key' },
 ];
 
-/** One activity line, in the words of what happened ("requested" names only the agent who asked). */
-const TRAIL_WORDS: Record<TrailEntry['action'], (target: string) => string> = {
-  requested: () => 'requested an API key',
-  opened: (target) => `opened the Permissions page of ${target}`,
-  enabled: (target) => `marked the API key of ${target} as enabled`,
-  declined: (target) => `declined the API-key request of ${target}`,
-  undo: (target) => `undid the last API-key step for ${target}`,
+const SORT_WORDS: Record<ConsoleSortKey, MessageKey> = {
+  name: 'console.column.name',
+  email: 'console.column.email',
+  roles: 'console.column.roles',
+  accountAdmin: 'console.column.accountAdmin',
+  occasional: 'console.column.occasional',
+  lastLogin: 'console.column.lastLogin',
+  apiKey: 'console.column.apiKey',
 };
 
-/** A pending request as the queue lists it. */
-interface PendingRequest {
-  agentId: number;
-  name: string;
-  requestedAt: string;
-  reasonPreview: string;
+/** One activity line, in the words of what happened ("requested" names only the agent who asked). */
+const TRAIL_WORDS: Record<TrailEntry['action'], MessageKey> = {
+  requested: 'trail.requested',
+  opened: 'trail.opened',
+  enabled: 'trail.enabled',
+  declined: 'trail.declined',
+  undo: 'trail.undo',
+};
+
+function consoleText(): AccessText {
+  return window.accessText;
+}
+
+/** "Chloé requested an API key: "Nightly import" (now: Requested)", recorded in this app by the person named. */
+function trailLine(entry: ApiKeyIndexEntry, nameOf: (agentId: number) => string): string {
+  const text = consoleText();
+  const note = entry.request === null || entry.lastAction !== 'requested' ? '' : text.t('trail.note', { note: entry.request.reasonPreview });
+  const words = text.t(TRAIL_WORDS[entry.lastAction], { actor: nameOf(entry.lastActorId), target: nameOf(entry.agentId) });
+  return words + note + text.t('trail.now', { state: window.accessKit.stateWords(entry.state) });
 }
 
 function pause(ms: number): Promise<void> {
@@ -53,17 +67,25 @@ function measureSince(name: string, start: number): void {
   performance.measure(name, { start, end: performance.now() });
 }
 
-function countText(value: number | null): string {
-  return value === null ? '…' : value.toLocaleString('en-US');
+function countText(value: number | null, running: boolean): string {
+  if (value === null) {
+    return '…';
+  }
+  const shown = consoleText().number(value);
+  return running ? `${shown}+` : shown;
 }
 
-function summaryCard(title: string, value: number | null, suffix: string, key: string): HTMLElement {
+function summaryCard(key: string, title: string, value: string, note: string | null): HTMLElement {
   const kit = window.accessKit;
-  const shown = value === null ? countText(null) : `${countText(value)}${suffix}`;
   return kit.el('div', { className: 'stat', attrs: { 'data-stat': key } }, [
-    kit.el('span', { className: 'stat-value', text: shown }),
+    kit.el('span', { className: 'stat-value', text: value }),
     kit.el('span', { className: 'stat-title', text: title }),
+    note === null ? null : kit.el('span', { className: 'stat-note', text: note }),
   ]);
+}
+
+function operator(sign: string): HTMLElement {
+  return window.accessKit.el('span', { className: 'stat-operator', text: sign, attrs: { 'aria-hidden': 'true' } });
 }
 
 function downloadCsv(fileName: string, csv: string): void {
@@ -75,19 +97,100 @@ function downloadCsv(fileName: string, csv: string): void {
   URL.revokeObjectURL(url);
 }
 
-/** Every item of a cursor-paged server method, reading at most `maxPages` pages. */
-async function readPages<T>(maxPages: number, readPage: (cursor: string | null) => Promise<{ items: T[]; cursor: string | null }>): Promise<T[]> {
-  const items: T[] = [];
-  let cursor: string | null = null;
-  for (let pageNumber = 0; pageNumber < maxPages; pageNumber += 1) {
-    const page = await readPage(cursor);
-    items.push(...page.items);
-    cursor = page.cursor;
-    if (cursor === null) {
-      break;
+function card(className: string, titleId: string, title: string, body: HTMLElement, extra: (HTMLElement | null)[] = []): HTMLElement {
+  const kit = window.accessKit;
+  return kit.el('section', { className: `card ${className}`, attrs: { 'aria-labelledby': titleId } }, [kit.el('h2', { text: title, attrs: { id: titleId } }), ...extra, body]);
+}
+
+/**
+ * A native <dialog>: a title, a body that scrolls, and a footer that stays visible with the
+ * step's primary action. Padding around every focusable thing keeps focus rings unclipped.
+ */
+class AppDialog {
+  readonly element = window.accessKit.el('dialog', { className: 'app-dialog', attrs: { 'aria-labelledby': 'dialog-title' } }) as HTMLDialogElement;
+  readonly title = window.accessKit.el('h2', { className: 'dialog-title', attrs: { id: 'dialog-title' } });
+  readonly body = window.accessKit.el('div', { className: 'dialog-body' });
+  readonly footer = window.accessKit.el('footer', { className: 'dialog-footer' });
+  private onClosed: (() => void) | null = null;
+
+  constructor() {
+    const kit = window.accessKit;
+    const close = kit.el('button', { className: 'dialog-close', text: '×', attrs: { type: 'button', 'aria-label': consoleText().t('action.close') } });
+    close.addEventListener('click', () => this.close());
+    this.element.append(kit.el('div', { className: 'dialog-frame' }, [kit.el('header', { className: 'dialog-header' }, [this.title, close]), this.body, this.footer]));
+    this.element.addEventListener('close', () => {
+      const closed = this.onClosed;
+      this.onClosed = null;
+      closed?.();
+    });
+  }
+
+  open(onClosed: () => void): void {
+    this.onClosed?.();
+    this.onClosed = onClosed;
+    if (!this.element.open) {
+      this.element.showModal();
     }
   }
-  return items;
+
+  close(): void {
+    if (this.element.open) {
+      this.element.close();
+    }
+  }
+}
+
+/** One "Actions" menu shared by every row (a popover in the top layer, so no table cell clips it). */
+class RowMenu {
+  readonly element = window.accessKit.el('div', { className: 'row-menu', attrs: { popover: 'auto', role: 'menu', id: 'row-menu' } });
+  private trigger: HTMLElement | null = null;
+
+  constructor() {
+    this.element.addEventListener('keydown', (event) => this.onKey(event));
+    this.element.addEventListener('toggle', (event) => {
+      if ((event as Event & { newState?: string }).newState === 'closed') {
+        this.trigger?.setAttribute('aria-expanded', 'false');
+      }
+    });
+  }
+
+  open(trigger: HTMLElement, items: { words: string; run: () => void }[]): void {
+    const kit = window.accessKit;
+    this.trigger = trigger;
+    this.element.replaceChildren(
+      ...items.map((item) => {
+        const entry = kit.el('button', { className: 'row-menu-item', text: item.words, attrs: { type: 'button', role: 'menuitem' } });
+        entry.addEventListener('click', () => {
+          this.element.hidePopover();
+          item.run();
+        });
+        return entry;
+      }),
+    );
+    this.element.showPopover();
+    const box = trigger.getBoundingClientRect();
+    this.element.style.top = `${Math.round(box.bottom + 4)}px`;
+    this.element.style.left = `${Math.round(Math.max(8, box.right - this.element.offsetWidth))}px`;
+    trigger.setAttribute('aria-expanded', 'true');
+    this.menuItems()[0]?.focus();
+  }
+
+  private menuItems(): HTMLElement[] {
+    return [...this.element.querySelectorAll<HTMLElement>('.row-menu-item')];
+  }
+
+  private onKey(event: KeyboardEvent): void {
+    const items = this.menuItems();
+    const at = items.indexOf(document.activeElement as HTMLElement);
+    const step: Record<string, number> = { ArrowDown: 1, ArrowUp: -1 };
+    if (event.key in step) {
+      event.preventDefault();
+      items[(at + (step[event.key] ?? 0) + items.length) % items.length]?.focus();
+    } else if (event.key === 'Escape' || event.key === 'Tab') {
+      this.element.hidePopover();
+      this.trigger?.focus();
+    }
+  }
 }
 
 class ConsoleLayout {
@@ -96,10 +199,11 @@ class ConsoleLayout {
   readonly loadError = window.accessKit.el('div', { className: 'load-error' });
   readonly roleWarning = window.accessKit.el('div', { className: 'role-warning' });
   readonly admins = window.accessKit.el('div', { className: 'admins-body' });
-  readonly filters = window.accessKit.el('div', { className: 'filters', attrs: { role: 'group', 'aria-label': 'Filter agents' } });
+  readonly yourKey = window.accessKit.el('div', { className: 'your-key-body' });
+  readonly filters = window.accessKit.el('div', { className: 'filters', attrs: { role: 'group', 'aria-label': consoleText().t('console.filter.label') } });
   readonly search = window.accessKit.el('fw-input', {
     className: 'search',
-    attrs: { placeholder: 'Search name, email or role', 'clear-input': '', 'aria-label': 'Search agents' },
+    attrs: { placeholder: consoleText().t('console.search.placeholder'), 'clear-input': '', 'aria-label': consoleText().t('console.search.label') },
   });
   readonly headRow = window.accessKit.el('tr');
   readonly body = window.accessKit.el('tbody');
@@ -107,12 +211,12 @@ class ConsoleLayout {
   readonly statesStatus = window.accessKit.el('div', { className: 'states-status', attrs: { role: 'status' } });
   readonly pagination = window.accessKit.el('fw-pagination', { attrs: { 'per-page': String(ROWS_PER_PAGE), page: '1', total: '0' } });
   readonly pending = window.accessKit.el('div', { className: 'pending-body' });
-  readonly trail = window.accessKit.el('div', { className: 'trail-body' });
   readonly queueButton = window.accessKit.el('div', { className: 'queue-slot' });
+  readonly trail = window.accessKit.el('div', { className: 'trail-body' });
   readonly exportSlot = window.accessKit.el('div', { className: 'export-slot' });
-  readonly toggle = window.accessKit.el('fw-toggle', { attrs: { label: 'Include deactivated agents', size: 'small', 'data-control': 'include-deactivated' } });
-  readonly modal = window.accessKit.el('fw-modal', { attrs: { 'title-text': 'Agent access', 'hide-footer': '', size: 'large' } });
-  readonly modalBody = window.accessKit.el('div', { className: 'modal-body' });
+  readonly toggle = window.accessKit.el('fw-toggle', { attrs: { label: consoleText().t('console.includeDeactivated'), size: 'small', 'data-control': 'include-deactivated' } });
+  readonly dialog = new AppDialog();
+  readonly rowMenu = new RowMenu();
   private rootElement: HTMLElement = document.body;
 
   root(): HTMLElement {
@@ -121,52 +225,47 @@ class ConsoleLayout {
 
   /** fw-toggle's label is only an aria-label: show the words next to it, clickable too. */
   private toggleRow(): HTMLElement {
-    const words = window.accessKit.el('span', { className: 'toggle-words', text: 'Include deactivated agents' });
+    const words = window.accessKit.el('span', { className: 'toggle-words', text: consoleText().t('console.includeDeactivated') });
     words.addEventListener('click', () => this.toggle.click());
     return window.accessKit.el('div', { className: 'toggle-row' }, [this.toggle, words]);
   }
 
-  mount(root: HTMLElement): void {
+  private header(): HTMLElement {
     const kit = window.accessKit;
-    this.rootElement = root;
-    this.modal.append(this.modalBody);
+    return kit.el('header', { className: 'console-header' }, [
+      kit.el('div', {}, [kit.el('h1', { text: consoleText().t('console.title') }), kit.el('p', { className: 'subtitle', text: consoleText().t('console.subtitle') })]),
+      kit.el('div', { className: 'header-actions' }, [this.exportSlot]),
+    ]);
+  }
+
+  private agentsCard(): HTMLElement {
+    const kit = window.accessKit;
     const table = kit.el('table', { className: 'agents-table' }, [kit.el('thead', {}, [this.headRow]), this.body]);
-    root.replaceChildren(
-      kit.el('header', { className: 'console-header' }, [
-        kit.el('div', {}, [
-          kit.el('h1', { text: 'Account Admin access' }),
-          kit.el('p', { className: 'subtitle', text: 'Who holds Account Admin, who lacks it, and who is waiting for an API key.' }),
-        ]),
-        kit.el('div', { className: 'header-actions' }, [this.queueButton, this.exportSlot]),
-      ]),
-      this.roleWarning,
-      kit.el('div', { className: 'summary-bar' }, [this.summary, this.toggleRow()]),
-      this.progress,
-      this.loadError,
-      kit.el('div', { className: 'columns' }, [
-        kit.el('section', { className: 'card admins', attrs: { 'aria-labelledby': 'admins-title' } }, [
-          kit.el('h2', { text: 'Who can enable API keys', attrs: { id: 'admins-title' } }),
-          this.admins,
-        ]),
-        kit.el('section', { className: 'card pending', attrs: { 'aria-labelledby': 'pending-title' } }, [
-          kit.el('h2', { text: 'Pending API-key requests', attrs: { id: 'pending-title' } }),
-          this.pending,
-        ]),
-      ]),
-      kit.el('section', { className: 'card agents', attrs: { 'aria-labelledby': 'agents-title' } }, [
-        kit.el('h2', { text: 'Agents', attrs: { id: 'agents-title' } }),
-        kit.el('div', { className: 'toolbar' }, [this.filters, this.search]),
-        this.statesStatus,
-        kit.el('div', { className: 'table-wrap' }, [table]),
-        this.empty,
-        this.pagination,
-      ]),
-      kit.el('section', { className: 'card trail', attrs: { 'aria-labelledby': 'trail-title' } }, [
-        kit.el('h2', { text: 'Recent API-key activity', attrs: { id: 'trail-title' } }),
-        this.trail,
-      ]),
-      this.modal,
-    );
+    return kit.el('section', { className: 'card agents', attrs: { 'aria-labelledby': 'agents-title' } }, [
+      kit.el('h2', { text: consoleText().t('console.agents.title'), attrs: { id: 'agents-title' } }),
+      kit.el('div', { className: 'toolbar' }, [this.filters, this.search]),
+      this.statesStatus,
+      kit.el('div', { className: 'table-wrap' }, [table]),
+      this.empty,
+      this.pagination,
+    ]);
+  }
+
+  /** An Account Admin sees the queue first; anyone else their own key and who can enable keys. */
+  mount(root: HTMLElement, viewerIsAccountAdmin: boolean): void {
+    const kit = window.accessKit;
+    const text = consoleText();
+    this.rootElement = root;
+    root.setAttribute('data-viewer', viewerIsAccountAdmin ? 'account-admin' : 'agent');
+    const admins = card('admins', 'admins-title', text.t('console.admins.title'), this.admins);
+    const trail = card('trail', 'trail-title', text.t('console.trail.title'), this.trail);
+    const summary = kit.el('div', { className: 'summary-bar' }, [this.summary, this.toggleRow()]);
+    const top = viewerIsAccountAdmin
+      ? [card('queue-card', 'pending-title', text.t('console.pending.title'), this.pending, [this.queueButton])]
+      : [kit.el('div', { className: 'columns' }, [card('your-key', 'your-key-title', text.t('console.yourKey.title'), this.yourKey), admins])];
+    const middle = viewerIsAccountAdmin ? [kit.el('div', { className: 'columns' }, [admins, trail])] : [];
+    const bottom = viewerIsAccountAdmin ? [] : [trail];
+    root.replaceChildren(this.header(), this.roleWarning, ...top, summary, this.progress, this.loadError, ...middle, this.agentsCard(), ...bottom, this.dialog.element, this.rowMenu.element);
   }
 }
 
@@ -181,32 +280,41 @@ class AccessConsole {
   private includeDeactivated = false;
   private generation = 0;
   private pending: PendingRequest[] = [];
-  /** The ledger's index as listApiKeyIndex listed it; null until all pages have arrived. */
+  private pendingLoaded = false;
+  /** Every agent with a record, as listApiKeyIndex listed them; null until all pages have arrived. */
   private listedStates: ApiKeyIndexEntry[] | null = null;
   /** States that actions in this console answered since it loaded (newer than the listing, or not yet in it). */
   private readonly answeredStates: KnownApiKeyState[] = [];
   private states = new Map<number, KnownApiKeyState>();
   private firstRowsDrawn = false;
   private loadStartedAt = 0;
-  private queue: PendingRequest[] = [];
-  private queueIndex = 0;
+  private isAccountAdmin = false;
+  private dialogView: AccessViewHandle | null = null;
+  /** A change made in a dialog: the pending list and the activity are read again once it closes. */
+  private ledgerChanged = false;
 
   constructor(
     private readonly client: FdkClient,
-    private readonly viewer: Person | null,
+    private readonly viewer: Person,
     private readonly host: string,
   ) {}
 
-  start(root: HTMLElement): void {
-    const kit = window.accessKit;
-    this.layout.mount(root);
-    kit.raiseContrast(this.layout.pagination);
+  start(root: HTMLElement, profile: ProfileAccess): void {
+    this.isAccountAdmin = profile.viewer?.isAccountAdmin === true;
+    this.layout.mount(root, this.isAccountAdmin);
+    window.accessKit.adjustCrayons(this.layout.pagination);
     this.wireControls();
     this.renderFilters();
     this.renderHead();
     this.renderTable();
     this.renderSummary();
-    this.layout.admins.replaceChildren(kit.el('p', { className: 'hint', text: 'Reading the account…' }));
+    this.layout.admins.replaceChildren(window.accessKit.el('p', { className: 'hint', text: consoleText().t('console.readingAccount') }));
+    if (this.isAccountAdmin) {
+      this.renderPendingCount(profile.pendingRequests ?? null);
+    } else {
+      // The viewer's own key, from the answer just read: no second call.
+      window.accessView.mount(this.layout.yourKey, { client: this.client, viewer: this.viewer, viewedId: this.viewer.id, host: this.host, profile, onLedgerChange: (record) => this.onLedgerChange(record) });
+    }
     this.restartOverview();
     this.refreshLedger();
   }
@@ -219,7 +327,7 @@ class AccessConsole {
     this.layout.search.addEventListener('fwInputClear', () => this.onSearch(''));
     this.layout.pagination.addEventListener('fwChange', (event) => this.onPage(Number((event as CustomEvent<{ page?: unknown }>).detail.page)));
     this.layout.toggle.addEventListener('fwChange', (event) => this.onIncludeDeactivated((event as CustomEvent<{ checked?: unknown }>).detail.checked === true));
-    this.layout.exportSlot.replaceChildren(kit.button('Export view to CSV', 'secondary', () => this.exportCsv()));
+    this.layout.exportSlot.replaceChildren(kit.button(consoleText().t('console.export'), 'secondary', () => this.exportCsv()));
   }
 
   // ---- loading -------------------------------------------------------------------------
@@ -233,6 +341,7 @@ class AccessConsole {
     this.firstRowsDrawn = false;
     this.loadStartedAt = performance.now();
     this.refreshView('reload');
+    this.renderSummary();
     this.continueOverview(this.generation);
   }
 
@@ -283,61 +392,76 @@ class AccessConsole {
     if (generation !== this.generation) {
       return;
     }
-    const failure = window.accessKit.toWidgetError(error);
+    const kit = window.accessKit;
+    const text = consoleText();
+    const failure = kit.toWidgetError(error);
     this.renderProgress(false);
     // A 400 here means the server refused the continuation (expired or not its own): only a fresh start can succeed.
     const restart = failure.status === 400;
     const retry = restart ? () => this.restartOverview() : () => this.continueOverview(generation);
-    const hint = restart ? 'Retry reads the account again from the start.' : 'Retry continues from where it stopped.';
-    const loaded = this.rows.length > 0 ? window.accessKit.el('p', { className: 'hint', text: `${countText(this.rows.length)} agents loaded so far stay listed; ${hint}` }) : null;
-    this.layout.loadError.replaceChildren(window.accessKit.errorPanel(failure, retry), ...(loaded === null ? [] : [loaded]));
+    const hint = text.t(restart ? 'console.load.restart' : 'console.load.continue');
+    const loaded = this.rows.length > 0 ? kit.el('p', { className: 'hint', text: text.count('console.load.kept', this.rows.length, { next: hint }) }) : null;
+    this.layout.loadError.replaceChildren(kit.errorPanel(failure, retry), ...(loaded === null ? [] : [loaded]));
     this.layout.root().setAttribute('data-load-state', 'error');
   }
 
-  /** The ledger's index, in one read of the app's storage for most accounts: pending requests, the API-key column and the recent activity. */
+  /**
+   * The ledger's index, in one read of the app's storage for most accounts: the queue (for an
+   * Account Admin), the API-key column, the pending count and the recent activity all come from it.
+   */
   private refreshLedger(): void {
     const kit = window.accessKit;
-    this.layout.statesStatus.replaceChildren(kit.el('p', { className: 'hint', text: 'Reading API-key states…' }));
-    this.layout.pending.replaceChildren(kit.skeleton(3, 'Reading pending requests…'));
-    this.layout.trail.replaceChildren(kit.skeleton(3, 'Reading recent activity…'));
-    this.loadIndex().catch((error: unknown) => {
-      for (const section of [this.layout.statesStatus, this.layout.pending, this.layout.trail]) {
-        this.showSectionError(section, error, () => this.refreshLedger());
-      }
-    });
+    const text = consoleText();
+    const sections = [this.layout.statesStatus, this.layout.trail, ...(this.isAccountAdmin ? [this.layout.pending] : [])];
+    this.layout.statesStatus.replaceChildren(kit.el('p', { className: 'hint', text: text.t('loading.states') }));
+    this.layout.trail.replaceChildren(kit.skeleton(3, text.t('loading.activity')));
+    if (this.isAccountAdmin) {
+      this.layout.pending.replaceChildren(kit.skeleton(2, text.t('loading.pending')));
+    }
+    this.loadIndex().catch((error: unknown) => sections.forEach((section) => this.showSectionError(section, error, () => this.refreshLedger())));
   }
 
   private async loadIndex(): Promise<void> {
-    const entries = await readPages(MAX_INDEX_PAGES, (cursor) =>
-      window.accessKit.callServer(this.client, 'listApiKeyIndex', { cursor }).then((answer) => ({ items: answer.entries, cursor: answer.cursor })),
-    );
+    const entries = await window.accessKit.readLedgerIndex(this.client);
     this.listedStates = entries;
     this.layout.statesStatus.replaceChildren();
+    this.pending = window.accessKit.pendingRequestsOf(entries);
+    this.pendingLoaded = true;
     this.applyStates();
+    this.renderPending();
     this.renderTrail([...entries].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).slice(0, RECENT_ACTIVITY));
+  }
+
+  /** A name for an agent id in the activity: from the agents read so far, else the waiting request's, else the id. */
+  private nameOf(agentId: number): string {
+    const known = this.rows.find((row) => row.agent.id === agentId)?.agent.name ?? this.pending.find((request) => request.agent.id === agentId)?.agent.name;
+    return known ?? consoleText().t('trail.unknownAgent', { id: String(agentId) });
   }
 
   private applyStates(): void {
     this.states = window.consoleModel.knownStates(this.listedStates ?? [], this.answeredStates);
-    this.pending = (this.listedStates ?? [])
-      .filter((entry) => entry.request !== null && this.apiKeyState(entry.agentId) === 'requested')
-      .map((entry) => ({ agentId: entry.agentId, name: entry.request?.name ?? '', requestedAt: entry.request?.requestedAt ?? entry.updatedAt, reasonPreview: entry.request?.reasonPreview ?? '' }))
-      .sort((a, b) => b.requestedAt.localeCompare(a.requestedAt));
-    this.renderPending();
     this.renderSummary();
     this.refreshView('states');
-  }
-
-  /** A name for an agent id: from the agents read so far, else the id. */
-  private nameOf(agentId: number): string {
-    return this.rows.find((row) => row.agent.id === agentId)?.agent.name ?? this.pending.find((request) => request.agentId === agentId)?.name ?? `agent ${agentId}`;
   }
 
   /** After an action, the answer is the agent's record: the authority on their state, no listing needed. */
   private onLedgerChange(record: ApiKeyRecord): void {
     this.answeredStates.push(window.consoleModel.stateOfRecord(record));
     this.applyStates();
+    if (this.layout.dialog.element.open) {
+      // Read once the dialog closes: a queue of decisions would spend $db's 50 operations a minute on re-reads.
+      this.ledgerChanged = true;
+      this.dropFromPending(record);
+      return;
+    }
     this.refreshLedger();
+  }
+
+  private dropFromPending(record: ApiKeyRecord): void {
+    if (record.state !== 'requested') {
+      this.pending = this.pending.filter((request) => request.agent.id !== record.agent.id);
+      this.renderPending();
+    }
   }
 
   private showSectionError(target: HTMLElement, error: unknown, retry: () => void): void {
@@ -380,84 +504,89 @@ class AccessConsole {
   }
 
   private exportCsv(): void {
+    const kit = window.accessKit;
+    const text = consoleText();
     if (this.listedStates === null) {
-      window.accessKit.notify(this.client, 'warning', 'Still reading', 'The API-key states are not read yet: export again in a moment.');
+      kit.notify(this.client, 'warning', text.t('console.export.wait.title'), text.t('console.export.wait.message'));
       return;
     }
-    const csv = window.accessKit.toCsv(window.consoleModel.csvRows(this.view, this.apiKeyState));
+    const csv = kit.toCsv(window.consoleModel.csvRows(this.view, this.apiKeyState));
     downloadCsv(`agents-${this.consoleQuery.filter}.csv`, csv);
-    window.accessKit.notify(this.client, 'success', 'CSV exported', `${countText(this.view.length)} agents in the current view.`);
+    kit.notify(this.client, 'success', text.t('console.export.done.title'), text.count('console.export.done.message', this.view.length));
   }
 
   private openPermissions(agent: AgentAccess): void {
+    const kit = window.accessKit;
+    const text = consoleText();
     // Open the tab inside the click (pop-up blockers), then point it at the path the server gives.
     const tab = window.open('about:blank', '_blank');
     if (tab === null) {
-      window.accessKit.notify(this.client, 'warning', 'Pop-up blocked', 'Allow pop-ups for Freshservice to open the Permissions page.');
+      kit.notify(this.client, 'warning', text.t('console.popup.title'), text.t('console.popup.message'));
       return;
     }
     tab.opener = null;
-    window.accessKit
+    kit
       .callServer(this.client, 'getUserAccess', { userId: agent.id })
       .then((access) => this.pointTab(tab, access))
       .catch((error: unknown) => {
         tab.close();
-        const failure = window.accessKit.toWidgetError(error);
-        window.accessKit.notify(this.client, 'danger', window.accessKit.adviceFor(failure).title, failure.message);
+        const failure = kit.toWidgetError(error);
+        kit.notify(this.client, 'danger', kit.adviceFor(failure).title, failure.message);
       });
   }
 
   private pointTab(tab: Window, access: UserAccess): void {
     if (access.permissionsPath === null) {
       tab.close();
-      window.accessKit.notify(this.client, 'info', 'Not an agent', 'This user has no Permissions page.');
+      window.accessKit.notify(this.client, 'info', consoleText().t('console.notAgent.title'), consoleText().t('console.notAgent.message'));
       return;
     }
     tab.location.href = window.accessKit.permissionsUrl(this.host, access.permissionsPath);
   }
 
-  private openAccess(agentId: number, title: string): void {
-    const viewer = this.viewer;
-    const content = window.accessKit.el('div', { className: 'modal-view' });
-    this.layout.modalBody.replaceChildren(content);
-    this.layout.modal.setAttribute('title-text', title);
-    (this.layout.modal as HTMLElement & { isOpen: boolean }).isOpen = true;
-    if (viewer === null) {
-      content.replaceChildren(window.accessKit.errorPanel({ status: 400, message: 'Freshservice did not say who is signed in. Reload the page.', code: null }, null));
-      return;
+  /** Closing a dialog stops its view and reads the ledger's lists again if something changed. */
+  private dialogClosed(): void {
+    this.dialogView?.dispose();
+    this.dialogView = null;
+    if (this.ledgerChanged) {
+      this.ledgerChanged = false;
+      this.refreshLedger();
     }
-    window.accessView.mount(content, { client: this.client, viewer, viewedId: agentId, host: this.host, onLedgerChange: (record) => this.onLedgerChange(record) });
+  }
+
+  private openAccess(agent: { id: number; name: string }): void {
+    const dialog = this.layout.dialog;
+    const slot = window.accessKit.el('div', { className: 'step-actions actions' });
+    const close = window.accessKit.button(consoleText().t('action.close'), 'text', () => dialog.close());
+    dialog.title.textContent = consoleText().t('console.access.title', { name: agent.name });
+    dialog.footer.replaceChildren(slot, window.accessKit.el('span', { className: 'footer-gap' }), close);
+    const content = window.accessKit.el('div', { className: 'modal-view' });
+    dialog.body.replaceChildren(content);
+    dialog.open(() => this.dialogClosed());
+    this.dialogView = window.accessView.mount(content, {
+      client: this.client,
+      viewer: this.viewer,
+      viewedId: agent.id,
+      host: this.host,
+      actionsSlot: slot,
+      onLedgerChange: (record) => this.onLedgerChange(record),
+    });
   }
 
   private openQueue(): void {
-    this.queue = [...this.pending];
-    this.queueIndex = 0;
-    this.showQueueItem();
-  }
-
-  private showQueueItem(): void {
-    const kit = window.accessKit;
-    const request = this.queue[this.queueIndex];
-    if (request === undefined) {
-      return;
-    }
-    this.openAccess(request.agentId, `Pending request ${this.queueIndex + 1} of ${this.queue.length}: ${request.name}`);
-    const previous = this.queueIndex > 0 ? kit.button('Previous request', 'secondary', () => this.stepQueue(-1)) : null;
-    const last = this.queueIndex === this.queue.length - 1;
-    // Secondary: the primary button of this step is the agent's own (open the page, mark as enabled).
-    const next = last ? null : kit.button('Next request', 'secondary', () => this.stepQueue(1));
-    const done = kit.button('Close queue', 'text', () => this.closeModal());
-    const end = last ? kit.el('span', { className: 'queue-end hint', text: 'This is the last pending request.' }) : null;
-    this.layout.modalBody.prepend(kit.el('div', { className: 'queue-nav actions' }, [previous, next, done, end]));
-  }
-
-  private stepQueue(step: number): void {
-    this.queueIndex = Math.min(this.queue.length - 1, Math.max(0, this.queueIndex + step));
-    this.showQueueItem();
-  }
-
-  private closeModal(): void {
-    (this.layout.modal as HTMLElement & { isOpen: boolean }).isOpen = false;
+    const dialog = this.layout.dialog;
+    dialog.open(() => this.dialogClosed());
+    window.accessQueue.mount(dialog.body, {
+      client: this.client,
+      viewer: this.viewer,
+      host: this.host,
+      // Until the list has arrived, the queue reads it itself.
+      ...(this.pendingLoaded ? { requests: [...this.pending] } : {}),
+      title: dialog.title,
+      footer: dialog.footer,
+      onClose: () => dialog.close(),
+      onLedgerChange: (record) => this.onLedgerChange(record),
+    });
   }
 
   // ---- rendering -------------------------------------------------------------------------
@@ -473,7 +602,7 @@ class AccessConsole {
     const kit = window.accessKit;
     const buttons = (Object.keys(FILTER_WORDS) as ConsoleFilter[]).map((filter) => {
       const selected = this.consoleQuery.filter === filter;
-      const node = kit.button(FILTER_WORDS[filter], selected ? 'primary' : 'secondary', () => this.onFilter(filter));
+      const node = kit.button(consoleText().t(FILTER_WORDS[filter]), selected ? 'primary' : 'secondary', () => this.onFilter(filter));
       node.setAttribute('aria-pressed', String(selected));
       node.setAttribute('data-filter', filter);
       return node;
@@ -481,17 +610,23 @@ class AccessConsole {
     this.layout.filters.replaceChildren(...buttons);
   }
 
+  private sortButton(key: ConsoleSortKey): HTMLElement {
+    const sorted = this.consoleQuery.sortKey === key;
+    const arrow = sorted ? (this.consoleQuery.descending ? ' ▼' : ' ▲') : '';
+    const node = window.accessKit.el('button', { className: 'sort', text: `${consoleText().t(SORT_WORDS[key])}${arrow}`, attrs: { type: 'button', 'data-sort': key } });
+    node.addEventListener('click', () => this.onSort(key));
+    return node;
+  }
+
   private renderHead(): void {
     const kit = window.accessKit;
-    const cells = COLUMNS.map(({ key, title }) => {
-      const sorted = this.consoleQuery.sortKey === key;
-      const arrow = sorted ? (this.consoleQuery.descending ? ' ▼' : ' ▲') : '';
-      const sortButton = kit.el('button', { className: 'sort', text: `${title}${arrow}`, attrs: { type: 'button', 'data-sort': key } });
-      sortButton.addEventListener('click', () => this.onSort(key));
+    const cells = COLUMNS.map(({ keys, className }) => {
+      const sorted = keys.includes(this.consoleQuery.sortKey);
       const order = this.consoleQuery.descending ? 'descending' : 'ascending';
-      return kit.el('th', { attrs: { scope: 'col', 'aria-sort': sorted ? order : 'none' } }, [sortButton]);
+      const buttons = keys.flatMap((key, index) => (index === 0 ? [this.sortButton(key)] : [kit.el('span', { className: 'sort-separator', text: ' / ' }), this.sortButton(key)]));
+      return kit.el('th', { className, attrs: { scope: 'col', 'aria-sort': sorted ? order : 'none' } }, buttons);
     });
-    this.layout.headRow.replaceChildren(...cells, kit.el('th', { text: 'Actions', attrs: { scope: 'col' } }));
+    this.layout.headRow.replaceChildren(...cells, kit.el('th', { className: 'col-actions', text: consoleText().t('console.column.actions'), attrs: { scope: 'col' } }));
   }
 
   private renderTable(): void {
@@ -512,72 +647,107 @@ class AccessConsole {
   }
 
   private emptyWords(): string | null {
+    const text = consoleText();
     if (this.view.length > 0) {
       return null;
     }
     if (this.slice === null) {
-      return 'Loading agents…';
+      return text.t('console.loadingAgents');
     }
     if (this.consoleQuery.search.trim() !== '') {
-      return `No agent matches "${this.consoleQuery.search.trim()}".`;
+      return text.t('console.empty.search', { search: this.consoleQuery.search.trim() });
     }
-    const words: Record<ConsoleFilter, string> = {
-      all: 'No agents in this account.',
-      lacking: 'Every listed agent holds Account Admin.',
-      pending: 'No pending API-key requests.',
-    };
-    return words[this.consoleQuery.filter];
+    const words: Record<ConsoleFilter, MessageKey> = { all: 'console.empty.all', lacking: 'console.empty.lacking', pending: 'console.empty.pending' };
+    return text.t(words[this.consoleQuery.filter]);
+  }
+
+  private personCell(row: ConsoleRow): HTMLElement {
+    const kit = window.accessKit;
+    const text = consoleText();
+    const agent = row.agent;
+    return kit.el('td', { className: 'person', attrs: { title: `${agent.name}\n${agent.email}` } }, [
+      kit.el('span', { className: 'person-name', text: agent.name }),
+      agent.occasional ? kit.el('span', { className: 'tag', text: text.t('label.occasional') }) : null,
+      agent.active ? null : kit.el('span', { className: 'tag muted deactivated', text: text.t('label.deactivated') }),
+      kit.el('span', { className: 'person-email', text: agent.email }),
+    ]);
   }
 
   private rowElement(row: ConsoleRow): HTMLElement {
     const kit = window.accessKit;
+    const text = consoleText();
     const agent = row.agent;
-    const nameCell = kit.el('td', { className: 'name', attrs: { title: agent.name } }, [
-      kit.el('span', { text: agent.name }),
-      agent.active ? null : kit.el('span', { className: 'muted', text: ' (deactivated)' }),
-    ]);
     return kit.el('tr', { attrs: { 'data-agent-id': String(agent.id) } }, [
-      nameCell,
-      kit.el('td', { className: 'email', text: agent.email, attrs: { title: agent.email } }),
-      kit.el('td', { className: 'roles', text: row.rolesText, attrs: { title: row.rolesText } }),
-      kit.el('td', {}, [agent.isAccountAdmin ? kit.label('Yes', 'green') : kit.label('No', 'grey')]),
-      kit.el('td', { text: agent.occasional ? 'Yes' : 'No' }),
-      kit.el('td', { className: 'date', text: kit.formatDate(agent.lastLoginAt) }),
+      this.personCell(row),
+      kit.el('td', { className: 'roles', text: row.rolesText }),
+      kit.el('td', { className: 'account-admin' }, [agent.isAccountAdmin ? kit.label(text.t('csv.yes'), 'green') : kit.label(text.t('csv.no'), 'grey')]),
+      kit.el('td', { className: 'date' }, [kit.timeElement(agent.lastLoginAt)]),
       this.stateCell(agent.id),
-      kit.el('td', { className: 'row-actions' }, [
-        kit.el('div', { className: 'row-actions-inner' }, [
-          kit.button('Access', 'secondary', () => this.openAccess(agent.id, 'Agent access')),
-          kit.button('Permissions', 'link', () => this.openPermissions(agent)),
-        ]),
-      ]),
+      kit.el('td', { className: 'row-actions' }, [this.rowActions(agent)]),
     ]);
+  }
+
+  /** One menu per row for an Account Admin; anyone else can only look (no Permissions page they cannot use). */
+  private rowActions(agent: AgentAccess): HTMLElement {
+    const kit = window.accessKit;
+    const text = consoleText();
+    if (!this.isAccountAdmin) {
+      return kit.button(text.t('console.row.view'), 'secondary', () => this.openAccess(agent));
+    }
+    const trigger = kit.el('button', {
+      className: 'menu-button',
+      text: `${text.t('console.row.actions')} ▾`,
+      attrs: { type: 'button', 'aria-haspopup': 'menu', 'aria-expanded': 'false', 'aria-controls': 'row-menu', 'aria-label': text.t('console.row.actionsFor', { name: agent.name }) },
+    });
+    trigger.addEventListener('click', () =>
+      this.layout.rowMenu.open(trigger, [
+        { words: text.t('console.row.access'), run: () => this.openAccess(agent) },
+        { words: text.t('console.row.permissions'), run: () => this.openPermissions(agent) },
+      ]),
+    );
+    return trigger;
   }
 
   private stateCell(agentId: number): HTMLElement {
     const kit = window.accessKit;
     if (this.listedStates === null && !this.states.has(agentId)) {
-      return kit.el('td', { className: 'api-key-state', attrs: { 'data-state': 'unknown', title: 'Reading API-key states…' } }, [kit.el('span', { className: 'muted', text: '…' })]);
+      return kit.el('td', { className: 'api-key-state', attrs: { 'data-state': 'unknown', title: consoleText().t('loading.states') } }, [kit.el('span', { className: 'muted', text: '…' })]);
     }
     const state = this.apiKeyState(agentId);
-    const shown = state === 'none' ? kit.el('span', { className: 'muted', text: 'None' }) : kit.label(kit.stateWords(state), kit.stateColor(state));
+    const shown = state === 'none' ? kit.el('span', { className: 'muted', text: kit.stateWords(state) }) : kit.label(kit.stateWords(state), kit.stateColor(state));
     return kit.el('td', { className: 'api-key-state', attrs: { 'data-state': state } }, [shown]);
   }
 
+  /** Agents = Account Admins + without Account Admin (+ deactivated when included): the numbers add up. */
   private renderSummary(): void {
+    const text = consoleText();
+    const pending = this.listedStates === null ? null : window.consoleModel.countState(this.states, 'requested');
+    this.layout.summary.replaceChildren(
+      window.accessKit.el('div', { className: 'stat-sum' }, this.sumCards()),
+      summaryCard('pending', text.t('console.stat.pending'), countText(pending, false), null),
+    );
+  }
+
+  private sumCards(): HTMLElement[] {
+    const text = consoleText();
     const slice = this.slice;
     // While slices are still arriving the counts are running totals: "120+".
-    const suffix = slice === null || slice.cursor !== null ? '+' : '';
-    const count = (key: 'agents' | 'accountAdmins' | 'lackingAccountAdmin'): number | null => (slice === null ? null : slice.summary[key]);
-    this.layout.summary.replaceChildren(
-      summaryCard('Agents', count('agents'), suffix, 'agents'),
-      summaryCard('Account Admins', count('accountAdmins'), suffix, 'accountAdmins'),
-      summaryCard('Lacking Account Admin', count('lackingAccountAdmin'), suffix, 'lackingAccountAdmin'),
-      summaryCard('Pending API-key requests', this.listedStates === null ? null : window.consoleModel.countState(this.states, 'requested'), '', 'pending'),
-    );
+    const running = slice === null || slice.cursor !== null;
+    const counts = slice === null ? null : window.consoleModel.counts(this.rows);
+    const shown = (key: keyof ConsoleCounts): string => countText(counts === null ? null : counts[key], running);
+    const cards = [
+      summaryCard('agents', text.t('console.stat.agents'), shown('agents'), null),
+      operator('='),
+      summaryCard('accountAdmins', text.t('console.stat.accountAdmins'), shown('accountAdmins'), text.t('console.stat.accountAdminsNote')),
+      operator('+'),
+      summaryCard('lackingAccountAdmin', text.t('console.stat.withoutAccountAdmin'), shown('withoutAccountAdmin'), text.t('console.stat.withoutAccountAdminNote')),
+    ];
+    return this.includeDeactivated ? [...cards, operator('+'), summaryCard('deactivated', text.t('console.stat.deactivated'), shown('deactivated'), null)] : cards;
   }
 
   private renderProgress(loading: boolean): void {
     const kit = window.accessKit;
+    const text = consoleText();
     const root = this.layout.root();
     root.setAttribute('data-load-state', loading ? 'loading' : 'done');
     if (!loading) {
@@ -585,25 +755,25 @@ class AccessConsole {
       return;
     }
     const progress = this.slice?.progress;
-    const words = progress === undefined ? 'Reading the account…' : `Read ${countText(progress.agentsLoaded)} agents (${progress.pagesLoaded} pages) so far…`;
+    const words = progress === undefined ? text.t('console.readingAccount') : text.count('console.progress', progress.agentsLoaded, { pages: text.number(progress.pagesLoaded) });
     this.layout.progress.replaceChildren(
-      kit.el('div', { className: 'progress-track', attrs: { role: 'progressbar', 'aria-label': 'Loading agents', 'aria-valuetext': words } }, [
-        kit.el('div', { className: 'progress-bar' }),
-      ]),
+      kit.el('div', { className: 'progress-track', attrs: { role: 'progressbar', 'aria-label': text.t('console.loadingAgents'), 'aria-valuetext': words } }, [kit.el('div', { className: 'progress-bar' })]),
       kit.el('span', { className: 'progress-words', text: words }),
     );
   }
 
   private renderAdmins(): void {
     const kit = window.accessKit;
+    const text = consoleText();
     const slice = this.slice;
     const stillReading = slice !== null && slice.cursor !== null;
     const admins = this.rows.filter((row) => row.agent.isAccountAdmin && row.agent.active).map((row) => row.agent);
     this.renderRoleWarning(slice, admins.length);
-    const items = admins.map((admin) => kit.el('li', {}, [kit.el('span', { className: 'person-name', text: admin.name }), kit.el('span', { className: 'person-email', text: admin.email })]));
-    const note = stillReading ? kit.el('p', { className: 'hint', text: 'Still reading the account: more may follow.' }) : null;
-    const empty = items.length === 0 && !stillReading ? kit.el('p', { className: 'empty', text: 'Nobody holds Account Admin.' }) : null;
-    this.layout.admins.replaceChildren(kit.el('ul', { className: 'people' }, items), ...[note, empty].filter((node): node is HTMLElement => node !== null));
+    const items = admins.map((admin) => kit.el('li', {}, [kit.el('span', { className: 'person-name', text: admin.name }), kit.el('a', { className: 'person-email', text: admin.email, attrs: { href: `mailto:${admin.email}`, target: '_blank', rel: 'noopener' } })]));
+    const note = stillReading ? kit.el('p', { className: 'hint', text: text.t('console.admins.more') }) : null;
+    const empty = items.length === 0 && !stillReading ? kit.el('p', { className: 'empty', text: text.t('console.admins.none') }) : null;
+    const intro = kit.el('p', { className: 'hint', text: text.t('console.admins.intro') });
+    this.layout.admins.replaceChildren(intro, kit.el('ul', { className: 'people' }, items), ...[note, empty].filter((node): node is HTMLElement => node !== null));
   }
 
   private renderRoleWarning(slice: AccessOverviewSlice | null, activeAdmins: number): void {
@@ -612,65 +782,68 @@ class AccessConsole {
     }
     const roleMissing = slice.accountAdminRole === null;
     const nobody = slice.cursor === null && activeAdmins === 0;
-    this.layout.roleWarning.replaceChildren(...(roleMissing || nobody ? [this.noAdminWarning(roleMissing)] : []));
+    const warning = roleMissing || nobody ? window.accessParts.noAccountAdminWarning({ accountAdminRole: slice.accountAdminRole, accountAdmins: [], complete: true }) : null;
+    this.layout.roleWarning.replaceChildren(...(warning === null ? [] : [warning]));
   }
 
-  private noAdminWarning(roleMissing: boolean): HTMLElement {
+  private renderPendingCount(count: number | null): void {
     const kit = window.accessKit;
-    const words = roleMissing ? 'This account has no "Account Admin" role.' : 'This account has no active Account Admin.';
-    return kit.el('fw-inline-message', { attrs: { type: 'warning', closable: 'false' } }, [
-      kit.el('strong', { text: words }),
-      kit.el('p', { text: 'Nobody can enable API keys until Freshservice support (or the account owner) restores an Account Admin.' }),
-    ]);
+    const text = consoleText();
+    const queue = count === null || count === 0 ? null : kit.button(text.count('console.pending.work', count), 'primary', () => this.openQueue());
+    queue?.classList.add('queue-start');
+    this.layout.queueButton.replaceChildren(...(queue === null ? [] : [queue]));
   }
 
   private renderPending(): void {
     const kit = window.accessKit;
-    const queue = this.pending.length === 0 ? null : kit.button(`Work through pending requests (${this.pending.length})`, 'primary', () => this.openQueue());
-    this.layout.queueButton.replaceChildren(...(queue === null ? [] : [queue]));
+    const text = consoleText();
+    this.renderPendingCount(this.pending.length);
     if (this.pending.length === 0) {
-      this.layout.pending.replaceChildren(kit.el('p', { className: 'empty', text: 'No pending API-key requests.' }));
+      this.layout.pending.replaceChildren(kit.el('p', { className: 'empty', text: text.t('console.pending.none') }));
       return;
     }
     const items = this.pending.map((request) =>
-      kit.el('li', { className: 'pending-item', attrs: { 'data-agent-id': String(request.agentId) } }, [
+      kit.el('li', { className: 'pending-item', attrs: { 'data-agent-id': String(request.agent.id) } }, [
         kit.el('div', { className: 'pending-words' }, [
-          kit.el('span', { className: 'person-name', text: request.name }),
-          kit.el('span', { className: 'person-email', text: `${kit.formatDate(request.requestedAt)}${request.reasonPreview ? `: ${request.reasonPreview}` : ''}` }),
+          kit.el('span', { className: 'person-name', text: request.agent.name }),
+          kit.el('span', { className: 'person-email' }, [kit.timeElement(request.requestedAt), request.reasonPreview ? `: ${request.reasonPreview}` : '']),
         ]),
-        kit.button('Access', 'secondary', () => this.openAccess(request.agentId, 'Agent access')),
+        kit.button(text.t('console.row.access'), 'secondary', () => this.openAccess(request.agent)),
       ]),
     );
     this.layout.pending.replaceChildren(kit.el('ul', { className: 'people' }, items));
   }
 
-  /** The latest change of each agent with a record, newest first: "recorded in this app by" the person named. */
+  /** The latest change of each agent with a record, newest first (each agent's whole history is in their access view). */
   private renderTrail(entries: ApiKeyIndexEntry[]): void {
     const kit = window.accessKit;
     if (entries.length === 0) {
-      this.layout.trail.replaceChildren(kit.el('p', { className: 'empty', text: 'Nothing recorded yet.' }));
+      this.layout.trail.replaceChildren(kit.el('p', { className: 'empty', text: consoleText().t('console.trail.none') }));
       return;
     }
-    const items = entries.map((entry) =>
-      kit.el('li', {}, [
-        kit.el('span', { className: 'date', text: kit.formatDate(entry.updatedAt) }),
-        kit.el('span', { text: ` ${this.nameOf(entry.lastActorId)} ${TRAIL_WORDS[entry.lastAction](this.nameOf(entry.agentId))} (${kit.stateWords(entry.state)})` }),
-      ]),
-    );
+    const items = entries.map((entry) => kit.el('li', {}, [kit.el('span', { className: 'date' }, [kit.timeElement(entry.updatedAt)]), kit.el('span', { text: ` ${trailLine(entry, (id) => this.nameOf(id))}` })]));
     this.layout.trail.replaceChildren(kit.el('ul', { className: 'trail-list' }, items));
   }
 }
 
+/** Who is looking decides the layout, so their own access is read first (one call; it also answers the pending count). */
 async function startConsole(): Promise<void> {
   const kit = window.accessKit;
   const root = document.getElementById('app');
   if (root === null) {
     return;
   }
-  root.replaceChildren(kit.skeleton(8, 'Opening the access console…'));
+  await window.accessText.ready();
+  root.replaceChildren(kit.skeleton(8, consoleText().t('loading.console')));
   const client = await app.initialized();
   const [loggedIn, host] = await Promise.all([client.data.get('loggedInUser'), client.data.get('currentHost')]);
-  new AccessConsole(client, kit.readPerson(loggedIn, 'loggedInUser'), kit.readHostUrl(host)).start(root);
+  const viewer = kit.readPerson(loggedIn, 'loggedInUser');
+  if (viewer === null) {
+    root.replaceChildren(kit.errorPanel({ status: 400, message: consoleText().t('error.noViewer'), code: null }, () => window.location.reload()));
+    return;
+  }
+  const profile = await kit.callServer(client, 'getProfileAccess', { viewedId: viewer.id, viewerId: viewer.id });
+  new AccessConsole(client, viewer, kit.readHostUrl(host)).start(root, profile);
 }
 
 startConsole().catch((error: unknown) => {

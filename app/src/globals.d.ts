@@ -24,16 +24,36 @@ type GetApiKeyHistoryPayload = import('@common/ledger').GetApiKeyHistoryPayload;
 type ApiKeyHistoryPage = import('@common/ledger').ApiKeyHistoryPage;
 /** An agent's API-key state as the console knows it: from the index, or from an action's answer (the higher version wins). */
 type KnownApiKeyState = Pick<ApiKeyIndexEntry, 'agentId' | 'version' | 'state'>;
+
+/** A waiting request as the queue and the console list it (from the ledger's index). */
+interface PendingRequest {
+  agent: { id: number; name: string };
+  requestedAt: string;
+  /** The first 80 characters of the reason: the whole reason is in the agent's access view. */
+  reasonPreview: string;
+}
 type ErrorCode = import('@common/errors').ErrorCode;
 type ProfileAccessPayload = import('@common/profile').ProfileAccessPayload;
 type ProfileAccess = import('@common/profile').ProfileAccess;
+type ProfileViewer = import('@common/profile').ProfileViewer;
+type PersonRef = import('@common/ledger').PersonRef;
+
+/** A catalogue entry: plain, or one form per plural category of the language (`other` always). */
+type PluralMessage = { other: string } & Partial<Record<Intl.LDMLPluralRule, string>>;
+type Message = string | PluralMessage;
+/** Every string the widget shows has a key in the English catalogue (app/src/i18n/en.ts). */
+type MessageKey = keyof typeof ENGLISH_CATALOGUE;
+/** One language's words: every key, so a translation missing one fails the build. */
+type Catalogue = Record<MessageKey, Message>;
+type MessageValues = Record<string, string | number>;
 
 /** The slice of FDK's client library the widget uses. */
 interface FdkClient {
   data: { get(name: string): Promise<unknown> };
   request: { invoke(name: string, payload: Record<string, unknown>): Promise<unknown> };
   interface: { trigger(action: string, options: Record<string, unknown>): Promise<unknown> };
-  instance: { resize(options: { height: string }): unknown };
+  /** FDK documents a CSS length for the height ("400px"), at most 700 px. */
+  instance: { resize(options: { height: string }): unknown; close?(): unknown };
   events: { on(event: string, callback: () => void): void };
 }
 
@@ -58,15 +78,18 @@ interface WidgetError {
   status: number;
   message: string;
   code: ErrorCode | null;
+  /** Seconds to wait, when the answer said (RATE_LIMITED, STORE_UNAVAILABLE). */
+  retryAfterSeconds?: number;
 }
 
 type ErrorAction = 'retry' | 'settings' | 'ask' | 'refresh' | 'none';
 
+/** What the widget says about a failure, in the viewer's language (the server's message is the detail). */
 interface ErrorAdvice {
   /** Short heading, e.g. "Check the app settings". */
   title: string;
   action: ErrorAction;
-  /** What the admin should do, shown under the server's own message. */
+  /** What to do next. */
   hint: string;
 }
 
@@ -85,30 +108,107 @@ interface ElementSpec {
   attrs?: Record<string, string>;
 }
 
-/** window.accessKit: helpers shared by the sidebar and the console (app/src/kit.ts). */
+/** window.accessText: the catalogue, the formatter, dates and numbers in the viewer's locale (app/src/text.ts). */
+interface AccessText {
+  locale(): string;
+  /** Switches the locale (tests; the page starts with the browser's). */
+  useLocale(locale: string): void;
+  /** Resolves once the viewer's catalogue is loaded (at once for English). */
+  ready(): Promise<void>;
+  t(key: MessageKey, values?: MessageValues): string;
+  /** A message with {count} in the plural form the language needs. */
+  count(key: MessageKey, value: number, values?: MessageValues): string;
+  number(value: number): string;
+  /** Relative for the last seven days ("3 hours ago"), else a date and time in the viewer's time zone. */
+  when(iso: string | null): string;
+  /** The full date and time with the time zone: for tooltips. */
+  exactWhen(iso: string | null): string;
+}
+
+/** window.accessKit: helpers shared by every page (app/src/kit.ts). */
 interface AccessKit {
   callServer<K extends ServerMethodName>(client: FdkClient, name: K, payload: ServerMethods[K]['payload']): Promise<ServerMethods[K]['result']>;
+  readLedgerIndex(client: FdkClient): Promise<ApiKeyIndexEntry[]>;
+  pendingRequestsOf(entries: ApiKeyIndexEntry[]): PendingRequest[];
   toWidgetError(raw: unknown): WidgetError;
   adviceFor(error: WidgetError): ErrorAdvice;
+  /** The app's own storage ($db) refused or failed: 507 or STORE_UNAVAILABLE, never Freshservice. */
+  isStorageBusy(error: WidgetError): boolean;
   readPerson(raw: unknown, key: string): Person | null;
   readHostUrl(raw: unknown): string;
   permissionsUrl(host: string, path: string): string;
-  el(tag: string, spec?: ElementSpec, children?: (Node | null)[]): HTMLElement;
+  el(tag: string, spec?: ElementSpec, children?: (Node | string | null)[]): HTMLElement;
   label(text: string, color: string): HTMLElement;
-  /** Adds AA-contrast colours to a Crayons element whose own text colour is too light (fw-label, fw-pagination). */
-  raiseContrast(node: HTMLElement): void;
+  /** Adds small sheets to Crayons' shadow roots: AA contrast (fw-label, fw-pagination), wrapping buttons (fw-button). */
+  adjustCrayons(node: HTMLElement): void;
   button(text: string, color: string, onClick: () => void): HTMLElement;
-  skeleton(lines: number, words?: string): HTMLElement;
+  /** Moves focus to a Crayons button once it is drawn. */
+  focusButton(node: HTMLElement | null): void;
+  skeleton(lines: number, words: string): HTMLElement;
   errorPanel(error: WidgetError, onRetry: (() => void) | null): HTMLElement;
   notify(client: FdkClient, type: NotifyType, title: string, message: string): void;
-  formatDate(iso: string | null): string;
+  /** A <time> with the relative or local time as text and the exact time as tooltip. */
+  timeElement(iso: string | null): HTMLElement;
   stateWords(state: ApiKeyState): string;
   stateColor(state: ApiKeyState): string;
   toCsv(rows: string[][]): string;
   reportQuietly(error: unknown): void;
 }
 
-/** Options of the agent access view (the sidebar's content, also shown in the console's modals). */
+/** A ready-made message to the Account Admins: the app sends no mail itself. */
+interface AskMessage {
+  subject: string;
+  body: string;
+}
+
+interface AskFor {
+  /** Whose key: the viewed agent. */
+  agent: { name: string; email: string };
+  /** Who writes: the signed-in agent. */
+  sender: { name: string };
+  /** The agent's Permissions page, when known. */
+  link: string | null;
+  reason: string | null;
+  /** 'enable' asks to switch the key on; 'stillDisabled' says it is marked enabled but still off. */
+  kind: 'enable' | 'stillDisabled';
+}
+
+/** window.accessAsk: mail links and copyable messages to the Account Admins (app/src/ask.ts). */
+interface AccessAsk {
+  message(about: AskFor): AskMessage;
+  mailtoHref(to: string[], message: AskMessage): string;
+  /** Account Admins, each name a mail link with the message. */
+  peopleLinks(admins: AgentAccess[], message: AskMessage): HTMLElement;
+  /** "Email the Account Admins" (a mailto link), "Copy message", and the message itself to read. */
+  panel(admins: AgentAccess[], message: AskMessage, primary: boolean): HTMLElement;
+}
+
+/** Where an Account Admin stands with another agent's key, so the words match the buttons shown. */
+type EnableStep = 'open' | 'mark' | 'enabled' | 'declined';
+
+/** window.accessParts: the access view's pieces, pure DOM builders (app/src/access-parts.ts). */
+interface AccessParts {
+  enableStep(record: ApiKeyRecord | null): EnableStep;
+  enableWords(step: EnableStep, name: string, record: ApiKeyRecord | null): string;
+  firstName(agent: AgentAccess): string;
+  /** No "Account Admin" role, or nobody active holds it: the warning says so, once. */
+  hasNoAccountAdmin(admins: AccountAdminsResult): boolean;
+  noAccountAdminWarning(admins: AccountAdminsResult | null): HTMLElement | null;
+  queueBanner(pending: number | null, onOpen: (() => void) | undefined): HTMLElement | null;
+  requesterSection(name: string, email: string): HTMLElement;
+  profileHeader(agent: AgentAccess): HTMLElement;
+  rolesBlock(agent: AgentAccess): HTMLElement;
+  roleLabels(agent: AgentAccess): HTMLElement;
+  more(summaryKey: MessageKey, children: (Node | null)[]): HTMLElement;
+  youHold(agent: AgentAccess, accountAdminRoleId: number | null): string;
+  viewerHolds(viewer: ProfileViewer | null): string | null;
+  quoteOfFreshservice(): HTMLElement;
+  recordLine(key: MessageKey, who: PersonRef | null, at: string | null): HTMLElement | null;
+  recordSummary(record: ApiKeyRecord): HTMLElement;
+  apiKeySection(record: ApiKeyRecord): HTMLElement;
+}
+
+/** Options of the agent access view (the sidebar's content, also shown in the console's dialogs). */
 interface AccessViewOptions {
   client: FdkClient;
   viewer: Person;
@@ -120,6 +220,12 @@ interface AccessViewOptions {
   viewedEmail?: string;
   /** Freshservice's base URL from currentHost (the Permissions page is `${host}${permissionsPath}`). */
   host: string;
+  /** An answer already read (the console reads the viewer's own to know who is looking): no second call. */
+  profile?: ProfileAccess;
+  /** Where the action buttons go (a dialog's footer, always visible); inline when absent. */
+  actionsSlot?: HTMLElement;
+  /** Shown to an Account Admin when requests wait: opens the queue. */
+  onOpenQueue?: () => void;
   /** Called after every render (the sidebar resizes itself). */
   onRender?: () => void;
   /** Called after the ledger changed through this view. */
@@ -128,11 +234,33 @@ interface AccessViewOptions {
 
 interface AccessViewHandle {
   reload(): Promise<void>;
+  /** Stops timers (the API-key retry) and callbacks: the view is being replaced. */
+  dispose(): void;
 }
 
 /** window.accessView: the agent access view (app/src/access-view.ts). */
 interface AccessViewApi {
   mount(container: HTMLElement, options: AccessViewOptions): AccessViewHandle;
+}
+
+/** Options of the pending-request queue (the console's dialog, the sidebar's modal page). */
+interface QueueOptions {
+  client: FdkClient;
+  viewer: Person;
+  host: string;
+  /** The requests to work through; read from the ledger's index when absent. */
+  requests?: PendingRequest[];
+  /** Where the title goes ("Pending request 1 of 3"). */
+  title: HTMLElement;
+  /** The always-visible footer: the step's primary action and the queue's own buttons. */
+  footer: HTMLElement;
+  onClose: () => void;
+  onLedgerChange?: (record: ApiKeyRecord) => void;
+}
+
+/** window.accessQueue: one pending request after the other (app/src/queue.ts). */
+interface AccessQueueApi {
+  mount(body: HTMLElement, options: QueueOptions): void;
 }
 
 /** One agent prepared once for fast filter, sort and search in the console. */
@@ -156,23 +284,38 @@ interface ConsoleQuery {
   descending: boolean;
 }
 
+/** The summary's numbers: agents = Account Admins + without Account Admin + deactivated. */
+interface ConsoleCounts {
+  agents: number;
+  accountAdmins: number;
+  withoutAccountAdmin: number;
+  deactivated: number;
+}
+
 /** window.consoleModel: the console's pure data logic (app/src/console-model.ts). */
 interface ConsoleModelApi {
   toRow(agent: AgentAccess): ConsoleRow;
   /** Filtered, searched and sorted rows; `apiKeyState` gives each agent's recorded state. */
   query(rows: ConsoleRow[], query: ConsoleQuery, apiKeyState: (id: number) => ApiKeyState): ConsoleRow[];
   page(rows: ConsoleRow[], page: number, perPage: number): ConsoleRow[];
+  counts(rows: ConsoleRow[]): ConsoleCounts;
   /** Each agent's newest known API-key state: from the listed states and the answers of actions since, the newer wins. */
   knownStates(listed: KnownApiKeyState[], answered: KnownApiKeyState[]): Map<number, KnownApiKeyState>;
   /** The state an action answered (`none` too, so it replaces an older listed state). */
   stateOfRecord(record: ApiKeyRecord): KnownApiKeyState;
   /** How many agents are known to be in `state`. */
   countState(states: Map<number, KnownApiKeyState>, state: ApiKeyState): number;
+  /** The CSV's rows, header first, in the viewer's language. */
   csvRows(rows: ConsoleRow[], apiKeyState: (id: number) => ApiKeyState): string[][];
 }
 
 interface Window {
+  accessCatalogues?: Partial<Record<string, Catalogue>>;
+  accessText: AccessText;
   accessKit: AccessKit;
+  accessAsk: AccessAsk;
+  accessParts: AccessParts;
   accessView: AccessViewApi;
+  accessQueue: AccessQueueApi;
   consoleModel: ConsoleModelApi;
 }

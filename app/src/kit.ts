@@ -1,40 +1,51 @@
 /*
- * Helpers shared by the sidebar and the console, exposed as window.accessKit.
+ * Helpers shared by every page, exposed as window.accessKit.
  * Everything that shows data builds DOM nodes and sets textContent: no HTML strings.
  */
 
+interface AdviceKeys {
+  title: MessageKey;
+  hint: MessageKey;
+  action: ErrorAction;
+}
+
 // Typed over every ErrorCode: a new server code fails the build until the widget handles it.
-const ADVICE_BY_CODE: Record<ErrorCode, ErrorAdvice> = {
-  KEY_INVALID: { title: 'Check the app settings', action: 'settings', hint: 'An admin must update the API key in this app\'s settings, then retry.' },
-  KEY_OWNER_NOT_ADMIN: { title: 'The app\'s API key lacks access', action: 'settings', hint: 'The key in the app settings must belong to an agent with an admin role.' },
-  NOT_FOUND: { title: 'Not found', action: 'refresh', hint: 'The agent may have been deleted. Refresh to see the current list.' },
-  RATE_LIMITED: { title: 'Freshservice is busy', action: 'retry', hint: 'The account\'s API limit was reached. Wait a moment, then retry.' },
-  FRESHSERVICE_UNAVAILABLE: { title: 'Freshservice did not answer', action: 'retry', hint: 'Retry in a moment.' },
-  BAD_RESPONSE: { title: 'Unexpected answer from Freshservice', action: 'retry', hint: 'Retry; if it keeps happening, contact the app developer.' },
-  INVALID_PAYLOAD: { title: 'The request was refused', action: 'refresh', hint: 'Reload the page and try again.' },
-  ACCOUNT_ADMIN_ROLE_MISSING: { title: 'No Account Admin role', action: 'ask', hint: 'Freshservice support or the account owner must restore the Account Admin role.' },
-  NOT_ACCOUNT_ADMIN: { title: 'Account Admin needed', action: 'ask', hint: 'Only an Account Admin can do this. Ask one of them.' },
-  SELF_ACTION: { title: 'Not on your own key', action: 'ask', hint: 'Nobody can change their own API key or roles. Ask another Account Admin.' },
-  TARGET_INACTIVE: { title: 'Agent is deactivated', action: 'refresh', hint: 'Reactivate the agent in Freshservice first.' },
-  OUT_OF_ORDER: { title: 'The state has changed', action: 'refresh', hint: 'Refresh to see the current API-key state.' },
-  STORE_UNAVAILABLE: { title: 'The app\'s storage is busy', action: 'retry', hint: 'Wait a moment, then retry.' },
-  RECORD_TAMPERED: { title: 'The app\'s record failed its check', action: 'refresh', hint: 'It was not shown. The next change about this key starts a fresh record.' },
-  INTERNAL: { title: 'Something went wrong', action: 'retry', hint: 'Retry; if it keeps happening, contact the app developer.' },
+const ADVICE_BY_CODE: Record<ErrorCode, AdviceKeys> = {
+  KEY_INVALID: { title: 'error.keyInvalid.title', hint: 'error.keyInvalid.hint', action: 'settings' },
+  KEY_OWNER_NOT_ADMIN: { title: 'error.keyOwnerNotAdmin.title', hint: 'error.keyOwnerNotAdmin.hint', action: 'settings' },
+  NOT_FOUND: { title: 'error.notFound.title', hint: 'error.notFound.hint', action: 'refresh' },
+  RATE_LIMITED: { title: 'error.rateLimited.title', hint: 'error.rateLimited.hint', action: 'retry' },
+  FRESHSERVICE_UNAVAILABLE: { title: 'error.freshserviceUnavailable.title', hint: 'error.freshserviceUnavailable.hint', action: 'retry' },
+  BAD_RESPONSE: { title: 'error.badResponse.title', hint: 'error.badResponse.hint', action: 'retry' },
+  INVALID_PAYLOAD: { title: 'error.invalidPayload.title', hint: 'error.invalidPayload.hint', action: 'refresh' },
+  ACCOUNT_ADMIN_ROLE_MISSING: { title: 'error.accountAdminRoleMissing.title', hint: 'error.accountAdminRoleMissing.hint', action: 'ask' },
+  NOT_ACCOUNT_ADMIN: { title: 'error.notAccountAdmin.title', hint: 'error.notAccountAdmin.hint', action: 'ask' },
+  SELF_ACTION: { title: 'error.selfAction.title', hint: 'error.selfAction.hint', action: 'ask' },
+  TARGET_INACTIVE: { title: 'error.targetInactive.title', hint: 'error.targetInactive.hint', action: 'refresh' },
+  OUT_OF_ORDER: { title: 'error.outOfOrder.title', hint: 'error.outOfOrder.hint', action: 'refresh' },
+  STORE_UNAVAILABLE: { title: 'error.storeUnavailable.title', hint: 'error.storeUnavailable.hint', action: 'retry' },
+  RECORD_TAMPERED: { title: 'error.recordTampered.title', hint: 'error.recordTampered.hint', action: 'refresh' },
+  INTERNAL: { title: 'error.internal.title', hint: 'error.internal.hint', action: 'retry' },
 };
 
-// The platform forwards only { status, message } of a failed server method, so the status decides.
-const ADVICE_BY_STATUS: Record<number, ErrorAdvice> = {
+/**
+ * The platform may forward only { status, message } of a failed server method, so the status
+ * decides. The server keeps them apart: 503 is Freshservice's, 507 the app's own storage ($db).
+ */
+const ADVICE_BY_STATUS: Record<number, AdviceKeys> = {
   400: ADVICE_BY_CODE.INVALID_PAYLOAD,
   401: ADVICE_BY_CODE.KEY_INVALID,
-  403: { title: 'Not allowed', action: 'ask', hint: 'Ask an Account Admin (listed in this app) to do it.' },
+  403: { title: 'error.forbidden.title', hint: 'error.forbidden.hint', action: 'ask' },
   404: ADVICE_BY_CODE.NOT_FOUND,
   409: ADVICE_BY_CODE.OUT_OF_ORDER,
   429: ADVICE_BY_CODE.RATE_LIMITED,
-  // 507: the app's own storage (never Freshservice), answered with that status so the code is not needed.
+  500: ADVICE_BY_CODE.INTERNAL,
+  502: ADVICE_BY_CODE.BAD_RESPONSE,
+  503: ADVICE_BY_CODE.FRESHSERVICE_UNAVAILABLE,
+  504: ADVICE_BY_CODE.FRESHSERVICE_UNAVAILABLE,
   507: ADVICE_BY_CODE.STORE_UNAVAILABLE,
 };
-
-const FALLBACK_MESSAGE = 'The app could not reach its server. Retry in a moment.';
+const UNKNOWN_ADVICE: AdviceKeys = { title: 'error.unknown.title', hint: 'error.unknown.hint', action: 'retry' };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
@@ -44,18 +55,28 @@ function knownCode(value: unknown): ErrorCode | null {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ADVICE_BY_CODE, value) ? (value as ErrorCode) : null;
 }
 
+function retryAfter(value: unknown): { retryAfterSeconds?: number } {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? { retryAfterSeconds: value } : {};
+}
+
 function toWidgetError(raw: unknown): WidgetError {
   const body = isRecord(raw) ? raw : {};
   const status = typeof body['status'] === 'number' ? body['status'] : 500;
-  const message = typeof body['message'] === 'string' && body['message'] !== '' ? body['message'] : FALLBACK_MESSAGE;
-  return { status, message, code: knownCode(body['code']) };
+  const message = typeof body['message'] === 'string' && body['message'] !== '' ? body['message'] : window.accessText.t('error.noServer');
+  return { status, message, code: knownCode(body['code']), ...retryAfter(body['retryAfterSeconds']) };
+}
+
+function adviceKeys(error: WidgetError): AdviceKeys {
+  return error.code !== null ? ADVICE_BY_CODE[error.code] : (ADVICE_BY_STATUS[error.status] ?? UNKNOWN_ADVICE);
 }
 
 function adviceFor(error: WidgetError): ErrorAdvice {
-  if (error.code !== null) {
-    return ADVICE_BY_CODE[error.code];
-  }
-  return ADVICE_BY_STATUS[error.status] ?? ADVICE_BY_CODE.FRESHSERVICE_UNAVAILABLE;
+  const keys = adviceKeys(error);
+  return { title: window.accessText.t(keys.title), hint: window.accessText.t(keys.hint), action: keys.action };
+}
+
+function isStorageBusy(error: WidgetError): boolean {
+  return adviceKeys(error) === ADVICE_BY_CODE.STORE_UNAVAILABLE;
 }
 
 async function callServer<K extends ServerMethodName>(
@@ -70,7 +91,7 @@ async function callServer<K extends ServerMethodName>(
     throw toWidgetError(error);
   }
   if (!isRecord(answer) || !isRecord(answer['response'])) {
-    throw toWidgetError({ status: 502, message: `The app's server sent an unreadable answer to ${name}. Retry in a moment.` });
+    throw toWidgetError({ status: 500, message: window.accessText.t('error.unreadableAnswer', { method: name }) });
   }
   return answer['response'] as unknown as ServerMethods[K]['result'];
 }
@@ -115,7 +136,7 @@ function permissionsUrl(host: string, path: string): string {
   return `${host}${path.startsWith('/') ? path : `/${path}`}`;
 }
 
-function el(tag: string, spec: ElementSpec = {}, children: (Node | null)[] = []): HTMLElement {
+function el(tag: string, spec: ElementSpec = {}, children: (Node | string | null)[] = []): HTMLElement {
   const node = document.createElement(tag);
   if (spec.className) {
     node.className = spec.className;
@@ -126,59 +147,63 @@ function el(tag: string, spec: ElementSpec = {}, children: (Node | null)[] = [])
   for (const [name, value] of Object.entries(spec.attrs ?? {})) {
     node.setAttribute(name, value);
   }
-  node.append(...children.filter((child): child is Node => child !== null));
+  node.append(...children.filter((child): child is Node | string => child !== null));
   return node;
 }
 
 /*
  * Crayons draws some text below WCAG AA (4.5:1): the roles label (#6f7c87 on white), "Requested"
  * (#e86f25 on #fef1e1), "Declined" (#d72d30 on #ffecf0) and the pagination's "1 to 50 of 57".
- * Neither component exposes a part or a variable for it, so a sheet is added to its shadow root.
+ * fw-button never wraps its label and cuts it with an ellipsis, which clips "Open API-key setting
+ * in Freshservice" in a 200 px sidebar. None exposes a part or a variable for it, so a sheet is
+ * added to the shadow root.
  */
-const CONTRAST_FIXES: Record<string, string> = {
+const SHADOW_STYLES: Record<string, string> = {
   'fw-label': '.label--normal { color: #475867 !important; } .label--yellow { color: #a6480d !important; } .label--red { color: #c0262a !important; }',
   'fw-pagination': '.current-record { color: #475867 !important; }',
+  'fw-button':
+    '.fw-btn { white-space: normal !important; height: auto !important; min-height: 24px; } .fw-btn .fw-btn--label { white-space: normal !important; overflow: visible !important; text-overflow: clip !important; text-align: center; padding-block: 3px !important; line-height: 16px !important; }',
 };
-const contrastSheets = new Map<string, CSSStyleSheet>();
+const shadowSheets = new Map<string, CSSStyleSheet>();
 
-function contrastSheet(tag: string): CSSStyleSheet | null {
-  const css = CONTRAST_FIXES[tag];
+function shadowSheet(tag: string): CSSStyleSheet | null {
+  const css = SHADOW_STYLES[tag];
   if (css === undefined || typeof CSSStyleSheet === 'undefined' || !('replaceSync' in CSSStyleSheet.prototype)) {
     return null;
   }
-  const known = contrastSheets.get(tag);
+  const known = shadowSheets.get(tag);
   if (known !== undefined) {
     return known;
   }
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(css);
-  contrastSheets.set(tag, sheet);
+  shadowSheets.set(tag, sheet);
   return sheet;
 }
 
-function addContrastSheet(node: HTMLElement, sheet: CSSStyleSheet): void {
+function addShadowSheet(node: HTMLElement, sheet: CSSStyleSheet): void {
   const root = node.shadowRoot;
   if (root !== null && !root.adoptedStyleSheets.includes(sheet)) {
     root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
   }
 }
 
-/** Once the Crayons element is defined (and so has its shadow root), raise its text contrast. */
-function raiseContrast(node: HTMLElement): void {
+/** Once the Crayons element is defined (and so has its shadow root), add its sheet. */
+function adjustCrayons(node: HTMLElement): void {
   const tag = node.tagName.toLowerCase();
-  const sheet = contrastSheet(tag);
+  const sheet = shadowSheet(tag);
   if (sheet === null || typeof customElements === 'undefined') {
     return;
   }
   customElements
     .whenDefined(tag)
-    .then(() => addContrastSheet(node, sheet))
+    .then(() => addShadowSheet(node, sheet))
     .catch(reportQuietly);
 }
 
 function label(text: string, color: string): HTMLElement {
   const node = el('fw-label', { attrs: { value: text, color } });
-  raiseContrast(node);
+  adjustCrayons(node);
   return node;
 }
 
@@ -186,37 +211,57 @@ function button(text: string, color: string, onClick: () => void): HTMLElement {
   // No fw-button throttle: actions guard against double submits themselves, and a throttle swallows quick real clicks.
   const node = el('fw-button', { text, attrs: { color, size: 'small', 'throttle-delay': '0' } });
   node.addEventListener('fwClick', onClick);
+  adjustCrayons(node);
   return node;
 }
 
+function focusButton(node: HTMLElement | null): void {
+  if (node === null || typeof customElements === 'undefined') {
+    return;
+  }
+  customElements
+    .whenDefined('fw-button')
+    .then(() => (node as HTMLElement & { setFocus?: () => Promise<void> }).setFocus?.())
+    .catch(reportQuietly);
+}
+
 /** Placeholder lines with the words of what is being read, so a slow answer does not look like a blank page. */
-function skeleton(lines: number, words = 'Loading…'): HTMLElement {
+function skeleton(lines: number, words: string): HTMLElement {
   return el('div', { className: 'skeleton', attrs: { 'aria-busy': 'true', 'aria-label': words } }, [
     el('p', { className: 'hint loading-words', text: words }),
     el('fw-skeleton', { attrs: { variant: 'text', count: String(lines), effect: 'sheen' } }),
   ]);
 }
 
-const RETRY_WORDS: Record<ErrorAction, string> = { retry: 'Retry', settings: 'Retry', refresh: 'Refresh', ask: '', none: '' };
+const RETRY_WORDS: Record<ErrorAction, MessageKey | null> = { retry: 'action.retry', settings: 'action.retry', refresh: 'action.refresh', ask: null, none: null };
 
+/**
+ * The widget's own words (what happened, what to do), then the server's message as a detail:
+ * it is English text written for an admin, and often says the same thing in more words.
+ */
 function errorPanel(error: WidgetError, onRetry: (() => void) | null): HTMLElement {
+  const text = window.accessText;
   const advice = adviceFor(error);
   const retryWords = RETRY_WORDS[advice.action];
-  const retry = onRetry !== null && retryWords !== '' ? button(retryWords, 'secondary', onRetry) : null;
+  const retry = onRetry !== null && retryWords !== null ? button(text.t(retryWords), 'secondary', onRetry) : null;
   return el('fw-inline-message', { className: 'error-panel', attrs: { type: 'error', closable: 'false', role: 'alert' } }, [
-    el('strong', { text: advice.title }),
-    el('p', { className: 'server-message', text: error.message }),
-    el('p', { className: 'hint', text: advice.hint }),
+    el('strong', { className: 'error-title', text: advice.title }),
+    el('p', { className: 'hint error-hint', text: advice.hint }),
     retry,
+    el('details', { className: 'error-details' }, [
+      el('summary', { text: text.t('error.details') }),
+      el('p', { className: 'server-message', text: error.message }),
+    ]),
   ]);
 }
 
-function shorten(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+function shorten(value: string, max: number): string {
+  return value.length <= max ? value : `${value.slice(0, max - 1)}…`;
 }
 
 function reportQuietly(error: unknown): void {
-  console.warn('Account Admin access:', toWidgetError(error).message);
+  const message = isRecord(error) && typeof error['message'] === 'string' ? error['message'] : String(error);
+  console.warn('Account Admin access:', message);
 }
 
 function notify(client: FdkClient, type: NotifyType, title: string, message: string): void {
@@ -225,55 +270,104 @@ function notify(client: FdkClient, type: NotifyType, title: string, message: str
     .catch(reportQuietly);
 }
 
-function formatDate(iso: string | null): string {
-  const time = iso === null ? NaN : Date.parse(iso);
-  if (Number.isNaN(time)) {
-    return 'never';
-  }
-  return new Date(time).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }) + ' UTC';
+function timeElement(iso: string | null): HTMLElement {
+  const text = window.accessText;
+  const attrs: Record<string, string> = iso === null ? {} : { datetime: iso, title: text.exactWhen(iso) };
+  return el('time', { text: text.when(iso), attrs });
 }
 
-const STATE_WORDS: Record<ApiKeyState, string> = {
-  none: 'No request recorded',
-  requested: 'Requested',
-  enabled: 'Marked as enabled',
-  declined: 'Declined',
+const STATE_WORDS: Record<ApiKeyState, MessageKey> = {
+  none: 'state.none',
+  requested: 'state.requested',
+  enabled: 'state.enabled',
+  declined: 'state.declined',
 };
 const STATE_COLORS: Record<ApiKeyState, string> = { none: 'grey', requested: 'yellow', enabled: 'green', declined: 'red' };
 
 function stateWords(state: ApiKeyState): string {
-  return STATE_WORDS[state];
+  return window.accessText.t(STATE_WORDS[state]);
 }
 
 function stateColor(state: ApiKeyState): string {
   return STATE_COLORS[state];
 }
 
-// A spreadsheet treats a cell starting with = + - @ (or tab / CR) as a formula: prefix a quote.
+/*
+ * A spreadsheet runs a cell starting with = + - @ (or tab / CR) as a formula. It also splits a
+ * line on the list separator of the viewer's locale (',' in some, ';' in many), so a formula can
+ * start after a separator inside a quoted cell: neutralise there too, with a leading quote.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+const FORMULA_AFTER_SEPARATOR = /([,;\t\r\n]\s*)(?=[=+\-@])/g;
+/** Excel reads a CSV without a byte-order mark in the system's code page, so "Chloé" would break. */
+const UTF8_BOM = '\uFEFF';
+
 function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) || safe !== value ? `"${safe.replace(/"/g, '""')}"` : safe;
+  const neutral = value.replace(FORMULA_AFTER_SEPARATOR, "$1'");
+  const safe = FORMULA_START.test(neutral) ? `'${neutral}` : neutral;
+  return `"${safe.replace(/"/g, '""')}"`;
 }
 
+/** Every cell quoted, CRLF line ends, a UTF-8 byte-order mark first. */
 function toCsv(rows: string[][]): string {
-  return rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return UTF8_BOM + rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
+
+/** The ledger's index: the head, then at most 16 overflow shards; more pages would be a loop. */
+const MAX_INDEX_PAGES = 17;
+
+/** Every agent with a record, from every page of listApiKeyIndex (usually one page: one read of the app's storage). */
+async function readLedgerIndex(client: FdkClient): Promise<ApiKeyIndexEntry[]> {
+  const entries: ApiKeyIndexEntry[] = [];
+  let cursor: string | null = null;
+  for (let page = 0; page < MAX_INDEX_PAGES; page += 1) {
+    const answer: ApiKeyIndexPage = await callServer(client, 'listApiKeyIndex', { cursor });
+    entries.push(...answer.entries);
+    cursor = answer.cursor;
+    if (cursor === null) {
+      break;
+    }
+  }
+  return entries;
+}
+
+/** The requests waiting, newest first; an agent listed twice (a rare overflow race) counts once, by the higher version. */
+function pendingRequestsOf(entries: ApiKeyIndexEntry[]): PendingRequest[] {
+  const newest = new Map<number, ApiKeyIndexEntry>();
+  for (const entry of entries) {
+    const known = newest.get(entry.agentId);
+    if (known === undefined || entry.version > known.version) {
+      newest.set(entry.agentId, entry);
+    }
+  }
+  const pending: PendingRequest[] = [];
+  for (const entry of newest.values()) {
+    if (entry.state === 'requested' && entry.request !== null) {
+      pending.push({ agent: { id: entry.agentId, name: entry.request.name }, requestedAt: entry.request.requestedAt, reasonPreview: entry.request.reasonPreview });
+    }
+  }
+  return pending.sort((a, b) => b.requestedAt.localeCompare(a.requestedAt) || a.agent.id - b.agent.id);
 }
 
 window.accessKit = {
   callServer,
+  readLedgerIndex,
+  pendingRequestsOf,
   toWidgetError,
   adviceFor,
+  isStorageBusy,
   readPerson,
   readHostUrl,
   permissionsUrl,
   el,
   label,
-  raiseContrast,
+  adjustCrayons,
   button,
+  focusButton,
   skeleton,
   errorPanel,
   notify,
-  formatDate,
+  timeElement,
   stateWords,
   stateColor,
   toCsv,

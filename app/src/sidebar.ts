@@ -1,9 +1,14 @@
 /*
  * contact_sidebar on Freshservice's user page: mounts the access view for the viewed user and
- * keeps the iframe as tall as its content (the platform caps it at 700 px).
+ * keeps the iframe as tall as its content (the platform caps it at 700 px). An Account Admin's
+ * "requests waiting" line opens the queue in FDK's modal (queue.html).
  */
 
 const SIDEBAR_MAX_HEIGHT = 700;
+/** showModal's title is at most 30 characters. */
+const MODAL_TITLE_MAX = 30;
+
+let currentView: AccessViewHandle | null = null;
 
 function sidebarRoot(): HTMLElement {
   const root = document.getElementById('app');
@@ -27,18 +32,33 @@ function followContentHeight(client: FdkClient): void {
   resize();
 }
 
+function openQueue(client: FdkClient): void {
+  const title = window.accessText.t('queue.modalTitle').slice(0, MODAL_TITLE_MAX);
+  client.interface.trigger('showModal', { title, template: 'queue.html' }).catch(window.accessKit.reportQuietly);
+}
+
 async function showSidebar(client: FdkClient, root: HTMLElement): Promise<void> {
   const kit = window.accessKit;
-  root.replaceChildren(kit.skeleton(6, 'Reading access from Freshservice…'));
+  currentView?.dispose();
+  currentView = null;
+  root.replaceChildren(kit.skeleton(6, window.accessText.t('loading.access')));
   const [loggedIn, viewed, host] = await Promise.all([client.data.get('loggedInUser'), client.data.get('requester'), client.data.get('currentHost')]);
   const viewer = kit.readPerson(loggedIn, 'loggedInUser');
   const viewedPerson = kit.readPerson(viewed, 'requester');
   if (viewer === null || viewedPerson === null) {
-    const message = 'Freshservice did not say who is signed in or which user this page shows. Reload the page.';
+    const message = window.accessText.t('error.noPage');
     root.replaceChildren(kit.errorPanel({ status: 400, message, code: null }, () => bootSidebarQuietly(client)));
     return;
   }
-  window.accessView.mount(root, { client, viewer, viewedId: viewedPerson.id, viewedName: viewedPerson.name, viewedEmail: viewedPerson.email, host: kit.readHostUrl(host) });
+  currentView = window.accessView.mount(root, {
+    client,
+    viewer,
+    viewedId: viewedPerson.id,
+    viewedName: viewedPerson.name,
+    viewedEmail: viewedPerson.email,
+    host: kit.readHostUrl(host),
+    onOpenQueue: () => openQueue(client),
+  });
 }
 
 function bootSidebarQuietly(client: FdkClient): void {
@@ -49,6 +69,7 @@ function bootSidebarQuietly(client: FdkClient): void {
 }
 
 async function startSidebar(): Promise<void> {
+  await window.accessText.ready();
   const client = await app.initialized();
   followContentHeight(client);
   // The first activation is the page load itself, already shown: reload only on later ones.

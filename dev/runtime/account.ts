@@ -18,6 +18,10 @@ const ShellAgentSchema = z.looseObject({
   roles: z.array(z.looseObject({ role_id: z.number() })).optional(),
 });
 
+const RequesterSchema = z
+  .looseObject({ id: z.number(), first_name: z.string().nullable().optional(), last_name: z.string().nullable().optional(), primary_email: z.string(), job_title: z.string().nullable().optional() })
+  .transform((requester): ShellAgent => ({ ...requester, email: requester.primary_email, roles: [] }));
+
 const ShellRoleSchema = z.looseObject({ id: z.number(), name: z.string(), default: z.boolean().optional() });
 
 export type ShellAgent = z.infer<typeof ShellAgentSchema>;
@@ -28,11 +32,13 @@ export interface AccountDirectory {
   roles(): Promise<ShellRole[]>;
   /** Who is signed in when nobody picked anyone: the owner of the configured key, if known. */
   defaultAgentId(): Promise<number | null>;
+  /** Users who are not agents, so their user page can be opened too (the simulator's only). */
+  requesters?(): Promise<ShellAgent[]>;
 }
 
 /** What the shell needs of the simulator's account: its (live) agents and roles. */
 export interface SimulatedAccount {
-  account: { agents: unknown[]; roles: unknown[] };
+  account: { agents: unknown[]; roles: unknown[]; requesters?: unknown[] };
   keys: { key: string; agentId: number; label: string }[];
 }
 
@@ -41,6 +47,8 @@ export function directoryOfSimulator(simulator: SimulatedAccount, apiKey: string
     agents: () => Promise.resolve(z.array(ShellAgentSchema).parse(simulator.account.agents)),
     roles: () => Promise.resolve(z.array(ShellRoleSchema).parse(simulator.account.roles)),
     defaultAgentId: () => Promise.resolve(simulator.keys.find((entry) => entry.key === apiKey)?.agentId ?? null),
+    // A requester's address is `primary_email` in Freshservice's API; the shell calls it email.
+    requesters: () => Promise.resolve(z.array(RequesterSchema).parse(simulator.account.requesters ?? [])),
   };
 }
 

@@ -87,7 +87,21 @@ function roleNames(agent: ShellAgent, roles: ShellRole[]): string {
   return (agent.roles ?? []).map((assignment) => roles.find((role) => role.id === assignment.role_id)?.name ?? `role ${assignment.role_id}`).join(', ');
 }
 
-export function renderAgents(agents: ShellAgent[], roles: ShellRole[]): string {
+const REQUESTERS = compile(`<h2>Requesters</h2>
+<table class="list">
+<thead><tr><th>Name</th><th>Email</th><th>Job title</th></tr></thead>
+<tbody>
+{{#each rows}}<tr><td><a href="/users/{{id}}">{{name}}</a></td><td>{{email}}</td><td>{{jobTitle}}</td></tr>{{/each}}
+</tbody>
+</table>`);
+
+/** The agents, then (when the account has any) the requesters: users who are not agents. */
+export function renderAgents(agents: ShellAgent[], roles: ShellRole[], requesters: ShellAgent[] = []): string {
+  const requesterRows = requesters.map((requester) => ({ id: requester.id, name: agentName(requester), email: requester.email, jobTitle: requester.job_title ?? '' }));
+  return agentsTable(agents, roles) + (requesterRows.length === 0 ? '' : REQUESTERS({ rows: requesterRows }));
+}
+
+function agentsTable(agents: ShellAgent[], roles: ShellRole[]): string {
   return AGENTS({
     rows: agents.map((agent) => ({
       id: agent.id,

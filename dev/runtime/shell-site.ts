@@ -113,19 +113,21 @@ export function createShellSite(options: ShellSiteOptions): ShellHandler {
     const context = await signedInAgent(request, url);
     const roles = await options.directory.roles();
     if (path === '/agents') {
-      page(response, context, { title: 'Agents', section: 'agents' }, renderAgents(context.agents, roles), null);
+      page(response, context, { title: 'Agents', section: 'agents' }, renderAgents(context.agents, roles, (await options.directory.requesters?.()) ?? []), null);
     } else if (path === '/apps/full_page_app') {
       page(response, context, { title: options.placeholders.appName, section: 'app' }, renderFullPage(placeholders), null);
     } else if (path === '/custom_configs') {
       settingsPage(response, context, renderCustomConfigs(options.definitions, options.iparams.current, { saved: url.searchParams.has('saved'), errors: [] }));
     } else {
-      showAgentPage(response, context, user?.[1] ?? edit?.[1], user !== null, roles);
+      // A user page may show a requester (a user who is not an agent); an agent's edit page may not.
+      const requesters = user === null ? [] : ((await options.directory.requesters?.()) ?? []);
+      showAgentPage(response, context, user?.[1] ?? edit?.[1], user !== null, roles, requesters);
     }
     return true;
   }
 
-  function showAgentPage(response: ServerResponse, context: PageRequest, id: string | undefined, userPage: boolean, roles: Awaited<ReturnType<AccountDirectory['roles']>>): void {
-    const agent = agentById(context, id);
+  function showAgentPage(response: ServerResponse, context: PageRequest, id: string | undefined, userPage: boolean, roles: Awaited<ReturnType<AccountDirectory['roles']>>, requesters: ShellAgent[]): void {
+    const agent = agentById(context, id) ?? requesters.find((requester) => String(requester.id) === id);
     if (agent === undefined) {
       notFound(response, context, `No user with id ${id ?? ''} in this account.`);
     } else if (userPage) {

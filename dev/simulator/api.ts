@@ -99,6 +99,11 @@ function listRoles(context: ApiContext, url: URL): SimReply {
   return query.ok ? pageReply(context, url, 'roles', context.catalogue.roles(), query.value) : query.reply;
 }
 
+function listRequesters(context: ApiContext, url: URL): SimReply {
+  const query = parseQuery(pagingSchema, url);
+  return query.ok ? pageReply(context, url, 'requesters', context.catalogue.requesters(), query.value) : query.reply;
+}
+
 function single(key: string, json: string | undefined): SimReply {
   return json === undefined ? notFound() : jsonReply(200, `{"${key}":${json}}`);
 }
@@ -116,6 +121,8 @@ const routes: readonly Route[] = [
   { pattern: /^\/agents\/(\d+)$/, anyAgent: false, answer: (context, _url, _owner, id) => single('agent', context.catalogue.agent(id)) },
   { pattern: /^\/roles$/, anyAgent: false, answer: (context, url) => listRoles(context, url) },
   { pattern: /^\/roles\/(\d+)$/, anyAgent: false, answer: (context, _url, _owner, id) => single('role', context.catalogue.role(id)) },
+  { pattern: /^\/requesters$/, anyAgent: false, answer: (context, url) => listRequesters(context, url) },
+  { pattern: /^\/requesters\/(\d+)$/, anyAgent: false, answer: (context, _url, _owner, id) => single('requester', context.catalogue.requester(id)) },
 ];
 
 /** The key is the Basic username; Freshservice ignores the password ("X" by convention). */

@@ -1,4 +1,4 @@
-import type { SimAccount, SimAgent } from './schema';
+import type { SimAccount, SimAgent, SimRequester } from './schema';
 import { isAdminLevelRole } from './shapes';
 
 /**
@@ -35,6 +35,8 @@ export interface Catalogue {
   agent(id: number): string | undefined;
   roles(): Listing;
   role(id: number): string | undefined;
+  requesters(): Listing;
+  requester(id: number): string | undefined;
   keyOwner(key: string): KeyOwner | undefined;
 }
 
@@ -92,6 +94,8 @@ export function buildCatalogue(account: SimAccount): Catalogue {
   const roleEntries = account.roles.map((record) => ({ record, json: null as string | null }));
   const agentsById = new Map(agentEntries.map((entry) => [entry.record.id, entry]));
   const rolesById = new Map(roleEntries.map((entry) => [entry.record.id, entry]));
+  const requesterEntries: Entry<SimRequester>[] = account.requesters.map((record) => ({ record, json: null }));
+  const requestersById = new Map(requesterEntries.map((entry) => [entry.record.id, entry]));
   const byEmail = groupByEmail(agentEntries);
   const views = new Map<string, Listing>();
   const owners = keyOwners(account);
@@ -118,6 +122,8 @@ export function buildCatalogue(account: SimAccount): Catalogue {
     agent: (id) => single(agentsById.get(id)),
     roles: () => listing(roleEntries),
     role: (id) => single(rolesById.get(id)),
+    requesters: () => listing(requesterEntries),
+    requester: (id) => single(requestersById.get(id)),
     keyOwner: (key) => owners.get(key),
   };
 }

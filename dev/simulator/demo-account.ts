@@ -1,12 +1,13 @@
-import type { RoleAssignment, SimAccount, SimAgent, SimRole } from './schema';
+import type { RoleAssignment, SimAccount, SimAgent, SimRequester, SimRole } from './schema';
 import { accountFacts, type AccountFacts } from './facts';
-import { agentRecord, assignment, builtInRoles, roleRecord } from './shapes';
+import { agentRecord, assignment, builtInRoles, requesterRecord, roleRecord } from './shapes';
 
 /**
  * The deterministic demo account served when no --agents or account file is given: about
  * sixty agents chosen to exercise everything the app must get right (Account Admin versus
  * Admin versus custom "Admin" roles, deactivated and occasional agents, workspace-scoped
- * roles, and names that break naive rendering).
+ * roles, and names that break naive rendering), and a few requesters: users who are not
+ * agents, whose user page shows that there is nothing to enable.
  */
 
 const DAY_MS = 86_400_000;
@@ -146,6 +147,26 @@ function demoAgent(row: DemoRow, index: number): SimAgent {
   });
 }
 
+/** Requesters: users who are not agents (no roles, no API key). Their ids are in a range no agent uses. */
+const requesterRows: { first: string; last: string | null; title: string }[] = [
+  { first: 'Grace', last: 'Okonkwo', title: 'Finance Analyst' },
+  { first: 'Lars', last: 'Eriksen', title: 'Sales Manager' },
+  { first: 'Lucía', last: 'Romero', title: 'Recruiter' },
+];
+
+const FIRST_REQUESTER_ID = 21000300100;
+
+function demoRequester(row: (typeof requesterRows)[number], index: number): SimRequester {
+  return requesterRecord({
+    id: FIRST_REQUESTER_ID + index * 7,
+    firstName: row.first,
+    lastName: row.last,
+    email: emailFor({ first: row.first, last: row.last, roles: [] }),
+    jobTitle: row.title,
+    createdAtMs: ACCOUNT_CREATED_MS + (index + 1) * 30 * DAY_MS,
+  });
+}
+
 /** Demo API keys, by the first name of their owner; labels say what each one demonstrates. */
 const demoKeyRows = [
   { key: 'DemoAccountAdminKey1', owner: 'Ana', apiEnabled: true, label: 'Account Admin' },
@@ -175,7 +196,7 @@ function ownerId(agents: readonly SimAgent[], firstName: string): number {
 export function demoAccount(): SimAccount {
   const agents = rows.map(demoAgent);
   const apiKeys = demoKeyRows.map((row) => ({ key: row.key, agentId: ownerId(agents, row.owner), apiEnabled: row.apiEnabled }));
-  return { domain: 'demo', plan: 'pro', roles: demoRoles(), agents, apiKeys };
+  return { domain: 'demo', plan: 'pro', roles: demoRoles(), agents, requesters: requesterRows.map(demoRequester), apiKeys };
 }
 
 export function demoKeys(account: SimAccount): DemoKey[] {
@@ -188,6 +209,8 @@ export interface DemoAccountFacts extends AccountFacts {
   nullLastNameAgentId: number;
   emojiNameAgentId: number;
   rightToLeftNameAgentIds: number[];
+  /** Users who are not agents: their page shows a requester. */
+  requesterIds: number[];
   keys: {
     accountAdmin: string;
     admin: string;
@@ -209,6 +232,7 @@ export function demoAccountFacts(): DemoAccountFacts {
     nullLastNameAgentId: ownerId(agents, 'Madonna'),
     emojiNameAgentId: ownerId(agents, 'Sam 🚀'),
     rightToLeftNameAgentIds: [ownerId(agents, 'נועה'), ownerId(agents, 'محمد')],
+    requesterIds: account.requesters.map((requester) => requester.id),
     keys: {
       accountAdmin: key(0),
       admin: key(1),

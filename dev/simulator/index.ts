@@ -14,12 +14,14 @@ import {
   noFaults,
   simAccountSchema,
   simAgentSchema,
+  simRequesterSchema,
   simRoleSchema,
   type FaultSettings,
   type Plan,
   type RoleAssignment,
   type SimAccount,
   type SimAgent,
+  type SimRequester,
   type SimRole,
 } from './schema';
 
@@ -39,6 +41,7 @@ export {
   noFaults,
   simAccountSchema,
   simAgentSchema,
+  simRequesterSchema,
   simRoleSchema,
 };
 export type {
@@ -52,5 +55,6 @@ export type {
   RoleAssignment,
   SimAccount,
   SimAgent,
+  SimRequester,
   SimRole,
 };

@@ -47,6 +47,24 @@ export const simAgentSchema = z.looseObject({
 });
 export type SimAgent = z.infer<typeof simAgentSchema>;
 
+/**
+ * A requester: a user who is not an agent (Freshservice's /api/v2/requesters shape; the address
+ * is `primary_email`, not `email`). Agents and requesters share Freshservice's user ids, so
+ * `GET /agents/{id}` with a requester's id answers 404, as for any id that is not an agent's.
+ */
+export const simRequesterSchema = z.looseObject({
+  id: freshserviceId,
+  first_name: z.string(),
+  last_name: z.string().nullable(),
+  primary_email: z.string().min(3),
+  active: z.boolean(),
+  job_title: z.string().nullable().optional(),
+  department_ids: z.array(freshserviceId).optional(),
+  created_at: isoTimestamp.optional(),
+  updated_at: isoTimestamp.optional(),
+});
+export type SimRequester = z.infer<typeof simRequesterSchema>;
+
 export const simRoleSchema = z.looseObject({
   id: freshserviceId,
   name: z.string().min(1),
@@ -70,6 +88,8 @@ const accountShape = z.object({
   plan: planSchema.default('pro'),
   roles: z.array(simRoleSchema),
   agents: z.array(simAgentSchema),
+  /** Users who are not agents (optional: none by default). */
+  requesters: z.array(simRequesterSchema).default([]),
   apiKeys: z.array(apiKeySchema),
 });
 
@@ -83,6 +103,7 @@ type AccountShape = z.infer<typeof accountShape>;
 function checkUnique(account: AccountShape, ctx: z.RefinementCtx): void {
   const lists: [string, (string | number)[]][] = [
     ['agents', account.agents.map((agent) => agent.id)],
+    ['requesters', account.requesters.map((requester) => requester.id)],
     ['roles', account.roles.map((role) => role.id)],
     ['apiKeys', account.apiKeys.map((apiKey) => apiKey.key)],
   ];
@@ -101,6 +122,11 @@ function checkReferences(account: AccountShape, ctx: z.RefinementCtx): void {
     const unknown = agent.roles.filter((assignment) => !roleIds.has(assignment.role_id));
     if (unknown.length > 0) {
       ctx.addIssue({ code: 'custom', path: ['agents', index, 'roles'], message: `role_id ${unknown[0]?.role_id} is not in "roles"` });
+    }
+  });
+  account.requesters.forEach((requester, index) => {
+    if (agentIds.has(requester.id)) {
+      ctx.addIssue({ code: 'custom', path: ['requesters', index, 'id'], message: `id ${requester.id} is an agent's: agents and requesters share Freshservice's user ids` });
     }
   });
   account.apiKeys.forEach((apiKey, index) => {

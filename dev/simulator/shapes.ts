@@ -1,4 +1,4 @@
-import type { AssignmentScope, RoleAssignment, SimAgent, SimRole } from './schema';
+import type { AssignmentScope, RoleAssignment, SimAgent, SimRequester, SimRole } from './schema';
 
 /**
  * Builders that lay records out field for field as Freshservice's API v2 returns them
@@ -49,6 +49,23 @@ function addTrailingFields(record: SimAgent, spec: AgentSpec): SimAgent {
   return record;
 }
 
+/** The contact and locale fields every user record (agent or requester) carries, empty on demo users. */
+function contactFields(): Record<string, unknown> {
+  return {
+    work_phone_number: null,
+    mobile_phone_number: null,
+    department_ids: [],
+    can_see_all_tickets_from_associated_departments: false,
+    reporting_manager_id: null,
+    address: null,
+    time_zone: 'Eastern Time (US & Canada)',
+    time_format: '12h',
+    language: 'en',
+    location_id: null,
+    background_information: null,
+  };
+}
+
 export function agentRecord(spec: AgentSpec): SimAgent {
   const lastLogin = spec.lastLoginAtMs === null ? null : isoSeconds(spec.lastLoginAtMs);
   return addTrailingFields(
@@ -59,17 +76,7 @@ export function agentRecord(spec: AgentSpec): SimAgent {
       occasional: spec.occasional,
       job_title: spec.jobTitle,
       email: spec.email,
-      work_phone_number: null,
-      mobile_phone_number: null,
-      department_ids: [],
-      can_see_all_tickets_from_associated_departments: false,
-      reporting_manager_id: null,
-      address: null,
-      time_zone: 'Eastern Time (US & Canada)',
-      time_format: '12h',
-      language: 'en',
-      location_id: null,
-      background_information: null,
+      ...contactFields(),
       scoreboard_level_id: 1,
       member_of: spec.groupIds,
       observer_of: [],
@@ -86,6 +93,33 @@ export function agentRecord(spec: AgentSpec): SimAgent {
     },
     spec,
   );
+}
+
+export interface RequesterSpec {
+  id: number;
+  firstName: string;
+  lastName: string | null;
+  email: string;
+  jobTitle: string | null;
+  createdAtMs: number;
+}
+
+/** A requester laid out as GET /api/v2/requesters/{id} answers it (platform notes section 7). */
+export function requesterRecord(spec: RequesterSpec): SimRequester {
+  return {
+    id: spec.id,
+    first_name: spec.firstName,
+    last_name: spec.lastName,
+    job_title: spec.jobTitle,
+    primary_email: spec.email,
+    secondary_emails: [],
+    ...contactFields(),
+    custom_fields: {},
+    active: true,
+    has_logged_in: true,
+    created_at: isoSeconds(spec.createdAtMs),
+    updated_at: isoSeconds(spec.createdAtMs),
+  };
 }
 
 export function assignment(roleId: number, scope: AssignmentScope, groups: number[] = [], workspaceId?: number): RoleAssignment {

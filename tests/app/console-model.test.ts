@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import type { AgentAccess } from '../../common/audit';
 import type { ApiKeyRecord, ApiKeyState } from '../../common/ledger';
 import type { KnownApiKeyState } from './load-scripts';
-import { loadWidgetScripts } from './load-scripts';
+import { loadWidgetScripts, WORDS } from './load-scripts';
 
 function agent(id: number, name: string, extra: Partial<AgentAccess> = {}): AgentAccess {
   return {
@@ -22,7 +22,7 @@ function agent(id: number, name: string, extra: Partial<AgentAccess> = {}): Agen
 }
 
 describe('console model (app/src/console-model.ts)', () => {
-  const model = loadWidgetScripts('console-model.js').consoleModel;
+  const model = loadWidgetScripts(...WORDS, 'kit.js', 'console-model.js').consoleModel;
   const agents = [
     agent(1, 'Carol', { isAccountAdmin: true, roles: [{ roleId: 9, name: 'Account Admin', scope: 'entire_helpdesk', workspaceId: null }], lastLoginAt: '2026-01-03T00:00:00Z' }),
     agent(2, 'alice', { holdsAdminRole: true, roles: [{ roleId: 8, name: 'Admin', scope: 'entire_helpdesk', workspaceId: null }], lastLoginAt: '2026-01-01T00:00:00Z' }),
@@ -33,8 +33,17 @@ describe('console model (app/src/console-model.ts)', () => {
   const stateOf = (id: number): ApiKeyState => states.get(id) ?? 'none';
   const names = (result: { agent: AgentAccess }[]): string[] => result.map((row) => row.agent.name);
 
-  it('filters to agents lacking Account Admin', () => {
+  it('filters to active agents without Account Admin (deactivated ones have their own count)', () => {
     assert.deepEqual(names(model.query(rows, { filter: 'lacking', search: '', sortKey: 'name', descending: false }, stateOf)), ['alice', 'Bob']);
+    const withGone = [...rows, model.toRow(agent(4, 'Dee', { active: false }))];
+    assert.deepEqual(names(model.query(withGone, { filter: 'lacking', search: '', sortKey: 'name', descending: false }, stateOf)), ['alice', 'Bob']);
+  });
+
+  it('counts so the summary adds up: agents = Account Admins + without Account Admin + deactivated', () => {
+    const withGone = [...rows, model.toRow(agent(4, 'Dee', { active: false })), model.toRow(agent(5, 'Eve', { active: false, isAccountAdmin: true }))];
+    const counts = model.counts(withGone);
+    assert.deepEqual(counts, { agents: 5, accountAdmins: 1, withoutAccountAdmin: 2, deactivated: 2 });
+    assert.equal(counts.accountAdmins + counts.withoutAccountAdmin + counts.deactivated, counts.agents);
   });
 
   it('filters to pending requests', () => {
@@ -94,15 +103,19 @@ describe('console model (app/src/console-model.ts)', () => {
     });
 
     it('takes every listed agent\'s state, however old its last change', () => {
-      const known = model.knownStates([listed(3, 'enabled', 1), listed(2, 'declined', 40)], []);
+      const known = model.knownStates([listed(3, 'enabled', 1), listed(2, 'declined', 0)], []);
       assert.deepEqual([...known.keys()].sort(), [2, 3]);
       assert.equal(known.get(3)?.state, 'enabled');
       assert.equal(known.get(1), undefined, 'an agent without a state is not listed');
     });
 
-    it('lets an action\'s answer replace an older listed state (by version), none included, but not a newer one', () => {
+    it('lets an action\'s answer replace an older listed state, none included, but not a newer one', () => {
       const listing = [listed(3, 'enabled', 5), listed(2, 'requested', 5)];
-      const answered = [model.stateOfRecord(recordOf(3, 'none', 6)), model.stateOfRecord(recordOf(2, 'declined', 4)), model.stateOfRecord(recordOf(1, 'requested', 1))];
+      const answered = [
+        model.stateOfRecord(recordOf(3, 'none', 9)),
+        model.stateOfRecord(recordOf(2, 'declined', 1)),
+        model.stateOfRecord(recordOf(1, 'requested', 2)),
+      ];
       const known = model.knownStates(listing, answered);
       assert.deepEqual(
         [1, 2, 3].map((id) => known.get(id)?.state),
@@ -111,19 +124,19 @@ describe('console model (app/src/console-model.ts)', () => {
     });
 
     it('feeds the pending filter, the count, the sort and the CSV', () => {
-      const known = model.knownStates([listed(2, 'requested', 1), listed(1, 'enabled', 2)], []);
+      const known = model.knownStates([listed(2, 'requested', 0), listed(1, 'enabled', 0)], []);
       const stateFrom = (id: number): ApiKeyState => known.get(id)?.state ?? 'none';
       assert.deepEqual(names(model.query(rows, { filter: 'pending', search: '', sortKey: 'name', descending: false }, stateFrom)), ['alice']);
       assert.equal(model.countState(known, 'requested'), 1);
       assert.equal(model.countState(known, 'declined'), 0);
       assert.deepEqual(names(model.query(rows, { filter: 'all', search: '', sortKey: 'apiKey', descending: false }, stateFrom)), ['alice', 'Carol', 'Bob']);
-      assert.deepEqual(model.csvRows(rows, stateFrom).map((row) => row[7]), ['API key', 'enabled', 'requested', 'none']);
+      assert.deepEqual(model.csvRows(rows, stateFrom).map((row) => row[7]), ['API key', 'Marked as enabled', 'Requested', 'Nothing recorded']);
     });
   });
 
-  it('exports the view with a header row and yes/no columns', () => {
+  it('exports the view with a header row in the viewer\'s words, Yes/No columns and the login time in UTC', () => {
     const csv = model.csvRows([rows[0]!], stateOf);
-    assert.deepEqual(csv[0], ['Name', 'Email', 'Roles', 'Account Admin', 'Occasional', 'Active', 'Last login', 'API key']);
-    assert.deepEqual(csv[1], ['Carol', 'carol@example.test', 'Account Admin', 'yes', 'no', 'yes', '2026-01-03T00:00:00Z', 'none']);
+    assert.deepEqual(csv[0], ['Name', 'Email', 'Roles', 'Account Admin', 'Occasional', 'Active', 'Last login (UTC)', 'API key']);
+    assert.deepEqual(csv[1], ['Carol', 'carol@example.test', 'Account Admin', 'Yes', 'No', 'Yes', '2026-01-03T00:00:00Z', 'Nothing recorded']);
   });
 });

@@ -1,32 +1,42 @@
 import { strict as assert } from 'node:assert';
 import { ERROR_CODES } from '../../common/errors';
-import { loadWidgetScripts } from './load-scripts';
+import { loadWidgetScripts, WORDS } from './load-scripts';
+
+const BOM = '\uFEFF';
 
 describe('widget kit (app/src/kit.ts)', () => {
-  const kit = loadWidgetScripts('kit.js').accessKit;
+  const kit = loadWidgetScripts(...WORDS, 'kit.js').accessKit;
 
   describe('toCsv', () => {
-    it('quotes cells with commas, quotes and line breaks, doubling quotes', () => {
-      assert.equal(kit.toCsv([['a,b', 'say "hi"', 'two\nlines', 'plain']]), '"a,b","say ""hi""","two\nlines",plain\r\n');
+    it('starts with a UTF-8 byte-order mark, quotes every cell, doubles quotes and ends lines with CRLF', () => {
+      assert.equal(kit.toCsv([['a,b', 'say "hi"', 'two\nlines', 'plain', 'Chloé']]), `${BOM}"a,b","say ""hi""","two\nlines","plain","Chloé"\r\n`);
+      assert.equal(kit.toCsv([['a'], ['b']]), `${BOM}"a"\r\n"b"\r\n`);
     });
 
     it('neutralises cells a spreadsheet would run as a formula', () => {
       const csv = kit.toCsv([['=HYPERLINK("x")', '+1', '-2', '@SUM(A1)', 'safe=1']]);
-      assert.equal(csv, `"'=HYPERLINK(""x"")","'+1","'-2","'@SUM(A1)",safe=1\r\n`);
+      assert.equal(csv, `${BOM}"'=HYPERLINK(""x"")","'+1","'-2","'@SUM(A1)","safe=1"\r\n`);
+    });
+
+    it('neutralises a formula after any separator too (";" is the list separator in many locales)', () => {
+      assert.equal(kit.toCsv([['Smith;=cmd|" /C calc"!A0']]), `${BOM}"Smith;'=cmd|"" /C calc""!A0"\r\n`);
+      assert.equal(kit.toCsv([['a, +1', 'b;@x', 'c\t-2', 'd\n=e']]), `${BOM}"a, '+1","b;'@x","c\t'-2","d\n'=e"\r\n`);
+      assert.equal(kit.toCsv([['a-b;c', 'x = y']]), `${BOM}"a-b;c","x = y"\r\n`, 'only a formula character right after a separator counts');
     });
 
     it('quotes a cell with a carriage return, and one starting with a tab or carriage return as a formula', () => {
-      assert.equal(kit.toCsv([['a\rb', '\tcmd', '\rcmd', 'in\tside']]), `"a\rb","'\tcmd","'\rcmd",in\tside\r\n`);
+      assert.equal(kit.toCsv([['a\rb', '\tcmd', '\rcmd', 'in\tside']]), `${BOM}"a\rb","'\tcmd","'\rcmd","in\tside"\r\n`);
     });
 
     it('keeps an agent named like HTML as plain text', () => {
-      assert.equal(kit.toCsv([['<img src=x onerror=alert(1)>']]), '<img src=x onerror=alert(1)>\r\n');
+      assert.equal(kit.toCsv([['<img src=x onerror=alert(1)>']]), `${BOM}"<img src=x onerror=alert(1)>"\r\n`);
     });
   });
 
   describe('errors', () => {
-    it('keeps status, message and a known code', () => {
+    it('keeps status, message, a known code and the retry time', () => {
       assert.deepEqual(kit.toWidgetError({ status: 403, message: 'No', code: 'SELF_ACTION' }), { status: 403, message: 'No', code: 'SELF_ACTION' });
+      assert.deepEqual(kit.toWidgetError({ status: 507, message: 'Busy', code: 'STORE_UNAVAILABLE', retryAfterSeconds: 60 }), { status: 507, message: 'Busy', code: 'STORE_UNAVAILABLE', retryAfterSeconds: 60 });
     });
 
     it('drops an unknown code and fills a missing status and message', () => {
@@ -40,15 +50,27 @@ describe('widget kit (app/src/kit.ts)', () => {
       for (const code of ERROR_CODES) {
         const advice = kit.adviceFor({ status: 500, message: 'm', code });
         assert.ok(advice.title.length > 0 && advice.hint.length > 0, code);
+        assert.doesNotMatch(`${advice.title} ${advice.hint}`, /\berror\.\w+/, `${code}: catalogue text, not a key`);
       }
     });
 
     it('derives the action from the status when the platform drops the code', () => {
       const actionFor = (status: number): string => kit.adviceFor({ status, message: 'm', code: null }).action;
       assert.deepEqual(
-        [400, 401, 403, 404, 409, 429, 500, 502, 504].map(actionFor),
-        ['refresh', 'settings', 'ask', 'refresh', 'refresh', 'retry', 'retry', 'retry', 'retry'],
+        [400, 401, 403, 404, 409, 429, 500, 502, 503, 504, 507].map(actionFor),
+        ['refresh', 'settings', 'ask', 'refresh', 'refresh', 'retry', 'retry', 'retry', 'retry', 'retry', 'retry'],
       );
+    });
+
+    it('never blames Freshservice for the app\'s own storage: 507 (and STORE_UNAVAILABLE) is the storage, 503 Freshservice', () => {
+      const byStatus = kit.adviceFor({ status: 507, message: 'm', code: null });
+      assert.equal(byStatus.title, "The app's storage is busy");
+      assert.doesNotMatch(`${byStatus.title} ${byStatus.hint}`, /Freshservice/);
+      assert.equal(kit.isStorageBusy({ status: 507, message: 'm', code: null }), true);
+      assert.equal(kit.isStorageBusy({ status: 503, message: 'm', code: 'STORE_UNAVAILABLE' }), true);
+      assert.equal(kit.isStorageBusy({ status: 503, message: 'm', code: null }), false);
+      assert.equal(kit.adviceFor({ status: 503, message: 'm', code: null }).title, 'Freshservice did not answer');
+      assert.equal(kit.adviceFor({ status: 500, message: 'm', code: null }).title, 'Something went wrong in the app');
     });
 
     it('prefers the code over the status', () => {
@@ -81,15 +103,10 @@ describe('widget kit (app/src/kit.ts)', () => {
       assert.equal(kit.readHostUrl({}), '');
     });
 
-    it('says never for a missing date and UTC otherwise', () => {
-      assert.equal(kit.formatDate(null), 'never');
-      assert.match(kit.formatDate('2026-01-02T03:04:05Z'), /2026.*UTC$/);
-    });
-
-    it('names every API-key state', () => {
+    it('names every API-key state, "Nothing recorded" rather than "None"', () => {
       assert.deepEqual(
         (['none', 'requested', 'enabled', 'declined'] as const).map((state) => kit.stateWords(state)),
-        ['No request recorded', 'Requested', 'Marked as enabled', 'Declined'],
+        ['Nothing recorded', 'Requested', 'Marked as enabled', 'Declined'],
       );
     });
   });

@@ -22,11 +22,31 @@ export interface KitUnderTest {
   toCsv(rows: string[][]): string;
   toWidgetError(raw: unknown): WidgetError;
   adviceFor(error: WidgetError): { title: string; action: string; hint: string };
+  isStorageBusy(error: WidgetError): boolean;
   readPerson(raw: unknown, key: string): { id: number; name: string; email: string } | null;
   readHostUrl(raw: unknown): string;
   permissionsUrl(host: string, path: string): string;
-  formatDate(iso: string | null): string;
   stateWords(state: ApiKeyState): string;
+}
+
+type Values = Record<string, string | number>;
+
+/** window.accessText (app/src/text.ts); keys are the English catalogue's. */
+export interface TextUnderTest {
+  locale(): string;
+  useLocale(locale: string): void;
+  ready(): Promise<void>;
+  t(key: string, values?: Values): string;
+  count(key: string, value: number, values?: Values): string;
+  number(value: number): string;
+  when(iso: string | null): string;
+  exactWhen(iso: string | null): string;
+}
+
+/** The pure part of window.accessAsk (app/src/ask.ts). */
+export interface AskUnderTest {
+  message(about: { agent: { name: string; email: string }; sender: { name: string }; link: string | null; reason: string | null; kind: 'enable' | 'stillDisabled' }): { subject: string; body: string };
+  mailtoHref(to: string[], message: { subject: string; body: string }): string;
 }
 
 export interface ConsoleRow {
@@ -49,12 +69,19 @@ export interface ConsoleModelUnderTest {
   stateOfRecord(record: ApiKeyRecord): KnownApiKeyState;
   countState(states: Map<number, KnownApiKeyState>, state: ApiKeyState): number;
   csvRows(rows: ConsoleRow[], apiKeyState: (id: number) => ApiKeyState): string[][];
+  counts(rows: ConsoleRow[]): { agents: number; accountAdmins: number; withoutAccountAdmin: number; deactivated: number };
 }
 
 export interface WidgetWindow {
+  accessCatalogues: Record<string, Record<string, unknown>>;
+  accessText: TextUnderTest;
   accessKit: KitUnderTest;
+  accessAsk: AskUnderTest;
   consoleModel: ConsoleModelUnderTest;
 }
+
+/** Every widget page loads the English catalogue and the formatter first. */
+export const WORDS = ['i18n/en.js', 'text.js'] as const;
 
 /**
  * Runs built widget scripts (app/scripts/*.js, classic scripts that publish their API on

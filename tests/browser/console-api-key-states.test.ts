@@ -47,6 +47,9 @@ describe('browser: the console shows every agent\'s API-key state, however old',
     await cell.waitFor();
     assert.equal(await cell.locator('fw-label').getAttribute('value'), 'Marked as enabled');
     await screenshot(page.locator('#app-full_page_app'), 'console-old-enabled-state');
+    // The recent activity lists the latest change of the ten agents changed last, from the same one read.
+    await console.locator('.trail-list li').nth(9).waitFor();
+    assert.equal(await console.locator('.trail-list li').count(), 10);
 
     await console.locator('fw-input input[type="text"]').fill('');
     await console.locator('fw-button[data-filter="pending"]').click();
@@ -58,12 +61,14 @@ describe('browser: the console shows every agent\'s API-key state, however old',
     const { console } = await openConsole(session.harness, ana);
     await console.locator('fw-button[data-filter="pending"]').click();
     await console.locator(`#app[data-rows="${requesters.length}"]`).waitFor();
-    const modal = console.locator('fw-modal');
-    await button(console, `Work through pending requests (${requesters.length})`).click();
-    const declinedId = await modal.locator('.access-view').getAttribute('data-viewed-id');
-    await button(modal, 'Decline request').click();
-    await modal.locator('.api-key fw-label[value="Declined"]').waitFor();
-    await button(modal, 'Close queue').click();
+    const dialog = console.locator('dialog.app-dialog');
+    await button(console, `Work through ${requesters.length} requests`).click();
+    const declinedId = await dialog.locator('.queue-item').getAttribute('data-agent-id');
+    await button(dialog, 'Decline request…').click();
+    await button(dialog.locator('.decline-form'), 'Decline request').click();
+    // A decision moves on to the next request by itself.
+    await dialog.locator(`.queue-item:not([data-agent-id="${declinedId ?? ''}"])`).waitFor();
+    await button(dialog, 'Close').click();
 
     await console.locator(`#app[data-rows="${requesters.length - 1}"]`).waitFor();
     await console.locator('[data-stat="pending"] .stat-value', { hasText: String(requesters.length - 1) }).waitFor();

@@ -24,16 +24,16 @@ describe('browser: one server-method call per profile view', function () {
   const session = useHarness({ runtimePer: 'file' });
 
   const VIEWS: [string, () => [number, number], string][] = [
-    ['an Account Admin on another agent', () => [ana, admin], 'Enable API key'],
-    ['an Admin on another agent', () => [admin, otherAdmin], 'Who can enable API keys'],
-    ['an agent on their own page', () => [admin, admin], 'Your API key'],
+    ['an Account Admin on another agent', () => [ana, admin], 'enable'],
+    ['an Admin on another agent', () => [admin, otherAdmin], 'ask'],
+    ['an agent on their own page', () => [admin, admin], 'self'],
   ];
-  for (const [who, people, heading] of VIEWS) {
+  for (const [who, people, viewCase] of VIEWS) {
     it(`opening a user page as ${who} makes exactly one server-method call`, async () => {
       const [viewer, viewed] = people();
       const start = runtimeLog.length;
       const { page, sidebar } = await openAccessView(session.harness, viewer, viewed);
-      await sidebar.locator('.guidance h3', { hasText: heading }).waitFor();
+      await sidebar.locator(`.access-view[data-case="${viewCase}"] .guidance`).waitFor();
       assert.deepEqual(serverMethodsSince(start), ['getProfileAccess 200']);
       await page.close();
     });
@@ -53,8 +53,9 @@ describe('browser: one server-method call per profile view', function () {
   it('opens the console\'s per-agent Access modal with one call too', async () => {
     const { page, console } = await openConsole(session.harness, ana);
     const start = runtimeLog.length;
-    await button(console.locator(`tbody tr[data-agent-id="${admin}"]`), 'Access').click();
-    await console.locator(`fw-modal .access-view[data-viewed-id="${admin}"] .guidance`).waitFor();
+    await console.locator(`tbody tr[data-agent-id="${admin}"] .menu-button`).click();
+    await console.locator('.row-menu-item', { hasText: 'Open access view' }).click();
+    await console.locator(`dialog.app-dialog .access-view[data-viewed-id="${admin}"] .guidance`).waitFor();
     assert.deepEqual(serverMethodsSince(start).filter((call) => VIEW_METHODS.test(call)), ['getProfileAccess 200']);
     await page.close();
   });

@@ -24,7 +24,8 @@ describe('browser: the sidebar for an Account Admin', function () {
   it('runs the enable flow on another agent, and the ledger and trail record it', async () => {
     const { page, sidebar } = await openAccessView(session.harness, ana, chloe);
     const guidance = sidebar.locator('.guidance');
-    assert.match((await guidance.textContent()) ?? '', /this app cannot switch it/);
+    assert.match((await guidance.textContent()) ?? '', /This app cannot switch keys on/);
+    assert.equal((await guidance.textContent())?.match(/no API/g)?.length ?? 0, 0, 'the step says once what the app cannot do');
     assert.equal(await guidance.getAttribute('data-step'), 'open');
     assert.equal(await button(sidebar, 'Mark as enabled').count(), 0, 'nothing to mark before the toggle page was opened');
 
@@ -37,14 +38,14 @@ describe('browser: the sidebar for an Account Admin', function () {
 
     await button(sidebar, 'Mark as enabled').waitFor();
     assert.equal(await guidance.getAttribute('data-step'), 'mark');
-    assert.match((await guidance.locator('.explain').textContent()) ?? '', /then click "Mark as enabled" to record what you did/);
+    assert.match((await guidance.locator('.explain').textContent()) ?? '', /then click "Mark as enabled" to record it/);
     assert.equal(await button(sidebar, 'Open API-key setting in Freshservice').getAttribute('color'), 'secondary', 'one primary button: Mark as enabled');
     await screenshot(page.locator('#app-contact_sidebar'), 'sidebar-account-admin-opened');
     await button(sidebar, 'Mark as enabled').click();
     await sidebar.locator('.api-key fw-label[value="Marked as enabled"]').waitFor();
     const recorded = (await guidance.locator('.explain').textContent()) ?? '';
     assert.doesNotMatch(recorded, /Then come back/, 'no instructions for a step already done');
-    assert.match(recorded, /This app cannot check the setting itself/);
+    assert.match(recorded, /This app cannot read the setting/);
     assert.match((await sidebar.locator('.api-key').textContent()) ?? '', /Marked as enabled by /);
     await screenshot(page.locator('#app-contact_sidebar'), 'sidebar-account-admin-enabled');
 
@@ -63,7 +64,8 @@ describe('browser: the sidebar for an Account Admin', function () {
   it('on their own profile gets the explanation and the people who can help, not the button', async () => {
     const { page, sidebar } = await openAccessView(session.harness, ana, ana);
     const guidance = (await sidebar.locator('.guidance').textContent()) ?? '';
-    assert.match(guidance, /Nobody can change their own API key or roles/);
+    assert.match(guidance, /nobody can switch on their own/);
+    assert.equal(await sidebar.locator('.you-hold').textContent(), "You hold Account Admin: you can switch on other agents' keys, not your own.");
     assert.equal(await button(sidebar, 'Open API-key setting in Freshservice').count(), 0);
     const helpers = await sidebar.locator('.helpers .person-name').allTextContents();
     const bjornName = session.harness.runtime.simulator?.account.agents.find((agent) => agent.id === bjorn)?.first_name ?? '';
@@ -82,20 +84,19 @@ describe('browser: the sidebar for an Account Admin', function () {
     await page.close();
   });
 
-  it('shows a requester as a requester, without API-key controls', async () => {
-    const page = await session.harness.context.newPage();
-    await interceptMethod(page, 'getProfileAccess', (route) => {
-      const viewed = { kind: 'requester', agent: null, accountAdminRole: null, permissionsPath: null };
-      return fulfillAnswer(route, { viewed, viewer: null, accountAdmins: null, apiKey: null, apiKeyError: null });
-    });
-    await page.goto(`${session.harness.runtime.shellUrl}/users/${chloe}?as=${ana}`);
-    const sidebar = page.frameLocator('#app-contact_sidebar');
-    await sidebar.locator('.access-view').waitFor();
-    assert.equal(await sidebar.locator('.viewed-name').textContent(), 'Chloé Dubois');
+  it('shows a requester (a user who is not an agent) as a requester, without API-key controls', async () => {
+    const requester = session.harness.runtime.simulator?.account.requesters[0];
+    assert.ok(requester, 'the demo account has requesters');
+    const { page, sidebar } = await openAccessView(session.harness, ana, requester.id);
+    assert.equal(await sidebar.locator('.access-view').getAttribute('data-case'), 'requester');
+    assert.equal(await sidebar.locator('.viewed-name').textContent(), `${requester.first_name} ${requester.last_name ?? ''}`.trim());
     assert.match((await sidebar.locator('.profile').textContent()) ?? '', /requester, not an agent/);
     assert.match((await sidebar.locator('.profile').textContent()) ?? '', /nothing to enable here/);
     assert.match((await sidebar.locator('.viewed-email').textContent()) ?? '', /@/, 'the requester\'s email from the page');
-    assert.equal(await sidebar.locator('.api-key, .guidance, fw-button').count(), 0);
+    assert.equal(await sidebar.locator('.viewed-email').textContent(), requester.primary_email);
+    assert.equal(await sidebar.locator('.api-key, .guidance, fw-button, .queue-banner').count(), 0);
+    const height = await sidebar.locator('body').evaluate((body: { getBoundingClientRect(): { height: number } }) => body.getBoundingClientRect().height);
+    assert.ok(height < 200, `a requester's page stays short (${height} px)`);
     await screenshot(page.locator('#app-contact_sidebar'), 'sidebar-requester');
     await page.close();
   });
@@ -150,22 +151,22 @@ describe('browser: the sidebar for an Account Admin', function () {
 
   it('caps the sidebar iframe at 700 px when the content is taller', async () => {
     const page = await session.harness.context.newPage();
-    // Forty Account Admins to list: the real answer, with its list of helpers made long.
+    // A hundred Account Admins to list: the real answer, with its list of helpers made long.
     await interceptMethod(page, 'getProfileAccess', async (route) => {
       const real = await route.fetch();
       const profile = ((await real.json()) as { body: { response: ProfileAccess } }).body.response;
       const model = profile.accountAdmins?.accountAdmins[0];
       if (profile.accountAdmins === null || model === undefined) {
-        // Not the answer this test expects: pass it on, and the wait for the fortieth name fails.
+        // Not the answer this test expects: pass it on, and the wait for the hundredth name fails.
         await route.fulfill({ response: real });
         return;
       }
-      const many = Array.from({ length: 40 }, (_, index) => ({ ...model, id: 990_000 + index, name: `Account Admin ${index + 1}`, email: `admin${index + 1}@example.test` }));
+      const many = Array.from({ length: 100 }, (_, index) => ({ ...model, id: 990_000 + index, name: `Account Admin ${index + 1}`, email: `admin${index + 1}@example.test` }));
       await fulfillAnswer(route, { ...profile, accountAdmins: { ...profile.accountAdmins, accountAdmins: many } });
     });
     await page.goto(`${session.harness.runtime.shellUrl}/users/${chloe}?as=${chloe}`);
     const sidebar = page.frameLocator('#app-contact_sidebar');
-    await sidebar.locator('.helpers .person-name', { hasText: 'Account Admin 40' }).waitFor();
+    await sidebar.locator('.helpers .person-name', { hasText: 'Account Admin 100' }).waitFor();
     const { frame, content } = await frameFollowsContent(page);
     assert.ok(content > SIDEBAR_CAP, `the content is taller than the cap (${content}px)`);
     assert.ok(Math.abs(frame - SIDEBAR_CAP) <= 2, `frame ${frame}px`);

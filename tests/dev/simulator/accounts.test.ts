@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -67,6 +67,27 @@ describe('simulator accounts', () => {
       facts.rightToLeftNameAgentIds.forEach((id) => assert.match(agent(id)?.first_name ?? '', /[\u0590-\u06FF]/));
       assert.equal(agent(facts.htmlNameAgentId)?.first_name, '<img src=x onerror=alert(1)>');
       assert.equal(agent(facts.nullLastNameAgentId)?.last_name, null);
+    });
+
+    it('has requesters (users who are not agents), with ids no agent uses', () => {
+      assert.ok(facts.requesterIds.length >= 2);
+      const agentIds = new Set(account.agents.map((candidate) => candidate.id));
+      facts.requesterIds.forEach((id) => assert.ok(!agentIds.has(id), `requester ${id} is not an agent`));
+      assert.ok(account.requesters.every((requester) => requester.primary_email.includes('@') && !('roles' in requester)));
+    });
+
+    it('is who the README says it is (its "who is who" table: names, ids, requesters)', () => {
+      const readme = readFileSync(join(__dirname, '..', '..', '..', '..', 'README.md'), 'utf8');
+      const table = readme.slice(readme.indexOf('## The demo account: who is who'));
+      const rows = [...table.matchAll(/^\| ([^|]+?) \| (\d+) \| ([^|]+?) \|/gm)].map((match) => ({ name: match[1] ?? '', id: Number(match[2]), what: match[3] ?? '' }));
+      assert.ok(rows.length >= 8, `${rows.length} rows`);
+      for (const row of rows) {
+        const agentFound = account.agents.find((candidate) => `${candidate.first_name} ${candidate.last_name ?? ''}`.trim() === row.name);
+        const requesterFound = account.requesters.find((candidate) => `${candidate.first_name} ${candidate.last_name ?? ''}`.trim() === row.name);
+        assert.equal((agentFound ?? requesterFound)?.id, row.id, row.name);
+        assert.equal(/requester/.test(row.what), requesterFound !== undefined, `${row.name}: ${row.what}`);
+        assert.equal(/^Account Admin/.test(row.what), facts.accountAdminIds.includes(row.id), `${row.name}: ${row.what}`);
+      }
     });
 
     it('uses Freshservice-sized ids and unique emails', () => {
@@ -163,6 +184,18 @@ describe('simulator accounts', () => {
       assert.throws(() => loadAccountFile(unknownRole), /role_id 1 is not in "roles"/);
       const unknownOwner = write('owner.json', JSON.stringify({ ...account, apiKeys: [{ key: 'k', agentId: 5 }] }));
       assert.throws(() => loadAccountFile(unknownOwner), /agent 5 is not in "agents"/);
+    });
+
+    it('take requesters optionally, and refuse a requester with an agent\'s id (users share one id space)', () => {
+      assert.deepEqual(example().requesters, [], 'none by default');
+      const account = example();
+      const first = account.agents[0];
+      assert.ok(first !== undefined);
+      const requester = { id: first.id, first_name: 'Rae', last_name: null, primary_email: 'rae@acme.example', active: true };
+      const clash = write('requester.json', JSON.stringify({ ...account, requesters: [requester] }));
+      assert.throws(() => loadAccountFile(clash), /requesters\[0\]\.id.*an agent's/);
+      const fine = write('requester-ok.json', JSON.stringify({ ...account, requesters: [{ ...requester, id: 21000000999 }] }));
+      assert.equal(loadAccountFile(fine).requesters[0]?.primary_email, 'rae@acme.example');
     });
   });
 });

@@ -19,6 +19,19 @@ describe('simulator API: agents and roles as Freshservice serves them', () => {
   after(() => sim.stop());
   beforeEach(() => sim.resetRateLimits());
 
+  describe('requesters', () => {
+    it('answers a requester\'s id with 404 on /agents/{id}: a requester is not an agent', async () => {
+      const [requesterId] = facts.requesterIds;
+      const asAgent = await get(`/agents/${String(requesterId)}`);
+      assert.equal(asAgent.status, 404);
+      const asRequester = await get(`/requesters/${String(requesterId)}`);
+      assert.equal(asRequester.status, 200);
+      assert.equal(bodyOf<{ requester: { id: number; primary_email: string } }>(asRequester).requester.id, requesterId);
+      const listed = bodyOf<{ requesters: { id: number }[] }>(await get('/requesters'));
+      assert.deepEqual(listed.requesters.map((requester) => requester.id), facts.requesterIds);
+    });
+  });
+
   describe('GET /agents paging', () => {
     it('answers 30 agents by default with the next page in a Link header written as Freshservice writes it', async () => {
       const response = await get('/agents');
