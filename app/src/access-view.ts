@@ -286,6 +286,8 @@ class AgentAccessView {
       window.accessParts.recordLine('record.enabledBy', record.decidedBy, record.decidedAt),
       kit.el('div', { className: 'actions' }, [toggle]),
       opened ? kit.el('p', { className: 'explain', text: text.t('self.stillDisabledExplain') }) : null,
+      // A new request puts the agent back in the Account Admins' queue; the ready message tells them at once.
+      opened ? this.requestForm('request.again') : null,
       opened ? window.accessAsk.panel(othersThan(admins, agent.id), this.askAbout(agent, record, 'stillDisabled'), true) : null,
     ];
   }

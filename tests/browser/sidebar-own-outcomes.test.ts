@@ -39,6 +39,7 @@ describe('browser: an agent on their own page after a decision', function () {
 
       await again.click();
       await sidebar.locator('.ask-message').waitFor();
+      assert.equal(await sidebar.locator('.request-form').count(), 1, 'a new request can be filed: the app cannot read the setting');
       const href = (await sidebar.locator('.ask-message a.link-button').getAttribute('href')) ?? '';
       assert.match(decodeURIComponent(href), /The Freshservice API key of Chloé Dubois is still disabled/);
       assert.match(decodeURIComponent(href), /still says "Your API key is disabled"/);

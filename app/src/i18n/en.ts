@@ -115,7 +115,7 @@ const ENGLISH_CATALOGUE = {
   'self.noMail': 'This app sends no mail: send them this message.',
   'self.enabledWhere': 'An Account Admin marked your key enabled: find it in Profile Settings > Your API key.',
   'self.stillDisabled': 'Still disabled? Ask again',
-  'self.stillDisabledExplain': 'The mark is only a record in this app: it cannot read the setting. Tell the Account Admins the key is still off.',
+  'self.stillDisabledExplain': 'The mark is only a record in this app: it cannot read the setting. Ask again (your request goes back to the Account Admins), and tell them the key is still off.',
   'self.anAccountAdmin': 'An Account Admin',
   'self.declinedBy': '{name} declined it',
   'self.declinedReason': 'Their reason: "{reason}"',

@@ -7,11 +7,12 @@
  * |----------------|-------------------|---------------|-------------------|-------------------|-----------------------|
  * | none           | → requested       | recorded      | → enabled (1)     | refused           | refused (2)           |
  * | requested      | repeat            | recorded      | → enabled         | → declined        | refused (2)           |
- * | enabled        | refused           | recorded      | repeat            | refused (undo)    | → state before        |
+ * | enabled        | → requested (3)   | recorded      | repeat            | refused (undo)    | → state before        |
  * | declined       | → requested (new) | recorded      | refused (request) | repeat            | → requested           |
  *
  * (1) Account Admins also switch keys on without being asked. (2) Nothing to undo; a repeated
- * undo right after an undo is a repeat. "recorded": the state stays, who opened the agent's
+ * undo right after an undo is a repeat. (3) "Still disabled? Ask again": the record says enabled,
+ * the agent says the key is still off (the app cannot read the setting), so a new request starts. "recorded": the state stays, who opened the agent's
  * Permissions page and when is written down; the same admin opening it again is a repeat.
  */
 import type { LedgerEvent, StoredAction, StoredChange, StoredPerson, StoredRecord, StoredState } from './schemas';
@@ -81,9 +82,6 @@ function request(current: Current, change: ChangeRequest): Decision {
   const { state } = current.record;
   if (state === 'requested') {
     return UNCHANGED;
-  }
-  if (state === 'enabled') {
-    return refused(`${change.target.name}'s API key is already marked enabled: there is nothing to request.`);
   }
   return changed(
     current.record,

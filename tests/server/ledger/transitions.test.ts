@@ -42,7 +42,7 @@ describe('ledger transitions', () => {
     ['requested', versionIn('requested', 'requested'), 'enabled', '→ enabled'],
     ['requested', versionIn('requested', 'requested'), 'declined', '→ declined'],
     ['requested', versionIn('requested', 'requested'), 'undo', 'refused'],
-    ['enabled', versionIn('enabled', 'enabled', 'requested'), 'requested', 'refused'],
+    ['enabled', versionIn('enabled', 'enabled', 'requested'), 'requested', '→ requested'],
     ['enabled', versionIn('enabled', 'enabled', 'requested'), 'opened', '→ enabled'],
     ['enabled', versionIn('enabled', 'enabled', 'requested'), 'enabled', 'unchanged'],
     ['enabled', versionIn('enabled', 'enabled', 'requested'), 'declined', 'refused'],
