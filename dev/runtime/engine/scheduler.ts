@@ -87,7 +87,7 @@ export class LocalScheduler {
     }
     const schedule = parsed.data;
     if (this.pending.has(schedule.name)) {
-      // The wording and status are not documented; refusing a second schedule of one name is (research.md B4).
+      // The reference calls `name` the schedule's "Unique identifier"; the error's status and wording are not documented.
       return this.answer('create', schedule.name, refused(400, `A schedule named "${schedule.name}" already exists`));
     }
     const problem = this.problemWith(schedule, null);

@@ -106,7 +106,7 @@ describe('simulator control API: agent changes and the user events they send', (
     const order: string[] = [];
     sim.onUserEvent(() => Promise.reject(new Error('listener failed')));
     sim.onUserEvent(async () => {
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setImmediate(resolve));
       order.push('handled');
     });
     const answer = await control('POST', `/${facts.withoutAdminRoleIds[0] as number}/deactivate`);
