@@ -14,7 +14,7 @@
  * (`{ attr: [old, new] }`) and `data.actor`.
  */
 import { z } from 'zod';
-import { jsonReply, notFound, type SimReply } from './responses';
+import { controlRefusal as refuse, jsonReply, notFound, readControlBody, type SimReply } from './responses';
 import { assignmentScopeSchema, type RoleAssignment, type SimAccount, type SimAgent } from './schema';
 import { isoSeconds } from './shapes';
 
@@ -79,25 +79,6 @@ function answer(status: number, body: unknown): SimReply {
   return jsonReply(status, JSON.stringify(body));
 }
 
-function refuse(message: string): SimReply {
-  return answer(400, { code: 'invalid_simulator_request', message });
-}
-
-function parseBody<T>(schema: z.ZodType<T>, body: string): T | SimReply {
-  let json: unknown;
-  try {
-    json = JSON.parse(body === '' ? '{}' : body) as unknown;
-  } catch {
-    return refuse('The body must be JSON; see docs/simulator.md.');
-  }
-  const parsed = schema.safeParse(json);
-  return parsed.success ? parsed.data : refuse(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`).join('; '));
-}
-
-function isReply(value: unknown): value is SimReply {
-  return typeof value === 'object' && value !== null && 'status' in value && 'body' in value && 'headers' in value;
-}
-
 function roleNamed(account: SimAccount, id: number) {
   return account.roles.find((role) => role.id === id);
 }
@@ -106,17 +87,20 @@ function accountAdminRoleId(account: SimAccount): number | undefined {
   return account.roles.find((role) => role.default && role.name === 'Account Admin')?.id;
 }
 
-/** `data.actor`: the agent named by actorId, else the first active Account Admin who is not the changed agent. */
-function actorFor(context: AgentChangeContext, agentId: number, actorId: number | undefined): Record<string, unknown> | SimReply {
+interface Actor {
+  id: number;
+  name: string;
+  type: number;
+}
+
+/** `data.actor`: the agent named by actorId, else the first active Account Admin who is not the changed agent; null when there is none. */
+function actorFor(context: AgentChangeContext, agentId: number, actorId: number | undefined): Actor | null {
   const adminRole = accountAdminRoleId(context.account);
   const actor =
     actorId === undefined
       ? context.account.agents.find((agent) => agent.id !== agentId && agent.active && agent.roles.some((role) => role.role_id === adminRole))
       : context.account.agents.find((agent) => agent.id === actorId);
-  if (actor === undefined) {
-    return refuse(actorId === undefined ? 'No active Account Admin can make this change: name one with actorId.' : `No agent ${actorId} to act.`);
-  }
-  return { id: actor.id, name: [actor.first_name, actor.last_name].filter((part) => part !== null && part !== '').join(' '), type: 0 };
+  return actor === undefined ? null : { id: actor.id, name: [actor.first_name, actor.last_name].filter((part) => part !== null && part !== '').join(' '), type: 0 };
 }
 
 function rolePayload(context: AgentChangeContext, assignment: RoleAssignment): Record<string, unknown> {
@@ -213,25 +197,36 @@ function sameRoles(left: readonly RoleAssignment[], right: readonly RoleAssignme
   return JSON.stringify(left) === JSON.stringify(right);
 }
 
-/** PUT /_simulator/agents/{id}/roles: replaces the role set (nobody can change their own roles in Freshservice). */
-export function setRoles(context: AgentChangeContext, id: number, body: string): Promise<SimReply> | SimReply {
+/** What every change starts from: the agent, the checked body and who acts; or the answer that refuses it. */
+function prepare<T extends { actorId?: number | undefined }>(context: AgentChangeContext, id: number, schema: z.ZodType<T>, body: string): { found: Found; change: T; actor: Actor } | SimReply {
   const found = findAgent(context, id);
-  const change = parseBody(roleChangeSchema, body);
   if (found === null) {
     return notFound();
   }
-  if (isReply(change)) {
-    return change;
+  const change = readControlBody(schema, body, 'agent change');
+  if (!change.ok) {
+    return change.reply;
   }
+  const actorId = change.value.actorId;
+  const actor = actorFor(context, id, actorId);
+  if (actor === null) {
+    return refuse(actorId === undefined ? 'No active Account Admin can make this change: name one with actorId.' : `No agent ${actorId} to act.`);
+  }
+  return { found, change: change.value, actor };
+}
+
+/** PUT /_simulator/agents/{id}/roles: replaces the role set (nobody can change their own roles in Freshservice). */
+export function setRoles(context: AgentChangeContext, id: number, body: string): Promise<SimReply> | SimReply {
+  const prepared = prepare(context, id, roleChangeSchema, body);
+  if (!('found' in prepared)) {
+    return prepared;
+  }
+  const { found, change, actor } = prepared;
   const unknownRole = change.roles.find((assignment) => roleNamed(context.account, assignment.role_id) === undefined);
   if (unknownRole !== undefined) {
     return refuse(`roles: role_id ${unknownRole.role_id} is not a role of this account`);
   }
-  const actor = actorFor(context, id, change.actorId);
-  if (isReply(actor)) {
-    return actor;
-  }
-  if (actor['id'] === id) {
+  if (actor.id === id) {
     return refuse('An agent cannot change their own roles in Freshservice: name another actorId.');
   }
   const roles: RoleAssignment[] = change.roles.map(({ workspace_id, ...rest }) => (workspace_id === undefined ? rest : { ...rest, workspace_id }));
@@ -248,18 +243,11 @@ export function setRoles(context: AgentChangeContext, id: number, body: string):
 
 /** POST /_simulator/agents/{id}/deactivate and /reactivate: onUserUpdate with `changes.active`. */
 export function setActive(context: AgentChangeContext, id: number, active: boolean, body: string): Promise<SimReply> | SimReply {
-  const found = findAgent(context, id);
-  const change = parseBody(actorSchema, body);
-  if (found === null) {
-    return notFound();
+  const prepared = prepare(context, id, actorSchema, body);
+  if (!('found' in prepared)) {
+    return prepared;
   }
-  if (isReply(change)) {
-    return change;
-  }
-  const actor = actorFor(context, id, change.actorId);
-  if (isReply(actor)) {
-    return actor;
-  }
+  const { found, actor } = prepared;
   if (found.agent.active === active) {
     return commit(context, found, found.agent, null);
   }
@@ -269,18 +257,11 @@ export function setActive(context: AgentChangeContext, id: number, active: boole
 
 /** DELETE /_simulator/agents/{id}: the agent is forgotten (gone from the API; its keys stop working) and onUserDelete is sent. */
 export async function forgetAgent(context: AgentChangeContext, id: number, body: string): Promise<SimReply> {
-  const found = findAgent(context, id);
-  const change = parseBody(actorSchema, body);
-  if (found === null) {
-    return notFound();
+  const prepared = prepare(context, id, actorSchema, body);
+  if (!('found' in prepared)) {
+    return prepared;
   }
-  if (isReply(change)) {
-    return change;
-  }
-  const actor = actorFor(context, id, change.actorId);
-  if (isReply(actor)) {
-    return actor;
-  }
+  const { found, actor } = prepared;
   context.account.agents.splice(found.index, 1);
   context.changed();
   const event: SimUserEvent = { name: 'onUserDelete', payload: { data: { user: forgottenUser(found.agent, context.now()), actor } } };

@@ -1,9 +1,8 @@
-import type { z } from 'zod';
 import { forgetAgent, setActive, setRoles, type AgentChangeContext } from './agent-changes';
 import type { DemoKey } from './demo-account';
 import type { Faults } from './faults';
 import type { RateLimiter } from './rate-limits';
-import { jsonReply, methodNotAllowed, type SimReply } from './responses';
+import { jsonReply, methodNotAllowed, readControlBody, type SimReply } from './responses';
 import { partialFaultSettingsSchema } from './schema';
 
 /**
@@ -32,23 +31,9 @@ type ControlAnswer = SimReply | Promise<SimReply>;
 
 const ok = (value: unknown): SimReply => jsonReply(200, JSON.stringify(value));
 
-function badRequest(message: string): SimReply {
-  return jsonReply(400, JSON.stringify({ code: 'invalid_simulator_request', message }));
-}
-
-function describe(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`).join('; ');
-}
-
 function setFaults(context: ControlContext, body: string): SimReply {
-  let json: unknown;
-  try {
-    json = JSON.parse(body === '' ? '{}' : body) as unknown;
-  } catch {
-    return badRequest('The body must be JSON: a partial FaultSettings object, see docs/simulator.md.');
-  }
-  const parsed = partialFaultSettingsSchema.safeParse(json);
-  return parsed.success ? ok(context.faults.update(parsed.data)) : badRequest(`Invalid fault settings: ${describe(parsed.error)}`);
+  const read = readControlBody(partialFaultSettingsSchema, body, 'fault settings (a partial FaultSettings object)');
+  return read.ok ? ok(context.faults.update(read.value)) : read.reply;
 }
 
 function resetAll(context: ControlContext): SimReply {
