@@ -14,6 +14,8 @@ import { readAppPlaceholders } from './app-manifest';
 import { createBridge, type BridgeEngine } from './bridge-api';
 import { loadSavedIparams, readEnvironment, readFreshserviceIparams, readIparamDefinitions, type FreshserviceTarget, type IparamDefinitions } from './config';
 import type { FreshserviceIparams } from './engine/freshservice-iparams';
+import type { EventOutcome } from './engine/index';
+import { InstallationRecord } from './installation';
 import { createKeyValueStore } from './kv-store';
 import { createShellSite, type ShellHandler } from './shell-site';
 import { RuntimeStartupError } from './startup-error';
@@ -28,13 +30,22 @@ export interface HostEngineOptions {
 
 export interface HostEngine extends BridgeEngine {
   setIparams(iparams: Record<string, unknown>): void;
+  invokeEvent(name: string, payload: Record<string, unknown>): Promise<EventOutcome>;
   close(): Promise<void>;
+}
+
+/** A user event the embedded simulator sends when its control API changes an agent. */
+export interface HostUserEvent {
+  name: string;
+  payload: Record<string, unknown>;
 }
 
 export interface HostSimulator {
   url: string;
   account: { domain: string; agents: unknown[]; roles: unknown[] };
   keys: { key: string; agentId: number; label: string }[];
+  /** The runtime delivers these to the app; the control answer waits for the delivery. */
+  onUserEvent?(listener: (event: HostUserEvent) => unknown): () => void;
   stop(): Promise<void>;
 }
 
@@ -152,6 +163,49 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
+/** Why an installation event that was delivered did not complete, for the log and the settings page. */
+function refusalOf(outcome: EventOutcome): string | null {
+  return outcome.delivered && !outcome.ok ? `${outcome.status}${outcome.message === null ? '' : `: ${outcome.message}`}` : null;
+}
+
+/**
+ * FDK's app set-up event for this start (docs/runtime.md): onAppInstall the first time this data
+ * directory runs the app on this Freshservice, afterAppUpdate after that. An installation the
+ * app refuses (`renderData({ message })`) is not recorded, so the next start offers it again.
+ */
+async function deliverSetUpEvent(engine: HostEngine, installations: InstallationRecord, target: Target, settingsSaved: boolean, log: (line: string) => void): Promise<void> {
+  if (installations.isInstalled(target.tag)) {
+    const refusal = refusalOf(await engine.invokeEvent('afterAppUpdate', {}));
+    if (refusal !== null) {
+      log(`afterAppUpdate did not complete (${refusal}); on Freshservice the installation would stay on its earlier version. The runtime runs the app as built.`);
+    }
+    return;
+  }
+  const refusal = refusalOf(await engine.invokeEvent('onAppInstall', {}));
+  if (refusal === null) {
+    installations.recordInstall(target.tag, settingsSaved);
+  } else {
+    log(`onAppInstall did not complete (${refusal}): Freshservice would not install the app. The runtime serves it anyway and offers onAppInstall again on the next start or settings save.`);
+  }
+}
+
+/**
+ * The first save of /custom_configs is the installation page's Install: onAppInstall with the
+ * new settings (already applied). A refusal is the message the settings page shows; FDK would
+ * not install, so nothing is saved.
+ */
+async function installOnFirstSave(engine: HostEngine, installations: InstallationRecord, target: Target): Promise<string | null> {
+  if (installations.hasSavedSettings(target.tag)) {
+    return null;
+  }
+  const refusal = refusalOf(await engine.invokeEvent('onAppInstall', {}));
+  if (refusal !== null) {
+    return `The app did not complete its installation (${refusal}). Nothing was saved.`;
+  }
+  installations.recordInstall(target.tag, true);
+  return null;
+}
+
 interface Sites {
   app: AppSite;
   shell: ShellHandler;
@@ -204,10 +258,17 @@ export async function startHost<Engine extends HostEngine, Simulator extends Hos
   };
   try {
     const roles = readFreshserviceIparams(join(appRoot, 'config', 'requests.json'));
-    const iparams = { ...defaultIparams(definitions, roles, target.freshservice), ...loadSavedIparams(configFile, target.tag) };
+    const saved = loadSavedIparams(configFile, target.tag);
+    const iparams = { ...defaultIparams(definitions, roles, target.freshservice), ...saved };
+    const installations = new InstallationRecord(join(dataDir, 'installation.json'));
     const store = createKeyValueStore({ file: join(dataDir, 'db.json') });
     const engine = await deps.createEngine({ appRoot, iparams, store, freshserviceUrl: target.freshservice.url, log });
     cleanups.push(() => engine.close());
+    await deliverSetUpEvent(engine, installations, target, Object.keys(saved).length > 0, log);
+    const stopListening = simulator?.onUserEvent?.((event) => engine.invokeEvent(event.name, event.payload));
+    if (stopListening !== undefined) {
+      cleanups.push(() => Promise.resolve(stopListening()));
+    }
 
     let site: Sites | null = null;
     let port = requestedPort;
@@ -230,7 +291,7 @@ export async function startHost<Engine extends HostEngine, Simulator extends Hos
         definitions,
         directory,
         bridge: createBridge(engine, store),
-        iparams: { current: iparams, configFile, tag: target.tag, apply: (next) => engine.setIparams(next) },
+        iparams: { current: iparams, configFile, tag: target.tag, apply: (next) => engine.setIparams(next), beforeSave: () => installOnFirstSave(engine, installations, target) },
         shellScript: join(BROWSER_SCRIPTS, 'shell.js'),
         installPageScript: join(BROWSER_SCRIPTS, 'install-page.js'),
         log,

@@ -22,7 +22,14 @@ export interface ShellSiteOptions {
   definitions: IparamDefinitions;
   directory: AccountDirectory;
   bridge: (route: string, input: unknown) => Promise<BridgeAnswer> | null;
-  iparams: { current: Record<string, unknown>; configFile: string; tag: string; apply: (next: Record<string, unknown>) => void };
+  iparams: {
+    current: Record<string, unknown>;
+    configFile: string;
+    tag: string;
+    apply: (next: Record<string, unknown>) => void;
+    /** Runs once the new values are applied, before they are written (the first save installs the app); a message refuses the save. */
+    beforeSave: () => Promise<string | null>;
+  };
   shellScript: string;
   /** The /custom_configs page's stand-in for FDK's install-page globals (build/runtime-browser/install-page.js). */
   installPageScript: string;
@@ -170,14 +177,23 @@ export function createShellSite(options: ShellSiteOptions): ShellHandler {
     }
     const form = new URLSearchParams(await readBody(request, 64 * 1024));
     const { values, errors } = readIparamForm(form, options.definitions, options.iparams.current);
+    const previous = options.iparams.current;
+    if (errors.length === 0) {
+      options.iparams.current = values;
+      options.iparams.apply(values);
+      const refusal = await options.iparams.beforeSave();
+      if (refusal !== null) {
+        options.iparams.current = previous;
+        options.iparams.apply(previous);
+        errors.push(refusal);
+      }
+    }
     if (errors.length > 0) {
       const context = await signedInAgent(request, url);
       // Re-show what was typed, never a secure value.
-      settingsPage(response, context, renderCustomConfigs(options.definitions, { ...options.iparams.current, ...values }, { saved: false, errors }), 400);
+      settingsPage(response, context, renderCustomConfigs(options.definitions, { ...previous, ...values }, { saved: false, errors }), 400);
       return;
     }
-    options.iparams.current = values;
-    options.iparams.apply(values);
     saveIparams(options.iparams.configFile, options.iparams.tag, values);
     options.log('App settings saved from /custom_configs');
     redirect(response, '/custom_configs?saved=1');

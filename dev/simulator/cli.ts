@@ -97,7 +97,8 @@ export function describeRunning(simulator: RunningSimulator): string {
   return [
     `Freshservice simulator listening on ${simulator.url}`,
     `  API:      ${simulator.url}/api/v2   (domain "${account.domain}", plan ${account.plan}, ${account.agents.length} agents, ${account.roles.length} roles)`,
-    `  Control:  ${simulator.url}/_simulator/faults   (docs/simulator.md)`,
+    `  Control:  ${simulator.url}/_simulator/faults, /_simulator/agents/<id>/roles|deactivate|reactivate   (docs/simulator.md)`,
+    '            (agent changes send user events only to in-process listeners, such as npm start\'s runtime: here they go nowhere)',
     '',
     'API keys (Authorization: Basic base64(<key>:X)):',
     ...keys,

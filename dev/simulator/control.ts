@@ -1,14 +1,15 @@
-import type { z } from 'zod';
+import { forgetAgent, setActive, setRoles, type AgentChangeContext } from './agent-changes';
 import type { DemoKey } from './demo-account';
 import type { Faults } from './faults';
 import type { RateLimiter } from './rate-limits';
-import { jsonReply, methodNotAllowed, type SimReply } from './responses';
+import { jsonReply, methodNotAllowed, readControlBody, type SimReply } from './responses';
 import { partialFaultSettingsSchema } from './schema';
 
 /**
  * The simulator's own control endpoints under /_simulator (never part of Freshservice's
  * API, never rate limited, never faulted), so browser tests and the local runtime can set
- * faults on a simulator running in another process.
+ * faults on a simulator running in another process, and change agents as an admin would
+ * (agent-changes.ts), which sends Freshservice's user events to in-process listeners.
  */
 
 export const CONTROL_PREFIX = '/_simulator';
@@ -17,6 +18,7 @@ export interface ControlContext {
   faults: Faults;
   limiter: RateLimiter;
   keys: readonly DemoKey[];
+  agents: AgentChangeContext;
 }
 
 export interface ControlRequest {
@@ -25,25 +27,13 @@ export interface ControlRequest {
   body: string;
 }
 
+type ControlAnswer = SimReply | Promise<SimReply>;
+
 const ok = (value: unknown): SimReply => jsonReply(200, JSON.stringify(value));
 
-function badRequest(message: string): SimReply {
-  return jsonReply(400, JSON.stringify({ code: 'invalid_simulator_request', message }));
-}
-
-function describe(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`).join('; ');
-}
-
 function setFaults(context: ControlContext, body: string): SimReply {
-  let json: unknown;
-  try {
-    json = JSON.parse(body === '' ? '{}' : body) as unknown;
-  } catch {
-    return badRequest('The body must be JSON: a partial FaultSettings object, see docs/simulator.md.');
-  }
-  const parsed = partialFaultSettingsSchema.safeParse(json);
-  return parsed.success ? ok(context.faults.update(parsed.data)) : badRequest(`Invalid fault settings: ${describe(parsed.error)}`);
+  const read = readControlBody(partialFaultSettingsSchema, body, 'fault settings (a partial FaultSettings object)');
+  return read.ok ? ok(context.faults.update(read.value)) : read.reply;
 }
 
 function resetAll(context: ControlContext): SimReply {
@@ -64,8 +54,29 @@ const endpoints: Record<string, Partial<Record<string, (context: ControlContext,
   '/keys': { GET: (context) => ok(context.keys) },
 };
 
-export function answerControl(context: ControlContext, request: ControlRequest): SimReply {
-  const methods = endpoints[request.pathname.slice(CONTROL_PREFIX.length)];
+/** /_simulator/agents/{id}[/roles|/deactivate|/reactivate] */
+const AGENT_ROUTE = /^\/agents\/(\d+)(?:\/(roles|deactivate|reactivate))?$/;
+
+const agentEndpoints: Record<string, Partial<Record<string, (context: ControlContext, id: number, body: string) => ControlAnswer>>> = {
+  '': { DELETE: (context, id, body) => forgetAgent(context.agents, id, body) },
+  roles: { PUT: (context, id, body) => setRoles(context.agents, id, body) },
+  deactivate: { POST: (context, id, body) => setActive(context.agents, id, false, body) },
+  reactivate: { POST: (context, id, body) => setActive(context.agents, id, true, body) },
+};
+
+function answerAgent(context: ControlContext, request: ControlRequest, match: RegExpExecArray): ControlAnswer {
+  const methods = agentEndpoints[match[2] ?? ''] ?? {};
+  const handler = methods[request.method];
+  return handler === undefined ? methodNotAllowed(request.method, Object.keys(methods)) : handler(context, Number(match[1]), request.body);
+}
+
+export function answerControl(context: ControlContext, request: ControlRequest): ControlAnswer {
+  const path = request.pathname.slice(CONTROL_PREFIX.length);
+  const agent = AGENT_ROUTE.exec(path);
+  if (agent !== null) {
+    return answerAgent(context, request, agent);
+  }
+  const methods = endpoints[path];
   if (methods === undefined) {
     return jsonReply(404, JSON.stringify({ code: 'not_found', message: `No simulator endpoint ${request.pathname}; see docs/simulator.md.` }));
   }

@@ -10,6 +10,7 @@ import { generateAccount, MAX_GENERATED_AGENTS } from './generate';
 import { loadAccountFile, SimulatorSetupError } from './account-file';
 import { planLimits } from './rate-limits';
 import { isAdminLevelRole } from './shapes';
+import type { SimUserEvent, UserEventListener, UserEventName } from './agent-changes';
 import {
   noFaults,
   simAccountSchema,
@@ -57,4 +58,7 @@ export type {
   SimAgent,
   SimRequester,
   SimRole,
+  SimUserEvent,
+  UserEventListener,
+  UserEventName,
 };

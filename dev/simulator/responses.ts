@@ -1,8 +1,10 @@
 /**
  * Freshservice's error bodies, in one place so a correction is one edit. Sources: platform
  * notes section 7. The 404 and 405 bodies and the validation messages follow the Freshworks
- * API v2 conventions and are unverified against a live Freshservice account.
+ * API v2 conventions and are unverified against a live Freshservice account. At the end, the
+ * simulator's own answers to its control endpoints (not Freshservice's).
  */
+import type { z } from 'zod';
 
 export interface SimReply {
   status: number;
@@ -58,4 +60,25 @@ export function replyForStatus(status: number): SimReply {
   };
   const reply = known[status]?.() ?? internalError();
   return { ...reply, status };
+}
+
+/** A control request the simulator refuses (its own body, not Freshservice's). */
+export function controlRefusal(message: string): SimReply {
+  return jsonReply(400, JSON.stringify({ code: 'invalid_simulator_request', message }));
+}
+
+/** A control endpoint's JSON body (empty = `{}`) checked with `schema`, or the 400 saying what is wrong with it. */
+export function readControlBody<T>(schema: z.ZodType<T>, body: string, what: string): { ok: true; value: T } | { ok: false; reply: SimReply } {
+  let json: unknown;
+  try {
+    json = JSON.parse(body === '' ? '{}' : body) as unknown;
+  } catch {
+    return { ok: false, reply: controlRefusal(`The body must be JSON: ${what}, see docs/simulator.md.`) };
+  }
+  const parsed = schema.safeParse(json);
+  if (parsed.success) {
+    return { ok: true, value: parsed.data };
+  }
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`).join('; ');
+  return { ok: false, reply: controlRefusal(`Invalid ${what}: ${problems}`) };
 }

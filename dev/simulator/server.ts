@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { z } from 'zod';
 import { loadAccountFile, SimulatorSetupError } from './account-file';
+import { UserEvents, type UserEventListener } from './agent-changes';
 import { answerApi, API_PREFIX, type ApiContext } from './api';
 import { buildCatalogue } from './catalogue';
 import { answerControl, CONTROL_PREFIX, type ControlContext } from './control';
@@ -39,6 +40,12 @@ export interface RunningSimulator {
   keys: DemoKey[];
   setFaults(faults: Partial<FaultSettings>): void;
   resetRateLimits(): void;
+  /**
+   * Listens to the user events the control API's agent changes send (onUserUpdate,
+   * onUserDelete); a listener may return a promise, which the control answer waits for.
+   * Returns the function that stops listening.
+   */
+  onUserEvent(listener: UserEventListener): () => void;
   /** Closes the server and every socket, and drops delayed replies. */
   stop(): Promise<void>;
 }
@@ -132,12 +139,14 @@ function answerApiRequest(handlers: Handlers, request: IncomingMessage, response
 }
 
 async function answerControlRequest(handlers: Handlers, request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+  let body: string;
   try {
-    const body = await readBody(request);
-    send(response, answerControl(handlers.control, { method: request.method ?? 'GET', pathname: url.pathname, body }));
+    body = await readBody(request);
   } catch {
     send(response, jsonReply(413, JSON.stringify({ code: 'invalid_simulator_request', message: 'Control bodies are limited to 64 KB.' })));
+    return;
   }
+  send(response, await answerControl(handlers.control, { method: request.method ?? 'GET', pathname: url.pathname, body }));
 }
 
 /** null for a request target no URL parser accepts (a raw client can send anything). */
@@ -157,10 +166,17 @@ function handle(handlers: Handlers, request: IncomingMessage, response: ServerRe
   } else if (url.pathname === API_PREFIX || url.pathname.startsWith(`${API_PREFIX}/`)) {
     answerApiRequest(handlers, request, response, url);
   } else if (url.pathname.startsWith(`${CONTROL_PREFIX}/`)) {
-    void answerControlRequest(handlers, request, response, url);
+    answerControlRequest(handlers, request, response, url).catch((error: unknown) => failed(request, response, error));
   } else {
     request.resume();
     send(response, notFound());
+  }
+}
+
+function failed(request: IncomingMessage, response: ServerResponse, error: unknown): void {
+  console.error(`simulator: ${request.method ?? ''} ${request.url ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
+  if (!response.headersSent) {
+    send(response, internalError());
   }
 }
 
@@ -169,10 +185,7 @@ function handleSafely(handlers: Handlers, request: IncomingMessage, response: Se
   try {
     handle(handlers, request, response);
   } catch (error) {
-    console.error(`simulator: ${request.method ?? ''} ${request.url ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
-    if (!response.headersSent) {
-      send(response, internalError());
-    }
+    failed(request, response, error);
   }
 }
 
@@ -213,9 +226,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const faults = createFaults(valid.seed, valid.faults);
   const timers = new Set<NodeJS.Timeout>();
   const sockets = new Set<Socket>();
+  const events = new UserEvents();
+  const now = options.now ?? Date.now;
+  const api: ApiContext = { catalogue: buildCatalogue(account), limiter, faults, baseUrl: '' };
   const handlers: Handlers = {
-    api: { catalogue: buildCatalogue(account), limiter, faults, baseUrl: '' },
-    control: { faults, limiter, keys },
+    api,
+    control: { faults, limiter, keys, agents: { account, events, now, changed: () => (api.catalogue = buildCatalogue(account)) } },
     schedule: (run, delayMs) => {
       const timer = setTimeout(() => {
         timers.delete(timer);
@@ -250,6 +266,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       faults.update(parsed.data);
     },
     resetRateLimits: () => limiter.reset(),
+    onUserEvent: (listener) => events.on(listener),
     stop,
   };
 }

@@ -12,16 +12,22 @@ export class EngineSetupError extends Error {
   }
 }
 
+/** `modules.<module>.events.<eventName>.handler`: the exported function FDK calls for that event, in any module. */
+const eventsSchema = z.record(z.string(), z.looseObject({ handler: z.string().min(1) })).optional();
+
 const manifestSchema = z.looseObject({
   'platform-version': z.literal('3.0'),
-  modules: z.looseObject({
-    common: z
-      .looseObject({
-        requests: z.record(z.string(), z.looseObject({})).optional(),
-        functions: z.record(z.string(), z.looseObject({ timeout: z.number().optional() })).optional(),
-      })
-      .optional(),
-  }),
+  modules: z
+    .looseObject({
+      common: z
+        .looseObject({
+          requests: z.record(z.string(), z.looseObject({})).optional(),
+          functions: z.record(z.string(), z.looseObject({ timeout: z.number().optional() })).optional(),
+          events: eventsSchema,
+        })
+        .optional(),
+    })
+    .catchall(z.looseObject({ events: eventsSchema })),
   dependencies: z.record(z.string(), z.string()).optional(),
 });
 
@@ -70,6 +76,10 @@ export interface AppPackage {
   serverFile: string;
   /** Server methods declared in manifest.json modules.common.functions, with their `timeout` in seconds if set. */
   declaredFunctions: ReadonlyMap<string, number | undefined>;
+  /** Events declared under manifest.json modules.<module>.events, each with its handler (an exported function). */
+  declaredEvents: ReadonlyMap<string, string>;
+  /** The product modules (every module but common): currentHost.subscribed_modules. */
+  productModules: readonly string[];
   /** Templates declared in manifest.json modules.common.requests. */
   declaredTemplates: ReadonlySet<string>;
   /** npm packages server code may require (manifest.json dependencies). */
@@ -109,10 +119,13 @@ export function loadAppPackage(appRoot: string): AppPackage {
   const manifestFile = join(appRoot, 'manifest.json');
   const manifest = parseWith(manifestSchema, readJson(manifestFile, 'Run the runtime from the app folder.'), manifestFile);
   const common = manifest.modules.common ?? {};
+  const modules = Object.entries(manifest.modules) as [string, { events?: z.infer<typeof eventsSchema> }][];
   return {
     appRoot,
     serverFile: join(appRoot, 'server', 'server.js'),
     declaredFunctions: new Map(Object.entries(common.functions ?? {}).map(([name, fn]) => [name, fn.timeout])),
+    declaredEvents: new Map(modules.flatMap(([, module]) => Object.entries(module.events ?? {}).map(([event, { handler }]) => [event, handler] as const))),
+    productModules: modules.map(([name]) => name).filter((name) => name !== 'common'),
     declaredTemplates: new Set(Object.keys(common.requests ?? {})),
     dependencies: new Set(Object.keys(manifest.dependencies ?? {})),
     templates: readOptionalConfig(requestsFileSchema, join(appRoot, 'config', 'requests.json'), {}),

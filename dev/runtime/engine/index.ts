@@ -1,17 +1,20 @@
 /**
- * The engine of the local FDK runtime: runs the app's server methods in a vm sandbox with FDK's
- * globals and limits, and sends its request templates with FDK's substitution rules, pace and
- * retries. The HTTP host (dev/runtime) calls it for client.request.invoke / invokeTemplate.
+ * The engine of the local FDK runtime: runs the app's server methods and event handlers in a vm
+ * sandbox with FDK's globals and limits (`$schedule` included), and sends its request templates
+ * with FDK's substitution rules, pace and retries. The HTTP host (dev/runtime) calls it for
+ * client.request.invoke / invokeTemplate and delivers set-up and product events through it.
  */
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { format } from 'node:util';
 import type { KeyValueStore } from '../../../server/src/platform';
 import type { AppPackage } from './app-package';
-import { EngineSetupError, loadAppPackage, secureIparamNames } from './app-package';
+import { domainIparamNames, EngineSetupError, loadAppPackage, secureIparamNames } from './app-package';
+import { deliverEvent, type EventOutcome } from './events';
 import type { EngineLimits, EngineTimers } from './limits';
 import { FDK_LIMITS, PerMinuteLimit, realTimers } from './limits';
 import { ServerSandbox } from './sandbox';
+import { LocalScheduler } from './scheduler';
 import { ReplyRouter, ServerMethodRunner } from './server-methods';
 import type { TemplateCaller } from './template-render';
 import type { NonSuccessAnswers, TemplateOutcome } from './template-executor';
@@ -22,6 +25,8 @@ export { EngineSetupError } from './app-package';
 export { FDK_LIMITS } from './limits';
 export type { EngineLimits, EngineTimers } from './limits';
 export type { NonSuccessAnswers } from './template-executor';
+export type { EventOutcome } from './events';
+export { SCHEDULE_RULES } from './scheduler';
 
 export interface EngineOptions {
   /** Folder with manifest.json, config/, server/server.js (built server/lib). */
@@ -35,7 +40,7 @@ export interface EngineOptions {
   now?: () => number;
   /** One line per server-method or template call: kind, name, status, milliseconds; never a secret. */
   log?: (line: string) => void;
-  /** Shorter timeouts for tests; FDK's 20 s / 15 s by default. */
+  /** Shorter timeouts for tests; FDK's 20 s (server methods, events) / 15 s (templates) by default. */
   limits?: Partial<EngineLimits>;
   /** Timer functions (a fake clock in tests); real timers by default. */
   timers?: EngineTimers;
@@ -61,6 +66,13 @@ export interface AppEngine {
   invokeTemplate(name: string, options: TemplateInvocationOptions): Promise<EngineResult>;
   /** client.request.invokeTemplate from the installation page: context may also fill host and headers. */
   invokeInstallationTemplate(name: string, options: TemplateInvocationOptions): Promise<EngineResult>;
+  /**
+   * Delivers an event to the handler manifest.json declares for it, with FDK's envelope around
+   * `payload` (usually `{ data }`), and waits for its renderData (20 s at most).
+   */
+  invokeEvent(name: string, payload: Record<string, unknown>): Promise<EventOutcome>;
+  /** `$schedule`'s schedules still to fire (names and times, never their data). */
+  pendingSchedules(): ReturnType<LocalScheduler['waiting']>;
   setIparams(iparams: Record<string, unknown>): void;
   /** What client.iparams.get() may return. */
   nonSecureIparams(): Record<string, unknown>;
@@ -81,6 +93,8 @@ interface EngineParts {
   iparams: IparamsHolder;
   sendTemplate: SendTemplate;
   methods: ServerMethodRunner;
+  scheduler: LocalScheduler;
+  deliver(name: string, payload: Record<string, unknown>): Promise<EventOutcome>;
   transport: TemplateTransport;
   log: (line: string) => void;
   now: () => number;
@@ -119,6 +133,14 @@ class LocalAppEngine implements AppEngine {
     return this.parts.sendTemplate(name, options, 'frontend');
   }
 
+  invokeEvent(name: string, payload: Record<string, unknown>): Promise<EventOutcome> {
+    return this.parts.deliver(name, payload);
+  }
+
+  pendingSchedules(): ReturnType<LocalScheduler['waiting']> {
+    return this.parts.scheduler.waiting();
+  }
+
   invokeInstallationTemplate(name: string, options: TemplateInvocationOptions): Promise<EngineResult> {
     return this.parts.sendTemplate(name, options, 'installation');
   }
@@ -143,6 +165,7 @@ class LocalAppEngine implements AppEngine {
   }
 
   close(): Promise<void> {
+    this.parts.scheduler.close();
     this.parts.methods.close();
     this.parts.transport.close();
     return Promise.resolve();
@@ -174,23 +197,60 @@ function sandboxRequest(sendTemplate: SendTemplate, sandbox: () => ServerSandbox
   };
 }
 
-/** `$db` inside the sandbox: the installation's store, values copied into the sandbox's realm. */
-function sandboxStore(store: KeyValueStore, sandbox: () => ServerSandbox) {
-  const copy = async (work: Promise<unknown>): Promise<unknown> => {
+/**
+ * Runs a host call for the sandbox and copies its answer, or its failure, into the sandbox's
+ * realm. Errors become plain objects, as they would after crossing FDK's network boundary.
+ */
+function acrossToSandbox(sandbox: () => ServerSandbox) {
+  return async (work: () => Promise<unknown>): Promise<unknown> => {
     try {
-      return sandbox().toSandbox(await work);
+      // A synchronous throw (say, options that are not JSON) must not reach the sandbox as a host Error either.
+      return sandbox().toSandbox(await work());
     } catch (error) {
-      // Errors become plain objects, as they would after crossing FDK's network boundary.
       const plain = error instanceof Error ? { ...error, message: error.message } : error;
       throw sandbox().toSandbox(plain);
     }
   };
+}
+
+/** `$db` inside the sandbox: the installation's store, values copied into the sandbox's realm. */
+function sandboxStore(store: KeyValueStore, sandbox: () => ServerSandbox) {
+  const copy = acrossToSandbox(sandbox);
   return {
-    set: (key: string, value: Record<string, unknown>, options?: Parameters<KeyValueStore['set']>[2]) => copy(store.set(key, value, options)),
-    get: (key: string) => copy(store.get(key)),
+    set: (key: string, value: Record<string, unknown>, options?: Parameters<KeyValueStore['set']>[2]) => copy(() => store.set(key, value, options)),
+    get: (key: string) => copy(() => store.get(key)),
     update: (key: string, action: Parameters<KeyValueStore['update']>[1], attributes: Record<string, unknown>) =>
-      copy(store.update(key, action, attributes)),
-    delete: (key: string) => copy(store.delete(key)),
+      copy(() => store.update(key, action, attributes)),
+    delete: (key: string) => copy(() => store.delete(key)),
+  };
+}
+
+/** `$schedule` inside the sandbox: the engine's scheduler; what it takes is read as JSON, what it answers is copied into the sandbox's realm. */
+function sandboxSchedule(scheduler: LocalScheduler, sandbox: () => ServerSandbox) {
+  const copy = acrossToSandbox(sandbox);
+  const plain = (options: unknown): unknown => {
+    try {
+      return JSON.parse(JSON.stringify(options) ?? 'null') as unknown;
+    } catch {
+      return null; // not JSON (a cycle): refused by the scheduler's schema like any other bad argument
+    }
+  };
+  return {
+    create: (options: unknown) => copy(() => scheduler.create(plain(options))),
+    update: (options: unknown) => copy(() => scheduler.update(plain(options))),
+    fetch: (options: unknown) => copy(() => scheduler.fetch(plain(options))),
+    delete: (options: unknown) => copy(() => scheduler.delete(plain(options))),
+  };
+}
+
+/** Delivers an event and logs one line for it: name, status, milliseconds; never its payload. */
+function loggedEventDelivery(deliver: (name: string, payload: Record<string, unknown>) => Promise<EventOutcome>, log: (line: string) => void, now: () => number) {
+  return async (name: string, payload: Record<string, unknown>): Promise<EventOutcome> => {
+    const elapsed = stopwatch(now);
+    const outcome = await deliver(name, payload);
+    const note = outcome.delivered ? '' : ' (not delivered)';
+    log(`event ${name} ${outcome.status} ${elapsed()}ms${note}`);
+    return outcome;
   };
 }
 
@@ -244,9 +304,13 @@ function buildEngine(options: EngineOptions): AppEngine {
   });
   const sendTemplate = loggedTemplateSender(templates, log, now);
   const replies = new ReplyRouter(log);
+  // The scheduler fires through `deliver`, defined once the sandbox and its methods exist.
+  let deliver: (name: string, payload: Record<string, unknown>) => Promise<EventOutcome> = () => Promise.reject(new Error('the engine is still starting'));
+  const scheduler = new LocalScheduler({ now, timers, log, fire: (_name, data) => deliver('onScheduledEvent', { data }) });
   const sandbox: ServerSandbox = new ServerSandbox(dirname(app.serverFile), app.dependencies, {
     $request: sandboxRequest(sendTemplate, () => sandbox),
     $db: sandboxStore(options.store, () => sandbox),
+    $schedule: sandboxSchedule(scheduler, () => sandbox),
     renderData: replies.renderData,
     console: sandboxConsole(log),
   });
@@ -261,5 +325,16 @@ function buildEngine(options: EngineOptions): AppEngine {
     timeoutMs: options.limits?.serverMethodTimeoutMs ?? FDK_LIMITS.serverMethodTimeoutMs,
     warn: log,
   });
-  return new LocalAppEngine({ app, iparams, sendTemplate, methods, transport, log, now });
+  const domainIparams = domainIparamNames(app);
+  const eventDeps = {
+    app,
+    runner: methods,
+    toSandbox: (value: unknown) => sandbox.toSandbox(value),
+    iparams: () => iparams.current,
+    domain: () => domainIparams.map((name) => iparams.current[name]).find((value): value is string => typeof value === 'string'),
+    now,
+    timeoutMs: options.limits?.eventTimeoutMs ?? FDK_LIMITS.eventTimeoutMs,
+  };
+  deliver = loggedEventDelivery((name, payload) => deliverEvent(eventDeps, name, payload), log, now);
+  return new LocalAppEngine({ app, iparams, sendTemplate, methods, scheduler, deliver, transport, log, now });
 }

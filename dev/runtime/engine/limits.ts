@@ -10,12 +10,17 @@ export const FDK_LIMITS = {
   templateMaxAttempts: 5,
   templateMaxRetryDelayMs: 1_500,
   templatesPerApp: 100,
+  /** v3.0 rate-limits page: app set-up, product and scheduled events run at most 20 s (P3 says 10 s for set-up events; the official page wins). */
+  eventTimeoutMs: 20_000,
+  /** v3.0 rate-limits page: "Product events | Maximum size of the payload | 256 KB". */
+  eventPayloadBytes: 256 * 1024,
 } as const;
 
 /** The timeouts tests may shorten; everything else is fixed to FDK's values. */
 export interface EngineLimits {
   serverMethodTimeoutMs: number;
   templateTimeoutMs: number;
+  eventTimeoutMs: number;
 }
 
 /** Timer functions, looked up at call time so tests can swap in a fake clock. */

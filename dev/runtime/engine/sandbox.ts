@@ -15,6 +15,7 @@ type HostAsyncFunction = (...args: never[]) => Promise<unknown>;
 export interface SandboxGlobals {
   $request: Record<string, HostAsyncFunction>;
   $db: Record<string, HostAsyncFunction>;
+  $schedule: Record<string, HostAsyncFunction>;
   renderData: HostFunction;
   console: Record<string, HostFunction>;
 }
@@ -115,6 +116,7 @@ export class ServerSandbox {
     Object.assign(this.context, {
       $request: this.bridge.asyncObject(globals.$request),
       $db: this.bridge.asyncObject(globals.$db),
+      $schedule: this.bridge.asyncObject(globals.$schedule),
       renderData: this.bridge.syncFunction(globals.renderData),
       console: this.bridge.syncObject(globals.console),
       exports: this.bridge.newModule().exports,

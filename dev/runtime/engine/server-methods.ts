@@ -113,7 +113,26 @@ export class ServerMethodRunner {
         failure(requestID, 429, `The app exceeded the limit of ${FDK_LIMITS.serverMethodCallsPerMinute} server method calls per minute`),
       );
     }
-    return this.run(requestID, name, method, this.deps.toSandbox({ ...payload, iparams }));
+    return this.run(requestID, `server method ${name}`, method, this.deps.toSandbox({ ...payload, iparams }), this.timeoutFor(name));
+  }
+
+  /**
+   * Calls an exported handler that is not a server method (an event's), with `args` already in
+   * the sandbox's realm: the same renderData routing, timeout and watchdog, none of the SMI's
+   * payload and per-minute limits (events have their own). 404 when server.js exports no such function.
+   */
+  invokeHandler(label: string, handler: string, args: unknown, timeoutMs: number): Promise<ServerMethodOutcome> {
+    const requestID = randomUUID();
+    const method = this.exported(handler);
+    if (method === undefined) {
+      return Promise.resolve(failure(requestID, 404, `server.js exports no function "${handler}"`));
+    }
+    return this.run(requestID, label, method, args, timeoutMs);
+  }
+
+  /** Whether server.js exports a function of this name. */
+  hasHandler(name: string): boolean {
+    return this.exported(name) !== undefined;
   }
 
   /** Ends calls still waiting for renderData, so nothing keeps the process alive after close. */
@@ -124,12 +143,15 @@ export class ServerMethodRunner {
   }
 
   private methodNamed(name: string): ((args: unknown) => unknown) | undefined {
-    const method = Object.hasOwn(this.deps.methods, name) ? this.deps.methods[name] : undefined;
-    const callable = this.deps.declaredFunctions.has(name) && typeof method === 'function';
-    return callable ? (method as (args: unknown) => unknown) : undefined;
+    return this.deps.declaredFunctions.has(name) ? this.exported(name) : undefined;
   }
 
-  private run(requestID: string, name: string, method: (args: unknown) => unknown, args: unknown) {
+  private exported(name: string): ((args: unknown) => unknown) | undefined {
+    const method = Object.hasOwn(this.deps.methods, name) ? this.deps.methods[name] : undefined;
+    return typeof method === 'function' ? (method as (args: unknown) => unknown) : undefined;
+  }
+
+  private run(requestID: string, label: string, method: (args: unknown) => unknown, args: unknown, timeoutMs: number) {
     return new Promise<ServerMethodOutcome>((resolve) => {
       const { timers } = this.deps;
       const call: PendingCall = {
@@ -142,11 +164,8 @@ export class ServerMethodRunner {
         },
       };
       this.pending.add(call);
-      const timer = timers.setTimeout(
-        () => call.settle(failure(requestID, 504, TIMEOUT_MESSAGE)),
-        this.timeoutFor(name),
-      );
-      this.deps.replies.runAs(call, () => this.start(call, name, () => this.deps.callInSandbox(method, args, this.timeoutFor(name))));
+      const timer = timers.setTimeout(() => call.settle(failure(requestID, 504, TIMEOUT_MESSAGE)), timeoutMs);
+      this.deps.replies.runAs(call, () => this.start(call, label, () => this.deps.callInSandbox(method, args, timeoutMs)));
     });
   }
 
@@ -161,9 +180,9 @@ export class ServerMethodRunner {
   }
 
   /** A throw, or a rejected promise before any reply, fails the call with 500 as FDK does. */
-  private start(call: PendingCall, name: string, invoke: () => unknown): void {
+  private start(call: PendingCall, label: string, invoke: () => unknown): void {
     const fail = (error: unknown): void => {
-      this.deps.warn(`server method ${name} failed: ${describe(error)}`);
+      this.deps.warn(`${label} failed: ${describe(error)}`);
       call.settle(failure(call.requestID, 500, GENERIC_FAILURE));
     };
     try {

@@ -26,6 +26,8 @@ export interface FixtureAppFiles {
   declaredRequests?: string[];
   dependencies?: Record<string, string>;
   iparams?: Record<string, unknown>;
+  /** manifest.json events by module: `{ common: { onAppInstall: 'installHandler' } }`. */
+  events?: Record<string, Record<string, string>>;
 }
 
 export const FIXTURE_IPARAMS = {
@@ -38,9 +40,13 @@ export const FIXTURE_IPARAMS = {
 function manifest(files: FixtureAppFiles): Record<string, unknown> {
   const requests = Object.fromEntries((files.declaredRequests ?? Object.keys(files.requests ?? {})).map((name) => [name, {}]));
   const functions = Object.fromEntries((files.functions ?? []).map((name) => [name, { timeout: 20 }]));
+  const eventsOf = (module: string) => {
+    const declared = files.events?.[module];
+    return declared === undefined ? {} : { events: Object.fromEntries(Object.entries(declared).map(([event, handler]) => [event, { handler }])) };
+  };
   return {
     'platform-version': '3.0',
-    modules: { common: { requests, functions }, service_user: { location: {} } },
+    modules: { common: { requests, functions, ...eventsOf('common') }, service_user: { location: {}, ...eventsOf('service_user') } },
     engines: { node: '24.11.0', fdk: '10.0.1' },
     dependencies: files.dependencies ?? {},
   };

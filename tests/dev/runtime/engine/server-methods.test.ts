@@ -45,7 +45,7 @@ exports = {
     renderData(null, {
       process: typeof process, Buffer: typeof Buffer, setTimeout: typeof setTimeout, setInterval: typeof setInterval,
       setImmediate: typeof setImmediate, clearTimeout: typeof clearTimeout, global: typeof global, fetch: typeof fetch,
-      module: typeof module, renderData: typeof renderData, $request: typeof $request, $db: typeof $db,
+      module: typeof module, renderData: typeof renderData, $request: typeof $request, $db: typeof $db, $schedule: typeof $schedule,
       console: typeof console, require: typeof require
     });
   },
@@ -300,7 +300,7 @@ describe('engine: server methods', () => {
     assert.deepEqual(body.response, {
       process: 'undefined', Buffer: 'undefined', setTimeout: 'undefined', setInterval: 'undefined',
       setImmediate: 'undefined', clearTimeout: 'undefined', global: 'undefined', fetch: 'undefined',
-      module: 'undefined', renderData: 'function', $request: 'object', $db: 'object', console: 'object', require: 'function',
+      module: 'undefined', renderData: 'function', $request: 'object', $db: 'object', $schedule: 'object', console: 'object', require: 'function',
     });
   });
 
@@ -422,7 +422,7 @@ describe('engine: the shipped server/server.js', () => {
     };
     // Exactly what the manifest declares, as FDK allows (zod, js-sha256, ...).
     const sandbox = new ServerSandbox(join(REPO_ROOT, 'server'), new Set(Object.keys(manifest.dependencies ?? {})), {
-      $request: {}, $db: {}, renderData: () => undefined, console: { log: () => undefined },
+      $request: {}, $db: {}, $schedule: {}, renderData: () => undefined, console: { log: () => undefined },
     });
     const exported = sandbox.runServerFile(join(REPO_ROOT, 'server', 'server.js'));
     for (const name of Object.keys(manifest.modules.common.functions ?? {})) {
