@@ -61,7 +61,7 @@ describe('browser: an Admin without Account Admin asks for a key', function () {
     assert.equal(await console.locator(`tbody tr[data-agent-id="${chloe}"] .api-key-state`).getAttribute('data-state'), 'requested');
     const chloeName = (await console.locator(`tbody tr[data-agent-id="${chloe}"] td.person .person-name`).textContent()) ?? '';
     await console.locator('.trail-list li').first().waitFor();
-    assert.match((await console.locator('.trail-list li').first().textContent()) ?? '', new RegExp(`${chloeName} requested an API key: "Nightly asset import script" \\(Nothing recorded → Requested\\)$`), 'a request names its agent once, with its reason');
+    assert.match((await console.locator('.trail-list li').first().textContent()) ?? '', new RegExp(`${chloeName} requested an API key: "Nightly asset import script" \\(now: Requested\\)$`), 'a request names its agent once, with its reason');
     await screenshot(consolePage.locator('#app-full_page_app'), 'console-pending-filter');
     await consolePage.close();
   });
