@@ -131,7 +131,7 @@ export class ApiKeyLedger {
         await this.index.publish(head, change.target.id, located, indexEntryOf(event));
         return event.record;
       }
-      newest = await this.newestFrom(change.target.id, event.version);
+      newest = await this.newestFrom(change.target.id, { version: event.version, event: null }, false);
       adopted = true;
     }
     throw tooBusy(change.target.name);
@@ -224,16 +224,18 @@ export class ApiKeyLedger {
 
   /** The newest version after `version`, or null when there is none (one read when there is none). */
   private async newerThan(agentId: AgentId, version: number): Promise<Newest | null> {
-    return (await this.readEvent(agentId, version + 1)) === 'missing' ? null : this.newestFrom(agentId, version + 1);
+    const next = await this.readEvent(agentId, version + 1);
+    return next === 'missing' ? null : this.newestFrom(agentId, { version: version + 1, event: next }, true);
   }
 
   /**
-   * The newest version, given that `known` exists: doubles the step until a version is missing,
-   * then halves the gap. Versions have no gaps (n+1 is only created after n exists).
+   * The newest version, given that `known` exists (`read`: its event was already read, so it is
+   * not read again): doubles the step until a version is missing, then halves the gap. Versions
+   * have no gaps (n+1 is only created after n exists).
    */
-  private async newestFrom(agentId: AgentId, known: number): Promise<Newest> {
-    let found: Newest = { version: known, event: null };
-    let read = false;
+  private async newestFrom(agentId: AgentId, known: Newest, knownRead: boolean): Promise<Newest> {
+    let found = known;
+    let read = knownRead;
     let missing = 0;
     for (let step = 1; missing === 0; step *= 2) {
       const event = await this.readEvent(agentId, found.version + step);

@@ -193,6 +193,17 @@ describe('ApiKeyLedger', () => {
       assert.equal((await headOf(store)).entries.get(7)?.state, 'enabled');
     });
 
+    it('a repeat that finds a cut-off change indexes it, reading each version once (head, indexed, newer, past the newest, index write)', async () => {
+      const store = memoryStore();
+      await ledgerOn(store).apply(requestBy(7));
+      await rejection(ledgerOn(cutOffAfter(store, 3)).apply(adminAction('opened', 7)));
+      const before = store.operations.length;
+      const repeated = await ledgerOn(store).apply(requestBy(7));
+      assert.deepEqual(store.operations.slice(before).map((operation) => operation.operation), ['get', 'get', 'get', 'get', 'update']);
+      assert.equal(repeated.version, 2);
+      assert.equal((await headOf(store)).entries.get(7)?.version, 2);
+    });
+
     it('finds the newest of many unindexed versions by doubling and halving, not by stepping (64 → about 14 reads)', async () => {
       const store = memoryStore();
       await ledgerOn(store).apply(requestBy(7));
