@@ -23,6 +23,12 @@ export class AppError extends Error {
   }
 }
 
+/** The numeric `status` of anything thrown (FDK's rejections, AppError), if it has one. */
+export function statusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
 const UNEXPECTED_MESSAGE =
   'Something unexpected went wrong in the app. Try again; if it keeps happening, contact the app developer.';
 

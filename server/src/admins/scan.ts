@@ -18,11 +18,9 @@ import { adminAttributes, fittingAdmins, isActiveAccountAdmin, removeAdmins, sto
 import { toAgentAccess } from '../freshservice/access';
 import { readAgentPage } from '../freshservice/agents';
 import { nextPageAfter } from '../freshservice/pagination';
-import { currentRoles } from '../freshservice/roleCache';
-import { catalogOf, type RoleCatalog } from '../freshservice/roles';
-import type { TemplateClient } from '../platform';
-import { SCAN_ATTRIBUTE, writeHeadAttributes, type Head, type ScanState, type StoredAccountAdmin } from '../store/head';
-import type { Storage } from '../store/storage';
+import { currentCatalog, type RolesDeps } from '../freshservice/roleCache';
+import type { RoleCatalog } from '../freshservice/roles';
+import { isScanRunning, SCAN_ATTRIBUTE, writeHeadAttributes, type Head, type ScanState, type StoredAccountAdmin } from '../store/head';
 
 /** No page is started later than this into a step (a page may take FDK's full 15 s). */
 export const STEP_START_DEADLINE_MS = 4_000;
@@ -32,30 +30,19 @@ export const STALLED_AFTER_MS = 6 * 60_000;
 /** A complete list older than this is refreshed by a new scan (well inside the record's one-day age limit). */
 export const REFRESH_AFTER_MS = 20 * 60 * 60_000;
 
-export interface ScanDeps {
-  request: TemplateClient;
-  storage: Storage;
-  now: () => number;
-}
+/** What a scan step uses: Freshservice, the app's storage and the clock (as the role cache does). */
+export type ScanDeps = RolesDeps;
 
 /** What a step did: nothing to do, read pages and more remain, or read the last page. */
 export type StepOutcome = 'idle' | 'running' | 'done';
 
-export function isRunning(scan: ScanState | null, roleId: number): scan is ScanState {
-  return scan !== null && !scan.done && scan.roleId === roleId;
-}
-
 /** Whether the head's list needs a new scan: none recorded for this role, incomplete without a scan running, or old. */
 export function needsScan(head: Head, roleId: number, now: number): boolean {
-  if (isRunning(head.scan, roleId)) {
+  if (isScanRunning(head.scan, roleId)) {
     return false;
   }
   const record = head.accountAdmins;
   return record === null || record.roleId !== roleId || !record.complete || now - Date.parse(record.recordedAt) > REFRESH_AFTER_MS;
-}
-
-async function catalogFor(deps: ScanDeps): Promise<RoleCatalog> {
-  return catalogOf(await currentRoles(deps));
 }
 
 /**
@@ -65,11 +52,11 @@ async function catalogFor(deps: ScanDeps): Promise<RoleCatalog> {
  */
 export async function startScan(deps: ScanDeps): Promise<ScanState | null> {
   const head = await deps.storage.head();
-  const role = (await catalogFor(deps)).accountAdminRole;
+  const role = (await currentCatalog(deps)).accountAdminRole;
   if (head.failure !== null || role === null) {
     return null;
   }
-  if (isRunning(head.scan, role.id)) {
+  if (isScanRunning(head.scan, role.id)) {
     return head.scan;
   }
   const now = deps.now();
@@ -124,7 +111,7 @@ function afterStep(scan: ScanState, read: PagesRead, overflowed: boolean, now: n
 /** The scan this step works on: the one just started (the head read before does not show it yet), else the head's running one. */
 function scanToStep(head: Head, roleId: number | undefined, started: ScanState | null): ScanState | null {
   const scan = started ?? head.scan;
-  return head.failure === null && roleId !== undefined && isRunning(scan, roleId) ? scan : null;
+  return head.failure === null && roleId !== undefined && isScanRunning(scan, roleId) ? scan : null;
 }
 
 /**
@@ -136,7 +123,7 @@ function scanToStep(head: Head, roleId: number | undefined, started: ScanState |
 export async function scanStep(deps: ScanDeps, started: ScanState | null = null): Promise<StepOutcome> {
   const startedAt = deps.now();
   const head = await deps.storage.head();
-  const catalog = await catalogFor(deps);
+  const catalog = await currentCatalog(deps);
   const scan = scanToStep(head, catalog.accountAdminRole?.id, started);
   if (scan === null) {
     return 'idle';

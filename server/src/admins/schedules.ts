@@ -13,6 +13,7 @@
  *   account is read at about one step every 30 s (about 20 template requests a minute).
  */
 import { z } from 'zod';
+import { statusOf } from '../errors';
 import type { ScheduleClient } from '../platform';
 
 export const REFRESH_SCHEDULE = 'account-admins-refresh';
@@ -33,8 +34,7 @@ function iso(time: number): string {
 
 /** A schedule call's failure, for the log: never its data. */
 function failed(what: string, error: unknown): void {
-  const status = (error as { status?: unknown } | null)?.status;
-  console.warn(`schedules: ${what} failed (${typeof status === 'number' ? status : 'no status'})`);
+  console.warn(`schedules: ${what} failed (${statusOf(error) ?? 'no status'})`);
 }
 
 /**

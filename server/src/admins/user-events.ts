@@ -13,11 +13,12 @@
  */
 import { z } from 'zod';
 import type { AgentAccess } from '../../../common/audit';
+import { agentIdSchema } from '../audit/payloads';
 import { adminAttributes, fittingAdmins, isActiveAccountAdmin, removeAdmins, storedAdmin } from '../audit/accountAdmins';
 import { agentOrNull } from '../audit/userAccess';
 import { toAgentAccess } from '../freshservice/access';
-import { currentRoles } from '../freshservice/roleCache';
-import { catalogOf, type RoleCatalog } from '../freshservice/roles';
+import { currentCatalog } from '../freshservice/roleCache';
+import type { RoleCatalog } from '../freshservice/roles';
 import { writeHeadAttributes, type AccountAdminsRecord, type Head, type StoredAccountAdmin } from '../store/head';
 import type { ScanDeps } from './scan';
 
@@ -27,7 +28,7 @@ export type UserEventName = (typeof USER_EVENTS)[number];
 const roleSchema = z.object({ id: z.number().int().nonnegative() });
 
 const userSchema = z.object({
-  id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  id: agentIdSchema,
   active: z.boolean().optional().catch(undefined),
   deleted: z.boolean().optional().catch(undefined),
   forgotten: z.boolean().optional().catch(undefined),
@@ -127,7 +128,7 @@ export async function applyUserEvent(event: UserEventName, payload: unknown, dep
   }
   const user = parsed.data.data.user;
   const head = await deps.storage.head();
-  const catalog = catalogOf(await currentRoles(deps));
+  const catalog = await currentCatalog(deps);
   const record = currentRecord(head, catalog);
   if (record === null) {
     // Nothing recorded for this role yet: the scan that builds the list reads this agent as it is.

@@ -1,8 +1,8 @@
 import type { AccountAdminsResult, AgentAccess, RoleInfo } from '../../../common/audit';
-import { currentRoles } from '../freshservice/roleCache';
-import { ACCOUNT_ADMIN_ROLE_NAME, accountAdminRoleMissing, catalogOf, type RoleCatalog } from '../freshservice/roles';
+import { currentCatalog } from '../freshservice/roleCache';
+import { ACCOUNT_ADMIN_ROLE_NAME, accountAdminRoleMissing, type RoleCatalog } from '../freshservice/roles';
 import type { TemplateClient } from '../platform';
-import { ADMINS_ATTRIBUTE, ADMINS_MAX_BYTES, adminAttribute, attributeBytes, writeHeadCache, type AdminsMeta, type Head, type StoredAccountAdmin } from '../store/head';
+import { ADMINS_ATTRIBUTE, ADMINS_MAX_BYTES, adminAttribute, attributeBytes, isScanRunning, writeHeadCache, type AdminsMeta, type Head, type StoredAccountAdmin } from '../store/head';
 import type { Storage } from '../store/storage';
 
 /**
@@ -119,7 +119,7 @@ export function isActiveAccountAdmin(agent: AgentAccess): boolean {
 
 /** One read of the head serves both the roles and the recorded Account Admins. */
 export async function listAccountAdmins(deps: AccountAdminsDeps): Promise<AccountAdminsResult> {
-  const catalog = catalogOf(await currentRoles(deps));
+  const catalog = await currentCatalog(deps);
   return accountAdminsIn(catalog, await deps.storage.head(), deps.now());
 }
 
@@ -135,7 +135,7 @@ export function accountAdminsIn(catalog: RoleCatalog, head: Head, now: number): 
     throw accountAdminRoleMissing();
   }
   const record = head.accountAdmins;
-  const scanning = head.scan !== null && !head.scan.done && head.scan.roleId === role.id;
+  const scanning = isScanRunning(head.scan, role.id);
   if (record === null || record.roleId !== role.id) {
     return { accountAdminRole: role, accountAdmins: [], complete: false, recordedAt: null, scanning };
   }

@@ -8,7 +8,8 @@ export const accessOverviewPayloadSchema = z.object({
   includeDeactivated: z.boolean().optional(),
 });
 
-const agentIdSchema = z.number().int().positive();
+/** An agent id in any payload: Freshservice ids exceed 2^31 (e.g. 21000049726), plain safe integers, never text. */
+export const agentIdSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 export const userAccessPayloadSchema = z
   .object({

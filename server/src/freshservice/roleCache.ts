@@ -3,7 +3,7 @@ import { jsonBytes } from '../audit/size';
 import type { TemplateClient } from '../platform';
 import { ROLES_ATTRIBUTE, ROLES_MAX_BYTES, compactRoleSchema, writeHeadCache, type Head } from '../store/head';
 import type { Storage } from '../store/storage';
-import { readAllRoles, type KnownRole } from './roles';
+import { catalogOf, readAllRoles, type KnownRole, type RoleCatalog } from './roles';
 
 /**
  * Roles rarely change (and the Account Admin role is built in: its id never does), so views and
@@ -70,4 +70,9 @@ export async function currentRoles(deps: RolesDeps, maxAge = ROLES_FRESH_MS): Pr
   deps.storage.rolesRead = { roles, at: deps.now() };
   await cacheRoles(deps.storage, roles, deps.now());
   return roles;
+}
+
+/** The account's role catalogue (who holds Account Admin), from roles read as `currentRoles` reads them. */
+export async function currentCatalog(deps: RolesDeps, maxAge = ROLES_FRESH_MS): Promise<RoleCatalog> {
+  return catalogOf(await currentRoles(deps, maxAge));
 }

@@ -18,6 +18,7 @@ import {
   OVERFLOW_ATTRIBUTE,
   OVERFLOW_SHARDS,
   attributeBytes,
+  entryAgentOf,
   entryAttribute,
   indexEntrySchema,
   packEntry,
@@ -131,9 +132,9 @@ export class LedgerIndex {
     const key = this.store.keyOf(shardName(shard));
     const entries = new Map<AgentId, IndexEntry>();
     for (const [attribute, stored] of Object.entries((await this.store.getAttributes(key)) ?? {})) {
-      const agentId = attribute.startsWith('i') ? parseInt(attribute.slice(1), 36) : NaN;
+      const agentId = entryAgentOf(attribute);
       const opened = this.store.open(key, attribute, stored, indexEntrySchema);
-      if (Number.isSafeInteger(agentId) && agentId > 0 && opened.kind === 'ok') {
+      if (agentId !== null && opened.kind === 'ok') {
         entries.set(agentId, opened.value);
       }
     }

@@ -3,12 +3,11 @@
  * FDK's own) are dropped, never read. Reasons and notes follow the stored-size rules of text.ts.
  */
 import { z } from 'zod';
+import { agentIdSchema } from '../audit/payloads';
 import { OVERFLOW_SHARDS } from '../store/head';
 import { adminActionSchema } from './schemas';
 import { noteSchema, reasonSchema } from './text';
 
-/** Freshservice agent ids are large integers (e.g. 21000049726), well inside JavaScript's exact range. */
-const agentIdSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 export const requestApiKeyPayloadSchema = z.object({
   actorId: agentIdSchema,

@@ -7,12 +7,12 @@
  */
 import { z } from 'zod';
 import { applyUserEvent, type UserEventName } from '../admins/user-events';
-import { isRunning, needsScan, scanStep, startScan, STALLED_AFTER_MS, type ScanDeps } from '../admins/scan';
+import { needsScan, scanStep, startScan, STALLED_AFTER_MS, type ScanDeps } from '../admins/scan';
 import { chainNext, ensureRefresh, scheduledDataSchema, startChains } from '../admins/schedules';
 import { toErrorBody } from '../errors';
-import { currentRoles, ROLES_REFRESH_AFTER_MS } from '../freshservice/roleCache';
-import { catalogOf } from '../freshservice/roles';
+import { currentCatalog, ROLES_REFRESH_AFTER_MS } from '../freshservice/roleCache';
 import type { EventPlatform, ServerArgs } from '../platform';
+import { isScanRunning } from '../store/head';
 import { storageOf } from '../store/storage';
 
 type EventHandler = (args: ServerArgs, platform: EventPlatform) => Promise<void>;
@@ -44,12 +44,12 @@ async function scanFromScratch(deps: ScanDeps, platform: EventPlatform): Promise
 
 /** The recurring refresh: roles kept fresh, a stalled scan stepped, a missing or old list rebuilt. */
 async function refresh(deps: ScanDeps, platform: EventPlatform): Promise<void> {
-  const role = catalogOf(await currentRoles(deps, ROLES_REFRESH_AFTER_MS)).accountAdminRole;
+  const role = (await currentCatalog(deps, ROLES_REFRESH_AFTER_MS)).accountAdminRole;
   const head = await deps.storage.head();
   if (role === null || head.failure !== null) {
     return;
   }
-  if (isRunning(head.scan, role.id)) {
+  if (isScanRunning(head.scan, role.id)) {
     if (deps.now() - head.scan.steppedAt > STALLED_AFTER_MS && (await scanStep(deps)) === 'running') {
       await startChains(platform.schedule, head.scan.generation, deps.now());
     }

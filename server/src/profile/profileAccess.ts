@@ -21,8 +21,8 @@ import { accountAdminsIn } from '../audit/accountAdmins';
 import { agentOrNull, agentUserAccess } from '../audit/userAccess';
 import { toErrorBody } from '../errors';
 import { toAgentAccess } from '../freshservice/access';
-import { currentRoles } from '../freshservice/roleCache';
-import { catalogOf, type RoleCatalog } from '../freshservice/roles';
+import { currentCatalog } from '../freshservice/roleCache';
+import type { RoleCatalog } from '../freshservice/roles';
 import { personOf } from '../ledger/access-rules';
 import { ApiKeyLedger } from '../ledger/api-key-ledger';
 import type { TemplateClient } from '../platform';
@@ -115,7 +115,7 @@ export async function profileAccess(payload: ProfileAccessPayload, deps: Profile
     return requesterProfile();
   }
   const head = await deps.storage.head();
-  const catalog = catalogOf(await currentRoles(deps));
+  const catalog = await currentCatalog(deps);
   const context: AgentContext = { payload, viewed: toAgentAccess(viewedAgent, catalog), catalog, head, deps, startedAt };
   const ledger = new ApiKeyLedger(deps.storage);
   const [people, apiKey] = await Promise.all([peopleAround(context), apiKeyOf(ledger, context.viewed)]);

@@ -25,7 +25,7 @@ import { z } from 'zod';
 import type { AgentId } from '../../../common/audit';
 import { utf8Bytes } from '../audit/size';
 import type { AppError } from '../errors';
-import { SealedStore, storeFailure, type Opened } from './sealed-store';
+import { parseJson, SealedStore, storeFailure, type Opened } from './sealed-store';
 
 export const HEAD = 'head';
 export const HEAD_MAX_BYTES = 40 * 1024;
@@ -57,6 +57,11 @@ function agentOf(attribute: string, prefix: string): AgentId | null {
   }
   const id = parseInt(attribute.slice(1), 36);
   return Number.isSafeInteger(id) && id > 0 ? id : null;
+}
+
+/** The agent whose index entry an attribute (`i<id base36>`, in the head or an overflow shard) holds; null for any other attribute. */
+export function entryAgentOf(attribute: string): AgentId | null {
+  return agentOf(attribute, ENTRY_PREFIX);
 }
 
 /** `[id, name, isDefault, adminLevel]`: tuples keep ~100 roles inside ROLES_MAX_BYTES. */
@@ -102,6 +107,11 @@ export const scanStateSchema = z.object({
   done: z.boolean(),
 });
 export type ScanState = z.infer<typeof scanStateSchema>;
+
+/** A scan for the account's current Account Admin role that has not read its last page yet. */
+export function isScanRunning(scan: ScanState | null, roleId: number): scan is ScanState {
+  return scan !== null && !scan.done && scan.roleId === roleId;
+}
 
 export interface AccountAdminsRecord extends AdminsMeta {
   admins: StoredAccountAdmin[];
@@ -151,13 +161,7 @@ function parsePending(text: string | undefined): PendingDetails | null | undefin
   if (text === undefined) {
     return null;
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-  const parsed = pendingPartSchema.safeParse(json);
+  const parsed = pendingPartSchema.safeParse(parseJson(text));
   return parsed.success ? { requestedAt: parseInt(parsed.data[0], 36), name: parsed.data[1], reasonPreview: parsed.data[2] } : undefined;
 }
 
@@ -234,7 +238,7 @@ function headReaders(store: SealedStore, key: string): PartReader[] {
       return agentId !== null && keep(open(name, stored, storedAdminSchema), (value) => parts.admins.push({ id: agentId, ...value }));
     },
     (parts, name, stored) => {
-      const agentId = agentOf(name, ENTRY_PREFIX);
+      const agentId = entryAgentOf(name);
       return (
         agentId !== null &&
         keep(open(name, stored, indexEntrySchema), (value) => {

@@ -19,7 +19,7 @@
  * `update(key, 'set', ...)`.
  */
 import type { z } from 'zod';
-import { AppError } from '../errors';
+import { AppError, statusOf } from '../errors';
 import type { KeyValueStore } from '../platform';
 import { hmacBase64url, sameText } from './mac';
 import type { StorageSecret } from './secret';
@@ -36,11 +36,6 @@ export type Opened<T> = { kind: 'ok'; value: T } | { kind: 'tampered' };
 
 /** Seconds to wait after $db's 50-operations-a-minute limit is hit. */
 export const STORE_RETRY_SECONDS = 60;
-
-function statusOf(rejection: unknown): number | undefined {
-  const status = (rejection as { status?: unknown } | null)?.status;
-  return typeof status === 'number' ? status : undefined;
-}
 
 function messageOf(rejection: unknown): string {
   const message = (rejection as { message?: unknown } | null)?.message;
@@ -207,7 +202,8 @@ export class SealedStore {
   }
 }
 
-function parseJson(json: string): unknown {
+/** JSON text's value; undefined when it is not JSON. */
+export function parseJson(json: string): unknown {
   try {
     return JSON.parse(json) as unknown;
   } catch {
