@@ -3,8 +3,7 @@ import type { Platform } from '../platform';
 import type { Storage } from '../store/storage';
 import { toAgentAccess } from './access';
 import { readAgent } from './agents';
-import { currentRoles } from './roleCache';
-import { catalogOf, type KnownRole } from './roles';
+import { currentCatalog } from './roleCache';
 
 /**
  * The ledger's view of Freshservice: every getAgent re-reads the agent through a template
@@ -12,16 +11,15 @@ import { catalogOf, type KnownRole } from './roles';
  * most two template requests per call, made concurrently so a call stays inside FDK's 20 s.
  */
 export function createAgentDirectory(platform: Pick<Platform, 'request'>, storage: Storage): AgentDirectory {
-  // One directory serves one call: its lookups share one read of the roles.
-  let roles: Promise<KnownRole[]> | null = null;
-  const rolesOnce = (): Promise<KnownRole[]> => (roles ??= currentRoles({ request: platform.request, storage, now: Date.now }));
+  // One directory serves one call: its lookups share the call's one read of the roles (Storage.rolesRead).
+  const rolesDeps = { request: platform.request, storage, now: Date.now };
   return {
     async getAgent(id) {
-      const [agent, known] = await Promise.all([readAgent(platform.request, id), rolesOnce()]);
-      return toAgentAccess(agent, catalogOf(known));
+      const [agent, catalog] = await Promise.all([readAgent(platform.request, id), currentCatalog(rolesDeps)]);
+      return toAgentAccess(agent, catalog);
     },
     async accountAdminRole() {
-      return catalogOf(await rolesOnce()).accountAdminRole;
+      return (await currentCatalog(rolesDeps)).accountAdminRole;
     },
   };
 }

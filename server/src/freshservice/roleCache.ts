@@ -63,11 +63,16 @@ export async function currentRoles(deps: RolesDeps, maxAge = ROLES_FRESH_MS): Pr
   if (cached) {
     return cached;
   }
-  if (deps.storage.rolesRead !== null) {
-    return deps.storage.rolesRead.roles;
-  }
+  // Concurrent and later lookups in this call share one read; a failed read is not kept, so a later lookup tries again.
+  deps.storage.rolesRead ??= readAndCacheRoles(deps).catch((error: unknown) => {
+    deps.storage.rolesRead = null;
+    throw error;
+  });
+  return deps.storage.rolesRead;
+}
+
+async function readAndCacheRoles(deps: RolesDeps): Promise<KnownRole[]> {
   const roles = await readAllRoles(deps.request);
-  deps.storage.rolesRead = { roles, at: deps.now() };
   await cacheRoles(deps.storage, roles, deps.now());
   return roles;
 }

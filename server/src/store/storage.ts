@@ -20,8 +20,8 @@ export interface Storage {
    * otherwise): what a cache write needs, without a read of its own.
    */
   headForWriting(): Pick<Head, 'key' | 'failure'>;
-  /** Roles this call already read from Freshservice (the head read before it does not show them): read once per call. */
-  rolesRead: { roles: KnownRole[]; at: number } | null;
+  /** Roles this call reads or already read from Freshservice (the head read before does not show them): read once per call. */
+  rolesRead: Promise<KnownRole[]> | null;
 }
 
 export function storageWith(kv: KeyValueStore, secret: StorageSecret): Storage {

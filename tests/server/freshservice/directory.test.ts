@@ -56,6 +56,31 @@ describe('createAgentDirectory', () => {
     assert.ok((await headOf(store)).roles);
   });
 
+  it('shares one roles read among lookups of one call, concurrent ones included, and across directories on the same storage', async () => {
+    const warn = stub(console, 'warn');
+    try {
+      const store = new MemoryStore();
+      store.failing = true; // no cached roles in the head: each lookup would otherwise ask Freshservice
+      const request = new FakeRequest()
+        .script('listRoles', ok({ roles: standardRoles() }))
+        .respond('getAgent', (context) => ok({ agent: agent(Number(context['agent_id']), { roles: [assignment(ROLE_IDS.admin)] }) }));
+      const storage = testStorage(store);
+      const found = await Promise.all([createAgentDirectory({ request }, storage).getAgent(7), createAgentDirectory({ request }, storage).getAgent(8)]);
+      assert.deepEqual(found.map((access) => access.id), [7, 8]);
+      assert.deepEqual(request.callsTo('listRoles').length, 1);
+    } finally {
+      warn.restore();
+    }
+  });
+
+  it('does not keep a failed roles read: the next lookup in the call asks again', async () => {
+    const request = new FakeRequest().script('listRoles', fail(500, { message: 'down' }), ok({ roles: standardRoles() }));
+    const directory = createAgentDirectory({ request }, testStorage(new MemoryStore()));
+    await assert.rejects(directory.accountAdminRole(), (error: unknown) => error instanceof AppError && error.code === 'FRESHSERVICE_UNAVAILABLE');
+    assert.equal((await directory.accountAdminRole())?.id, ROLE_IDS.accountAdmin);
+    assert.equal(request.callsTo('listRoles').length, 2);
+  });
+
   it('answers null when the account has no default "Account Admin" role', async () => {
     const request = new FakeRequest().script('listRoles', ok({ roles: [role(1, 'Admin', true), role(2, 'Account Admin', false)] }));
     assert.equal(await createAgentDirectory({ request }, testStorage(new MemoryStore())).accountAdminRole(), null);
