@@ -22,7 +22,6 @@ interface AccessFacts {
   viewer: ProfileViewer | null;
   isSelf: boolean;
   pendingRequests: number | null;
-  declineNote: string | null;
 }
 
 type ViewCase = 'requester' | 'self' | 'enable' | 'ask' | 'deactivated';
@@ -60,8 +59,6 @@ function factsFrom(profile: ProfileAccess, isSelf: boolean): AccessFacts {
     viewer: profile.viewer,
     isSelf,
     pendingRequests: profile.pendingRequests ?? null,
-    // The Account Admin's note with the decline: part of the record (every view has it, for free).
-    declineNote: profile.apiKey?.state === 'declined' ? profile.apiKey.decisionNote : null,
   };
 }
 
@@ -232,7 +229,7 @@ class AgentAccessView {
     const byState: Record<ApiKeyState | 'unknown', () => (Node | null)[]> = {
       unknown: () => [...this.selfExplanation(agent, admins, facts), this.apiKeyUnavailable(facts)],
       none: () => [...this.selfExplanation(agent, admins, facts), this.requestForm('request.submit')],
-      declined: () => this.selfDeclined(agent, admins, facts, record as ApiKeyRecord),
+      declined: () => this.selfDeclined(agent, admins, record as ApiKeyRecord),
       requested: () => this.selfWaiting(agent, admins, record as ApiKeyRecord),
       enabled: () => this.selfEnabled(agent, admins, record as ApiKeyRecord),
     };
@@ -252,10 +249,11 @@ class AgentAccessView {
     ];
   }
 
-  private selfDeclined(agent: AgentAccess, admins: AccountAdminsResult, facts: AccessFacts, record: ApiKeyRecord): (Node | null)[] {
+  /** The Account Admin's note is the record's own: the record on screen may have been read again since the view loaded. */
+  private selfDeclined(agent: AgentAccess, admins: AccountAdminsResult, record: ApiKeyRecord): (Node | null)[] {
     const kit = window.accessKit;
     const text = viewText();
-    const note = facts.declineNote === null ? text.t('self.declinedNoReason') : text.t('self.declinedReason', { reason: facts.declineNote });
+    const note = record.decisionNote === null ? text.t('self.declinedNoReason') : text.t('self.declinedReason', { reason: record.decisionNote });
     return [
       kit.el('p', { className: 'explain outcome' }, [text.t('self.declinedBy', { name: record.decidedBy?.name ?? text.t('self.anAccountAdmin') }), ' ', kit.timeElement(record.decidedAt), '. ', note]),
       record.reason === null ? null : kit.el('p', { className: 'record-line', text: text.t('self.youAsked', { reason: record.reason }) }),
