@@ -89,16 +89,6 @@ function othersThan(admins: AccountAdminsResult, viewerId: number): AgentAccess[
   return admins.accountAdmins.filter((admin) => admin.id !== viewerId);
 }
 
-/** A Crayons field or button takes focus through its setFocus(); anything else through focus(). */
-function focusFirst(target: HTMLElement | null): void {
-  const crayons = target as (HTMLElement & { setFocus?: () => Promise<void> }) | null;
-  if (crayons?.setFocus === undefined) {
-    target?.focus();
-    return;
-  }
-  crayons.setFocus().catch(window.accessKit.reportQuietly);
-}
-
 class AgentAccessView {
   private facts: AccessFacts | null = null;
   private actionError: { error: WidgetError; retry: () => void } | null = null;
@@ -126,8 +116,8 @@ class AgentAccessView {
       this.actionError = null;
       this.open.clear();
       this.focusPrimary = true;
-      this.render();
       this.scheduleRecordRetry();
+      this.render();
     } catch (error) {
       this.show(window.accessKit.errorPanel(window.accessKit.toWidgetError(error), () => this.reloadQuietly()));
     }
@@ -157,7 +147,6 @@ class AgentAccessView {
     }
     this.container.replaceChildren(content);
     this.options.actionsSlot?.replaceChildren();
-    this.options.onRender?.();
   }
 
   private render(): void {
@@ -175,7 +164,6 @@ class AgentAccessView {
     ]);
     this.container.replaceChildren(content);
     this.placeActions(content, actions);
-    this.options.onRender?.();
   }
 
   private caseContent(kind: ViewCase, facts: AccessFacts, actions: HTMLElement[]): (HTMLElement | null)[] {
@@ -207,7 +195,7 @@ class AgentAccessView {
     slot.replaceChildren(...actions);
     if (this.focusPrimary) {
       this.focusPrimary = false;
-      window.accessKit.focusButton(actions.find((action) => action.getAttribute('color') === 'primary') ?? actions[0] ?? null);
+      window.accessKit.focusControl(actions.find((action) => action.getAttribute('color') === 'primary') ?? actions[0] ?? null);
     }
   }
 
@@ -245,7 +233,7 @@ class AgentAccessView {
       window.accessParts.quoteOfFreshservice(),
       kit.el('p', { className: 'explain', text: viewText().t('self.why') }),
       kit.el('p', { className: 'you-hold', text: window.accessParts.youHold(agent, facts.access.accountAdminRole?.id ?? null) }),
-      this.whoCan(agent, admins, facts.record, 'enable'),
+      this.whoCan(admins, this.askAbout(agent, facts.record, 'enable')),
     ];
   }
 
@@ -257,7 +245,7 @@ class AgentAccessView {
     return [
       kit.el('p', { className: 'explain outcome' }, [text.t('self.declinedBy', { name: record.decidedBy?.name ?? text.t('self.anAccountAdmin') }), ' ', kit.timeElement(record.decidedAt), '. ', note]),
       record.reason === null ? null : kit.el('p', { className: 'record-line', text: text.t('self.youAsked', { reason: record.reason }) }),
-      this.whoCan(agent, admins, record, 'enable'),
+      this.whoCan(admins, this.askAbout(agent, record, 'enable')),
       this.requestForm('request.again'),
     ];
   }
@@ -265,11 +253,12 @@ class AgentAccessView {
   private selfWaiting(agent: AgentAccess, admins: AccountAdminsResult, record: ApiKeyRecord): (Node | null)[] {
     const kit = window.accessKit;
     const text = viewText();
+    const message = this.askAbout(agent, record, 'enable');
     return [
       kit.el('p', { className: 'explain outcome' }, [text.t('self.requestedWhen'), ' ', kit.timeElement(record.requestedAt), '. ', text.t('self.requestedNext')]),
       kit.el('p', { className: 'explain', text: text.t('self.noMail') }),
-      window.accessAsk.panel(othersThan(admins, agent.id), this.askAbout(agent, record, 'enable'), true),
-      this.whoCan(agent, admins, record, 'enable'),
+      window.accessAsk.panel(othersThan(admins, agent.id), message),
+      this.whoCan(admins, message),
     ];
   }
 
@@ -286,7 +275,7 @@ class AgentAccessView {
       opened ? kit.el('p', { className: 'explain', text: text.t('self.stillDisabledExplain') }) : null,
       // A new request puts the agent back in the Account Admins' queue; the ready message tells them at once.
       opened ? this.requestForm('request.again') : null,
-      opened ? window.accessAsk.panel(othersThan(admins, agent.id), this.askAbout(agent, record, 'stillDisabled'), true) : null,
+      opened ? window.accessAsk.panel(othersThan(admins, agent.id), this.askAbout(agent, record, 'stillDisabled')) : null,
     ];
   }
 
@@ -306,8 +295,8 @@ class AgentAccessView {
     });
   }
 
-  /** The Account Admins (other than the viewer), each a mail link with a message about `agent`; nothing when the warning above says there are none. */
-  private whoCan(agent: AgentAccess, admins: AccountAdminsResult, record: ApiKeyRecord | null, kind: AskFor['kind']): HTMLElement | null {
+  /** The Account Admins (other than the viewer), each a mail link with `message`; nothing when the warning above says there are none. */
+  private whoCan(admins: AccountAdminsResult, message: AskMessage): HTMLElement | null {
     if (window.accessParts.hasNoAccountAdmin(admins)) {
       return null;
     }
@@ -315,7 +304,7 @@ class AgentAccessView {
     const text = viewText();
     const people = othersThan(admins, this.options.viewer.id);
     const unknown = !admins.complete && people.length === 0;
-    const list = people.length === 0 ? (unknown ? null : kit.el('span', { className: 'empty', text: text.t('people.nobody') })) : window.accessAsk.peopleLinks(people, this.askAbout(agent, record, kind));
+    const list = people.length === 0 ? (unknown ? null : kit.el('span', { className: 'empty', text: text.t('people.nobody') })) : window.accessAsk.peopleLinks(people, message);
     const partial = admins.complete ? null : kit.el('p', { className: 'hint people-status', text: this.listStatus(admins) });
     return kit.el('div', { className: 'helpers' }, [kit.el('span', { className: 'helpers-intro', text: text.t('people.askIntro') }), ' ', list, partial]);
   }
@@ -370,7 +359,7 @@ class AgentAccessView {
       kit.el('h3', { text: text.t('ask.title', { name: window.accessParts.firstName(agent) }) }),
       kit.el('p', { className: 'explain', text: text.t('ask.why') }),
       holds === null ? null : kit.el('p', { className: 'you-hold', text: holds }),
-      this.whoCan(agent, admins, facts.record, 'enable'),
+      this.whoCan(admins, this.askAbout(agent, facts.record, 'enable')),
     ]);
   }
 
@@ -413,7 +402,7 @@ class AgentAccessView {
     const kit = window.accessKit;
     const parts = window.accessParts;
     const step = parts.enableStep(facts.record);
-    actions.push(...this.enableButtons(facts.access, facts.record));
+    actions.push(...this.enableButtons(facts.access, facts.record, step));
     // The recorded state, then what to do about it, in one section: the step's words say what the app cannot do, once.
     return kit.el('section', { className: 'guidance', attrs: { 'data-step': step } }, [
       this.enableRecord(facts),
@@ -431,23 +420,22 @@ class AgentAccessView {
     return facts.record.state === 'none' ? null : window.accessParts.recordSummary(facts.record);
   }
 
-  private enableButtons(access: UserAccess, record: ApiKeyRecord | null): HTMLElement[] {
+  private enableButtons(access: UserAccess, record: ApiKeyRecord | null, step: EnableStep): HTMLElement[] {
     const kit = window.accessKit;
     const path = access.permissionsPath;
     // One primary button per step: opening the page first, then "Mark as enabled".
-    const openColor = window.accessParts.enableStep(record) === 'open' ? 'primary' : 'secondary';
+    const openColor = step === 'open' ? 'primary' : 'secondary';
     const open = path === null ? null : kit.button(viewText().t('enable.openPage'), openColor, () => this.openPermissions(path));
-    return [open, ...(record === null ? [] : this.recordButtons(record))].filter((node): node is HTMLElement => node !== null);
+    return [open, ...(record === null ? [] : this.recordButtons(record, step))].filter((node): node is HTMLElement => node !== null);
   }
 
-  /** "Mark as enabled" only after the Permissions page was opened: the app records, it does not switch. */
-  private recordButtons(record: ApiKeyRecord): (HTMLElement | null)[] {
+  /** "Mark as enabled" only after the Permissions page was opened (the 'mark' step): the app records, it does not switch. */
+  private recordButtons(record: ApiKeyRecord, step: EnableStep): (HTMLElement | null)[] {
     const kit = window.accessKit;
     const text = viewText();
-    const canMark = (record.state === 'none' || record.state === 'requested') && record.openedAt !== null;
     const declining = this.open.has('decline');
     return [
-      canMark ? kit.button(text.t('enable.mark.button'), 'primary', () => this.adminAction('enabled')) : null,
+      step === 'mark' ? kit.button(text.t('enable.mark.button'), 'primary', () => this.adminAction('enabled')) : null,
       record.state === 'requested' && !declining ? kit.button(text.t('enable.decline.open'), 'secondary', () => this.toggle('decline')) : null,
       record.canUndo ? kit.button(text.t('enable.undo'), 'text', () => this.adminAction('undo')) : null,
     ];
@@ -473,7 +461,7 @@ class AgentAccessView {
     }
     this.render();
     if (opening) {
-      focusFirst(this.container.querySelector<HTMLElement>('.decline-form fw-input, .ask-message a'));
+      window.accessKit.focusControl(this.container.querySelector<HTMLElement>('.decline-form fw-input, .ask-message a'));
     }
   }
 
@@ -538,6 +526,7 @@ class AgentAccessView {
     this.render();
   }
 
+  /** Only sets the timer: the caller renders once after (the words say whether it tries again by itself). */
   private scheduleRecordRetry(): void {
     const failure = this.facts?.recordError ?? null;
     if (failure === null || this.disposed || !window.accessKit.isStorageBusy(failure) || this.retryAttempt >= RECORD_RETRIES) {
@@ -549,7 +538,6 @@ class AgentAccessView {
       this.retryTimer = null;
       this.retryRecord().catch(window.accessKit.reportQuietly);
     }, delay);
-    this.render();
   }
 
   private retryRecordNow(): void {
@@ -570,8 +558,8 @@ class AgentAccessView {
         return;
       }
       this.facts = { ...this.facts, recordError: window.accessKit.toWidgetError(error) };
-      this.render();
       this.scheduleRecordRetry();
+      this.render();
     }
   }
 
@@ -596,7 +584,7 @@ class AgentAccessView {
 function mount(container: HTMLElement, options: AccessViewOptions): AccessViewHandle {
   const view = new AgentAccessView(container, { ...options });
   view.reloadQuietly();
-  return { reload: () => view.load(), dispose: () => view.dispose() };
+  return { dispose: () => view.dispose() };
 }
 
 window.accessView = { mount };

@@ -142,8 +142,8 @@ interface AccessKit {
   /** Adds small sheets to Crayons' shadow roots: AA contrast (fw-label, fw-pagination), wrapping buttons (fw-button). */
   adjustCrayons(node: HTMLElement): void;
   button(text: string, color: string, onClick: () => void): HTMLElement;
-  /** Moves focus to a Crayons button once it is drawn. */
-  focusButton(node: HTMLElement | null): void;
+  /** Moves focus to a control: a Crayons one (fw-button, fw-input) through setFocus() once it is drawn, anything else through focus(). */
+  focusControl(node: HTMLElement | null): void;
   skeleton(lines: number, words: string): HTMLElement;
   errorPanel(error: WidgetError, onRetry: (() => void) | null): HTMLElement;
   notify(client: FdkClient, type: NotifyType, title: string, message: string): void;
@@ -180,7 +180,7 @@ interface AccessAsk {
   /** Account Admins, each name a mail link with the message. */
   peopleLinks(admins: AgentAccess[], message: AskMessage): HTMLElement;
   /** "Email the Account Admins" (a mailto link), "Copy message", and the message itself to read. */
-  panel(admins: AgentAccess[], message: AskMessage, primary: boolean): HTMLElement;
+  panel(admins: AgentAccess[], message: AskMessage): HTMLElement;
 }
 
 /** Where an Account Admin stands with another agent's key, so the words match the buttons shown. */
@@ -226,14 +226,11 @@ interface AccessViewOptions {
   actionsSlot?: HTMLElement;
   /** Shown to an Account Admin when requests wait: opens the queue. */
   onOpenQueue?: () => void;
-  /** Called after every render (the sidebar resizes itself). */
-  onRender?: () => void;
   /** Called after the ledger changed through this view. */
   onLedgerChange?: (record: ApiKeyRecord) => void;
 }
 
 interface AccessViewHandle {
-  reload(): Promise<void>;
   /** Stops timers (the API-key retry) and callbacks: the view is being replaced. */
   dispose(): void;
 }

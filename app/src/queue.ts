@@ -115,7 +115,7 @@ class PendingQueue {
     );
     const close = this.closeButton('primary');
     this.options.footer.replaceChildren(kit.el('span', { className: 'footer-gap' }), close);
-    kit.focusButton(close);
+    kit.focusControl(close);
   }
 }
 
