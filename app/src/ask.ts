@@ -32,10 +32,15 @@ function askMessage(about: AskFor): AskMessage {
   };
 }
 
+/** A mail link to `to` alone, every address encoded. */
+function mailto(to: string[]): string {
+  return `mailto:${to.map(mailAddress).join(',')}`;
+}
+
 /** RFC 6068: hfields percent-encoded, line breaks as CRLF. */
 function mailtoHref(to: string[], message: AskMessage): string {
   const body = message.body.replace(/\n/g, '\r\n');
-  return `mailto:${to.map(mailAddress).join(',')}?subject=${encodeURIComponent(message.subject)}&body=${encodeURIComponent(body)}`;
+  return `${mailto(to)}?subject=${encodeURIComponent(message.subject)}&body=${encodeURIComponent(body)}`;
 }
 
 function fullText(message: AskMessage): string {
@@ -92,4 +97,4 @@ function panel(admins: AgentAccess[], message: AskMessage): HTMLElement {
   return kit.el('div', { className: 'ask-message' }, [kit.el('div', { className: 'actions' }, [mail, copyButton(message, source, details, status), status]), details]);
 }
 
-window.accessAsk = { message: askMessage, mailtoHref, peopleLinks, panel };
+window.accessAsk = { message: askMessage, mailto, mailtoHref, peopleLinks, panel };

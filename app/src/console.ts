@@ -280,7 +280,6 @@ class AccessConsole {
   private includeDeactivated = false;
   private generation = 0;
   private pending: PendingRequest[] = [];
-  private pendingLoaded = false;
   /** Every agent with a record, as listApiKeyIndex listed them; null until all pages have arrived. */
   private listedStates: ApiKeyIndexEntry[] | null = null;
   /** States that actions in this console answered since it loaded (newer than the listing, or not yet in it). */
@@ -426,7 +425,6 @@ class AccessConsole {
     this.listedStates = entries;
     this.layout.statesStatus.replaceChildren();
     this.pending = window.accessKit.pendingRequestsOf(entries);
-    this.pendingLoaded = true;
     this.applyStates();
     this.renderPending();
     this.renderTrail([...entries].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).slice(0, RECENT_ACTIVITY));
@@ -581,7 +579,7 @@ class AccessConsole {
       viewer: this.viewer,
       host: this.host,
       // Until the list has arrived, the queue reads it itself.
-      ...(this.pendingLoaded ? { requests: [...this.pending] } : {}),
+      ...(this.listedStates === null ? {} : { requests: [...this.pending] }),
       title: dialog.title,
       footer: dialog.footer,
       onClose: () => dialog.close(),
@@ -731,16 +729,15 @@ class AccessConsole {
   private sumCards(): HTMLElement[] {
     const text = consoleText();
     const slice = this.slice;
-    // While slices are still arriving the counts are running totals: "120+".
+    // The server's running totals through the last slice (the same agents as the rows held): "120+" while slices arrive.
     const running = slice === null || slice.cursor !== null;
-    const counts = slice === null ? null : window.consoleModel.counts(this.rows);
-    const shown = (key: keyof ConsoleCounts): string => countText(counts === null ? null : counts[key], running);
+    const shown = (key: keyof AccessSummary): string => countText(slice === null ? null : slice.summary[key], running);
     const cards = [
       summaryCard('agents', text.t('console.stat.agents'), shown('agents'), null),
       operator('='),
       summaryCard('accountAdmins', text.t('console.stat.accountAdmins'), shown('accountAdmins'), text.t('console.stat.accountAdminsNote')),
       operator('+'),
-      summaryCard('lackingAccountAdmin', text.t('console.stat.withoutAccountAdmin'), shown('withoutAccountAdmin'), text.t('console.stat.withoutAccountAdminNote')),
+      summaryCard('lackingAccountAdmin', text.t('console.stat.withoutAccountAdmin'), shown('lackingAccountAdmin'), text.t('console.stat.withoutAccountAdminNote')),
     ];
     return this.includeDeactivated ? [...cards, operator('+'), summaryCard('deactivated', text.t('console.stat.deactivated'), shown('deactivated'), null)] : cards;
   }
@@ -768,21 +765,20 @@ class AccessConsole {
     const slice = this.slice;
     const stillReading = slice !== null && slice.cursor !== null;
     const admins = this.rows.filter((row) => row.agent.isAccountAdmin && row.agent.active).map((row) => row.agent);
-    this.renderRoleWarning(slice, admins.length);
-    const items = admins.map((admin) => kit.el('li', {}, [kit.el('span', { className: 'person-name', text: admin.name }), kit.el('a', { className: 'person-email', text: admin.email, attrs: { href: `mailto:${admin.email}`, target: '_blank', rel: 'noopener' } })]));
+    this.renderRoleWarning(slice, admins);
+    const items = admins.map((admin) => kit.el('li', {}, [kit.el('span', { className: 'person-name', text: admin.name }), kit.el('a', { className: 'person-email', text: admin.email, attrs: { href: window.accessAsk.mailto([admin.email]), target: '_blank', rel: 'noopener' } })]));
     const note = stillReading ? kit.el('p', { className: 'hint', text: text.t('console.admins.more') }) : null;
     const empty = items.length === 0 && !stillReading ? kit.el('p', { className: 'empty', text: text.t('console.admins.none') }) : null;
     const intro = kit.el('p', { className: 'hint', text: text.t('console.admins.intro') });
     this.layout.admins.replaceChildren(intro, kit.el('ul', { className: 'people' }, items), ...[note, empty].filter((node): node is HTMLElement => node !== null));
   }
 
-  private renderRoleWarning(slice: AccessOverviewSlice | null, activeAdmins: number): void {
+  /** The sidebar's warning, from what the overview read so far: the list is complete once the last slice arrived. */
+  private renderRoleWarning(slice: AccessOverviewSlice | null, activeAdmins: AgentAccess[]): void {
     if (slice === null) {
       return;
     }
-    const roleMissing = slice.accountAdminRole === null;
-    const nobody = slice.cursor === null && activeAdmins === 0;
-    const warning = roleMissing || nobody ? window.accessParts.noAccountAdminWarning({ accountAdminRole: slice.accountAdminRole, accountAdmins: [], complete: true }) : null;
+    const warning = window.accessParts.noAccountAdminWarning({ accountAdminRole: slice.accountAdminRole, accountAdmins: activeAdmins, complete: slice.cursor === null });
     this.layout.roleWarning.replaceChildren(...(warning === null ? [] : [warning]));
   }
 

@@ -7,6 +7,7 @@
 type AgentAccess = import('@common/audit').AgentAccess;
 type AccessOverviewPayload = import('@common/audit').AccessOverviewPayload;
 type AccessOverviewSlice = import('@common/audit').AccessOverviewSlice;
+type AccessSummary = import('@common/audit').AccessSummary;
 type UserAccessPayload = import('@common/audit').UserAccessPayload;
 type UserAccess = import('@common/audit').UserAccess;
 type AccountAdminsResult = import('@common/audit').AccountAdminsResult;
@@ -176,6 +177,8 @@ interface AskFor {
 /** window.accessAsk: mail links and copyable messages to the Account Admins (app/src/ask.ts). */
 interface AccessAsk {
   message(about: AskFor): AskMessage;
+  /** A plain mail link to the addresses (no subject or body), each address encoded. */
+  mailto(to: string[]): string;
   mailtoHref(to: string[], message: AskMessage): string;
   /** Account Admins, each name a mail link with the message. */
   peopleLinks(admins: AgentAccess[], message: AskMessage): HTMLElement;
@@ -281,21 +284,12 @@ interface ConsoleQuery {
   descending: boolean;
 }
 
-/** The summary's numbers: agents = Account Admins + without Account Admin + deactivated. */
-interface ConsoleCounts {
-  agents: number;
-  accountAdmins: number;
-  withoutAccountAdmin: number;
-  deactivated: number;
-}
-
 /** window.consoleModel: the console's pure data logic (app/src/console-model.ts). */
 interface ConsoleModelApi {
   toRow(agent: AgentAccess): ConsoleRow;
   /** Filtered, searched and sorted rows; `apiKeyState` gives each agent's recorded state. */
   query(rows: ConsoleRow[], query: ConsoleQuery, apiKeyState: (id: number) => ApiKeyState): ConsoleRow[];
   page(rows: ConsoleRow[], page: number, perPage: number): ConsoleRow[];
-  counts(rows: ConsoleRow[]): ConsoleCounts;
   /** Each agent's newest known API-key state: from the listed states and the answers of actions since, the newer wins. */
   knownStates(listed: KnownApiKeyState[], answered: KnownApiKeyState[]): Map<number, KnownApiKeyState>;
   /** The state an action answered (`none` too, so it replaces an older listed state). */

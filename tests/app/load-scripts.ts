@@ -46,6 +46,7 @@ export interface TextUnderTest {
 /** The pure part of window.accessAsk (app/src/ask.ts). */
 export interface AskUnderTest {
   message(about: { agent: { name: string; email: string }; sender: { name: string }; link: string | null; reason: string | null; kind: 'enable' | 'stillDisabled' }): { subject: string; body: string };
+  mailto(to: string[]): string;
   mailtoHref(to: string[], message: { subject: string; body: string }): string;
 }
 
@@ -69,7 +70,6 @@ export interface ConsoleModelUnderTest {
   stateOfRecord(record: ApiKeyRecord): KnownApiKeyState;
   countState(states: Map<number, KnownApiKeyState>, state: ApiKeyState): number;
   csvRows(rows: ConsoleRow[], apiKeyState: (id: number) => ApiKeyState): string[][];
-  counts(rows: ConsoleRow[]): { agents: number; accountAdmins: number; withoutAccountAdmin: number; deactivated: number };
 }
 
 export interface WidgetWindow {
