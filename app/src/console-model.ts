@@ -13,7 +13,6 @@ const SORT_VALUES: Record<ConsoleSortKey, (row: ConsoleRow, apiKeyState: (id: nu
   email: (row) => row.emailKey,
   roles: (row) => row.rolesText.toLowerCase(),
   accountAdmin: (row) => (row.agent.isAccountAdmin ? 0 : 1),
-  occasional: (row) => (row.agent.occasional ? 1 : 0),
   lastLogin: (row) => row.lastLoginMs,
   apiKey: (row, apiKeyState) => STATE_ORDER[apiKeyState(row.agent.id)],
 };

@@ -31,7 +31,6 @@ const SORT_WORDS: Record<ConsoleSortKey, MessageKey> = {
   email: 'console.column.email',
   roles: 'console.column.roles',
   accountAdmin: 'console.column.accountAdmin',
-  occasional: 'console.column.occasional',
   lastLogin: 'console.column.lastLogin',
   apiKey: 'console.column.apiKey',
 };

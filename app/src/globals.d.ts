@@ -275,7 +275,7 @@ interface ConsoleRow {
 }
 
 type ConsoleFilter = 'all' | 'lacking' | 'pending';
-type ConsoleSortKey = 'name' | 'email' | 'roles' | 'accountAdmin' | 'occasional' | 'lastLogin' | 'apiKey';
+type ConsoleSortKey = 'name' | 'email' | 'roles' | 'accountAdmin' | 'lastLogin' | 'apiKey';
 
 interface ConsoleQuery {
   filter: ConsoleFilter;

@@ -58,7 +58,7 @@ export interface ConsoleRow {
 export interface ConsoleQuery {
   filter: 'all' | 'lacking' | 'pending';
   search: string;
-  sortKey: 'name' | 'email' | 'roles' | 'accountAdmin' | 'occasional' | 'lastLogin' | 'apiKey';
+  sortKey: 'name' | 'email' | 'roles' | 'accountAdmin' | 'lastLogin' | 'apiKey';
   descending: boolean;
 }
 
