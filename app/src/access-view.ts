@@ -45,10 +45,6 @@ const ACTION_NOTICES: Record<AdminAction | 'requested', { type: NotifyType; titl
   undo: { type: 'info', title: 'notice.undo.title', message: 'notice.undo.message' },
 };
 
-function viewText(): AccessText {
-  return window.accessText;
-}
-
 /** What getProfileAccess answered, as the view uses it (fields a server older than this widget lacks read as null). */
 function factsFrom(profile: ProfileAccess, isSelf: boolean): AccessFacts {
   return {
@@ -108,7 +104,7 @@ class AgentAccessView {
 
   async load(): Promise<void> {
     this.stopRetry();
-    this.show(window.accessKit.skeleton(6, viewText().t('loading.access')));
+    this.show(window.accessKit.skeleton(6, window.accessText.t('loading.access')));
     try {
       const profile = this.options.profile ?? (await this.fetchProfile());
       this.options.profile = undefined;
@@ -170,7 +166,7 @@ class AgentAccessView {
     const agent = facts.access.agent;
     const admins = facts.admins;
     if (kind === 'requester' || agent === null || admins === null) {
-      return [window.accessParts.requesterSection(this.options.viewedName ?? viewText().t('requester.unnamed', { id: this.options.viewedId }), this.options.viewedEmail ?? '')];
+      return [window.accessParts.requesterSection(this.options.viewedName ?? window.accessText.t('requester.unnamed', { id: this.options.viewedId }), this.options.viewedEmail ?? '')];
     }
     const builders: Record<Exclude<ViewCase, 'requester'>, () => (HTMLElement | null)[]> = {
       self: () => this.selfContent(agent, admins, facts),
@@ -204,8 +200,8 @@ class AgentAccessView {
   private selfContent(agent: AgentAccess, admins: AccountAdminsResult, facts: AccessFacts): (HTMLElement | null)[] {
     const parts = window.accessParts;
     const why = parts.more('self.whyTitle', [
-      window.accessKit.el('p', { text: viewText().t('self.whyLong') }),
-      window.accessKit.el('p', { text: viewText().t('self.whyAdmin') }),
+      window.accessKit.el('p', { text: window.accessText.t('self.whyLong') }),
+      window.accessKit.el('p', { text: window.accessText.t('self.whyAdmin') }),
     ]);
     return [this.selfAnswer(agent, admins, facts), why, parts.more('self.rolesTitle', [parts.roleLabels(agent)])];
   }
@@ -222,7 +218,7 @@ class AgentAccessView {
       enabled: () => this.selfEnabled(agent, admins, record as ApiKeyRecord),
     };
     // Before any decision, Freshservice's own words are the title: the answer follows at once.
-    const title = state === 'none' || state === 'unknown' ? null : kit.el('h2', { className: 'answer-title', text: viewText().t(`self.title.${state}`) });
+    const title = state === 'none' || state === 'unknown' ? null : kit.el('h2', { className: 'answer-title', text: window.accessText.t(`self.title.${state}`) });
     return kit.el('section', { className: 'guidance self', attrs: { 'data-state': state } }, [title, ...byState[state](), this.actionErrorPanel()]);
   }
 
@@ -231,7 +227,7 @@ class AgentAccessView {
     const kit = window.accessKit;
     return [
       window.accessParts.quoteOfFreshservice(),
-      kit.el('p', { className: 'explain', text: viewText().t('self.why') }),
+      kit.el('p', { className: 'explain', text: window.accessText.t('self.why') }),
       kit.el('p', { className: 'you-hold', text: window.accessParts.youHold(agent, facts.access.accountAdminRole?.id ?? null) }),
       this.whoCan(admins, this.askAbout(agent, facts.record, 'enable')),
     ];
@@ -240,7 +236,7 @@ class AgentAccessView {
   /** The Account Admin's note is the record's own: the record on screen may have been read again since the view loaded. */
   private selfDeclined(agent: AgentAccess, admins: AccountAdminsResult, record: ApiKeyRecord): (Node | null)[] {
     const kit = window.accessKit;
-    const text = viewText();
+    const text = window.accessText;
     const note = record.decisionNote === null ? text.t('self.declinedNoReason') : text.t('self.declinedReason', { reason: record.decisionNote });
     return [
       kit.el('p', { className: 'explain outcome' }, [text.t('self.declinedBy', { name: record.decidedBy?.name ?? text.t('self.anAccountAdmin') }), ' ', kit.timeElement(record.decidedAt), '. ', note]),
@@ -252,7 +248,7 @@ class AgentAccessView {
 
   private selfWaiting(agent: AgentAccess, admins: AccountAdminsResult, record: ApiKeyRecord): (Node | null)[] {
     const kit = window.accessKit;
-    const text = viewText();
+    const text = window.accessText;
     const message = this.askAbout(agent, record, 'enable');
     return [
       kit.el('p', { className: 'explain outcome' }, [text.t('self.requestedWhen'), ' ', kit.timeElement(record.requestedAt), '. ', text.t('self.requestedNext')]),
@@ -264,7 +260,7 @@ class AgentAccessView {
 
   private selfEnabled(agent: AgentAccess, admins: AccountAdminsResult, record: ApiKeyRecord): (Node | null)[] {
     const kit = window.accessKit;
-    const text = viewText();
+    const text = window.accessText;
     const opened = this.open.has('still-disabled');
     const toggle = kit.button(text.t('self.stillDisabled'), opened ? 'secondary' : 'primary', () => this.toggle('still-disabled'));
     toggle.setAttribute('aria-expanded', String(opened));
@@ -301,7 +297,7 @@ class AgentAccessView {
       return null;
     }
     const kit = window.accessKit;
-    const text = viewText();
+    const text = window.accessText;
     const people = othersThan(admins, this.options.viewer.id);
     const unknown = !admins.complete && people.length === 0;
     const list = people.length === 0 ? (unknown ? null : kit.el('span', { className: 'empty', text: text.t('people.nobody') })) : window.accessAsk.peopleLinks(people, message);
@@ -315,7 +311,7 @@ class AgentAccessView {
    * for the minute (the list lives there).
    */
   private listStatus(admins: AccountAdminsResult): string {
-    const text = viewText();
+    const text = window.accessText;
     if (admins.scanning === true) {
       return text.t('people.incomplete');
     }
@@ -328,7 +324,7 @@ class AgentAccessView {
 
   private requestForm(submitKey: MessageKey): HTMLElement {
     const kit = window.accessKit;
-    const text = viewText();
+    const text = window.accessText;
     const reason = kit.el('fw-textarea', {
       className: 'request-reason',
       attrs: { label: text.t('request.reasonLabel'), placeholder: text.t('request.reasonPlaceholder'), rows: '2', maxlength: String(REASON_MAX_LENGTH), resize: 'vertical', required: '' },
@@ -342,7 +338,7 @@ class AgentAccessView {
     const reason = String((reasonInput as HTMLElement & { value?: unknown }).value ?? '').trim();
     if (reason === '') {
       reasonInput.setAttribute('state', 'error');
-      reasonInput.setAttribute('error-text', viewText().t('request.reasonMissing'));
+      reasonInput.setAttribute('error-text', window.accessText.t('request.reasonMissing'));
       return;
     }
     const run = (): Promise<ApiKeyRecord> => window.accessKit.callServer(this.options.client, 'requestApiKey', { actorId: this.options.viewer.id, reason });
@@ -353,7 +349,7 @@ class AgentAccessView {
 
   private askSection(agent: AgentAccess, admins: AccountAdminsResult, facts: AccessFacts): HTMLElement {
     const kit = window.accessKit;
-    const text = viewText();
+    const text = window.accessText;
     const holds = window.accessParts.viewerHolds(facts.viewer);
     return kit.el('section', { className: 'guidance', attrs: { 'data-case': 'ask' } }, [
       kit.el('h3', { text: text.t('ask.title', { name: window.accessParts.firstName(agent) }) }),
@@ -365,7 +361,7 @@ class AgentAccessView {
 
   private deactivatedNote(): HTMLElement {
     const kit = window.accessKit;
-    return kit.el('section', { className: 'guidance', attrs: { 'data-case': 'deactivated' } }, [kit.el('p', { className: 'explain', text: viewText().t('deactivated.explain') })]);
+    return kit.el('section', { className: 'guidance', attrs: { 'data-case': 'deactivated' } }, [kit.el('p', { className: 'explain', text: window.accessText.t('deactivated.explain') })]);
   }
 
   private apiKeyArea(facts: AccessFacts): HTMLElement | null {
@@ -374,7 +370,7 @@ class AgentAccessView {
     }
     const unavailable = this.apiKeyUnavailable(facts);
     const kit = window.accessKit;
-    return unavailable === null ? null : kit.el('section', { className: 'api-key-section' }, [kit.el('h3', { text: viewText().t('apiKey.title') }), unavailable]);
+    return unavailable === null ? null : kit.el('section', { className: 'api-key-section' }, [kit.el('h3', { text: window.accessText.t('apiKey.title') }), unavailable]);
   }
 
   /**
@@ -387,7 +383,7 @@ class AgentAccessView {
       return null;
     }
     const kit = window.accessKit;
-    const text = viewText();
+    const text = window.accessText;
     if (!kit.isStorageBusy(failure)) {
       return kit.el('div', { className: 'api-key', attrs: { 'data-state': 'error' } }, [kit.errorPanel(failure, () => this.retryRecordNow())]);
     }
@@ -425,14 +421,14 @@ class AgentAccessView {
     const path = access.permissionsPath;
     // One primary button per step: opening the page first, then "Mark as enabled".
     const openColor = step === 'open' ? 'primary' : 'secondary';
-    const open = path === null ? null : kit.button(viewText().t('enable.openPage'), openColor, () => this.openPermissions(path));
+    const open = path === null ? null : kit.button(window.accessText.t('enable.openPage'), openColor, () => this.openPermissions(path));
     return [open, ...(record === null ? [] : this.recordButtons(record, step))].filter((node): node is HTMLElement => node !== null);
   }
 
   /** "Mark as enabled" only after the Permissions page was opened (the 'mark' step): the app records, it does not switch. */
   private recordButtons(record: ApiKeyRecord, step: EnableStep): (HTMLElement | null)[] {
     const kit = window.accessKit;
-    const text = viewText();
+    const text = window.accessText;
     const declining = this.open.has('decline');
     return [
       step === 'mark' ? kit.button(text.t('enable.mark.button'), 'primary', () => this.adminAction('enabled')) : null,
@@ -444,7 +440,7 @@ class AgentAccessView {
   /** Declining asks for a reason the agent then reads on their own page (optional). */
   private declineForm(agent: AgentAccess): HTMLElement {
     const kit = window.accessKit;
-    const text = viewText();
+    const text = window.accessText;
     const note = kit.el('fw-input', { className: 'decline-note', attrs: { label: text.t('enable.decline.noteLabel', { name: window.accessParts.firstName(agent) }), maxlength: String(REASON_MAX_LENGTH) } });
     const decline = (): void => this.adminAction('declined', String((note as HTMLElement & { value?: unknown }).value ?? '').trim());
     return kit.el('div', { className: 'decline-form' }, [
@@ -502,7 +498,7 @@ class AgentAccessView {
       this.open.clear();
       this.focusPrimary = true;
       this.updateRecord(record);
-      kit.notify(this.options.client, notice.type, viewText().t(notice.title), viewText().t(notice.message));
+      kit.notify(this.options.client, notice.type, window.accessText.t(notice.title), window.accessText.t(notice.message));
       this.options.onLedgerChange?.(record);
     } catch (error) {
       const failure = kit.toWidgetError(error);

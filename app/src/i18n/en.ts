@@ -190,7 +190,6 @@ const ENGLISH_CATALOGUE = {
   'queue.title': 'Pending API-key requests',
   'queue.position': 'Request {position} of {total}: {name}',
   'queue.skip': 'Skip',
-  'queue.close': 'Close',
   'queue.doneEnabled': '{name}: marked as enabled.',
   'queue.doneDeclined': '{name}: declined.',
   'queue.allHandled': 'All requests handled',
