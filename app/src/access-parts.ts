@@ -4,10 +4,6 @@
  * each step. No state and no server calls: app/src/access-view.ts decides which pieces to show.
  */
 
-function partsText(): AccessText {
-  return window.accessText;
-}
-
 function enableStep(record: ApiKeyRecord | null): EnableStep {
   if (record === null || record.state === 'none' || record.state === 'requested') {
     return record === null || record.openedAt === null ? 'open' : 'mark';
@@ -23,8 +19,8 @@ const ENABLE_WORDS: Record<EnableStep, MessageKey> = {
 };
 
 function enableWords(step: EnableStep, name: string, record: ApiKeyRecord | null): string {
-  const words = partsText().t(ENABLE_WORDS[step], { name });
-  return record?.canUndo === true ? `${words} ${partsText().t('enable.undoHint')}` : words;
+  const words = window.accessText.t(ENABLE_WORDS[step], { name });
+  return record?.canUndo === true ? `${words} ${window.accessText.t('enable.undoHint')}` : words;
 }
 
 function firstName(agent: AgentAccess): string {
@@ -40,10 +36,10 @@ function noAccountAdminWarning(admins: AccountAdminsResult | null): HTMLElement 
     return null;
   }
   const kit = window.accessKit;
-  const words = partsText().t(admins.accountAdminRole === null ? 'warning.noRole' : 'warning.noActiveAccountAdmin');
+  const words = window.accessText.t(admins.accountAdminRole === null ? 'warning.noRole' : 'warning.noActiveAccountAdmin');
   return kit.el('fw-inline-message', { className: 'warning', attrs: { type: 'warning', closable: 'false' } }, [
     kit.el('strong', { text: words }),
-    kit.el('p', { text: partsText().t('warning.restore') }),
+    kit.el('p', { text: window.accessText.t('warning.restore') }),
   ]);
 }
 
@@ -53,9 +49,9 @@ function queueBanner(pending: number | null, onOpen: (() => void) | undefined): 
     return null;
   }
   const kit = window.accessKit;
-  return kit.el('div', { className: 'queue-banner', attrs: { role: 'status', 'data-pending': String(pending), title: partsText().count('queue.waiting', pending) } }, [
-    kit.el('span', { className: 'queue-count', text: partsText().count('queue.waitingShort', pending) }),
-    kit.button(partsText().t('queue.open'), 'link', onOpen),
+  return kit.el('div', { className: 'queue-banner', attrs: { role: 'status', 'data-pending': String(pending), title: window.accessText.count('queue.waiting', pending) } }, [
+    kit.el('span', { className: 'queue-count', text: window.accessText.count('queue.waitingShort', pending) }),
+    kit.button(window.accessText.t('queue.open'), 'link', onOpen),
   ]);
 }
 
@@ -64,14 +60,14 @@ function requesterSection(name: string, email: string): HTMLElement {
   return kit.el('section', { className: 'profile' }, [
     kit.el('h2', { className: 'viewed-name', text: name }),
     email === '' ? null : kit.el('p', { className: 'viewed-email', text: email }),
-    kit.el('div', { className: 'labels' }, [kit.label(partsText().t('label.requester'), 'blue')]),
-    kit.el('p', { text: partsText().t('requester.explain') }),
+    kit.el('div', { className: 'labels' }, [kit.label(window.accessText.t('label.requester'), 'blue')]),
+    kit.el('p', { text: window.accessText.t('requester.explain') }),
   ]);
 }
 
 function agentLabels(agent: AgentAccess): HTMLElement {
   const kit = window.accessKit;
-  const text = partsText();
+  const text = window.accessText;
   // "Agent" goes without saying on an agent's page: only what sets this one apart is labelled.
   return kit.el('div', { className: 'labels' }, [
     agent.occasional ? kit.label(text.t('label.occasional'), 'blue') : null,
@@ -93,19 +89,19 @@ function profileHeader(agent: AgentAccess): HTMLElement {
 function roleLabels(agent: AgentAccess): HTMLElement {
   const kit = window.accessKit;
   return agent.roles.length === 0
-    ? kit.el('p', { className: 'empty', text: partsText().t('roles.none') })
+    ? kit.el('p', { className: 'empty', text: window.accessText.t('roles.none') })
     : kit.el('div', { className: 'labels roles' }, agent.roles.map((role) => kit.label(role.name, 'normal')));
 }
 
 function rolesBlock(agent: AgentAccess): HTMLElement {
   const kit = window.accessKit;
-  return kit.el('section', { className: 'roles-block' }, [kit.el('h3', { text: partsText().t('roles.title') }), roleLabels(agent)]);
+  return kit.el('section', { className: 'roles-block' }, [kit.el('h3', { text: window.accessText.t('roles.title') }), roleLabels(agent)]);
 }
 
 /** A longer explanation, collapsed below the answer. */
 function more(summaryKey: MessageKey, children: (Node | null)[]): HTMLElement {
   const kit = window.accessKit;
-  return kit.el('details', { className: 'more' }, [kit.el('summary', { text: partsText().t(summaryKey) }), ...children]);
+  return kit.el('details', { className: 'more' }, [kit.el('summary', { text: window.accessText.t(summaryKey) }), ...children]);
 }
 
 /** The admin-level role the agent holds besides Account Admin, by name ("Admin", "Asset Admin"). */
@@ -116,7 +112,7 @@ function adminRoleName(agent: AgentAccess, accountAdminRoleId: number | null): s
 
 /** What the agent, on their own page, holds, in the words that answer their confusion. */
 function youHold(agent: AgentAccess, accountAdminRoleId: number | null): string {
-  const text = partsText();
+  const text = window.accessText;
   if (agent.isAccountAdmin) {
     return text.t('hold.accountAdmin');
   }
@@ -133,15 +129,15 @@ function youHold(agent: AgentAccess, accountAdminRoleId: number | null): string 
 
 /** The viewer on someone else's page: only their flags are known, not their roles. */
 function viewerHolds(viewer: ProfileViewer | null): string | null {
-  return viewer?.holdsAdminRole === true ? partsText().t('hold.viewerAdmin') : null;
+  return viewer?.holdsAdminRole === true ? window.accessText.t('hold.viewerAdmin') : null;
 }
 
 function quoteOfFreshservice(): HTMLElement {
   const kit = window.accessKit;
   return kit.el('p', { className: 'freshservice-says' }, [
-    kit.el('span', { className: 'says-who', text: partsText().t('self.freshserviceSays') }),
+    kit.el('span', { className: 'says-who', text: window.accessText.t('self.freshserviceSays') }),
     ' ',
-    kit.el('q', { text: partsText().t('self.disabledMessage') }),
+    kit.el('q', { text: window.accessText.t('self.disabledMessage') }),
   ]);
 }
 
@@ -150,7 +146,7 @@ function recordLine(key: MessageKey, who: PersonRef | null, at: string | null): 
     return null;
   }
   const kit = window.accessKit;
-  return kit.el('p', { className: 'record-line' }, [partsText().t(key, { name: who.name }), ' ', kit.timeElement(at)]);
+  return kit.el('p', { className: 'record-line' }, [window.accessText.t(key, { name: who.name }), ' ', kit.timeElement(at)]);
 }
 
 /** Who decided, in the words of what they recorded. */
@@ -174,7 +170,7 @@ function stateLine(record: ApiKeyRecord): HTMLElement {
 /** The state and who did what when: the app's record of someone else's key. */
 function recordSummary(record: ApiKeyRecord): HTMLElement {
   const kit = window.accessKit;
-  const reason = record.reason === null || record.reason === '' ? null : kit.el('p', { className: 'record-line reason', text: partsText().t('record.reason', { reason: record.reason }) });
+  const reason = record.reason === null || record.reason === '' ? null : kit.el('p', { className: 'record-line reason', text: window.accessText.t('record.reason', { reason: record.reason }) });
   return kit.el('div', { className: 'api-key', attrs: { 'data-state': record.state } }, [
     stateLine(record),
     record.state === 'requested' ? null : recordLine('record.requestedBy', record.requestedBy, record.requestedAt),
@@ -188,9 +184,9 @@ function recordSummary(record: ApiKeyRecord): HTMLElement {
 function apiKeySection(record: ApiKeyRecord): HTMLElement {
   const kit = window.accessKit;
   return kit.el('section', { className: 'api-key-section' }, [
-    kit.el('h3', { text: partsText().t('apiKey.title') }),
+    kit.el('h3', { text: window.accessText.t('apiKey.title') }),
     recordSummary(record),
-    kit.el('p', { className: 'hint', text: partsText().t('apiKey.recordedHere') }),
+    kit.el('p', { className: 'hint', text: window.accessText.t('apiKey.recordedHere') }),
   ]);
 }
 

@@ -22,7 +22,6 @@ interface AccessFacts {
   viewer: ProfileViewer | null;
   isSelf: boolean;
   pendingRequests: number | null;
-  declineNote: string | null;
 }
 
 type ViewCase = 'requester' | 'self' | 'enable' | 'ask' | 'deactivated';
@@ -46,10 +45,6 @@ const ACTION_NOTICES: Record<AdminAction | 'requested', { type: NotifyType; titl
   undo: { type: 'info', title: 'notice.undo.title', message: 'notice.undo.message' },
 };
 
-function viewText(): AccessText {
-  return window.accessText;
-}
-
 /** What getProfileAccess answered, as the view uses it (fields a server older than this widget lacks read as null). */
 function factsFrom(profile: ProfileAccess, isSelf: boolean): AccessFacts {
   return {
@@ -60,8 +55,6 @@ function factsFrom(profile: ProfileAccess, isSelf: boolean): AccessFacts {
     viewer: profile.viewer,
     isSelf,
     pendingRequests: profile.pendingRequests ?? null,
-    // The Account Admin's note with the decline: part of the record (every view has it, for free).
-    declineNote: profile.apiKey?.state === 'declined' ? profile.apiKey.decisionNote : null,
   };
 }
 
@@ -92,16 +85,6 @@ function othersThan(admins: AccountAdminsResult, viewerId: number): AgentAccess[
   return admins.accountAdmins.filter((admin) => admin.id !== viewerId);
 }
 
-/** A Crayons field or button takes focus through its setFocus(); anything else through focus(). */
-function focusFirst(target: HTMLElement | null): void {
-  const crayons = target as (HTMLElement & { setFocus?: () => Promise<void> }) | null;
-  if (crayons?.setFocus === undefined) {
-    target?.focus();
-    return;
-  }
-  crayons.setFocus().catch(window.accessKit.reportQuietly);
-}
-
 class AgentAccessView {
   private facts: AccessFacts | null = null;
   private actionError: { error: WidgetError; retry: () => void } | null = null;
@@ -121,7 +104,7 @@ class AgentAccessView {
 
   async load(): Promise<void> {
     this.stopRetry();
-    this.show(window.accessKit.skeleton(6, viewText().t('loading.access')));
+    this.show(window.accessKit.skeleton(6, window.accessText.t('loading.access')));
     try {
       const profile = this.options.profile ?? (await this.fetchProfile());
       this.options.profile = undefined;
@@ -129,8 +112,8 @@ class AgentAccessView {
       this.actionError = null;
       this.open.clear();
       this.focusPrimary = true;
-      this.render();
       this.scheduleRecordRetry();
+      this.render();
     } catch (error) {
       this.show(window.accessKit.errorPanel(window.accessKit.toWidgetError(error), () => this.reloadQuietly()));
     }
@@ -160,7 +143,6 @@ class AgentAccessView {
     }
     this.container.replaceChildren(content);
     this.options.actionsSlot?.replaceChildren();
-    this.options.onRender?.();
   }
 
   private render(): void {
@@ -178,14 +160,13 @@ class AgentAccessView {
     ]);
     this.container.replaceChildren(content);
     this.placeActions(content, actions);
-    this.options.onRender?.();
   }
 
   private caseContent(kind: ViewCase, facts: AccessFacts, actions: HTMLElement[]): (HTMLElement | null)[] {
     const agent = facts.access.agent;
     const admins = facts.admins;
     if (kind === 'requester' || agent === null || admins === null) {
-      return [window.accessParts.requesterSection(this.options.viewedName ?? viewText().t('requester.unnamed', { id: this.options.viewedId }), this.options.viewedEmail ?? '')];
+      return [window.accessParts.requesterSection(this.options.viewedName ?? window.accessText.t('requester.unnamed', { id: this.options.viewedId }), this.options.viewedEmail ?? '')];
     }
     const builders: Record<Exclude<ViewCase, 'requester'>, () => (HTMLElement | null)[]> = {
       self: () => this.selfContent(agent, admins, facts),
@@ -210,7 +191,7 @@ class AgentAccessView {
     slot.replaceChildren(...actions);
     if (this.focusPrimary) {
       this.focusPrimary = false;
-      window.accessKit.focusButton(actions.find((action) => action.getAttribute('color') === 'primary') ?? actions[0] ?? null);
+      window.accessKit.focusControl(actions.find((action) => action.getAttribute('color') === 'primary') ?? actions[0] ?? null);
     }
   }
 
@@ -219,8 +200,8 @@ class AgentAccessView {
   private selfContent(agent: AgentAccess, admins: AccountAdminsResult, facts: AccessFacts): (HTMLElement | null)[] {
     const parts = window.accessParts;
     const why = parts.more('self.whyTitle', [
-      window.accessKit.el('p', { text: viewText().t('self.whyLong') }),
-      window.accessKit.el('p', { text: viewText().t('self.whyAdmin') }),
+      window.accessKit.el('p', { text: window.accessText.t('self.whyLong') }),
+      window.accessKit.el('p', { text: window.accessText.t('self.whyAdmin') }),
     ]);
     return [this.selfAnswer(agent, admins, facts), why, parts.more('self.rolesTitle', [parts.roleLabels(agent)])];
   }
@@ -232,12 +213,12 @@ class AgentAccessView {
     const byState: Record<ApiKeyState | 'unknown', () => (Node | null)[]> = {
       unknown: () => [...this.selfExplanation(agent, admins, facts), this.apiKeyUnavailable(facts)],
       none: () => [...this.selfExplanation(agent, admins, facts), this.requestForm('request.submit')],
-      declined: () => this.selfDeclined(agent, admins, facts, record as ApiKeyRecord),
+      declined: () => this.selfDeclined(agent, admins, record as ApiKeyRecord),
       requested: () => this.selfWaiting(agent, admins, record as ApiKeyRecord),
       enabled: () => this.selfEnabled(agent, admins, record as ApiKeyRecord),
     };
     // Before any decision, Freshservice's own words are the title: the answer follows at once.
-    const title = state === 'none' || state === 'unknown' ? null : kit.el('h2', { className: 'answer-title', text: viewText().t(`self.title.${state}`) });
+    const title = state === 'none' || state === 'unknown' ? null : kit.el('h2', { className: 'answer-title', text: window.accessText.t(`self.title.${state}`) });
     return kit.el('section', { className: 'guidance self', attrs: { 'data-state': state } }, [title, ...byState[state](), this.actionErrorPanel()]);
   }
 
@@ -246,38 +227,40 @@ class AgentAccessView {
     const kit = window.accessKit;
     return [
       window.accessParts.quoteOfFreshservice(),
-      kit.el('p', { className: 'explain', text: viewText().t('self.why') }),
+      kit.el('p', { className: 'explain', text: window.accessText.t('self.why') }),
       kit.el('p', { className: 'you-hold', text: window.accessParts.youHold(agent, facts.access.accountAdminRole?.id ?? null) }),
-      this.whoCan(agent, admins, facts.record, 'enable'),
+      this.whoCan(admins, this.askAbout(agent, facts.record, 'enable')),
     ];
   }
 
-  private selfDeclined(agent: AgentAccess, admins: AccountAdminsResult, facts: AccessFacts, record: ApiKeyRecord): (Node | null)[] {
+  /** The Account Admin's note is the record's own: the record on screen may have been read again since the view loaded. */
+  private selfDeclined(agent: AgentAccess, admins: AccountAdminsResult, record: ApiKeyRecord): (Node | null)[] {
     const kit = window.accessKit;
-    const text = viewText();
-    const note = facts.declineNote === null ? text.t('self.declinedNoReason') : text.t('self.declinedReason', { reason: facts.declineNote });
+    const text = window.accessText;
+    const note = record.decisionNote === null ? text.t('self.declinedNoReason') : text.t('self.declinedReason', { reason: record.decisionNote });
     return [
       kit.el('p', { className: 'explain outcome' }, [text.t('self.declinedBy', { name: record.decidedBy?.name ?? text.t('self.anAccountAdmin') }), ' ', kit.timeElement(record.decidedAt), '. ', note]),
       record.reason === null ? null : kit.el('p', { className: 'record-line', text: text.t('self.youAsked', { reason: record.reason }) }),
-      this.whoCan(agent, admins, record, 'enable'),
+      this.whoCan(admins, this.askAbout(agent, record, 'enable')),
       this.requestForm('request.again'),
     ];
   }
 
   private selfWaiting(agent: AgentAccess, admins: AccountAdminsResult, record: ApiKeyRecord): (Node | null)[] {
     const kit = window.accessKit;
-    const text = viewText();
+    const text = window.accessText;
+    const message = this.askAbout(agent, record, 'enable');
     return [
       kit.el('p', { className: 'explain outcome' }, [text.t('self.requestedWhen'), ' ', kit.timeElement(record.requestedAt), '. ', text.t('self.requestedNext')]),
       kit.el('p', { className: 'explain', text: text.t('self.noMail') }),
-      window.accessAsk.panel(othersThan(admins, agent.id), this.askAbout(agent, record, 'enable'), true),
-      this.whoCan(agent, admins, record, 'enable'),
+      window.accessAsk.panel(othersThan(admins, agent.id), message),
+      this.whoCan(admins, message),
     ];
   }
 
   private selfEnabled(agent: AgentAccess, admins: AccountAdminsResult, record: ApiKeyRecord): (Node | null)[] {
     const kit = window.accessKit;
-    const text = viewText();
+    const text = window.accessText;
     const opened = this.open.has('still-disabled');
     const toggle = kit.button(text.t('self.stillDisabled'), opened ? 'secondary' : 'primary', () => this.toggle('still-disabled'));
     toggle.setAttribute('aria-expanded', String(opened));
@@ -288,7 +271,7 @@ class AgentAccessView {
       opened ? kit.el('p', { className: 'explain', text: text.t('self.stillDisabledExplain') }) : null,
       // A new request puts the agent back in the Account Admins' queue; the ready message tells them at once.
       opened ? this.requestForm('request.again') : null,
-      opened ? window.accessAsk.panel(othersThan(admins, agent.id), this.askAbout(agent, record, 'stillDisabled'), true) : null,
+      opened ? window.accessAsk.panel(othersThan(admins, agent.id), this.askAbout(agent, record, 'stillDisabled')) : null,
     ];
   }
 
@@ -308,16 +291,16 @@ class AgentAccessView {
     });
   }
 
-  /** The Account Admins (other than the viewer), each a mail link with a message about `agent`; nothing when the warning above says there are none. */
-  private whoCan(agent: AgentAccess, admins: AccountAdminsResult, record: ApiKeyRecord | null, kind: AskFor['kind']): HTMLElement | null {
+  /** The Account Admins (other than the viewer), each a mail link with `message`; nothing when the warning above says there are none. */
+  private whoCan(admins: AccountAdminsResult, message: AskMessage): HTMLElement | null {
     if (window.accessParts.hasNoAccountAdmin(admins)) {
       return null;
     }
     const kit = window.accessKit;
-    const text = viewText();
+    const text = window.accessText;
     const people = othersThan(admins, this.options.viewer.id);
     const unknown = !admins.complete && people.length === 0;
-    const list = people.length === 0 ? (unknown ? null : kit.el('span', { className: 'empty', text: text.t('people.nobody') })) : window.accessAsk.peopleLinks(people, this.askAbout(agent, record, kind));
+    const list = people.length === 0 ? (unknown ? null : kit.el('span', { className: 'empty', text: text.t('people.nobody') })) : window.accessAsk.peopleLinks(people, message);
     const partial = admins.complete ? null : kit.el('p', { className: 'hint people-status', text: this.listStatus(admins) });
     return kit.el('div', { className: 'helpers' }, [kit.el('span', { className: 'helpers-intro', text: text.t('people.askIntro') }), ' ', list, partial]);
   }
@@ -328,7 +311,7 @@ class AgentAccessView {
    * for the minute (the list lives there).
    */
   private listStatus(admins: AccountAdminsResult): string {
-    const text = viewText();
+    const text = window.accessText;
     if (admins.scanning === true) {
       return text.t('people.incomplete');
     }
@@ -341,7 +324,7 @@ class AgentAccessView {
 
   private requestForm(submitKey: MessageKey): HTMLElement {
     const kit = window.accessKit;
-    const text = viewText();
+    const text = window.accessText;
     const reason = kit.el('fw-textarea', {
       className: 'request-reason',
       attrs: { label: text.t('request.reasonLabel'), placeholder: text.t('request.reasonPlaceholder'), rows: '2', maxlength: String(REASON_MAX_LENGTH), resize: 'vertical', required: '' },
@@ -355,7 +338,7 @@ class AgentAccessView {
     const reason = String((reasonInput as HTMLElement & { value?: unknown }).value ?? '').trim();
     if (reason === '') {
       reasonInput.setAttribute('state', 'error');
-      reasonInput.setAttribute('error-text', viewText().t('request.reasonMissing'));
+      reasonInput.setAttribute('error-text', window.accessText.t('request.reasonMissing'));
       return;
     }
     const run = (): Promise<ApiKeyRecord> => window.accessKit.callServer(this.options.client, 'requestApiKey', { actorId: this.options.viewer.id, reason });
@@ -366,19 +349,19 @@ class AgentAccessView {
 
   private askSection(agent: AgentAccess, admins: AccountAdminsResult, facts: AccessFacts): HTMLElement {
     const kit = window.accessKit;
-    const text = viewText();
+    const text = window.accessText;
     const holds = window.accessParts.viewerHolds(facts.viewer);
     return kit.el('section', { className: 'guidance', attrs: { 'data-case': 'ask' } }, [
       kit.el('h3', { text: text.t('ask.title', { name: window.accessParts.firstName(agent) }) }),
       kit.el('p', { className: 'explain', text: text.t('ask.why') }),
       holds === null ? null : kit.el('p', { className: 'you-hold', text: holds }),
-      this.whoCan(agent, admins, facts.record, 'enable'),
+      this.whoCan(admins, this.askAbout(agent, facts.record, 'enable')),
     ]);
   }
 
   private deactivatedNote(): HTMLElement {
     const kit = window.accessKit;
-    return kit.el('section', { className: 'guidance', attrs: { 'data-case': 'deactivated' } }, [kit.el('p', { className: 'explain', text: viewText().t('deactivated.explain') })]);
+    return kit.el('section', { className: 'guidance', attrs: { 'data-case': 'deactivated' } }, [kit.el('p', { className: 'explain', text: window.accessText.t('deactivated.explain') })]);
   }
 
   private apiKeyArea(facts: AccessFacts): HTMLElement | null {
@@ -387,7 +370,7 @@ class AgentAccessView {
     }
     const unavailable = this.apiKeyUnavailable(facts);
     const kit = window.accessKit;
-    return unavailable === null ? null : kit.el('section', { className: 'api-key-section' }, [kit.el('h3', { text: viewText().t('apiKey.title') }), unavailable]);
+    return unavailable === null ? null : kit.el('section', { className: 'api-key-section' }, [kit.el('h3', { text: window.accessText.t('apiKey.title') }), unavailable]);
   }
 
   /**
@@ -400,7 +383,7 @@ class AgentAccessView {
       return null;
     }
     const kit = window.accessKit;
-    const text = viewText();
+    const text = window.accessText;
     if (!kit.isStorageBusy(failure)) {
       return kit.el('div', { className: 'api-key', attrs: { 'data-state': 'error' } }, [kit.errorPanel(failure, () => this.retryRecordNow())]);
     }
@@ -415,7 +398,7 @@ class AgentAccessView {
     const kit = window.accessKit;
     const parts = window.accessParts;
     const step = parts.enableStep(facts.record);
-    actions.push(...this.enableButtons(facts.access, facts.record));
+    actions.push(...this.enableButtons(facts.access, facts.record, step));
     // The recorded state, then what to do about it, in one section: the step's words say what the app cannot do, once.
     return kit.el('section', { className: 'guidance', attrs: { 'data-step': step } }, [
       this.enableRecord(facts),
@@ -433,23 +416,22 @@ class AgentAccessView {
     return facts.record.state === 'none' ? null : window.accessParts.recordSummary(facts.record);
   }
 
-  private enableButtons(access: UserAccess, record: ApiKeyRecord | null): HTMLElement[] {
+  private enableButtons(access: UserAccess, record: ApiKeyRecord | null, step: EnableStep): HTMLElement[] {
     const kit = window.accessKit;
     const path = access.permissionsPath;
     // One primary button per step: opening the page first, then "Mark as enabled".
-    const openColor = window.accessParts.enableStep(record) === 'open' ? 'primary' : 'secondary';
-    const open = path === null ? null : kit.button(viewText().t('enable.openPage'), openColor, () => this.openPermissions(path));
-    return [open, ...(record === null ? [] : this.recordButtons(record))].filter((node): node is HTMLElement => node !== null);
+    const openColor = step === 'open' ? 'primary' : 'secondary';
+    const open = path === null ? null : kit.button(window.accessText.t('enable.openPage'), openColor, () => this.openPermissions(path));
+    return [open, ...(record === null ? [] : this.recordButtons(record, step))].filter((node): node is HTMLElement => node !== null);
   }
 
-  /** "Mark as enabled" only after the Permissions page was opened: the app records, it does not switch. */
-  private recordButtons(record: ApiKeyRecord): (HTMLElement | null)[] {
+  /** "Mark as enabled" only after the Permissions page was opened (the 'mark' step): the app records, it does not switch. */
+  private recordButtons(record: ApiKeyRecord, step: EnableStep): (HTMLElement | null)[] {
     const kit = window.accessKit;
-    const text = viewText();
-    const canMark = (record.state === 'none' || record.state === 'requested') && record.openedAt !== null;
+    const text = window.accessText;
     const declining = this.open.has('decline');
     return [
-      canMark ? kit.button(text.t('enable.mark.button'), 'primary', () => this.adminAction('enabled')) : null,
+      step === 'mark' ? kit.button(text.t('enable.mark.button'), 'primary', () => this.adminAction('enabled')) : null,
       record.state === 'requested' && !declining ? kit.button(text.t('enable.decline.open'), 'secondary', () => this.toggle('decline')) : null,
       record.canUndo ? kit.button(text.t('enable.undo'), 'text', () => this.adminAction('undo')) : null,
     ];
@@ -458,7 +440,7 @@ class AgentAccessView {
   /** Declining asks for a reason the agent then reads on their own page (optional). */
   private declineForm(agent: AgentAccess): HTMLElement {
     const kit = window.accessKit;
-    const text = viewText();
+    const text = window.accessText;
     const note = kit.el('fw-input', { className: 'decline-note', attrs: { label: text.t('enable.decline.noteLabel', { name: window.accessParts.firstName(agent) }), maxlength: String(REASON_MAX_LENGTH) } });
     const decline = (): void => this.adminAction('declined', String((note as HTMLElement & { value?: unknown }).value ?? '').trim());
     return kit.el('div', { className: 'decline-form' }, [
@@ -475,7 +457,7 @@ class AgentAccessView {
     }
     this.render();
     if (opening) {
-      focusFirst(this.container.querySelector<HTMLElement>('.decline-form fw-input, .ask-message a'));
+      window.accessKit.focusControl(this.container.querySelector<HTMLElement>('.decline-form fw-input, .ask-message a'));
     }
   }
 
@@ -516,7 +498,7 @@ class AgentAccessView {
       this.open.clear();
       this.focusPrimary = true;
       this.updateRecord(record);
-      kit.notify(this.options.client, notice.type, viewText().t(notice.title), viewText().t(notice.message));
+      kit.notify(this.options.client, notice.type, window.accessText.t(notice.title), window.accessText.t(notice.message));
       this.options.onLedgerChange?.(record);
     } catch (error) {
       const failure = kit.toWidgetError(error);
@@ -540,6 +522,7 @@ class AgentAccessView {
     this.render();
   }
 
+  /** Only sets the timer: the caller renders once after (the words say whether it tries again by itself). */
   private scheduleRecordRetry(): void {
     const failure = this.facts?.recordError ?? null;
     if (failure === null || this.disposed || !window.accessKit.isStorageBusy(failure) || this.retryAttempt >= RECORD_RETRIES) {
@@ -551,7 +534,6 @@ class AgentAccessView {
       this.retryTimer = null;
       this.retryRecord().catch(window.accessKit.reportQuietly);
     }, delay);
-    this.render();
   }
 
   private retryRecordNow(): void {
@@ -572,8 +554,8 @@ class AgentAccessView {
         return;
       }
       this.facts = { ...this.facts, recordError: window.accessKit.toWidgetError(error) };
-      this.render();
       this.scheduleRecordRetry();
+      this.render();
     }
   }
 
@@ -598,7 +580,7 @@ class AgentAccessView {
 function mount(container: HTMLElement, options: AccessViewOptions): AccessViewHandle {
   const view = new AgentAccessView(container, { ...options });
   view.reloadQuietly();
-  return { reload: () => view.load(), dispose: () => view.dispose() };
+  return { dispose: () => view.dispose() };
 }
 
 window.accessView = { mount };

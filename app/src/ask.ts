@@ -32,10 +32,15 @@ function askMessage(about: AskFor): AskMessage {
   };
 }
 
+/** A mail link to `to` alone, every address encoded. */
+function mailto(to: string[]): string {
+  return `mailto:${to.map(mailAddress).join(',')}`;
+}
+
 /** RFC 6068: hfields percent-encoded, line breaks as CRLF. */
 function mailtoHref(to: string[], message: AskMessage): string {
   const body = message.body.replace(/\n/g, '\r\n');
-  return `mailto:${to.map(mailAddress).join(',')}?subject=${encodeURIComponent(message.subject)}&body=${encodeURIComponent(body)}`;
+  return `${mailto(to)}?subject=${encodeURIComponent(message.subject)}&body=${encodeURIComponent(body)}`;
 }
 
 function fullText(message: AskMessage): string {
@@ -82,14 +87,14 @@ function copyButton(message: AskMessage, source: HTMLTextAreaElement, details: H
   return window.accessKit.button(text.t('ask.copy'), 'secondary', copy);
 }
 
-function panel(admins: AgentAccess[], message: AskMessage, primary: boolean): HTMLElement {
+function panel(admins: AgentAccess[], message: AskMessage): HTMLElement {
   const kit = window.accessKit;
   const text = window.accessText;
   const source = kit.el('textarea', { className: 'ask-text', text: fullText(message), attrs: { readonly: '', rows: '8', 'aria-label': text.t('ask.messageLabel') } }) as HTMLTextAreaElement;
   const details = kit.el('details', { className: 'ask-details' }, [kit.el('summary', { text: text.t('ask.see') }), source]) as HTMLDetailsElement;
   const status = kit.el('span', { className: 'hint ask-status', attrs: { role: 'status' } });
-  const mail = admins.length === 0 ? null : mailLink(text.t('ask.mailAll'), admins.map((admin) => admin.email), message, `link-button ${primary ? 'primary' : 'secondary'}`);
+  const mail = admins.length === 0 ? null : mailLink(text.t('ask.mailAll'), admins.map((admin) => admin.email), message, 'link-button primary');
   return kit.el('div', { className: 'ask-message' }, [kit.el('div', { className: 'actions' }, [mail, copyButton(message, source, details, status), status]), details]);
 }
 
-window.accessAsk = { message: askMessage, mailtoHref, peopleLinks, panel };
+window.accessAsk = { message: askMessage, mailto, mailtoHref, peopleLinks, panel };

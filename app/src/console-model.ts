@@ -13,7 +13,6 @@ const SORT_VALUES: Record<ConsoleSortKey, (row: ConsoleRow, apiKeyState: (id: nu
   email: (row) => row.emailKey,
   roles: (row) => row.rolesText.toLowerCase(),
   accountAdmin: (row) => (row.agent.isAccountAdmin ? 0 : 1),
-  occasional: (row) => (row.agent.occasional ? 1 : 0),
   lastLogin: (row) => row.lastLoginMs,
   apiKey: (row, apiKeyState) => STATE_ORDER[apiKeyState(row.agent.id)],
 };
@@ -112,21 +111,6 @@ function countState(states: Map<number, KnownApiKeyState>, state: ApiKeyState): 
   return count;
 }
 
-/** Agents = Account Admins + without Account Admin + deactivated: every agent counted once. */
-function counts(rows: ConsoleRow[]): ConsoleCounts {
-  const result: ConsoleCounts = { agents: rows.length, accountAdmins: 0, withoutAccountAdmin: 0, deactivated: 0 };
-  for (const { agent } of rows) {
-    if (!agent.active) {
-      result.deactivated += 1;
-    } else if (agent.isAccountAdmin) {
-      result.accountAdmins += 1;
-    } else {
-      result.withoutAccountAdmin += 1;
-    }
-  }
-  return result;
-}
-
 function yesNo(value: boolean): string {
   return window.accessText.t(value ? 'csv.yes' : 'csv.no');
 }
@@ -149,4 +133,4 @@ function csvRows(rows: ConsoleRow[], apiKeyState: (id: number) => ApiKeyState): 
   return [header, ...body];
 }
 
-window.consoleModel = { toRow, query, page, counts, knownStates, stateOfRecord, countState, csvRows };
+window.consoleModel = { toRow, query, page, knownStates, stateOfRecord, countState, csvRows };

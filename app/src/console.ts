@@ -31,7 +31,6 @@ const SORT_WORDS: Record<ConsoleSortKey, MessageKey> = {
   email: 'console.column.email',
   roles: 'console.column.roles',
   accountAdmin: 'console.column.accountAdmin',
-  occasional: 'console.column.occasional',
   lastLogin: 'console.column.lastLogin',
   apiKey: 'console.column.apiKey',
 };
@@ -45,13 +44,9 @@ const TRAIL_WORDS: Record<TrailEntry['action'], MessageKey> = {
   undo: 'trail.undo',
 };
 
-function consoleText(): AccessText {
-  return window.accessText;
-}
-
 /** "Chloé requested an API key: "Nightly import" (now: Requested)", recorded in this app by the person named. */
 function trailLine(entry: ApiKeyIndexEntry, nameOf: (agentId: number) => string): string {
-  const text = consoleText();
+  const text = window.accessText;
   const note = entry.request === null || entry.lastAction !== 'requested' ? '' : text.t('trail.note', { note: entry.request.reasonPreview });
   const words = text.t(TRAIL_WORDS[entry.lastAction], { actor: nameOf(entry.lastActorId), target: nameOf(entry.agentId) });
   return words + note + text.t('trail.now', { state: window.accessKit.stateWords(entry.state) });
@@ -71,7 +66,7 @@ function countText(value: number | null, running: boolean): string {
   if (value === null) {
     return '…';
   }
-  const shown = consoleText().number(value);
+  const shown = window.accessText.number(value);
   return running ? `${shown}+` : shown;
 }
 
@@ -115,7 +110,7 @@ class AppDialog {
 
   constructor() {
     const kit = window.accessKit;
-    const close = kit.el('button', { className: 'dialog-close', text: '×', attrs: { type: 'button', 'aria-label': consoleText().t('action.close') } });
+    const close = kit.el('button', { className: 'dialog-close', text: '×', attrs: { type: 'button', 'aria-label': window.accessText.t('action.close') } });
     close.addEventListener('click', () => this.close());
     this.element.append(kit.el('div', { className: 'dialog-frame' }, [kit.el('header', { className: 'dialog-header' }, [this.title, close]), this.body, this.footer]));
     this.element.addEventListener('close', () => {
@@ -200,10 +195,10 @@ class ConsoleLayout {
   readonly roleWarning = window.accessKit.el('div', { className: 'role-warning' });
   readonly admins = window.accessKit.el('div', { className: 'admins-body' });
   readonly yourKey = window.accessKit.el('div', { className: 'your-key-body' });
-  readonly filters = window.accessKit.el('div', { className: 'filters', attrs: { role: 'group', 'aria-label': consoleText().t('console.filter.label') } });
+  readonly filters = window.accessKit.el('div', { className: 'filters', attrs: { role: 'group', 'aria-label': window.accessText.t('console.filter.label') } });
   readonly search = window.accessKit.el('fw-input', {
     className: 'search',
-    attrs: { placeholder: consoleText().t('console.search.placeholder'), 'clear-input': '', 'aria-label': consoleText().t('console.search.label') },
+    attrs: { placeholder: window.accessText.t('console.search.placeholder'), 'clear-input': '', 'aria-label': window.accessText.t('console.search.label') },
   });
   readonly headRow = window.accessKit.el('tr');
   readonly body = window.accessKit.el('tbody');
@@ -214,7 +209,7 @@ class ConsoleLayout {
   readonly queueButton = window.accessKit.el('div', { className: 'queue-slot' });
   readonly trail = window.accessKit.el('div', { className: 'trail-body' });
   readonly exportSlot = window.accessKit.el('div', { className: 'export-slot' });
-  readonly toggle = window.accessKit.el('fw-toggle', { attrs: { label: consoleText().t('console.includeDeactivated'), size: 'small', 'data-control': 'include-deactivated' } });
+  readonly toggle = window.accessKit.el('fw-toggle', { attrs: { label: window.accessText.t('console.includeDeactivated'), size: 'small', 'data-control': 'include-deactivated' } });
   readonly dialog = new AppDialog();
   readonly rowMenu = new RowMenu();
   private rootElement: HTMLElement = document.body;
@@ -225,7 +220,7 @@ class ConsoleLayout {
 
   /** fw-toggle's label is only an aria-label: show the words next to it, clickable too. */
   private toggleRow(): HTMLElement {
-    const words = window.accessKit.el('span', { className: 'toggle-words', text: consoleText().t('console.includeDeactivated') });
+    const words = window.accessKit.el('span', { className: 'toggle-words', text: window.accessText.t('console.includeDeactivated') });
     words.addEventListener('click', () => this.toggle.click());
     return window.accessKit.el('div', { className: 'toggle-row' }, [this.toggle, words]);
   }
@@ -233,7 +228,7 @@ class ConsoleLayout {
   private header(): HTMLElement {
     const kit = window.accessKit;
     return kit.el('header', { className: 'console-header' }, [
-      kit.el('div', {}, [kit.el('h1', { text: consoleText().t('console.title') }), kit.el('p', { className: 'subtitle', text: consoleText().t('console.subtitle') })]),
+      kit.el('div', {}, [kit.el('h1', { text: window.accessText.t('console.title') }), kit.el('p', { className: 'subtitle', text: window.accessText.t('console.subtitle') })]),
       kit.el('div', { className: 'header-actions' }, [this.exportSlot]),
     ]);
   }
@@ -242,7 +237,7 @@ class ConsoleLayout {
     const kit = window.accessKit;
     const table = kit.el('table', { className: 'agents-table' }, [kit.el('thead', {}, [this.headRow]), this.body]);
     return kit.el('section', { className: 'card agents', attrs: { 'aria-labelledby': 'agents-title' } }, [
-      kit.el('h2', { text: consoleText().t('console.agents.title'), attrs: { id: 'agents-title' } }),
+      kit.el('h2', { text: window.accessText.t('console.agents.title'), attrs: { id: 'agents-title' } }),
       kit.el('div', { className: 'toolbar' }, [this.filters, this.search]),
       this.statesStatus,
       kit.el('div', { className: 'table-wrap' }, [table]),
@@ -254,7 +249,7 @@ class ConsoleLayout {
   /** An Account Admin sees the queue first; anyone else their own key and who can enable keys. */
   mount(root: HTMLElement, viewerIsAccountAdmin: boolean): void {
     const kit = window.accessKit;
-    const text = consoleText();
+    const text = window.accessText;
     this.rootElement = root;
     root.setAttribute('data-viewer', viewerIsAccountAdmin ? 'account-admin' : 'agent');
     const admins = card('admins', 'admins-title', text.t('console.admins.title'), this.admins);
@@ -280,7 +275,6 @@ class AccessConsole {
   private includeDeactivated = false;
   private generation = 0;
   private pending: PendingRequest[] = [];
-  private pendingLoaded = false;
   /** Every agent with a record, as listApiKeyIndex listed them; null until all pages have arrived. */
   private listedStates: ApiKeyIndexEntry[] | null = null;
   /** States that actions in this console answered since it loaded (newer than the listing, or not yet in it). */
@@ -308,7 +302,7 @@ class AccessConsole {
     this.renderHead();
     this.renderTable();
     this.renderSummary();
-    this.layout.admins.replaceChildren(window.accessKit.el('p', { className: 'hint', text: consoleText().t('console.readingAccount') }));
+    this.layout.admins.replaceChildren(window.accessKit.el('p', { className: 'hint', text: window.accessText.t('console.readingAccount') }));
     if (this.isAccountAdmin) {
       this.renderPendingCount(profile.pendingRequests ?? null);
     } else {
@@ -327,7 +321,7 @@ class AccessConsole {
     this.layout.search.addEventListener('fwInputClear', () => this.onSearch(''));
     this.layout.pagination.addEventListener('fwChange', (event) => this.onPage(Number((event as CustomEvent<{ page?: unknown }>).detail.page)));
     this.layout.toggle.addEventListener('fwChange', (event) => this.onIncludeDeactivated((event as CustomEvent<{ checked?: unknown }>).detail.checked === true));
-    this.layout.exportSlot.replaceChildren(kit.button(consoleText().t('console.export'), 'secondary', () => this.exportCsv()));
+    this.layout.exportSlot.replaceChildren(kit.button(window.accessText.t('console.export'), 'secondary', () => this.exportCsv()));
   }
 
   // ---- loading -------------------------------------------------------------------------
@@ -393,7 +387,7 @@ class AccessConsole {
       return;
     }
     const kit = window.accessKit;
-    const text = consoleText();
+    const text = window.accessText;
     const failure = kit.toWidgetError(error);
     this.renderProgress(false);
     // A 400 here means the server refused the continuation (expired or not its own): only a fresh start can succeed.
@@ -411,7 +405,7 @@ class AccessConsole {
    */
   private refreshLedger(): void {
     const kit = window.accessKit;
-    const text = consoleText();
+    const text = window.accessText;
     const sections = [this.layout.statesStatus, this.layout.trail, ...(this.isAccountAdmin ? [this.layout.pending] : [])];
     this.layout.statesStatus.replaceChildren(kit.el('p', { className: 'hint', text: text.t('loading.states') }));
     this.layout.trail.replaceChildren(kit.skeleton(3, text.t('loading.activity')));
@@ -426,7 +420,6 @@ class AccessConsole {
     this.listedStates = entries;
     this.layout.statesStatus.replaceChildren();
     this.pending = window.accessKit.pendingRequestsOf(entries);
-    this.pendingLoaded = true;
     this.applyStates();
     this.renderPending();
     this.renderTrail([...entries].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).slice(0, RECENT_ACTIVITY));
@@ -435,7 +428,7 @@ class AccessConsole {
   /** A name for an agent id in the activity: from the agents read so far, else the waiting request's, else the id. */
   private nameOf(agentId: number): string {
     const known = this.rows.find((row) => row.agent.id === agentId)?.agent.name ?? this.pending.find((request) => request.agent.id === agentId)?.agent.name;
-    return known ?? consoleText().t('trail.unknownAgent', { id: String(agentId) });
+    return known ?? window.accessText.t('trail.unknownAgent', { id: String(agentId) });
   }
 
   private applyStates(): void {
@@ -505,7 +498,7 @@ class AccessConsole {
 
   private exportCsv(): void {
     const kit = window.accessKit;
-    const text = consoleText();
+    const text = window.accessText;
     if (this.listedStates === null) {
       kit.notify(this.client, 'warning', text.t('console.export.wait.title'), text.t('console.export.wait.message'));
       return;
@@ -517,7 +510,7 @@ class AccessConsole {
 
   private openPermissions(agent: AgentAccess): void {
     const kit = window.accessKit;
-    const text = consoleText();
+    const text = window.accessText;
     // Open the tab inside the click (pop-up blockers), then point it at the path the server gives.
     const tab = window.open('about:blank', '_blank');
     if (tab === null) {
@@ -538,7 +531,7 @@ class AccessConsole {
   private pointTab(tab: Window, access: UserAccess): void {
     if (access.permissionsPath === null) {
       tab.close();
-      window.accessKit.notify(this.client, 'info', consoleText().t('console.notAgent.title'), consoleText().t('console.notAgent.message'));
+      window.accessKit.notify(this.client, 'info', window.accessText.t('console.notAgent.title'), window.accessText.t('console.notAgent.message'));
       return;
     }
     tab.location.href = window.accessKit.permissionsUrl(this.host, access.permissionsPath);
@@ -557,8 +550,8 @@ class AccessConsole {
   private openAccess(agent: { id: number; name: string }): void {
     const dialog = this.layout.dialog;
     const slot = window.accessKit.el('div', { className: 'step-actions actions' });
-    const close = window.accessKit.button(consoleText().t('action.close'), 'text', () => dialog.close());
-    dialog.title.textContent = consoleText().t('console.access.title', { name: agent.name });
+    const close = window.accessKit.button(window.accessText.t('action.close'), 'text', () => dialog.close());
+    dialog.title.textContent = window.accessText.t('console.access.title', { name: agent.name });
     dialog.footer.replaceChildren(slot, window.accessKit.el('span', { className: 'footer-gap' }), close);
     const content = window.accessKit.el('div', { className: 'modal-view' });
     dialog.body.replaceChildren(content);
@@ -581,7 +574,7 @@ class AccessConsole {
       viewer: this.viewer,
       host: this.host,
       // Until the list has arrived, the queue reads it itself.
-      ...(this.pendingLoaded ? { requests: [...this.pending] } : {}),
+      ...(this.listedStates === null ? {} : { requests: [...this.pending] }),
       title: dialog.title,
       footer: dialog.footer,
       onClose: () => dialog.close(),
@@ -602,7 +595,7 @@ class AccessConsole {
     const kit = window.accessKit;
     const buttons = (Object.keys(FILTER_WORDS) as ConsoleFilter[]).map((filter) => {
       const selected = this.consoleQuery.filter === filter;
-      const node = kit.button(consoleText().t(FILTER_WORDS[filter]), selected ? 'primary' : 'secondary', () => this.onFilter(filter));
+      const node = kit.button(window.accessText.t(FILTER_WORDS[filter]), selected ? 'primary' : 'secondary', () => this.onFilter(filter));
       node.setAttribute('aria-pressed', String(selected));
       node.setAttribute('data-filter', filter);
       return node;
@@ -613,7 +606,7 @@ class AccessConsole {
   private sortButton(key: ConsoleSortKey): HTMLElement {
     const sorted = this.consoleQuery.sortKey === key;
     const arrow = sorted ? (this.consoleQuery.descending ? ' ▼' : ' ▲') : '';
-    const node = window.accessKit.el('button', { className: 'sort', text: `${consoleText().t(SORT_WORDS[key])}${arrow}`, attrs: { type: 'button', 'data-sort': key } });
+    const node = window.accessKit.el('button', { className: 'sort', text: `${window.accessText.t(SORT_WORDS[key])}${arrow}`, attrs: { type: 'button', 'data-sort': key } });
     node.addEventListener('click', () => this.onSort(key));
     return node;
   }
@@ -626,7 +619,7 @@ class AccessConsole {
       const buttons = keys.flatMap((key, index) => (index === 0 ? [this.sortButton(key)] : [kit.el('span', { className: 'sort-separator', text: ' / ' }), this.sortButton(key)]));
       return kit.el('th', { className, attrs: { scope: 'col', 'aria-sort': sorted ? order : 'none' } }, buttons);
     });
-    this.layout.headRow.replaceChildren(...cells, kit.el('th', { className: 'col-actions', text: consoleText().t('console.column.actions'), attrs: { scope: 'col' } }));
+    this.layout.headRow.replaceChildren(...cells, kit.el('th', { className: 'col-actions', text: window.accessText.t('console.column.actions'), attrs: { scope: 'col' } }));
   }
 
   private renderTable(): void {
@@ -647,7 +640,7 @@ class AccessConsole {
   }
 
   private emptyWords(): string | null {
-    const text = consoleText();
+    const text = window.accessText;
     if (this.view.length > 0) {
       return null;
     }
@@ -663,7 +656,7 @@ class AccessConsole {
 
   private personCell(row: ConsoleRow): HTMLElement {
     const kit = window.accessKit;
-    const text = consoleText();
+    const text = window.accessText;
     const agent = row.agent;
     return kit.el('td', { className: 'person', attrs: { title: `${agent.name}\n${agent.email}` } }, [
       kit.el('span', { className: 'person-name', text: agent.name }),
@@ -675,7 +668,7 @@ class AccessConsole {
 
   private rowElement(row: ConsoleRow): HTMLElement {
     const kit = window.accessKit;
-    const text = consoleText();
+    const text = window.accessText;
     const agent = row.agent;
     return kit.el('tr', { attrs: { 'data-agent-id': String(agent.id) } }, [
       this.personCell(row),
@@ -690,7 +683,7 @@ class AccessConsole {
   /** One menu per row for an Account Admin; anyone else can only look (no Permissions page they cannot use). */
   private rowActions(agent: AgentAccess): HTMLElement {
     const kit = window.accessKit;
-    const text = consoleText();
+    const text = window.accessText;
     if (!this.isAccountAdmin) {
       return kit.button(text.t('console.row.view'), 'secondary', () => this.openAccess(agent));
     }
@@ -711,7 +704,7 @@ class AccessConsole {
   private stateCell(agentId: number): HTMLElement {
     const kit = window.accessKit;
     if (this.listedStates === null && !this.states.has(agentId)) {
-      return kit.el('td', { className: 'api-key-state', attrs: { 'data-state': 'unknown', title: consoleText().t('loading.states') } }, [kit.el('span', { className: 'muted', text: '…' })]);
+      return kit.el('td', { className: 'api-key-state', attrs: { 'data-state': 'unknown', title: window.accessText.t('loading.states') } }, [kit.el('span', { className: 'muted', text: '…' })]);
     }
     const state = this.apiKeyState(agentId);
     const shown = state === 'none' ? kit.el('span', { className: 'muted', text: kit.stateWords(state) }) : kit.label(kit.stateWords(state), kit.stateColor(state));
@@ -720,7 +713,7 @@ class AccessConsole {
 
   /** Agents = Account Admins + without Account Admin (+ deactivated when included): the numbers add up. */
   private renderSummary(): void {
-    const text = consoleText();
+    const text = window.accessText;
     const pending = this.listedStates === null ? null : window.consoleModel.countState(this.states, 'requested');
     this.layout.summary.replaceChildren(
       window.accessKit.el('div', { className: 'stat-sum' }, this.sumCards()),
@@ -729,25 +722,24 @@ class AccessConsole {
   }
 
   private sumCards(): HTMLElement[] {
-    const text = consoleText();
+    const text = window.accessText;
     const slice = this.slice;
-    // While slices are still arriving the counts are running totals: "120+".
+    // The server's running totals through the last slice (the same agents as the rows held): "120+" while slices arrive.
     const running = slice === null || slice.cursor !== null;
-    const counts = slice === null ? null : window.consoleModel.counts(this.rows);
-    const shown = (key: keyof ConsoleCounts): string => countText(counts === null ? null : counts[key], running);
+    const shown = (key: keyof AccessSummary): string => countText(slice === null ? null : slice.summary[key], running);
     const cards = [
       summaryCard('agents', text.t('console.stat.agents'), shown('agents'), null),
       operator('='),
       summaryCard('accountAdmins', text.t('console.stat.accountAdmins'), shown('accountAdmins'), text.t('console.stat.accountAdminsNote')),
       operator('+'),
-      summaryCard('lackingAccountAdmin', text.t('console.stat.withoutAccountAdmin'), shown('withoutAccountAdmin'), text.t('console.stat.withoutAccountAdminNote')),
+      summaryCard('lackingAccountAdmin', text.t('console.stat.withoutAccountAdmin'), shown('lackingAccountAdmin'), text.t('console.stat.withoutAccountAdminNote')),
     ];
     return this.includeDeactivated ? [...cards, operator('+'), summaryCard('deactivated', text.t('console.stat.deactivated'), shown('deactivated'), null)] : cards;
   }
 
   private renderProgress(loading: boolean): void {
     const kit = window.accessKit;
-    const text = consoleText();
+    const text = window.accessText;
     const root = this.layout.root();
     root.setAttribute('data-load-state', loading ? 'loading' : 'done');
     if (!loading) {
@@ -764,31 +756,30 @@ class AccessConsole {
 
   private renderAdmins(): void {
     const kit = window.accessKit;
-    const text = consoleText();
+    const text = window.accessText;
     const slice = this.slice;
     const stillReading = slice !== null && slice.cursor !== null;
     const admins = this.rows.filter((row) => row.agent.isAccountAdmin && row.agent.active).map((row) => row.agent);
-    this.renderRoleWarning(slice, admins.length);
-    const items = admins.map((admin) => kit.el('li', {}, [kit.el('span', { className: 'person-name', text: admin.name }), kit.el('a', { className: 'person-email', text: admin.email, attrs: { href: `mailto:${admin.email}`, target: '_blank', rel: 'noopener' } })]));
+    this.renderRoleWarning(slice, admins);
+    const items = admins.map((admin) => kit.el('li', {}, [kit.el('span', { className: 'person-name', text: admin.name }), kit.el('a', { className: 'person-email', text: admin.email, attrs: { href: window.accessAsk.mailto([admin.email]), target: '_blank', rel: 'noopener' } })]));
     const note = stillReading ? kit.el('p', { className: 'hint', text: text.t('console.admins.more') }) : null;
     const empty = items.length === 0 && !stillReading ? kit.el('p', { className: 'empty', text: text.t('console.admins.none') }) : null;
     const intro = kit.el('p', { className: 'hint', text: text.t('console.admins.intro') });
     this.layout.admins.replaceChildren(intro, kit.el('ul', { className: 'people' }, items), ...[note, empty].filter((node): node is HTMLElement => node !== null));
   }
 
-  private renderRoleWarning(slice: AccessOverviewSlice | null, activeAdmins: number): void {
+  /** The sidebar's warning, from what the overview read so far: the list is complete once the last slice arrived. */
+  private renderRoleWarning(slice: AccessOverviewSlice | null, activeAdmins: AgentAccess[]): void {
     if (slice === null) {
       return;
     }
-    const roleMissing = slice.accountAdminRole === null;
-    const nobody = slice.cursor === null && activeAdmins === 0;
-    const warning = roleMissing || nobody ? window.accessParts.noAccountAdminWarning({ accountAdminRole: slice.accountAdminRole, accountAdmins: [], complete: true }) : null;
+    const warning = window.accessParts.noAccountAdminWarning({ accountAdminRole: slice.accountAdminRole, accountAdmins: activeAdmins, complete: slice.cursor === null });
     this.layout.roleWarning.replaceChildren(...(warning === null ? [] : [warning]));
   }
 
   private renderPendingCount(count: number | null): void {
     const kit = window.accessKit;
-    const text = consoleText();
+    const text = window.accessText;
     const queue = count === null || count === 0 ? null : kit.button(text.count('console.pending.work', count), 'primary', () => this.openQueue());
     queue?.classList.add('queue-start');
     this.layout.queueButton.replaceChildren(...(queue === null ? [] : [queue]));
@@ -796,7 +787,7 @@ class AccessConsole {
 
   private renderPending(): void {
     const kit = window.accessKit;
-    const text = consoleText();
+    const text = window.accessText;
     this.renderPendingCount(this.pending.length);
     if (this.pending.length === 0) {
       this.layout.pending.replaceChildren(kit.el('p', { className: 'empty', text: text.t('console.pending.none') }));
@@ -818,7 +809,7 @@ class AccessConsole {
   private renderTrail(entries: ApiKeyIndexEntry[]): void {
     const kit = window.accessKit;
     if (entries.length === 0) {
-      this.layout.trail.replaceChildren(kit.el('p', { className: 'empty', text: consoleText().t('console.trail.none') }));
+      this.layout.trail.replaceChildren(kit.el('p', { className: 'empty', text: window.accessText.t('console.trail.none') }));
       return;
     }
     const items = entries.map((entry) => kit.el('li', {}, [kit.el('span', { className: 'date' }, [kit.timeElement(entry.updatedAt)]), kit.el('span', { text: ` ${trailLine(entry, (id) => this.nameOf(id))}` })]));
@@ -834,12 +825,12 @@ async function startConsole(): Promise<void> {
     return;
   }
   await window.accessText.ready();
-  root.replaceChildren(kit.skeleton(8, consoleText().t('loading.console')));
+  root.replaceChildren(kit.skeleton(8, window.accessText.t('loading.console')));
   const client = await app.initialized();
   const [loggedIn, host] = await Promise.all([client.data.get('loggedInUser'), client.data.get('currentHost')]);
   const viewer = kit.readPerson(loggedIn, 'loggedInUser');
   if (viewer === null) {
-    root.replaceChildren(kit.errorPanel({ status: 400, message: consoleText().t('error.noViewer'), code: null }, () => window.location.reload()));
+    root.replaceChildren(kit.errorPanel({ status: 400, message: window.accessText.t('error.noViewer'), code: null }, () => window.location.reload()));
     return;
   }
   const profile = await kit.callServer(client, 'getProfileAccess', { viewedId: viewer.id, viewerId: viewer.id });

@@ -7,6 +7,7 @@
 type AgentAccess = import('@common/audit').AgentAccess;
 type AccessOverviewPayload = import('@common/audit').AccessOverviewPayload;
 type AccessOverviewSlice = import('@common/audit').AccessOverviewSlice;
+type AccessSummary = import('@common/audit').AccessSummary;
 type UserAccessPayload = import('@common/audit').UserAccessPayload;
 type UserAccess = import('@common/audit').UserAccess;
 type AccountAdminsResult = import('@common/audit').AccountAdminsResult;
@@ -142,8 +143,8 @@ interface AccessKit {
   /** Adds small sheets to Crayons' shadow roots: AA contrast (fw-label, fw-pagination), wrapping buttons (fw-button). */
   adjustCrayons(node: HTMLElement): void;
   button(text: string, color: string, onClick: () => void): HTMLElement;
-  /** Moves focus to a Crayons button once it is drawn. */
-  focusButton(node: HTMLElement | null): void;
+  /** Moves focus to a control: a Crayons one (fw-button, fw-input) through setFocus() once it is drawn, anything else through focus(). */
+  focusControl(node: HTMLElement | null): void;
   skeleton(lines: number, words: string): HTMLElement;
   errorPanel(error: WidgetError, onRetry: (() => void) | null): HTMLElement;
   notify(client: FdkClient, type: NotifyType, title: string, message: string): void;
@@ -176,11 +177,13 @@ interface AskFor {
 /** window.accessAsk: mail links and copyable messages to the Account Admins (app/src/ask.ts). */
 interface AccessAsk {
   message(about: AskFor): AskMessage;
+  /** A plain mail link to the addresses (no subject or body), each address encoded. */
+  mailto(to: string[]): string;
   mailtoHref(to: string[], message: AskMessage): string;
   /** Account Admins, each name a mail link with the message. */
   peopleLinks(admins: AgentAccess[], message: AskMessage): HTMLElement;
   /** "Email the Account Admins" (a mailto link), "Copy message", and the message itself to read. */
-  panel(admins: AgentAccess[], message: AskMessage, primary: boolean): HTMLElement;
+  panel(admins: AgentAccess[], message: AskMessage): HTMLElement;
 }
 
 /** Where an Account Admin stands with another agent's key, so the words match the buttons shown. */
@@ -226,14 +229,11 @@ interface AccessViewOptions {
   actionsSlot?: HTMLElement;
   /** Shown to an Account Admin when requests wait: opens the queue. */
   onOpenQueue?: () => void;
-  /** Called after every render (the sidebar resizes itself). */
-  onRender?: () => void;
   /** Called after the ledger changed through this view. */
   onLedgerChange?: (record: ApiKeyRecord) => void;
 }
 
 interface AccessViewHandle {
-  reload(): Promise<void>;
   /** Stops timers (the API-key retry) and callbacks: the view is being replaced. */
   dispose(): void;
 }
@@ -275,7 +275,7 @@ interface ConsoleRow {
 }
 
 type ConsoleFilter = 'all' | 'lacking' | 'pending';
-type ConsoleSortKey = 'name' | 'email' | 'roles' | 'accountAdmin' | 'occasional' | 'lastLogin' | 'apiKey';
+type ConsoleSortKey = 'name' | 'email' | 'roles' | 'accountAdmin' | 'lastLogin' | 'apiKey';
 
 interface ConsoleQuery {
   filter: ConsoleFilter;
@@ -284,21 +284,12 @@ interface ConsoleQuery {
   descending: boolean;
 }
 
-/** The summary's numbers: agents = Account Admins + without Account Admin + deactivated. */
-interface ConsoleCounts {
-  agents: number;
-  accountAdmins: number;
-  withoutAccountAdmin: number;
-  deactivated: number;
-}
-
 /** window.consoleModel: the console's pure data logic (app/src/console-model.ts). */
 interface ConsoleModelApi {
   toRow(agent: AgentAccess): ConsoleRow;
   /** Filtered, searched and sorted rows; `apiKeyState` gives each agent's recorded state. */
   query(rows: ConsoleRow[], query: ConsoleQuery, apiKeyState: (id: number) => ApiKeyState): ConsoleRow[];
   page(rows: ConsoleRow[], page: number, perPage: number): ConsoleRow[];
-  counts(rows: ConsoleRow[]): ConsoleCounts;
   /** Each agent's newest known API-key state: from the listed states and the answers of actions since, the newer wins. */
   knownStates(listed: KnownApiKeyState[], answered: KnownApiKeyState[]): Map<number, KnownApiKeyState>;
   /** The state an action answered (`none` too, so it replaces an older listed state). */

@@ -215,12 +215,21 @@ function button(text: string, color: string, onClick: () => void): HTMLElement {
   return node;
 }
 
-function focusButton(node: HTMLElement | null): void {
-  if (node === null || typeof customElements === 'undefined') {
+/** A Crayons control (fw-button, fw-input) takes focus through its setFocus() once it is drawn; anything else through focus(). */
+function focusControl(node: HTMLElement | null): void {
+  if (node === null) {
+    return;
+  }
+  const tag = node.localName;
+  if (!tag.includes('-')) {
+    node.focus();
+    return;
+  }
+  if (typeof customElements === 'undefined') {
     return;
   }
   customElements
-    .whenDefined('fw-button')
+    .whenDefined(tag)
     .then(() => (node as HTMLElement & { setFocus?: () => Promise<void> }).setFocus?.())
     .catch(reportQuietly);
 }
@@ -363,7 +372,7 @@ window.accessKit = {
   label,
   adjustCrayons,
   button,
-  focusButton,
+  focusControl,
   skeleton,
   errorPanel,
   notify,

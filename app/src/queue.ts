@@ -6,11 +6,6 @@
  * Exposed as window.accessQueue.
  */
 
-
-function queueText(): AccessText {
-  return window.accessText;
-}
-
 function isDecided(record: ApiKeyRecord): boolean {
   return record.state === 'enabled' || record.state === 'declined';
 }
@@ -34,8 +29,8 @@ class PendingQueue {
 
   async start(): Promise<void> {
     const kit = window.accessKit;
-    this.options.title.textContent = queueText().t('queue.title');
-    this.body.replaceChildren(kit.skeleton(4, queueText().t('loading.pending')));
+    this.options.title.textContent = window.accessText.t('queue.title');
+    this.body.replaceChildren(kit.skeleton(4, window.accessText.t('loading.pending')));
     this.options.footer.replaceChildren(this.closeButton('text'));
     try {
       this.requests = this.options.requests ?? (await readPendingRequests(this.options.client));
@@ -51,7 +46,7 @@ class PendingQueue {
   }
 
   private closeButton(color: string): HTMLElement {
-    const close = window.accessKit.button(queueText().t('queue.close'), color, () => this.close());
+    const close = window.accessKit.button(window.accessText.t('action.close'), color, () => this.close());
     close.classList.add('queue-close');
     return close;
   }
@@ -63,7 +58,7 @@ class PendingQueue {
 
   private show(index: number): void {
     const kit = window.accessKit;
-    const text = queueText();
+    const text = window.accessText;
     this.view?.dispose();
     this.status.textContent = '';
     this.index = index;
@@ -96,14 +91,14 @@ class PendingQueue {
       return;
     }
     this.handled += 1;
-    const words = queueText().t(record.state === 'enabled' ? 'queue.doneEnabled' : 'queue.doneDeclined', { name: record.agent.name });
+    const words = window.accessText.t(record.state === 'enabled' ? 'queue.doneEnabled' : 'queue.doneDeclined', { name: record.agent.name });
     this.show(this.index + 1);
     this.status.textContent = words;
   }
 
   private finish(): void {
     const kit = window.accessKit;
-    const text = queueText();
+    const text = window.accessText;
     const skipped = this.requests.length - this.handled;
     this.options.title.textContent = text.t('queue.title');
     this.body.replaceChildren(
@@ -115,7 +110,7 @@ class PendingQueue {
     );
     const close = this.closeButton('primary');
     this.options.footer.replaceChildren(kit.el('span', { className: 'footer-gap' }), close);
-    kit.focusButton(close);
+    kit.focusControl(close);
   }
 }
 

@@ -42,4 +42,9 @@ describe('asking the Account Admins without mail (app/src/ask.ts)', () => {
     const href = ask.mailtoHref(['ana@acme.example', 'evil@x.example?bcc=all@acme.example'], { subject: 'A & B', body: 'one\ntwo' });
     assert.equal(href, 'mailto:ana@acme.example,evil@x.example%3Fbcc%3Dall@acme.example?subject=A%20%26%20B&body=one%0D%0Atwo');
   });
+
+  it('builds a plain mail link (the console\'s list of Account Admins): an ordinary address as it is, nothing from data as a header', () => {
+    assert.equal(ask.mailto(['ana.souza@acme.example']), 'mailto:ana.souza@acme.example');
+    assert.equal(ask.mailto(['evil@x.example?bcc=all@acme.example']), 'mailto:evil@x.example%3Fbcc%3Dall@acme.example');
+  });
 });

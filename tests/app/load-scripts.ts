@@ -46,6 +46,7 @@ export interface TextUnderTest {
 /** The pure part of window.accessAsk (app/src/ask.ts). */
 export interface AskUnderTest {
   message(about: { agent: { name: string; email: string }; sender: { name: string }; link: string | null; reason: string | null; kind: 'enable' | 'stillDisabled' }): { subject: string; body: string };
+  mailto(to: string[]): string;
   mailtoHref(to: string[], message: { subject: string; body: string }): string;
 }
 
@@ -57,7 +58,7 @@ export interface ConsoleRow {
 export interface ConsoleQuery {
   filter: 'all' | 'lacking' | 'pending';
   search: string;
-  sortKey: 'name' | 'email' | 'roles' | 'accountAdmin' | 'occasional' | 'lastLogin' | 'apiKey';
+  sortKey: 'name' | 'email' | 'roles' | 'accountAdmin' | 'lastLogin' | 'apiKey';
   descending: boolean;
 }
 
@@ -69,7 +70,6 @@ export interface ConsoleModelUnderTest {
   stateOfRecord(record: ApiKeyRecord): KnownApiKeyState;
   countState(states: Map<number, KnownApiKeyState>, state: ApiKeyState): number;
   csvRows(rows: ConsoleRow[], apiKeyState: (id: number) => ApiKeyState): string[][];
-  counts(rows: ConsoleRow[]): { agents: number; accountAdmins: number; withoutAccountAdmin: number; deactivated: number };
 }
 
 export interface WidgetWindow {

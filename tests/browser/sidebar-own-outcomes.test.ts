@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { button, fullName, serverAnswer, useHarness } from './harness';
+import type { ProfileAccess } from '../../common/profile';
+import { button, fullName, interceptMethod, serverAnswer, sidebarFrame, useHarness } from './harness';
 import { assertOnFirstScreen, openSidebarAt, sidebarShot, VIEWPORTS } from './layout';
 import { demoPeople, person, seedRequests } from './people';
 
@@ -68,6 +69,25 @@ describe('browser: an agent on their own page after a decision', function () {
       await sidebarShot(page, 'own-declined', viewport);
       await page.close();
     }
+  });
+
+  it('declined, read again after the app\'s storage was busy: the reason is the record\'s, not the first answer\'s', async () => {
+    const page = await session.harness.context.newPage();
+    // The first answer comes without the API-key part, as when $db refuses for the minute.
+    await interceptMethod(page, 'getProfileAccess', async (route) => {
+      const response = await route.fetch();
+      const answer = (await response.json()) as { ok: boolean; body: { response: ProfileAccess } };
+      const busy = { status: 507, code: 'STORE_UNAVAILABLE' as const, message: 'The app\'s storage is busy.', retryAfterSeconds: 60 };
+      await route.fulfill({ response, json: { ...answer, body: { ...answer.body, response: { ...answer.body.response, apiKey: null, apiKeyError: busy } } } });
+    });
+    await page.goto(`${session.harness.runtime.shellUrl}/users/${rahul.id}?as=${rahul.id}`);
+    const sidebar = sidebarFrame(page);
+    await sidebar.locator('.api-key[data-state="unavailable"]').waitFor({ timeout: 30_000 });
+
+    await button(sidebar, 'Try now').click();
+    await sidebar.locator('.guidance[data-state="declined"]').waitFor();
+    assert.match((await sidebar.locator('.outcome').textContent()) ?? '', /Their reason: "Use the shared integration account instead"$/);
+    await page.close();
   });
 
   it('waiting: the request\'s state first, and the message to send', async () => {

@@ -121,6 +121,12 @@ describe('browser: an agent on their own page, before any decision', function ()
     await sidebar.locator('.ask-status', { hasText: 'Copied.' }).waitFor();
     const shown = await sidebar.locator('.ask-text').inputValue();
     assert.match(shown, /^Please switch on the Freshservice API key of Chloé Dubois\n\nHello,/);
+    // The message reads in the sidebar's small type (an invalid `font` shorthand once dropped the whole declaration).
+    const messageType = await sidebar.locator('.ask-text').evaluate((node) => {
+      const style = (globalThis as unknown as { getComputedStyle(element: unknown): { fontSize: string; lineHeight: string } }).getComputedStyle(node);
+      return [style.fontSize, style.lineHeight];
+    });
+    assert.deepEqual(messageType, ['12px', '16.8px']);
     assert.deepEqual(await sidebar.locator('body').evaluate(() => (globalThis as unknown as { __copied: string[] }).__copied), [shown]);
     await sidebarShot(page, 'own-requested', viewport);
     await page.close();

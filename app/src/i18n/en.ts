@@ -97,8 +97,6 @@ const ENGLISH_CATALOGUE = {
   'deactivated.explain': 'This agent is deactivated. Reactivate them in Freshservice before switching on an API key.',
 
   // ---- the agent's own page ----
-  'self.title.none': 'Your API key',
-  'self.title.unknown': 'Your API key',
   'self.title.requested': 'Your request is waiting',
   'self.title.enabled': 'Your API key is marked enabled',
   'self.title.declined': 'Your request was declined',
@@ -192,7 +190,6 @@ const ENGLISH_CATALOGUE = {
   'queue.title': 'Pending API-key requests',
   'queue.position': 'Request {position} of {total}: {name}',
   'queue.skip': 'Skip',
-  'queue.close': 'Close',
   'queue.doneEnabled': '{name}: marked as enabled.',
   'queue.doneDeclined': '{name}: declined.',
   'queue.allHandled': 'All requests handled',
@@ -243,7 +240,6 @@ const ENGLISH_CATALOGUE = {
   'console.column.email': 'Email',
   'console.column.roles': 'Roles',
   'console.column.accountAdmin': 'Account Admin',
-  'console.column.occasional': 'Occasional',
   'console.column.lastLogin': 'Last login',
   'console.column.apiKey': 'API key',
   'console.column.actions': 'Actions',
