@@ -12,9 +12,8 @@
  * `references/architecture/app_setup_events_doc.md`). Limits from the v3.0 rate-limits page:
  * 20 s of execution, product-event payloads up to 256 KB.
  */
-import { Buffer } from 'node:buffer';
 import type { AppPackage } from './app-package';
-import { FDK_LIMITS } from './limits';
+import { FDK_LIMITS, jsonByteLength } from './limits';
 import type { ServerMethodRunner } from './server-methods';
 
 /** What became of one event: delivered or not, and the handler's answer (status 200 for `renderData()`). */
@@ -66,7 +65,7 @@ export async function deliverEvent(deps: EventDeliveryDeps, name: string, payloa
   if (!deps.runner.hasHandler(handler)) {
     return notDelivered(404, `manifest.json names ${handler} for ${name}, but server.js exports no such function`);
   }
-  if (Buffer.byteLength(JSON.stringify(payload), 'utf8') > FDK_LIMITS.eventPayloadBytes) {
+  if (jsonByteLength(payload) > FDK_LIMITS.eventPayloadBytes) {
     return notDelivered(413, `the ${name} payload exceeds FDK's 256 KB limit`);
   }
   const args = deps.toSandbox(envelope(deps, name, payload));

@@ -10,9 +10,8 @@
  * and message", failures too. The statuses themselves are not documented: 200 for success, 400
  * for a refusal and 404 for an unknown name are *assumed*.
  */
-import { Buffer } from 'node:buffer';
 import { z } from 'zod';
-import type { EngineTimers } from './limits';
+import { jsonByteLength, type EngineTimers } from './limits';
 
 export const SCHEDULE_RULES = {
   /** v3.0 rate-limits page: "Number of one-time events per app installation | 1000". */
@@ -150,7 +149,7 @@ export class LocalScheduler {
   /** Why FDK would refuse this schedule (`replacing`: the name an update replaces), or null. */
   private problemWith(schedule: ScheduleOptions, replacing: string | null): Promise<never> | null {
     const others = [...this.pending.values()].filter((entry) => entry.options.name !== replacing);
-    if (Buffer.byteLength(JSON.stringify(schedule.data), 'utf8') > SCHEDULE_RULES.dataBytes) {
+    if (jsonByteLength(schedule.data) > SCHEDULE_RULES.dataBytes) {
       return refused(400, 'data exceeds the 4 KB limit of a schedule');
     }
     if (Date.parse(schedule.schedule_at) < this.deps.now() + SCHEDULE_RULES.minimumLeadMs - SCHEDULE_RULES.leadSlackMs) {

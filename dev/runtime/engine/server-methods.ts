@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { EngineTimers, PerMinuteLimit } from './limits';
-import { FDK_LIMITS } from './limits';
+import { FDK_LIMITS, jsonByteLength } from './limits';
 
 /** `client.request.invoke` resolves `{ requestID, response }` and rejects `{ requestID, status, message }`. */
 export type ServerMethodOutcome =
@@ -35,10 +35,6 @@ const DEFAULT_TIMEOUT_SECONDS = 5;
 
 function failure(requestID: string, status: number, message: string): ServerMethodOutcome {
   return { ok: false, body: { requestID, status, message } };
-}
-
-function byteLength(value: unknown): number {
-  return Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
 }
 
 function describe(error: unknown): string {
@@ -105,7 +101,7 @@ export class ServerMethodRunner {
     if (method === undefined) {
       return Promise.resolve(failure(requestID, 404, `The server method "${name}" does not exist`));
     }
-    if (byteLength(payload) > FDK_LIMITS.serverMethodPayloadBytes) {
+    if (jsonByteLength(payload) > FDK_LIMITS.serverMethodPayloadBytes) {
       return Promise.resolve(failure(requestID, 413, 'The payload exceeds the 100 KB limit for server method calls'));
     }
     if (!this.deps.pace.tryTake()) {
