@@ -28,7 +28,6 @@ export interface EventOutcome {
 export interface EventDeliveryDeps {
   app: AppPackage;
   runner: ServerMethodRunner;
-  toSandbox(value: unknown): unknown;
   iparams(): Record<string, unknown>;
   /** The account's subdomain (from the subdomain iparam), for currentHost.endpoint_urls. */
   domain(): string | undefined;
@@ -62,14 +61,14 @@ export async function deliverEvent(deps: EventDeliveryDeps, name: string, payloa
   if (handler === undefined) {
     return notDelivered(404, `manifest.json declares no handler for ${name}`);
   }
-  if (!deps.runner.hasHandler(handler)) {
+  const invoke = deps.runner.handlerNamed(handler);
+  if (invoke === undefined) {
     return notDelivered(404, `manifest.json names ${handler} for ${name}, but server.js exports no such function`);
   }
   if (jsonByteLength(payload) > FDK_LIMITS.eventPayloadBytes) {
     return notDelivered(413, `the ${name} payload exceeds FDK's 256 KB limit`);
   }
-  const args = deps.toSandbox(envelope(deps, name, payload));
-  const outcome = await deps.runner.invokeHandler(`event ${name} (${handler})`, handler, args, deps.timeoutMs);
+  const outcome = await invoke(`event ${name} (${handler})`, envelope(deps, name, payload), deps.timeoutMs);
   if (outcome.ok) {
     return { delivered: true, ok: true, status: 200, message: null };
   }

@@ -329,7 +329,6 @@ function buildEngine(options: EngineOptions): AppEngine {
   const eventDeps = {
     app,
     runner: methods,
-    toSandbox: (value: unknown) => sandbox.toSandbox(value),
     iparams: () => iparams.current,
     domain: () => domainIparams.map((name) => iparams.current[name]).find((value): value is string => typeof value === 'string'),
     now,
