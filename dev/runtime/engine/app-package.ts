@@ -143,6 +143,12 @@ export function secureIparamNames(app: AppPackage): string[] {
  * Iparams that hold a Freshservice subdomain (the `<%= iparam.x %>.freshservice.com` of a
  * template host; Platform 3.0 has no `domain` type): requests to it the runtime may reroute.
  */
-export function domainIparamNames(app: AppPackage): string[] {
+function domainIparamNames(app: AppPackage): string[] {
   return freshserviceIparamsOf(app.templates).domain.filter((name) => Object.hasOwn(app.iparams, name));
+}
+
+/** The account subdomains an installation's iparams hold (those of domainIparamNames that are strings); the first is the account's. */
+export function accountDomainsOf(app: AppPackage): (iparams: Record<string, unknown>) => string[] {
+  const names = domainIparamNames(app);
+  return (iparams) => names.map((name) => iparams[name]).filter((value): value is string => typeof value === 'string');
 }
