@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { productModulesOf } from './engine/app-package';
 import { RuntimeStartupError } from './startup-error';
 
 const LocationSchema = z.looseObject({ url: z.string(), icon: z.string().optional() });
@@ -43,7 +44,7 @@ export function readAppPlaceholders(appRoot: string): AppPlaceholders {
   return {
     fullPageApp,
     contactSidebar: modules['service_user']?.location?.['contact_sidebar']?.url ?? null,
-    productModules: Object.keys(modules).filter((name) => name !== 'common'),
+    productModules: productModulesOf(modules),
     appName: titleOf(appRoot, fullPageApp),
   };
 }

@@ -114,6 +114,11 @@ function readOptionalConfig<T>(schema: z.ZodType<T>, file: string, fallback: T):
   return parseWith(schema, readJson(file, 'Fix the file and restart.'), file);
 }
 
+/** The product modules of manifest.json's `modules` (every module but common): currentHost.subscribed_modules. */
+export function productModulesOf(modules: Record<string, unknown>): string[] {
+  return Object.keys(modules).filter((name) => name !== 'common');
+}
+
 /** Reads and validates manifest.json, config/requests.json and config/iparams.json. */
 export function loadAppPackage(appRoot: string): AppPackage {
   const manifestFile = join(appRoot, 'manifest.json');
@@ -125,7 +130,7 @@ export function loadAppPackage(appRoot: string): AppPackage {
     serverFile: join(appRoot, 'server', 'server.js'),
     declaredFunctions: new Map(Object.entries(common.functions ?? {}).map(([name, fn]) => [name, fn.timeout])),
     declaredEvents: new Map(modules.flatMap(([, module]) => Object.entries(module.events ?? {}).map(([event, { handler }]) => [event, handler] as const))),
-    productModules: modules.map(([name]) => name).filter((name) => name !== 'common'),
+    productModules: productModulesOf(manifest.modules),
     declaredTemplates: new Set(Object.keys(common.requests ?? {})),
     dependencies: new Set(Object.keys(manifest.dependencies ?? {})),
     templates: readOptionalConfig(requestsFileSchema, join(appRoot, 'config', 'requests.json'), {}),
