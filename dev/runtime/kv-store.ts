@@ -28,10 +28,10 @@
  *   request" (KV); `update` is counted too (*assumed*: it is a write). The rejection's status
  *   429 is *assumed* (KV-ERR gives no shape for it).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { KeyValueStore, StoreSetOptions, StoreUpdateAction } from '../../server/src/platform';
+import { writeJsonAtomic } from './json-file';
 
 /** What every operation rejects with, as FDK does: a plain object, not an Error. */
 export interface KvStoreError {
@@ -465,16 +465,13 @@ export class MemoryKeyValueStore implements KeyValueStore {
     }
   }
 
-  /** Synchronous write-then-rename, so a crash never leaves a half-written file behind. */
+  /** Rewrites the file, synchronously, after each write. */
   private save(): void {
     if (this.file === undefined) {
       return;
     }
     const persisted: PersistedStore = { entries: Object.fromEntries(this.entries) };
-    mkdirSync(dirname(this.file), { recursive: true });
-    const temporary = `${this.file}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify(persisted, null, 2)}\n`);
-    renameSync(temporary, this.file);
+    writeJsonAtomic(this.file, persisted);
   }
 }
 
