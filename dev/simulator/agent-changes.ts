@@ -15,7 +15,8 @@
  */
 import { z } from 'zod';
 import { controlRefusal as refuse, jsonReply, notFound, readControlBody, type SimReply } from './responses';
-import { assignmentScopeSchema, type RoleAssignment, type SimAccount, type SimAgent } from './schema';
+import { defaultRoleNamed } from './facts';
+import { freshserviceId, roleAssignmentSchema, type RoleAssignment, type SimAccount, type SimAgent } from './schema';
 import { isoSeconds } from './shapes';
 
 export type UserEventName = 'onUserUpdate' | 'onUserDelete';
@@ -57,19 +58,11 @@ export interface AgentChangeContext {
   changed(): void;
 }
 
-const freshserviceId = z.number().int().positive();
 const actorBody = { actorId: freshserviceId.optional() };
 
-/** The body of PUT /_simulator/agents/{id}/roles: the agent's whole new role set, as Freshservice's PUT /agents/{id} replaces it. */
+/** The body of PUT /_simulator/agents/{id}/roles: the agent's whole new role set, as Freshservice's PUT /agents/{id} replaces it (strict here; groups may be left out). */
 export const roleChangeSchema = z.strictObject({
-  roles: z.array(
-    z.strictObject({
-      role_id: freshserviceId,
-      assignment_scope: assignmentScopeSchema,
-      groups: z.array(freshserviceId).default([]),
-      workspace_id: freshserviceId.optional(),
-    }),
-  ),
+  roles: z.array(z.strictObject({ ...roleAssignmentSchema.shape, groups: roleAssignmentSchema.shape.groups.default([]) })),
   ...actorBody,
 });
 /** The optional body of the other changes: who makes them (default: an active Account Admin). */
@@ -83,10 +76,6 @@ function roleNamed(account: SimAccount, id: number) {
   return account.roles.find((role) => role.id === id);
 }
 
-function accountAdminRoleId(account: SimAccount): number | undefined {
-  return account.roles.find((role) => role.default && role.name === 'Account Admin')?.id;
-}
-
 interface Actor {
   id: number;
   name: string;
@@ -95,7 +84,7 @@ interface Actor {
 
 /** `data.actor`: the agent named by actorId, else the first active Account Admin who is not the changed agent; null when there is none. */
 function actorFor(context: AgentChangeContext, agentId: number, actorId: number | undefined): Actor | null {
-  const adminRole = accountAdminRoleId(context.account);
+  const adminRole = defaultRoleNamed(context.account.roles, 'Account Admin');
   const actor =
     actorId === undefined
       ? context.account.agents.find((agent) => agent.id !== agentId && agent.active && agent.roles.some((role) => role.role_id === adminRole))
