@@ -68,13 +68,13 @@ export const IPARAM_TYPES = ['text', 'paragraph', 'dropdown', 'email', 'number',
  * app that is valid under the current reading and refuses what both readings refuse; `npm run
  * validate` warns about the rest.
  */
-const DISPUTED_TYPES: readonly string[] = ['domain', 'api_key'];
+const DISPUTED_TYPES = ['domain', 'api_key'] as const;
 
 const IparamDefinitionSchema = z
   .looseObject({
     display_name: z.string(),
     description: z.string().optional(),
-    type: z.enum([...IPARAM_TYPES, 'domain', 'api_key']),
+    type: z.enum([...IPARAM_TYPES, ...DISPUTED_TYPES]),
     type_attributes: z.looseObject({ product: z.string().optional() }).optional(),
     secure: z.boolean().optional(),
     required: z.boolean().optional(),
@@ -83,7 +83,7 @@ const IparamDefinitionSchema = z
     /** Change callbacks the install page calls by name: [{ "change": "<function in config/assets/iparams.js>" }]. */
     events: z.array(z.record(z.string(), z.string())).optional(),
   })
-  .refine((definition) => !DISPUTED_TYPES.includes(definition.type) || definition.type_attributes?.product === 'freshservice', {
+  .refine((definition) => !DISPUTED_TYPES.some((type) => type === definition.type) || definition.type_attributes?.product === 'freshservice', {
     path: ['type'],
     error: (issue) =>
       `type "${String((issue.input as { type?: unknown }).type)}" needs "type_attributes": { "product": "freshservice" } (and older Freshworks material rejects it on platform 3.0): use "text" and check the value in a change callback (config/assets/iparams.js)`,
