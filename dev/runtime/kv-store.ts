@@ -75,7 +75,7 @@ export interface KvReadings {
   removeAbsentAttribute: 'ignore' | 'reject';
 }
 
-export const KV_DEFAULT_READINGS: KvReadings = {
+const KV_DEFAULT_READINGS: KvReadings = {
   updateSetOnMissingKey: 'reject',
   removeOnMissingKey: 'reject',
   removeAbsentAttribute: 'ignore',

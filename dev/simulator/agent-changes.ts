@@ -61,12 +61,12 @@ export interface AgentChangeContext {
 const actorBody = { actorId: freshserviceId.optional() };
 
 /** The body of PUT /_simulator/agents/{id}/roles: the agent's whole new role set, as Freshservice's PUT /agents/{id} replaces it (strict here; groups may be left out). */
-export const roleChangeSchema = z.strictObject({
+const roleChangeSchema = z.strictObject({
   roles: z.array(z.strictObject({ ...roleAssignmentSchema.shape, groups: roleAssignmentSchema.shape.groups.default([]) })),
   ...actorBody,
 });
 /** The optional body of the other changes: who makes them (default: an active Account Admin). */
-export const actorSchema = z.strictObject(actorBody);
+const actorSchema = z.strictObject(actorBody);
 
 function answer(status: number, body: unknown): SimReply {
   return jsonReply(status, JSON.stringify(body));
@@ -117,7 +117,7 @@ function workspaceAccess(context: AgentChangeContext, agent: SimAgent): unknown 
 }
 
 /** `data.user` for an agent, field names as in FDK's Freshservice samples (group names are not in the simulator's data). */
-export function userOf(context: AgentChangeContext, agent: SimAgent): Record<string, unknown> {
+function userOf(context: AgentChangeContext, agent: SimAgent): Record<string, unknown> {
   return {
     id: agent.id,
     first_name: agent.first_name,

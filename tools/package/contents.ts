@@ -35,7 +35,7 @@ function isInside(root: string, file: string): boolean {
 }
 
 /** Every file of the app a TypeScript project compiles, with the files its imports reach (outside node_modules). */
-export function sourcesOfProject(root: string, project: string): string[] {
+function sourcesOfProject(root: string, project: string): string[] {
   const host: ts.ParseConfigFileHost = {
     ...ts.sys,
     onUnRecoverableConfigFileDiagnostic: (diagnostic) => {

@@ -36,7 +36,7 @@ export interface EventDeliveryDeps {
 }
 
 /** The region FDK-generated Freshservice event samples carry; the runtime has no region of its own (*assumed*). */
-export const EVENT_REGION = 'us-east-1';
+const EVENT_REGION = 'us-east-1';
 
 function notDelivered(status: number, message: string): EventOutcome {
   return { delivered: false, ok: false, status, message };

@@ -26,7 +26,6 @@ export { FDK_LIMITS } from './limits';
 export type { EngineLimits, EngineTimers } from './limits';
 export type { NonSuccessAnswers } from './template-executor';
 export type { EventOutcome } from './events';
-export { SCHEDULE_RULES } from './scheduler';
 
 export interface EngineOptions {
   /** Folder with manifest.json, config/, server/server.js (built server/lib). */

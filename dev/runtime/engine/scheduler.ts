@@ -13,7 +13,7 @@
 import { z } from 'zod';
 import { jsonByteLength, type EngineTimers } from './limits';
 
-export const SCHEDULE_RULES = {
+const SCHEDULE_RULES = {
   /** v3.0 rate-limits page: "Number of one-time events per app installation | 1000". */
   oneTimeSchedules: 1000,
   /** v3.0 rate-limits page: "Number of recurring events per app installation | 1". */
