@@ -14,7 +14,7 @@
  * (`{ attr: [old, new] }`) and `data.actor`.
  */
 import { z } from 'zod';
-import { controlRefusal as refuse, jsonReply, notFound, readControlBody, type SimReply } from './responses';
+import { controlAnswer, controlRefusal as refuse, notFound, readControlBody, type SimReply } from './responses';
 import { defaultRoleNamed } from './facts';
 import { freshserviceId, roleAssignmentSchema, type RoleAssignment, type SimAccount, type SimAgent } from './schema';
 import { isoSeconds } from './shapes';
@@ -67,10 +67,6 @@ const roleChangeSchema = z.strictObject({
 });
 /** The optional body of the other changes: who makes them (default: an active Account Admin). */
 const actorSchema = z.strictObject(actorBody);
-
-function answer(status: number, body: unknown): SimReply {
-  return jsonReply(status, JSON.stringify(body));
-}
 
 function roleNamed(account: SimAccount, id: number) {
   return account.roles.find((role) => role.id === id);
@@ -179,7 +175,7 @@ async function commit(context: AgentChangeContext, found: Found, updated: SimAge
   context.account.agents[found.index] = updated;
   context.changed();
   const listeners = event === null ? 0 : await context.events.emit(event);
-  return answer(200, { agent: updated, event: event?.name ?? null, listeners });
+  return controlAnswer({ agent: updated, event: event?.name ?? null, listeners });
 }
 
 function sameRoles(left: readonly RoleAssignment[], right: readonly RoleAssignment[]): boolean {
@@ -255,5 +251,5 @@ export async function forgetAgent(context: AgentChangeContext, id: number, body:
   context.changed();
   const event: SimUserEvent = { name: 'onUserDelete', payload: { data: { user: forgottenUser(found.agent, context.now()), actor } } };
   const listeners = await context.events.emit(event);
-  return answer(200, { deleted: id, event: event.name, listeners });
+  return controlAnswer({ deleted: id, event: event.name, listeners });
 }
