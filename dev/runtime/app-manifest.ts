@@ -2,6 +2,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { readJsonFile } from './config';
+import { productModulesOf } from './engine/app-package';
 import { RuntimeStartupError } from './startup-error';
 
 const LocationSchema = z.looseObject({ url: z.string(), icon: z.string().optional() });
@@ -28,13 +30,7 @@ function titleOf(appRoot: string, page: string | null): string {
 
 export function readAppPlaceholders(appRoot: string): AppPlaceholders {
   const file = join(appRoot, 'manifest.json');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new RuntimeStartupError(`Cannot read ${file}: ${error instanceof Error ? error.message : String(error)}. Start the runtime from the app's folder, or fix manifest.json.`);
-  }
-  const parsed = ManifestSchema.safeParse(raw);
+  const parsed = ManifestSchema.safeParse(readJsonFile(file, "Start the runtime from the app's folder, or fix manifest.json."));
   if (!parsed.success) {
     throw new RuntimeStartupError(`Bad configuration in ${file}: it needs a "modules" object. Fix manifest.json and start again.`);
   }
@@ -43,7 +39,7 @@ export function readAppPlaceholders(appRoot: string): AppPlaceholders {
   return {
     fullPageApp,
     contactSidebar: modules['service_user']?.location?.['contact_sidebar']?.url ?? null,
-    productModules: Object.keys(modules).filter((name) => name !== 'common'),
+    productModules: productModulesOf(modules),
     appName: titleOf(appRoot, fullPageApp),
   };
 }

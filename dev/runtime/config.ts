@@ -3,10 +3,10 @@
  * (PORT, FRESHSERVICE_*), the app's config/iparams.json, and the iparam values saved from
  * /custom_configs under .fdk/.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { freshserviceIparamsOf, type FreshserviceIparams } from './engine/freshservice-iparams';
+import { writeJsonAtomic } from './json-file';
 import { RuntimeStartupError } from './startup-error';
 
 const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
@@ -40,8 +40,9 @@ export interface EnvironmentSettings {
   freshservice: FreshserviceTarget | undefined;
 }
 
-function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join('.') || 'environment'}: ${issue.message}`).join('; ');
+/** Every issue as `path: message`; `topLevel` names an issue without a path. */
+export function describeIssues(error: z.ZodError, topLevel: string): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || topLevel}: ${issue.message}`).join('; ');
 }
 
 /** Reads PORT and FRESHSERVICE_* (empty values count as unset); never echoes the key. */
@@ -49,7 +50,7 @@ export function readEnvironment(env: Record<string, string | undefined>): Enviro
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const parsed = EnvironmentSchema.safeParse(present);
   if (!parsed.success) {
-    throw new RuntimeStartupError(`Bad configuration in the environment: ${describeIssues(parsed.error)}. Fix or unset these variables and start again.`);
+    throw new RuntimeStartupError(`Bad configuration in the environment: ${describeIssues(parsed.error, 'environment')}. Fix or unset these variables and start again.`);
   }
   const { PORT, FRESHSERVICE_URL, FRESHSERVICE_DOMAIN, FRESHSERVICE_API_KEY } = parsed.data;
   const freshservice =
@@ -67,13 +68,13 @@ export const IPARAM_TYPES = ['text', 'paragraph', 'dropdown', 'email', 'number',
  * app that is valid under the current reading and refuses what both readings refuse; `npm run
  * validate` warns about the rest.
  */
-const DISPUTED_TYPES: readonly string[] = ['domain', 'api_key'];
+const DISPUTED_TYPES = ['domain', 'api_key'] as const;
 
 const IparamDefinitionSchema = z
   .looseObject({
     display_name: z.string(),
     description: z.string().optional(),
-    type: z.enum([...IPARAM_TYPES, 'domain', 'api_key']),
+    type: z.enum([...IPARAM_TYPES, ...DISPUTED_TYPES]),
     type_attributes: z.looseObject({ product: z.string().optional() }).optional(),
     secure: z.boolean().optional(),
     required: z.boolean().optional(),
@@ -82,7 +83,7 @@ const IparamDefinitionSchema = z
     /** Change callbacks the install page calls by name: [{ "change": "<function in config/assets/iparams.js>" }]. */
     events: z.array(z.record(z.string(), z.string())).optional(),
   })
-  .refine((definition) => !DISPUTED_TYPES.includes(definition.type) || definition.type_attributes?.product === 'freshservice', {
+  .refine((definition) => !DISPUTED_TYPES.some((type) => type === definition.type) || definition.type_attributes?.product === 'freshservice', {
     path: ['type'],
     error: (issue) =>
       `type "${String((issue.input as { type?: unknown }).type)}" needs "type_attributes": { "product": "freshservice" } (and older Freshworks material rejects it on platform 3.0): use "text" and check the value in a change callback (config/assets/iparams.js)`,
@@ -93,22 +94,25 @@ const IparamDefinitionsSchema = z.record(z.string(), IparamDefinitionSchema);
 export type IparamDefinition = z.infer<typeof IparamDefinitionSchema>;
 export type IparamDefinitions = z.infer<typeof IparamDefinitionsSchema>;
 
-function readJsonFile(file: string, what: string): unknown {
+/** A JSON file the runtime starts from; one it cannot read or parse stops the start: "Cannot read <what>: <why>. <fix>". */
+export function readJsonFile(file: string, fix: string, what: string = file): unknown {
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new RuntimeStartupError(`Cannot read ${what} (${file}): ${error instanceof Error ? error.message : String(error)}. Fix the file's JSON and start again.`);
+    throw new RuntimeStartupError(`Cannot read ${what}: ${error instanceof Error ? error.message : String(error)}. ${fix}`);
   }
 }
+
+const FIX_JSON = "Fix the file's JSON and start again.";
 
 /** The app's config/iparams.json (absent = an app without installation parameters). */
 export function readIparamDefinitions(file: string): IparamDefinitions {
   if (!existsSync(file)) {
     return {};
   }
-  const parsed = IparamDefinitionsSchema.safeParse(readJsonFile(file, 'the installation parameters'));
+  const parsed = IparamDefinitionsSchema.safeParse(readJsonFile(file, FIX_JSON, `the installation parameters (${file})`));
   if (!parsed.success) {
-    throw new RuntimeStartupError(`Bad configuration in ${file}: ${describeIssues(parsed.error)}. Fix config/iparams.json and start again.`);
+    throw new RuntimeStartupError(`Bad configuration in ${file}: ${describeIssues(parsed.error, 'environment')}. Fix config/iparams.json and start again.`);
   }
   return parsed.data;
 }
@@ -139,17 +143,14 @@ export function loadSavedIparams(file: string, target: string): Record<string, u
   if (!existsSync(file)) {
     return {};
   }
-  const parsed = SavedIparamsSchema.safeParse(readJsonFile(file, 'the saved installation parameters'));
+  const parsed = SavedIparamsSchema.safeParse(readJsonFile(file, FIX_JSON, `the saved installation parameters (${file})`));
   if (!parsed.success) {
-    throw new RuntimeStartupError(`Bad configuration in ${file}: ${describeIssues(parsed.error)}. Delete the file (the app settings return to their defaults) and start again.`);
+    throw new RuntimeStartupError(`Bad configuration in ${file}: ${describeIssues(parsed.error, 'environment')}. Delete the file (the app settings return to their defaults) and start again.`);
   }
   return parsed.data.target === target ? parsed.data.iparams : {};
 }
 
 export function saveIparams(file: string, target: string, iparams: Record<string, unknown>): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const temporary = `${file}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify({ target, iparams }, null, 2)}\n`, { mode: 0o600 });
-  renameSync(temporary, file);
+  writeJsonAtomic(file, { target, iparams }, 0o600);
 }
 

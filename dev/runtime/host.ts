@@ -168,6 +168,15 @@ function refusalOf(outcome: EventOutcome): string | null {
   return outcome.delivered && !outcome.ok ? `${outcome.status}${outcome.message === null ? '' : `: ${outcome.message}`}` : null;
 }
 
+/** Delivers onAppInstall and records the installation unless the app refuses it; answers the refusal, or null. */
+async function install(engine: HostEngine, installations: InstallationRecord, target: Target, settingsSaved: boolean): Promise<string | null> {
+  const refusal = refusalOf(await engine.invokeEvent('onAppInstall', {}));
+  if (refusal === null) {
+    installations.recordInstall(target.tag, settingsSaved);
+  }
+  return refusal;
+}
+
 /**
  * FDK's app set-up event for this start (docs/runtime.md): onAppInstall the first time this data
  * directory runs the app on this Freshservice, afterAppUpdate after that. An installation the
@@ -181,10 +190,8 @@ async function deliverSetUpEvent(engine: HostEngine, installations: Installation
     }
     return;
   }
-  const refusal = refusalOf(await engine.invokeEvent('onAppInstall', {}));
-  if (refusal === null) {
-    installations.recordInstall(target.tag, settingsSaved);
-  } else {
+  const refusal = await install(engine, installations, target, settingsSaved);
+  if (refusal !== null) {
     log(`onAppInstall did not complete (${refusal}): Freshservice would not install the app. The runtime serves it anyway and offers onAppInstall again on the next start or settings save.`);
   }
 }
@@ -198,12 +205,8 @@ async function installOnFirstSave(engine: HostEngine, installations: Installatio
   if (installations.hasSavedSettings(target.tag)) {
     return null;
   }
-  const refusal = refusalOf(await engine.invokeEvent('onAppInstall', {}));
-  if (refusal !== null) {
-    return `The app did not complete its installation (${refusal}). Nothing was saved.`;
-  }
-  installations.recordInstall(target.tag, true);
-  return null;
+  const refusal = await install(engine, installations, target, true);
+  return refusal === null ? null : `The app did not complete its installation (${refusal}). Nothing was saved.`;
 }
 
 interface Sites {

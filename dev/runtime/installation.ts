@@ -15,9 +15,10 @@
  *
  * Installations are kept per Freshservice (the tag saved settings carry), like the settings.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { describeIssues, readJsonFile } from './config';
+import { writeJsonAtomic } from './json-file';
 import { RuntimeStartupError } from './startup-error';
 
 const InstallationsSchema = z.object({
@@ -42,15 +43,10 @@ export class InstallationRecord {
   }
 
   private static read(file: string): Installations {
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(file, 'utf8'));
-    } catch (error) {
-      throw new RuntimeStartupError(`Cannot read ${file}: ${error instanceof Error ? error.message : String(error)}. Delete it (the app is then installed afresh on the next start) and start again.`);
-    }
+    const json = readJsonFile(file, 'Delete it (the app is then installed afresh on the next start) and start again.');
     const parsed = InstallationsSchema.safeParse(json);
     if (!parsed.success) {
-      throw new RuntimeStartupError(`Bad installation record in ${file}: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}. Delete it and start again.`);
+      throw new RuntimeStartupError(`Bad installation record in ${file}: ${describeIssues(parsed.error, '')}. Delete it and start again.`);
     }
     return parsed.data;
   }
@@ -64,16 +60,9 @@ export class InstallationRecord {
     return (this.record.installations[target]?.settingsSavedAt ?? null) !== null;
   }
 
-  recordInstall(target: string, settingsSaved: boolean, now: Date = new Date()): void {
-    const at = now.toISOString();
+  recordInstall(target: string, settingsSaved: boolean): void {
+    const at = new Date().toISOString();
     this.record.installations[target] = { installedAt: at, settingsSavedAt: settingsSaved ? at : null };
-    this.write();
-  }
-
-  private write(): void {
-    mkdirSync(dirname(this.file), { recursive: true });
-    const temporary = `${this.file}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify(this.record, null, 2)}\n`);
-    renameSync(temporary, this.file);
+    writeJsonAtomic(this.file, this.record);
   }
 }

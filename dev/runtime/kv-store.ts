@@ -28,10 +28,10 @@
  *   request" (KV); `update` is counted too (*assumed*: it is a write). The rejection's status
  *   429 is *assumed* (KV-ERR gives no shape for it).
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { KeyValueStore, StoreSetOptions, StoreUpdateAction } from '../../server/src/platform';
+import { writeJsonAtomic } from './json-file';
 
 /** What every operation rejects with, as FDK does: a plain object, not an Error. */
 export interface KvStoreError {
@@ -75,7 +75,7 @@ export interface KvReadings {
   removeAbsentAttribute: 'ignore' | 'reject';
 }
 
-export const KV_DEFAULT_READINGS: KvReadings = {
+const KV_DEFAULT_READINGS: KvReadings = {
   updateSetOnMissingKey: 'reject',
   removeOnMissingKey: 'reject',
   removeAbsentAttribute: 'ignore',
@@ -121,8 +121,6 @@ export const KV_DEFAULTS = {
 } as const;
 
 const MINUTE_MS = 60_000;
-/** Marks an entry an update is creating (it has no expiry of its own yet). */
-const MISSING = -1;
 
 export const KV_MESSAGES = {
   notFound: 'Record not found',
@@ -309,16 +307,17 @@ export class MemoryKeyValueStore implements KeyValueStore {
 
   update(key: string, action: StoreUpdateAction, attributes: JsonObject | readonly string[]): Promise<{ Updated: true }> {
     return this.operate('update', key, () => {
-      const entry = this.find(key) ?? this.missingForUpdate(action);
-      if (entry === null) {
+      const existing = this.find(key);
+      const start = existing?.value ?? this.missingForUpdate(action);
+      if (start === null) {
         return { Updated: true as const };
       }
-      const value = applyUpdate(entry.value, action, attributes, this.readings);
-      if (Object.keys(value).length === 0 && entry.expiresAt === MISSING) {
+      const value = applyUpdate(start, action, attributes, this.readings);
+      if (Object.keys(value).length === 0 && existing === undefined) {
         throw storeError(400, 'Attributes object cannot be empty and should be of type JSON or Array');
       }
       this.checkSize(key, value);
-      this.entries.set(key, { value, expiresAt: entry.expiresAt === MISSING ? null : entry.expiresAt });
+      this.entries.set(key, { value, expiresAt: existing?.expiresAt ?? null });
       this.save();
       return { Updated: true as const };
     });
@@ -436,10 +435,10 @@ export class MemoryKeyValueStore implements KeyValueStore {
    * increment and append store the attributes as the value; `set` by reading), null for a
    * remove that does nothing, or the 404 rejection.
    */
-  private missingForUpdate(action: StoreUpdateAction): StoredEntry | null {
+  private missingForUpdate(action: StoreUpdateAction): JsonObject | null {
     const creates = action === 'increment' || action === 'append' || (action === 'set' && this.readings.updateSetOnMissingKey === 'create');
     if (creates) {
-      return { value: {}, expiresAt: MISSING };
+      return {};
     }
     if (action === 'remove' && this.readings.removeOnMissingKey === 'ignore') {
       return null;
@@ -465,16 +464,13 @@ export class MemoryKeyValueStore implements KeyValueStore {
     }
   }
 
-  /** Synchronous write-then-rename, so a crash never leaves a half-written file behind. */
+  /** Rewrites the file, synchronously, after each write. */
   private save(): void {
     if (this.file === undefined) {
       return;
     }
     const persisted: PersistedStore = { entries: Object.fromEntries(this.entries) };
-    mkdirSync(dirname(this.file), { recursive: true });
-    const temporary = `${this.file}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify(persisted, null, 2)}\n`);
-    renameSync(temporary, this.file);
+    writeJsonAtomic(this.file, persisted);
   }
 }
 

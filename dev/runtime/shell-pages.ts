@@ -96,7 +96,7 @@ const REQUESTERS = compile(`<h2>Requesters</h2>
 </table>`);
 
 /** The agents, then (when the account has any) the requesters: users who are not agents. */
-export function renderAgents(agents: ShellAgent[], roles: ShellRole[], requesters: ShellAgent[] = []): string {
+export function renderAgents(agents: ShellAgent[], roles: ShellRole[], requesters: ShellAgent[]): string {
   const requesterRows = requesters.map((requester) => ({ id: requester.id, name: agentName(requester), email: requester.email, jobTitle: requester.job_title ?? '' }));
   return agentsTable(agents, roles) + (requesterRows.length === 0 ? '' : REQUESTERS({ rows: requesterRows }));
 }

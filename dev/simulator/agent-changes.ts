@@ -14,8 +14,9 @@
  * (`{ attr: [old, new] }`) and `data.actor`.
  */
 import { z } from 'zod';
-import { controlRefusal as refuse, jsonReply, notFound, readControlBody, type SimReply } from './responses';
-import { assignmentScopeSchema, type RoleAssignment, type SimAccount, type SimAgent } from './schema';
+import { controlAnswer, controlRefusal as refuse, notFound, readControlBody, type SimReply } from './responses';
+import { defaultRoleNamed } from './facts';
+import { freshserviceId, roleAssignmentSchema, type RoleAssignment, type SimAccount, type SimAgent } from './schema';
 import { isoSeconds } from './shapes';
 
 export type UserEventName = 'onUserUpdate' | 'onUserDelete';
@@ -57,34 +58,18 @@ export interface AgentChangeContext {
   changed(): void;
 }
 
-const freshserviceId = z.number().int().positive();
 const actorBody = { actorId: freshserviceId.optional() };
 
-/** The body of PUT /_simulator/agents/{id}/roles: the agent's whole new role set, as Freshservice's PUT /agents/{id} replaces it. */
-export const roleChangeSchema = z.strictObject({
-  roles: z.array(
-    z.strictObject({
-      role_id: freshserviceId,
-      assignment_scope: assignmentScopeSchema,
-      groups: z.array(freshserviceId).default([]),
-      workspace_id: freshserviceId.optional(),
-    }),
-  ),
+/** The body of PUT /_simulator/agents/{id}/roles: the agent's whole new role set, as Freshservice's PUT /agents/{id} replaces it (strict here; groups may be left out). */
+const roleChangeSchema = z.strictObject({
+  roles: z.array(z.strictObject({ ...roleAssignmentSchema.shape, groups: roleAssignmentSchema.shape.groups.default([]) })),
   ...actorBody,
 });
 /** The optional body of the other changes: who makes them (default: an active Account Admin). */
-export const actorSchema = z.strictObject(actorBody);
-
-function answer(status: number, body: unknown): SimReply {
-  return jsonReply(status, JSON.stringify(body));
-}
+const actorSchema = z.strictObject(actorBody);
 
 function roleNamed(account: SimAccount, id: number) {
   return account.roles.find((role) => role.id === id);
-}
-
-function accountAdminRoleId(account: SimAccount): number | undefined {
-  return account.roles.find((role) => role.default && role.name === 'Account Admin')?.id;
 }
 
 interface Actor {
@@ -95,7 +80,7 @@ interface Actor {
 
 /** `data.actor`: the agent named by actorId, else the first active Account Admin who is not the changed agent; null when there is none. */
 function actorFor(context: AgentChangeContext, agentId: number, actorId: number | undefined): Actor | null {
-  const adminRole = accountAdminRoleId(context.account);
+  const adminRole = defaultRoleNamed(context.account.roles, 'Account Admin');
   const actor =
     actorId === undefined
       ? context.account.agents.find((agent) => agent.id !== agentId && agent.active && agent.roles.some((role) => role.role_id === adminRole))
@@ -128,7 +113,7 @@ function workspaceAccess(context: AgentChangeContext, agent: SimAgent): unknown 
 }
 
 /** `data.user` for an agent, field names as in FDK's Freshservice samples (group names are not in the simulator's data). */
-export function userOf(context: AgentChangeContext, agent: SimAgent): Record<string, unknown> {
+function userOf(context: AgentChangeContext, agent: SimAgent): Record<string, unknown> {
   return {
     id: agent.id,
     first_name: agent.first_name,
@@ -190,7 +175,7 @@ async function commit(context: AgentChangeContext, found: Found, updated: SimAge
   context.account.agents[found.index] = updated;
   context.changed();
   const listeners = event === null ? 0 : await context.events.emit(event);
-  return answer(200, { agent: updated, event: event?.name ?? null, listeners });
+  return controlAnswer({ agent: updated, event: event?.name ?? null, listeners });
 }
 
 function sameRoles(left: readonly RoleAssignment[], right: readonly RoleAssignment[]): boolean {
@@ -266,5 +251,5 @@ export async function forgetAgent(context: AgentChangeContext, id: number, body:
   context.changed();
   const event: SimUserEvent = { name: 'onUserDelete', payload: { data: { user: forgottenUser(found.agent, context.now()), actor } } };
   const listeners = await context.events.emit(event);
-  return answer(200, { deleted: id, event: event.name, listeners });
+  return controlAnswer({ deleted: id, event: event.name, listeners });
 }

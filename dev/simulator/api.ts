@@ -94,14 +94,10 @@ function listAgents(context: ApiContext, url: URL): SimReply {
   return pageReply(context, url, 'agents', context.catalogue.agents({ active, state, email }), query.value);
 }
 
-function listRoles(context: ApiContext, url: URL): SimReply {
+/** A list with no filters, only paging: roles and requesters. */
+function listAll(context: ApiContext, url: URL, key: 'roles' | 'requesters'): SimReply {
   const query = parseQuery(pagingSchema, url);
-  return query.ok ? pageReply(context, url, 'roles', context.catalogue.roles(), query.value) : query.reply;
-}
-
-function listRequesters(context: ApiContext, url: URL): SimReply {
-  const query = parseQuery(pagingSchema, url);
-  return query.ok ? pageReply(context, url, 'requesters', context.catalogue.requesters(), query.value) : query.reply;
+  return query.ok ? pageReply(context, url, key, context.catalogue[key](), query.value) : query.reply;
 }
 
 function single(key: string, json: string | undefined): SimReply {
@@ -119,9 +115,9 @@ const routes: readonly Route[] = [
   { pattern: /^\/agents$/, anyAgent: false, answer: (context, url) => listAgents(context, url) },
   { pattern: /^\/agents\/me$/, anyAgent: true, answer: (_context, _url, owner) => jsonReply(200, `{"agent":${JSON.stringify(owner.agent)}}`) },
   { pattern: /^\/agents\/(\d+)$/, anyAgent: false, answer: (context, _url, _owner, id) => single('agent', context.catalogue.agent(id)) },
-  { pattern: /^\/roles$/, anyAgent: false, answer: (context, url) => listRoles(context, url) },
+  { pattern: /^\/roles$/, anyAgent: false, answer: (context, url) => listAll(context, url, 'roles') },
   { pattern: /^\/roles\/(\d+)$/, anyAgent: false, answer: (context, _url, _owner, id) => single('role', context.catalogue.role(id)) },
-  { pattern: /^\/requesters$/, anyAgent: false, answer: (context, url) => listRequesters(context, url) },
+  { pattern: /^\/requesters$/, anyAgent: false, answer: (context, url) => listAll(context, url, 'requesters') },
   { pattern: /^\/requesters\/(\d+)$/, anyAgent: false, answer: (context, _url, _owner, id) => single('requester', context.catalogue.requester(id)) },
 ];
 

@@ -2,7 +2,7 @@ import { forgetAgent, setActive, setRoles, type AgentChangeContext } from './age
 import type { DemoKey } from './demo-account';
 import type { Faults } from './faults';
 import type { RateLimiter } from './rate-limits';
-import { jsonReply, methodNotAllowed, readControlBody, type SimReply } from './responses';
+import { controlAnswer as ok, jsonReply, methodNotAllowed, readControlBody, type SimReply } from './responses';
 import { partialFaultSettingsSchema } from './schema';
 
 /**
@@ -28,8 +28,6 @@ export interface ControlRequest {
 }
 
 type ControlAnswer = SimReply | Promise<SimReply>;
-
-const ok = (value: unknown): SimReply => jsonReply(200, JSON.stringify(value));
 
 function setFaults(context: ControlContext, body: string): SimReply {
   const read = readControlBody(partialFaultSettingsSchema, body, 'fault settings (a partial FaultSettings object)');

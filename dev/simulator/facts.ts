@@ -27,7 +27,8 @@ export interface AccountFacts {
   workspaceRoleAgentIds: number[];
 }
 
-function defaultRoleNamed(roles: readonly SimRole[], name: string): number | null {
+/** The id of the account's default (built-in) role with this name; null when it has none. */
+export function defaultRoleNamed(roles: readonly SimRole[], name: string): number | null {
   return roles.find((role) => role.default && role.name === name)?.id ?? null;
 }
 

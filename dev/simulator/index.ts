@@ -15,14 +15,12 @@ import {
   noFaults,
   simAccountSchema,
   simAgentSchema,
-  simRequesterSchema,
   simRoleSchema,
   type FaultSettings,
   type Plan,
   type RoleAssignment,
   type SimAccount,
   type SimAgent,
-  type SimRequester,
   type SimRole,
 } from './schema';
 
@@ -42,7 +40,6 @@ export {
   noFaults,
   simAccountSchema,
   simAgentSchema,
-  simRequesterSchema,
   simRoleSchema,
 };
 export type {
@@ -56,7 +53,6 @@ export type {
   RoleAssignment,
   SimAccount,
   SimAgent,
-  SimRequester,
   SimRole,
   SimUserEvent,
   UserEventListener,

@@ -62,6 +62,11 @@ export function replyForStatus(status: number): SimReply {
   return { ...reply, status };
 }
 
+/** A control endpoint's answer: 200 with `value` as JSON. */
+export function controlAnswer(value: unknown): SimReply {
+  return jsonReply(200, JSON.stringify(value));
+}
+
 /** A control request the simulator refuses (its own body, not Freshservice's). */
 export function controlRefusal(message: string): SimReply {
   return jsonReply(400, JSON.stringify({ code: 'invalid_simulator_request', message }));

@@ -10,7 +10,7 @@ import { z } from 'zod';
 export const planSchema = z.enum(['starter', 'growth', 'pro', 'enterprise']);
 export type Plan = z.infer<typeof planSchema>;
 
-const freshserviceId = z.number().int().positive();
+export const freshserviceId = z.number().int().positive();
 const isoTimestamp = z.iso.datetime({ offset: true });
 
 export const assignmentScopeSchema = z.enum(['entire_helpdesk', 'member_groups', 'specified_groups', 'assigned_items']);

@@ -1,4 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createCoverageMap, type CoverageMapData } from 'istanbul-lib-coverage';
+
+/** Where `fdk-unit-test` (c8's "json" reporter) writes the unit-test coverage fdk pack reads. */
+export const UNIT_COVERAGE_FILE = 'coverage/unit/coverage-final.json';
+/**
+ * FDK v10.1.9's `fdk pack`: at least 80% unit-test coverage on each of the four figures
+ * (Freshworks, App SDK v3.0 "What's new", August 2026; docs/platform-contract.md).
+ */
+export const UNIT_COVERAGE_MINIMUM = 80;
 
 /** The four figures FDK checks and Marketplace review reads. */
 export const METRICS = ['statements', 'branches', 'functions', 'lines'] as const;
@@ -10,6 +20,11 @@ export type CoverageFigures = Record<Metric, number>;
 export function coverageFigures(data: CoverageMapData): CoverageFigures {
   const summary = createCoverageMap(data).getCoverageSummary();
   return { statements: summary.statements.pct, branches: summary.branches.pct, functions: summary.functions.pct, lines: summary.lines.pct };
+}
+
+/** The figures of a coverage-final.json under root; throws when it is not readable istanbul coverage. */
+export function readCoverageFigures(root: string, file: string): CoverageFigures {
+  return coverageFigures(JSON.parse(readFileSync(join(root, file), 'utf8')) as CoverageMapData);
 }
 
 export function formatFigures(figures: CoverageFigures): string {

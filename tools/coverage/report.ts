@@ -5,10 +5,9 @@
  * shipped app/scripts as the browser tests drove them (coverage/browser-app, written by
  * tests/browser/app-coverage.ts). Figures, not a gate: c8 enforces the unit thresholds itself.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { CoverageMapData } from 'istanbul-lib-coverage';
-import { coverageFigures, METRICS, type CoverageFigures } from './figures';
+import { METRICS, readCoverageFigures, UNIT_COVERAGE_FILE, UNIT_COVERAGE_MINIMUM, type CoverageFigures } from './figures';
 
 /** build/tools/coverage/ -> the repository root. */
 const REPO_ROOT = resolve(__dirname, '..', '..', '..');
@@ -20,13 +19,12 @@ interface Row {
 }
 
 const ROWS: Row[] = [
-  { label: 'unit tests: server/ and common/ (c8)', file: 'coverage/unit/coverage-final.json', minimum: 'fdk pack: 80% each' },
+  { label: 'unit tests: server/ and common/ (c8)', file: UNIT_COVERAGE_FILE, minimum: `fdk pack: ${UNIT_COVERAGE_MINIMUM}% each` },
   { label: 'browser tests: app/scripts (Chromium)', file: 'coverage/browser-app/coverage-final.json', minimum: 'fdk pack: 50% each, from fdk run' },
 ];
 
 function figuresOf(file: string): CoverageFigures | null {
-  const path = join(REPO_ROOT, file);
-  return existsSync(path) ? coverageFigures(JSON.parse(readFileSync(path, 'utf8')) as CoverageMapData) : null;
+  return existsSync(join(REPO_ROOT, file)) ? readCoverageFigures(REPO_ROOT, file) : null;
 }
 
 function line(cells: string[], widths: number[]): string {

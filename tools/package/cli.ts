@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { formatProblem, hasErrors } from '../validate/problems';
 import { packageApp, type PackageReport, type UnitTestRunner } from './package-app';
-import { formatFigures } from '../coverage/figures';
+import { formatFigures, UNIT_COVERAGE_MINIMUM } from '../coverage/figures';
 import { UNIT_TEST_SCRIPT } from './pre-pack';
 
 /** build/tools/package/ -> the repository root. */
@@ -52,7 +52,7 @@ async function main(): Promise<number> {
   }
   console.log(`package: validate OK (${report.lintedFileCount} JavaScript files linted); pre-pack checks OK`);
   if (report.unitCoverage !== undefined) {
-    console.log(`package: unit-test coverage in the staged folder: ${formatFigures(report.unitCoverage)} (fdk pack requires 80%)`);
+    console.log(`package: unit-test coverage in the staged folder: ${formatFigures(report.unitCoverage)} (fdk pack requires ${UNIT_COVERAGE_MINIMUM}%)`);
   }
   printFiles(report);
   console.log(`\nNext, with the FDK CLI (Node 24): cd ${shown} && fdk pack`);

@@ -5,15 +5,12 @@
  * coverage on statements, branches, functions and lines, read from coverage/unit/coverage-final.json.
  * The rule ids are ours.
  */
-import type { CoverageMapData } from 'istanbul-lib-coverage';
 import { z } from 'zod';
-import { coverageFigures, METRICS, type CoverageFigures } from '../coverage/figures';
+import { METRICS, readCoverageFigures, UNIT_COVERAGE_FILE, UNIT_COVERAGE_MINIMUM, type CoverageFigures } from '../coverage/figures';
 import { directoryExists, fileExists, listFiles, readText } from '../validate/files';
 import { error, type Problem } from '../validate/problems';
 
 export const UNIT_TEST_SCRIPT = 'fdk-unit-test';
-export const UNIT_COVERAGE_FILE = 'coverage/unit/coverage-final.json';
-export const UNIT_COVERAGE_MINIMUM = 80;
 
 const ScriptsSchema = z.looseObject({ scripts: z.record(z.string(), z.unknown()).optional() });
 
@@ -61,7 +58,7 @@ export function checkUnitCoverage(root: string): UnitCoverage {
   }
   let figures: CoverageFigures;
   try {
-    figures = coverageFigures(JSON.parse(readText(root, UNIT_COVERAGE_FILE)) as CoverageMapData);
+    figures = readCoverageFigures(root, UNIT_COVERAGE_FILE);
   } catch (cause) {
     return { problems: [error(UNIT_COVERAGE_FILE, 'pack/unit-coverage', `cannot read it as istanbul coverage: ${cause instanceof Error ? cause.message : String(cause)}`)] };
   }

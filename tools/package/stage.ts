@@ -27,7 +27,7 @@ export function stageApp(repoRoot: string, stageDir: string): StagedFile[] {
 }
 
 /** What the unit-test run leaves in the staged folder: fdk pack runs the tests again itself. */
-export const UNIT_TEST_OUTPUT = ['build', 'coverage'];
+const UNIT_TEST_OUTPUT = ['build', 'coverage'];
 
 export function removeUnitTestOutput(stageDir: string): void {
   for (const dir of UNIT_TEST_OUTPUT) {

@@ -4,7 +4,6 @@ import { error, type Problem } from './problems';
 type Espree = typeof import('espree');
 type Program = ReturnType<Espree['parse']>;
 type Statement = Program['body'][number];
-type Expression = Extract<Statement, { type: 'ExpressionStatement' }>['expression'];
 
 // The espree that ESLint itself parses with, so server.js is read exactly as the linter reads it.
 const espree = createRequire(require.resolve('eslint'))('espree') as Espree;
@@ -37,8 +36,12 @@ function keyName(property: ObjectExpression['properties'][number]): string | und
   return property.key.type === 'Literal' && typeof property.key.value === 'string' ? property.key.value : undefined;
 }
 
+function isFunctionValue(node: { type: string } | null | undefined): boolean {
+  return node?.type === 'FunctionExpression' || node?.type === 'ArrowFunctionExpression';
+}
+
 function isFunction(property: ObjectExpression['properties'][number]): boolean {
-  return property.type === 'Property' && (property.value.type === 'FunctionExpression' || property.value.type === 'ArrowFunctionExpression');
+  return property.type === 'Property' && isFunctionValue(property.value);
 }
 
 function readExportsObject(object: ObjectExpression): ServerExports {
@@ -69,21 +72,17 @@ export function readServerExports(code: string): ServerExports {
     const reason = cause instanceof Error ? cause.message : String(cause);
     return { names: [], problems: [error(SERVER_FILE, 'server/parse', `cannot parse server.js: ${reason}`)] };
   }
-  const objects = program.body.map(exportsObjectOf).filter((object) => object !== undefined);
-  const [object] = objects;
-  if (object === undefined || objects.length > 1) {
+  const candidates = program.body.map(exportsObjectOf);
+  const at = candidates.findIndex((candidate) => candidate !== undefined);
+  const object = candidates[at];
+  if (object === undefined || candidates.filter((candidate) => candidate !== undefined).length > 1) {
     return {
       names: [],
       problems: [error(SERVER_FILE, 'server/exports-shape', 'server.js must have exactly one top-level `exports = { name: function (args) { ... } }` assignment')],
     };
   }
   const exported = readExportsObject(object);
-  const before = program.body.slice(0, program.body.findIndex((statement) => exportsObjectOf(statement) !== undefined));
-  return { names: exported.names, problems: [...helpersBefore(before), ...exported.problems] };
-}
-
-function isFunctionValue(expression: Expression | null | undefined): boolean {
-  return expression?.type === 'FunctionExpression' || expression?.type === 'ArrowFunctionExpression';
+  return { names: exported.names, problems: [...helpersBefore(program.body.slice(0, at)), ...exported.problems] };
 }
 
 /** The names of the functions a top-level statement defines: `function f() {}` or `const f = () => {}`. */

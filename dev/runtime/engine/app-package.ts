@@ -114,6 +114,11 @@ function readOptionalConfig<T>(schema: z.ZodType<T>, file: string, fallback: T):
   return parseWith(schema, readJson(file, 'Fix the file and restart.'), file);
 }
 
+/** The product modules of manifest.json's `modules` (every module but common): currentHost.subscribed_modules. */
+export function productModulesOf(modules: Record<string, unknown>): string[] {
+  return Object.keys(modules).filter((name) => name !== 'common');
+}
+
 /** Reads and validates manifest.json, config/requests.json and config/iparams.json. */
 export function loadAppPackage(appRoot: string): AppPackage {
   const manifestFile = join(appRoot, 'manifest.json');
@@ -125,7 +130,7 @@ export function loadAppPackage(appRoot: string): AppPackage {
     serverFile: join(appRoot, 'server', 'server.js'),
     declaredFunctions: new Map(Object.entries(common.functions ?? {}).map(([name, fn]) => [name, fn.timeout])),
     declaredEvents: new Map(modules.flatMap(([, module]) => Object.entries(module.events ?? {}).map(([event, { handler }]) => [event, handler] as const))),
-    productModules: modules.map(([name]) => name).filter((name) => name !== 'common'),
+    productModules: productModulesOf(manifest.modules),
     declaredTemplates: new Set(Object.keys(common.requests ?? {})),
     dependencies: new Set(Object.keys(manifest.dependencies ?? {})),
     templates: readOptionalConfig(requestsFileSchema, join(appRoot, 'config', 'requests.json'), {}),
@@ -143,6 +148,12 @@ export function secureIparamNames(app: AppPackage): string[] {
  * Iparams that hold a Freshservice subdomain (the `<%= iparam.x %>.freshservice.com` of a
  * template host; Platform 3.0 has no `domain` type): requests to it the runtime may reroute.
  */
-export function domainIparamNames(app: AppPackage): string[] {
+function domainIparamNames(app: AppPackage): string[] {
   return freshserviceIparamsOf(app.templates).domain.filter((name) => Object.hasOwn(app.iparams, name));
+}
+
+/** The account subdomains an installation's iparams hold (those of domainIparamNames that are strings); the first is the account's. */
+export function accountDomainsOf(app: AppPackage): (iparams: Record<string, unknown>) => string[] {
+  const names = domainIparamNames(app);
+  return (iparams) => names.map((name) => iparams[name]).filter((value): value is string => typeof value === 'string');
 }

@@ -12,9 +12,8 @@
  * `references/architecture/app_setup_events_doc.md`). Limits from the v3.0 rate-limits page:
  * 20 s of execution, product-event payloads up to 256 KB.
  */
-import { Buffer } from 'node:buffer';
 import type { AppPackage } from './app-package';
-import { FDK_LIMITS } from './limits';
+import { FDK_LIMITS, jsonByteLength } from './limits';
 import type { ServerMethodRunner } from './server-methods';
 
 /** What became of one event: delivered or not, and the handler's answer (status 200 for `renderData()`). */
@@ -29,7 +28,6 @@ export interface EventOutcome {
 export interface EventDeliveryDeps {
   app: AppPackage;
   runner: ServerMethodRunner;
-  toSandbox(value: unknown): unknown;
   iparams(): Record<string, unknown>;
   /** The account's subdomain (from the subdomain iparam), for currentHost.endpoint_urls. */
   domain(): string | undefined;
@@ -38,7 +36,7 @@ export interface EventDeliveryDeps {
 }
 
 /** The region FDK-generated Freshservice event samples carry; the runtime has no region of its own (*assumed*). */
-export const EVENT_REGION = 'us-east-1';
+const EVENT_REGION = 'us-east-1';
 
 function notDelivered(status: number, message: string): EventOutcome {
   return { delivered: false, ok: false, status, message };
@@ -63,14 +61,14 @@ export async function deliverEvent(deps: EventDeliveryDeps, name: string, payloa
   if (handler === undefined) {
     return notDelivered(404, `manifest.json declares no handler for ${name}`);
   }
-  if (!deps.runner.hasHandler(handler)) {
+  const invoke = deps.runner.handlerNamed(handler);
+  if (invoke === undefined) {
     return notDelivered(404, `manifest.json names ${handler} for ${name}, but server.js exports no such function`);
   }
-  if (Buffer.byteLength(JSON.stringify(payload), 'utf8') > FDK_LIMITS.eventPayloadBytes) {
+  if (jsonByteLength(payload) > FDK_LIMITS.eventPayloadBytes) {
     return notDelivered(413, `the ${name} payload exceeds FDK's 256 KB limit`);
   }
-  const args = deps.toSandbox(envelope(deps, name, payload));
-  const outcome = await deps.runner.invokeHandler(`event ${name} (${handler})`, handler, args, deps.timeoutMs);
+  const outcome = await invoke(`event ${name} (${handler})`, envelope(deps, name, payload), deps.timeoutMs);
   if (outcome.ok) {
     return { delivered: true, ok: true, status: 200, message: null };
   }

@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import { format } from 'node:util';
 import type { KeyValueStore } from '../../../server/src/platform';
 import type { AppPackage } from './app-package';
-import { domainIparamNames, EngineSetupError, loadAppPackage, secureIparamNames } from './app-package';
+import { accountDomainsOf, EngineSetupError, loadAppPackage, secureIparamNames } from './app-package';
 import { deliverEvent, type EventOutcome } from './events';
 import type { EngineLimits, EngineTimers } from './limits';
 import { FDK_LIMITS, PerMinuteLimit, realTimers } from './limits';
@@ -26,7 +26,6 @@ export { FDK_LIMITS } from './limits';
 export type { EngineLimits, EngineTimers } from './limits';
 export type { NonSuccessAnswers } from './template-executor';
 export type { EventOutcome } from './events';
-export { SCHEDULE_RULES } from './scheduler';
 
 export interface EngineOptions {
   /** Folder with manifest.json, config/, server/server.js (built server/lib). */
@@ -325,13 +324,12 @@ function buildEngine(options: EngineOptions): AppEngine {
     timeoutMs: options.limits?.serverMethodTimeoutMs ?? FDK_LIMITS.serverMethodTimeoutMs,
     warn: log,
   });
-  const domainIparams = domainIparamNames(app);
+  const accountDomains = accountDomainsOf(app);
   const eventDeps = {
     app,
     runner: methods,
-    toSandbox: (value: unknown) => sandbox.toSandbox(value),
     iparams: () => iparams.current,
-    domain: () => domainIparams.map((name) => iparams.current[name]).find((value): value is string => typeof value === 'string'),
+    domain: () => accountDomains(iparams.current)[0],
     now,
     timeoutMs: options.limits?.eventTimeoutMs ?? FDK_LIMITS.eventTimeoutMs,
   };

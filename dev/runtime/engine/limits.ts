@@ -1,3 +1,5 @@
+import { Buffer } from 'node:buffer';
+
 /** FDK's documented limits (platform notes, section 2); the runtime enforces them as the platform does. */
 export const FDK_LIMITS = {
   serverMethodTimeoutMs: 20_000,
@@ -38,6 +40,11 @@ export function sleep(timers: EngineTimers, ms: number): Promise<void> {
   return new Promise((resolve) => {
     timers.setTimeout(resolve, ms);
   });
+}
+
+/** A value's size as FDK's size limits count it: its JSON text in UTF-8 bytes. */
+export function jsonByteLength(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
 }
 
 const MINUTE_MS = 60_000;

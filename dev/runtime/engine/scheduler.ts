@@ -10,11 +10,10 @@
  * and message", failures too. The statuses themselves are not documented: 200 for success, 400
  * for a refusal and 404 for an unknown name are *assumed*.
  */
-import { Buffer } from 'node:buffer';
 import { z } from 'zod';
-import type { EngineTimers } from './limits';
+import { jsonByteLength, type EngineTimers } from './limits';
 
-export const SCHEDULE_RULES = {
+const SCHEDULE_RULES = {
   /** v3.0 rate-limits page: "Number of one-time events per app installation | 1000". */
   oneTimeSchedules: 1000,
   /** v3.0 rate-limits page: "Number of recurring events per app installation | 1". */
@@ -81,36 +80,11 @@ export class LocalScheduler {
   constructor(private readonly deps: SchedulerDeps) {}
 
   create(options: unknown): Promise<ScheduleAnswer> {
-    const parsed = scheduleSchema.safeParse(options);
-    if (!parsed.success) {
-      return this.answer('create', null, refused(400, issues(parsed.error)));
-    }
-    const schedule = parsed.data;
-    if (this.pending.has(schedule.name)) {
-      // The reference calls `name` the schedule's "Unique identifier"; the error's status and wording are not documented.
-      return this.answer('create', schedule.name, refused(400, `A schedule named "${schedule.name}" already exists`));
-    }
-    const problem = this.problemWith(schedule, null);
-    return this.answer('create', schedule.name, problem ?? this.arm(schedule, 'Schedule created'));
+    return this.save('create', options);
   }
 
   update(options: unknown): Promise<ScheduleAnswer> {
-    const parsed = scheduleSchema.safeParse(options);
-    if (!parsed.success) {
-      return this.answer('update', null, refused(400, issues(parsed.error)));
-    }
-    const schedule = parsed.data;
-    const existing = this.pending.get(schedule.name);
-    if (existing === undefined) {
-      return this.answer('update', schedule.name, refused(404, `No schedule named "${schedule.name}"`));
-    }
-    const problem = this.problemWith(schedule, schedule.name);
-    if (problem !== null) {
-      return this.answer('update', schedule.name, problem);
-    }
-    this.deps.timers.clearTimeout(existing.timer);
-    this.pending.delete(schedule.name);
-    return this.answer('update', schedule.name, this.arm(schedule, 'Schedule updated'));
+    return this.save('update', options);
   }
 
   fetch(options: unknown): Promise<unknown> {
@@ -147,22 +121,48 @@ export class LocalScheduler {
     this.pending.clear();
   }
 
-  /** Why FDK would refuse this schedule (`replacing`: the name an update replaces), or null. */
-  private problemWith(schedule: ScheduleOptions, replacing: string | null): Promise<never> | null {
-    const others = [...this.pending.values()].filter((entry) => entry.options.name !== replacing);
-    if (Buffer.byteLength(JSON.stringify(schedule.data), 'utf8') > SCHEDULE_RULES.dataBytes) {
-      return refused(400, 'data exceeds the 4 KB limit of a schedule');
+  /** create and update: the same checks, but create needs a new name and update one that exists, which it replaces. */
+  private save(operation: 'create' | 'update', options: unknown): Promise<ScheduleAnswer> {
+    const parsed = scheduleSchema.safeParse(options);
+    if (!parsed.success) {
+      return this.answer(operation, null, refused(400, issues(parsed.error)));
+    }
+    const schedule = parsed.data;
+    const existing = this.pending.get(schedule.name);
+    if (operation === 'create' && existing !== undefined) {
+      // The reference calls `name` the schedule's "Unique identifier"; the error's status and wording are not documented.
+      return this.answer(operation, schedule.name, refused(400, `A schedule named "${schedule.name}" already exists`));
+    }
+    if (operation === 'update' && existing === undefined) {
+      return this.answer(operation, schedule.name, refused(404, `No schedule named "${schedule.name}"`));
+    }
+    const problem = this.problemWith(schedule);
+    if (problem !== null) {
+      return this.answer(operation, schedule.name, refused(400, problem));
+    }
+    if (existing !== undefined) {
+      this.deps.timers.clearTimeout(existing.timer);
+      this.pending.delete(schedule.name);
+    }
+    return this.answer(operation, schedule.name, this.arm(schedule, operation === 'create' ? 'Schedule created' : 'Schedule updated'));
+  }
+
+  /** Why FDK would refuse this schedule, or null; a schedule of the same name is the one it replaces, so it does not count. */
+  private problemWith(schedule: ScheduleOptions): string | null {
+    const others = [...this.pending.values()].filter((entry) => entry.options.name !== schedule.name);
+    if (jsonByteLength(schedule.data) > SCHEDULE_RULES.dataBytes) {
+      return 'data exceeds the 4 KB limit of a schedule';
     }
     if (Date.parse(schedule.schedule_at) < this.deps.now() + SCHEDULE_RULES.minimumLeadMs - SCHEDULE_RULES.leadSlackMs) {
-      return refused(400, 'schedule_at must be at least 5 minutes from the current time');
+      return 'schedule_at must be at least 5 minutes from the current time';
     }
     const recurring = schedule.repeat !== undefined;
     const sameKind = others.filter((entry) => (entry.options.repeat !== undefined) === recurring).length;
     if (recurring && sameKind >= SCHEDULE_RULES.recurringSchedules) {
-      return refused(400, 'An installation may have only 1 recurring schedule');
+      return 'An installation may have only 1 recurring schedule';
     }
     if (!recurring && sameKind >= SCHEDULE_RULES.oneTimeSchedules) {
-      return refused(400, 'An installation may have at most 1000 one-time schedules');
+      return 'An installation may have at most 1000 one-time schedules';
     }
     return null;
   }

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { EngineTimers, PerMinuteLimit } from './limits';
-import { FDK_LIMITS } from './limits';
+import { FDK_LIMITS, jsonByteLength } from './limits';
 
 /** `client.request.invoke` resolves `{ requestID, response }` and rejects `{ requestID, status, message }`. */
 export type ServerMethodOutcome =
@@ -35,10 +35,6 @@ const DEFAULT_TIMEOUT_SECONDS = 5;
 
 function failure(requestID: string, status: number, message: string): ServerMethodOutcome {
   return { ok: false, body: { requestID, status, message } };
-}
-
-function byteLength(value: unknown): number {
-  return Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
 }
 
 function describe(error: unknown): string {
@@ -105,7 +101,7 @@ export class ServerMethodRunner {
     if (method === undefined) {
       return Promise.resolve(failure(requestID, 404, `The server method "${name}" does not exist`));
     }
-    if (byteLength(payload) > FDK_LIMITS.serverMethodPayloadBytes) {
+    if (jsonByteLength(payload) > FDK_LIMITS.serverMethodPayloadBytes) {
       return Promise.resolve(failure(requestID, 413, 'The payload exceeds the 100 KB limit for server method calls'));
     }
     if (!this.deps.pace.tryTake()) {
@@ -117,22 +113,14 @@ export class ServerMethodRunner {
   }
 
   /**
-   * Calls an exported handler that is not a server method (an event's), with `args` already in
-   * the sandbox's realm: the same renderData routing, timeout and watchdog, none of the SMI's
-   * payload and per-minute limits (events have their own). 404 when server.js exports no such function.
+   * An exported handler that is not a server method (an event's), ready to call with `args`,
+   * which it copies into the sandbox's realm: the same renderData routing, timeout and watchdog,
+   * none of the SMI's payload and per-minute limits (events have their own). Undefined when
+   * server.js exports no such function.
    */
-  invokeHandler(label: string, handler: string, args: unknown, timeoutMs: number): Promise<ServerMethodOutcome> {
-    const requestID = randomUUID();
-    const method = this.exported(handler);
-    if (method === undefined) {
-      return Promise.resolve(failure(requestID, 404, `server.js exports no function "${handler}"`));
-    }
-    return this.run(requestID, label, method, args, timeoutMs);
-  }
-
-  /** Whether server.js exports a function of this name. */
-  hasHandler(name: string): boolean {
-    return this.exported(name) !== undefined;
+  handlerNamed(name: string): ((label: string, args: unknown, timeoutMs: number) => Promise<ServerMethodOutcome>) | undefined {
+    const method = this.exported(name);
+    return method === undefined ? undefined : (label, args, timeoutMs) => this.run(randomUUID(), label, method, this.deps.toSandbox(args), timeoutMs);
   }
 
   /** Ends calls still waiting for renderData, so nothing keeps the process alive after close. */

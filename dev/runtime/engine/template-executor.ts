@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AppPackage, RequestTemplate } from './app-package';
-import { domainIparamNames, secureIparamNames } from './app-package';
+import { accountDomainsOf, secureIparamNames } from './app-package';
 import type { EngineTimers, PerMinuteLimit } from './limits';
 import { FDK_LIMITS, sleep } from './limits';
 import { TemplateRenderError } from './template-expression';
@@ -92,11 +92,11 @@ export interface TemplateExecutorDeps {
 /** Renders, routes and sends request templates with FDK's rules, pace and retries. */
 export class TemplateExecutor {
   private readonly secureIparams: ReadonlySet<string>;
-  private readonly domainIparams: string[];
+  private readonly domainsIn: (iparams: Record<string, unknown>) => string[];
 
   constructor(private readonly deps: TemplateExecutorDeps) {
     this.secureIparams = new Set(secureIparamNames(deps.app));
-    this.domainIparams = domainIparamNames(deps.app);
+    this.domainsIn = accountDomainsOf(deps.app);
   }
 
   async invoke(name: string, invocation: unknown, caller: TemplateCaller): Promise<TemplateOutcome> {
@@ -147,8 +147,7 @@ export class TemplateExecutor {
   }
 
   private domains(): string[] {
-    const iparams = this.deps.iparams();
-    return this.domainIparams.map((name) => iparams[name]).filter((value): value is string => typeof value === 'string');
+    return this.domainsIn(this.deps.iparams());
   }
 
   /** FDK's current_host for a Freshservice installation: the account's host, without protocol. */

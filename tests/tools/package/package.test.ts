@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { packageApp, type UnitTestRunner } from '../../../tools/package/package-app';
-import { coverageFigures } from '../../../tools/coverage/figures';
-import { checkPrePack, UNIT_COVERAGE_FILE } from '../../../tools/package/pre-pack';
+import { coverageFigures, UNIT_COVERAGE_FILE } from '../../../tools/coverage/figures';
+import { checkPrePack } from '../../../tools/package/pre-pack';
 import { stageApp } from '../../../tools/package/stage';
 import { formatProblem } from '../../../tools/validate/problems';
 import { validateApp } from '../../../tools/validate/validate';

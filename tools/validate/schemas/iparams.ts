@@ -23,10 +23,14 @@ export const IPARAM_TYPES = [
  * installation-parameters-errors.md at f3f050b) lists both types as valid and requires
  * `type_attributes.product` for them. `text` is accepted under both readings.
  */
-export const DISPUTED_TYPES: readonly string[] = ['domain', 'api_key'];
+const DISPUTED_TYPES = ['domain', 'api_key'] as const;
+
+function isDisputedType(type: string): boolean {
+  return DISPUTED_TYPES.some((disputed) => disputed === type);
+}
 
 /** The product a Freshservice app names in `type_attributes.product` (it must match the manifest's product). */
-export const FRESHSERVICE_PRODUCT = 'freshservice';
+const FRESHSERVICE_PRODUCT = 'freshservice';
 
 const CHOICE_TYPES: readonly string[] = ['dropdown', 'radio', 'multiselect'];
 
@@ -36,7 +40,7 @@ const iparamSchema = z.strictObject({
   display_name: z.string().min(1, { message: 'display_name is required' }),
   description: z.string().optional(),
   // The disputed types pass here so that their own rules (below) name the fix.
-  type: z.enum([...IPARAM_TYPES, 'domain', 'api_key']),
+  type: z.enum([...IPARAM_TYPES, ...DISPUTED_TYPES]),
   required: z.boolean().optional(),
   secure: z.boolean().optional(),
   visible: z.boolean().optional(),
@@ -82,7 +86,7 @@ function productOf(iparam: Iparam): unknown {
  */
 function checkDisputedType(iparam: Iparam, ctx: z.RefinementCtx): void {
   const product = productOf(iparam);
-  if (DISPUTED_TYPES.includes(iparam.type) && product !== FRESHSERVICE_PRODUCT) {
+  if (isDisputedType(iparam.type) && product !== FRESHSERVICE_PRODUCT) {
     addRuleIssue(
       ctx,
       'iparams/type-attributes-product',
@@ -114,7 +118,7 @@ export interface IparamWarning {
 export function disputedIparamWarnings(iparams: Iparams): IparamWarning[] {
   const warnings: IparamWarning[] = [];
   for (const [name, iparam] of Object.entries(iparams)) {
-    if (DISPUTED_TYPES.includes(iparam.type)) {
+    if (isDisputedType(iparam.type)) {
       warnings.push({
         path: `${name}.type`,
         rule: 'iparams/type-removed-in-3.0',
