@@ -13,6 +13,7 @@ import { profileAccess } from '../server/src/profile/profileAccess';
 import { FakeAccount } from '../tests/server/audit/account';
 import { busiestMinute, timedClient } from '../tests/server/audit/run';
 import { testStorage } from '../tests/server/fakes/storage';
+import { emailOf } from '../tests/server/freshservice/fixtures';
 import { VirtualInstallation } from '../tests/server/methods/virtual-installation';
 
 const SIZES = [1_000, 10_000, 50_000];
@@ -45,7 +46,7 @@ async function measure(agents: number): Promise<Result> {
   // A sidebar view afterwards: a plain agent looking at another agent's page.
   const viewRequests: number[] = [];
   const request = timedClient(account.request(), installation.clock, viewRequests, TEMPLATE_LATENCY_MS);
-  await profileAccess({ viewedId: 21000000002, viewerId: 21000000003 }, { request, storage: testStorage(installation.store), now: installation.clock.now });
+  await profileAccess({ viewedId: 21000000002, viewedEmail: emailOf(21000000002), viewerId: 21000000003, viewerEmail: emailOf(21000000003) }, { request, storage: testStorage(installation.store), now: installation.clock.now });
   return {
     agents,
     minutes,

@@ -7,6 +7,7 @@
  *   (npm run bench:storage builds first)
  */
 import { ANA, BJORN, CHLOE, Installation, RAHUL, accountAgents } from '../tests/server/methods/installation';
+import { actor, target, viewing } from '../tests/server/ledger/fixtures';
 
 const PER_MINUTE = 50;
 const REQUESTERS = Array.from({ length: 40 }, (_, i) => 21000070000 + i);
@@ -25,12 +26,12 @@ async function measure(installation: Installation, what: string, work: () => Pro
 /** A warm installation: roles and Account Admins stored, a few records, some requests waiting. */
 async function warmInstallation(): Promise<Installation> {
   const installation = new Installation({ agents: accountAgents(REQUESTERS) });
-  await installation.ok('getProfileAccess', { viewedId: CHLOE, viewerId: CHLOE });
+  await installation.ok('getProfileAccess', viewing(CHLOE, CHLOE));
   for (const id of REQUESTERS.slice(0, 30)) {
-    await installation.ok('requestApiKey', { actorId: id, reason: `integration ${id}` });
+    await installation.ok('requestApiKey', { ...actor(id), reason: `integration ${id}` });
   }
   for (const id of REQUESTERS.slice(0, 20)) {
-    await installation.ok('recordApiKeyAction', { actorId: ANA, targetId: id, action: 'enabled' });
+    await installation.ok('recordApiKeyAction', { ...actor(ANA), ...target(id), action: 'enabled' });
   }
   return installation;
 }
@@ -39,12 +40,12 @@ async function rows(): Promise<Row[]> {
   const installation = await warmInstallation();
   const [unrecorded, recorded, pending] = [RAHUL, REQUESTERS[0] as number, REQUESTERS[25] as number];
   return [
-    await measure(installation, 'sidebar view, agent with nothing recorded', () => installation.ok('getProfileAccess', { viewedId: unrecorded, viewerId: CHLOE })),
-    await measure(installation, 'sidebar view, agent with a record', () => installation.ok('getProfileAccess', { viewedId: recorded, viewerId: CHLOE })),
-    await measure(installation, 'sidebar view by an Account Admin (with the waiting count)', () => installation.ok('getProfileAccess', { viewedId: pending, viewerId: BJORN })),
-    await measure(installation, "an agent's first request", () => installation.ok('requestApiKey', { actorId: REQUESTERS[35], reason: 'integration' })),
-    await measure(installation, 'a change (open the page, mark enabled, decline, undo)', () => installation.ok('recordApiKeyAction', { actorId: ANA, targetId: pending, action: 'opened' })),
-    await measure(installation, 'a repeat or a refused change', () => installation.call('recordApiKeyAction', { actorId: ANA, targetId: pending, action: 'opened' })),
+    await measure(installation, 'sidebar view, agent with nothing recorded', () => installation.ok('getProfileAccess', viewing(unrecorded, CHLOE))),
+    await measure(installation, 'sidebar view, agent with a record', () => installation.ok('getProfileAccess', viewing(recorded, CHLOE))),
+    await measure(installation, 'sidebar view by an Account Admin (with the waiting count)', () => installation.ok('getProfileAccess', viewing(pending, BJORN))),
+    await measure(installation, "an agent's first request", () => installation.ok('requestApiKey', { ...actor(REQUESTERS[35] as number), reason: 'integration' })),
+    await measure(installation, 'a change (open the page, mark enabled, decline, undo)', () => installation.ok('recordApiKeyAction', { ...actor(ANA), ...target(pending), action: 'opened' })),
+    await measure(installation, 'a repeat or a refused change', () => installation.call('recordApiKeyAction', { ...actor(ANA), ...target(pending), action: 'opened' })),
     await measure(installation, "console's first screen: queue and API-key column", () => installation.ok('listApiKeyIndex', {})),
     await measure(installation, "one agent's history page (1 + a read per change shown; this agent has 2)", () => installation.ok('getApiKeyHistory', { agentId: recorded })),
   ];

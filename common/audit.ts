@@ -1,6 +1,6 @@
 /**
- * Contract of the access-audit server methods (getAccessOverview, getUserAccess,
- * listAccountAdmins): payloads the widget sends and responses it receives.
+ * Contract of the access-audit server methods (getAccessOverview, getUserAccess): payloads the
+ * widget sends and responses it receives.
  * Owned by the audit backend; extend, do not break.
  */
 
@@ -67,9 +67,9 @@ export interface AccessOverviewSlice {
   waitMs: number;
 }
 
+/** One user, by email: request templates never carry a value from the browser in their path, so nobody is read by id. */
 export interface UserAccessPayload {
-  userId?: AgentId;
-  email?: string;
+  email: string;
 }
 
 export interface UserAccess {
@@ -97,8 +97,9 @@ export interface AccountAdminsResult {
   /** The app is reading the account in the background: the list is what it has found so far. */
   scanning?: boolean;
   /**
-   * When the list was last recorded complete (ISO time: by the background scan or an access
-   * overview; events keep it current between); null when nothing is recorded yet.
+   * When the list was last recorded complete (ISO time: by the background scan; user events keep
+   * it current between); null when nothing is recorded yet. Only what a browser cannot replay
+   * writes it: never an access overview.
    */
   recordedAt?: string | null;
 }

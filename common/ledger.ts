@@ -68,15 +68,22 @@ export interface TrailEntry {
   note: string | null;
 }
 
-/** The browser says who it is (`actorId`): see the threat model in the README. */
+/**
+ * The browser says who it is (`actorId`, `actorEmail`): see the threat model in the README. The
+ * server reads the person from Freshservice by email (request templates never carry a value from
+ * the browser in their path) and refuses an email that belongs to another id.
+ */
 export interface RequestApiKeyPayload {
   actorId: AgentId;
+  actorEmail: string;
   reason: string;
 }
 
 export interface RecordApiKeyActionPayload {
   actorId: AgentId;
+  actorEmail: string;
   targetId: AgentId;
+  targetEmail: string;
   action: AdminAction;
   note?: string;
 }
@@ -86,11 +93,14 @@ export interface GetApiKeyStatePayload {
 }
 
 export interface ListApiKeyIndexPayload {
-  /** From the previous answer; absent for the first page (the head: usually everything). */
+  /** From the previous answer; absent for the first page (the first 100 agents with a record). */
   cursor?: string | null;
 }
 
-/** One agent in the ledger's index: what the console's API-key column, queue and recent activity show. */
+/**
+ * One agent in the ledger's index: what the console's API-key column, queue and recent activity
+ * show. Nothing in it was typed by a person (reasons and notes are in the agent's record).
+ */
 export interface ApiKeyIndexEntry {
   agentId: AgentId;
   /** The record's version: of two answers about one agent, the higher is newer. */
@@ -99,21 +109,36 @@ export interface ApiKeyIndexEntry {
   state: ApiKeyState;
   /** When the record last changed. */
   updatedAt: string;
+  /** When the record entered its state: for a request, when it was made (the queue's order, oldest first). */
+  since: string;
   lastAction: LedgerAction;
-  /** Who made the last change (resolve the name from the agents list). */
+  /** Who made the last change (resolve the name from the agents list, the Account Admins or `name` when it is the agent). */
   lastActorId: AgentId;
-  /** While the state is `requested`: who asked (their name when they asked), when, and the start of the reason. */
-  request: { name: string; requestedAt: string; reasonPreview: string } | null;
+  /** The agent's name as last recorded, shortened to fit the index ("…" marks a cut). */
+  name: string;
 }
 
 /**
- * Agents with a record, newest change first within a page. The first page holds every agent the
- * head holds (usually all); a large ledger continues in overflow pages: follow `cursor` until it
- * is null. If an agent appears twice, the entry with the higher version wins.
+ * Agents with a record. The first page holds the first 100 agents recorded; a larger ledger
+ * continues in pages of up to 230: follow `cursor` until it is null. If an agent appears twice,
+ * the entry with the higher version wins.
  */
 export interface ApiKeyIndexPage {
   entries: ApiKeyIndexEntry[];
   cursor: string | null;
+}
+
+/**
+ * One entry recorded in this app under a person's name: what, when, whose key. Anyone who can
+ * open the app can claim to be anyone, so an Account Admin is shown every entry made in their
+ * name, to notice one that was not theirs.
+ */
+export interface RecordedUnderName {
+  at: string;
+  action: LedgerAction;
+  target: PersonRef;
+  /** The target's record version this entry made (their history shows it in full). */
+  version: number;
 }
 
 export interface GetApiKeyHistoryPayload {

@@ -6,14 +6,24 @@
  */
 import type { AccountAdminsResult, AgentId, UserAccess } from './audit';
 import type { AppErrorBody } from './errors';
-import type { ApiKeyRecord } from './ledger';
+import type { ApiKeyRecord, RecordedUnderName } from './ledger';
 
-/** The browser says who is looking (`viewerId`): it only picks the guidance, never unlocks an action. */
+/**
+ * The browser says who is looking (`viewerId`): it only picks the guidance, never unlocks an
+ * action. People are read from Freshservice by email (a request template never carries a value
+ * from the browser in its path), and an email that belongs to another id is refused.
+ */
 export interface ProfileAccessPayload {
   /** The user whose page is open. */
   viewedId: AgentId;
+  /**
+   * Their email, as FDK's data API gives it on the user page. The queue, which knows only the id,
+   * leaves it out: the server then takes it from the agent's API-key record.
+   */
+  viewedEmail?: string | null;
   /** The signed-in agent. */
   viewerId: AgentId;
+  viewerEmail: string;
 }
 
 /** What the signed-in agent may do about someone else's API key, as Freshservice says now. */
@@ -45,8 +55,18 @@ export interface ProfileAccess {
   /**
    * How many API-key requests are waiting, so an Account Admin learns of them during their normal
    * work (the app sends no mail). Only when the viewer is an Account Admin; null otherwise, and
-   * null when the ledger could not be read. On a ledger so large that part of its index overflowed
-   * the head, requests of overflowed agents are not counted here (the console counts all).
+   * null when the ledger could not be read.
    */
   pendingRequests: number | null;
+  /**
+   * True when the ledger holds more than its first 100 agents: `pendingRequests` then counts only
+   * those (say "at least"); the console counts every one.
+   */
+  pendingRequestsPartial: boolean;
+  /**
+   * On the viewer's own page, when they hold Account Admin: the newest entries recorded in this
+   * app under their name (at most 50), so they notice anything someone else recorded as them.
+   * null otherwise, and when the ledger could not be read.
+   */
+  recordedAsViewer: RecordedUnderName[] | null;
 }

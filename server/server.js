@@ -10,9 +10,6 @@ exports = {
   getUserAccess: function (args) {
     return audit.getUserAccess(args, platform());
   },
-  listAccountAdmins: function (args) {
-    return audit.listAccountAdmins(args, platform());
-  },
   requestApiKey: function (args) {
     return ledger.requestApiKey(args, platform());
   },

@@ -133,8 +133,8 @@ class AgentAccessView {
    * sidebar opens on every user page any agent views.
    */
   private fetchProfile(): Promise<ProfileAccess> {
-    const { client, viewer, viewedId } = this.options;
-    return window.accessKit.callServer(client, 'getProfileAccess', { viewedId, viewerId: viewer.id });
+    const { client, viewer, viewedId, viewedEmail } = this.options;
+    return window.accessKit.callServer(client, 'getProfileAccess', { viewedId, viewedEmail: viewedEmail ?? null, viewerId: viewer.id, viewerEmail: viewer.email });
   }
 
   private show(content: HTMLElement): void {
@@ -341,7 +341,7 @@ class AgentAccessView {
       reasonInput.setAttribute('error-text', window.accessText.t('request.reasonMissing'));
       return;
     }
-    const run = (): Promise<ApiKeyRecord> => window.accessKit.callServer(this.options.client, 'requestApiKey', { actorId: this.options.viewer.id, reason });
+    const run = (): Promise<ApiKeyRecord> => window.accessKit.callServer(this.options.client, 'requestApiKey', { actorId: this.options.viewer.id, actorEmail: this.options.viewer.email, reason });
     this.runAction(run, 'requested');
   }
 
@@ -468,8 +468,10 @@ class AgentAccessView {
   }
 
   private adminAction(action: AdminAction, note = ''): void {
-    const targetId = this.facts?.access.agent?.id ?? this.options.viewedId;
-    const payload: RecordApiKeyActionPayload = { actorId: this.options.viewer.id, targetId, action, ...(note === '' ? {} : { note }) };
+    const target = this.facts?.access.agent;
+    const targetId = target?.id ?? this.options.viewedId;
+    const targetEmail = target?.email ?? this.options.viewedEmail ?? '';
+    const payload: RecordApiKeyActionPayload = { actorId: this.options.viewer.id, actorEmail: this.options.viewer.email, targetId, targetEmail, action, ...(note === '' ? {} : { note }) };
     const run = (): Promise<ApiKeyRecord> => window.accessKit.callServer(this.options.client, 'recordApiKeyAction', payload);
     this.runAction(run, action);
   }

@@ -47,9 +47,8 @@ const TRAIL_WORDS: Record<TrailEntry['action'], MessageKey> = {
 /** "Chloé requested an API key: "Nightly import" (now: Requested)", recorded in this app by the person named. */
 function trailLine(entry: ApiKeyIndexEntry, nameOf: (agentId: number) => string): string {
   const text = window.accessText;
-  const note = entry.request === null || entry.lastAction !== 'requested' ? '' : text.t('trail.note', { note: entry.request.reasonPreview });
   const words = text.t(TRAIL_WORDS[entry.lastAction], { actor: nameOf(entry.lastActorId), target: nameOf(entry.agentId) });
-  return words + note + text.t('trail.now', { state: window.accessKit.stateWords(entry.state) });
+  return words + text.t('trail.now', { state: window.accessKit.stateWords(entry.state) });
 }
 
 function pause(ms: number): Promise<void> {
@@ -519,7 +518,7 @@ class AccessConsole {
     }
     tab.opener = null;
     kit
-      .callServer(this.client, 'getUserAccess', { userId: agent.id })
+      .callServer(this.client, 'getUserAccess', { email: agent.email })
       .then((access) => this.pointTab(tab, access))
       .catch((error: unknown) => {
         tab.close();
@@ -547,7 +546,7 @@ class AccessConsole {
     }
   }
 
-  private openAccess(agent: { id: number; name: string }): void {
+  private openAccess(agent: { id: number; name: string; email?: string }): void {
     const dialog = this.layout.dialog;
     const slot = window.accessKit.el('div', { className: 'step-actions actions' });
     const close = window.accessKit.button(window.accessText.t('action.close'), 'text', () => dialog.close());
@@ -560,6 +559,7 @@ class AccessConsole {
       client: this.client,
       viewer: this.viewer,
       viewedId: agent.id,
+      ...(agent.email === undefined ? {} : { viewedEmail: agent.email }),
       host: this.host,
       actionsSlot: slot,
       onLedgerChange: (record) => this.onLedgerChange(record),
@@ -797,7 +797,7 @@ class AccessConsole {
       kit.el('li', { className: 'pending-item', attrs: { 'data-agent-id': String(request.agent.id) } }, [
         kit.el('div', { className: 'pending-words' }, [
           kit.el('span', { className: 'person-name', text: request.agent.name }),
-          kit.el('span', { className: 'person-email' }, [kit.timeElement(request.requestedAt), request.reasonPreview ? `: ${request.reasonPreview}` : '']),
+          kit.el('span', { className: 'person-email' }, [kit.timeElement(request.requestedAt)]),
         ]),
         kit.button(text.t('console.row.access'), 'secondary', () => this.openAccess(request.agent)),
       ]),
@@ -833,7 +833,7 @@ async function startConsole(): Promise<void> {
     root.replaceChildren(kit.errorPanel({ status: 400, message: window.accessText.t('error.noViewer'), code: null }, () => window.location.reload()));
     return;
   }
-  const profile = await kit.callServer(client, 'getProfileAccess', { viewedId: viewer.id, viewerId: viewer.id });
+  const profile = await kit.callServer(client, 'getProfileAccess', { viewedId: viewer.id, viewedEmail: viewer.email, viewerId: viewer.id, viewerEmail: viewer.email });
   new AccessConsole(client, viewer, kit.readHostUrl(host)).start(root, profile);
 }
 

@@ -26,12 +26,10 @@ type ApiKeyHistoryPage = import('@common/ledger').ApiKeyHistoryPage;
 /** An agent's API-key state as the console knows it: from the index, or from an action's answer (the higher version wins). */
 type KnownApiKeyState = Pick<ApiKeyIndexEntry, 'agentId' | 'version' | 'state'>;
 
-/** A waiting request as the queue and the console list it (from the ledger's index). */
+/** A waiting request as the queue and the console list it (from the ledger's index; the reason is in the agent's access view). */
 interface PendingRequest {
   agent: { id: number; name: string };
   requestedAt: string;
-  /** The first 80 characters of the reason: the whole reason is in the agent's access view. */
-  reasonPreview: string;
 }
 type ErrorCode = import('@common/errors').ErrorCode;
 type ProfileAccessPayload = import('@common/profile').ProfileAccessPayload;

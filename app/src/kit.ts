@@ -322,14 +322,29 @@ function toCsv(rows: string[][]): string {
   return UTF8_BOM + rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 
-/** The ledger's index: the head, then at most 16 overflow shards; more pages would be a loop. */
-const MAX_INDEX_PAGES = 17;
+/** The ledger's index: the head, then at most 256 shards (server/src/ledger/ledger-index.ts); more pages would be a loop. */
+const MAX_INDEX_PAGES = 257;
+/**
+ * Between two pages after the first: each page is a server-method call and a read of the app's
+ * storage, and FDK allows 50 of each a minute for everyone using the app. Only a ledger of more
+ * than 100 agents has a second page.
+ */
+const INDEX_PAGE_GAP_MS = 3_000;
+
+function wait(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    window.setTimeout(resolve, ms);
+  });
+}
 
 /** Every agent with a record, from every page of listApiKeyIndex (usually one page: one read of the app's storage). */
 async function readLedgerIndex(client: FdkClient): Promise<ApiKeyIndexEntry[]> {
   const entries: ApiKeyIndexEntry[] = [];
   let cursor: string | null = null;
   for (let page = 0; page < MAX_INDEX_PAGES; page += 1) {
+    if (page > 0) {
+      await wait(INDEX_PAGE_GAP_MS);
+    }
     const answer: ApiKeyIndexPage = await callServer(client, 'listApiKeyIndex', { cursor });
     entries.push(...answer.entries);
     cursor = answer.cursor;
@@ -340,7 +355,7 @@ async function readLedgerIndex(client: FdkClient): Promise<ApiKeyIndexEntry[]> {
   return entries;
 }
 
-/** The requests waiting, newest first; an agent listed twice (a rare overflow race) counts once, by the higher version. */
+/** The requests waiting, oldest first (the order they were made); an agent listed twice (a rare race) counts once, by the higher version. */
 function pendingRequestsOf(entries: ApiKeyIndexEntry[]): PendingRequest[] {
   const newest = new Map<number, ApiKeyIndexEntry>();
   for (const entry of entries) {
@@ -351,11 +366,11 @@ function pendingRequestsOf(entries: ApiKeyIndexEntry[]): PendingRequest[] {
   }
   const pending: PendingRequest[] = [];
   for (const entry of newest.values()) {
-    if (entry.state === 'requested' && entry.request !== null) {
-      pending.push({ agent: { id: entry.agentId, name: entry.request.name }, requestedAt: entry.request.requestedAt, reasonPreview: entry.request.reasonPreview });
+    if (entry.state === 'requested') {
+      pending.push({ agent: { id: entry.agentId, name: entry.name }, requestedAt: entry.since });
     }
   }
-  return pending.sort((a, b) => b.requestedAt.localeCompare(a.requestedAt) || a.agent.id - b.agent.id);
+  return pending.sort((a, b) => a.requestedAt.localeCompare(b.requestedAt) || a.agent.id - b.agent.id);
 }
 
 window.accessKit = {

@@ -3,6 +3,7 @@
  * (PORT, FRESHSERVICE_*), the app's config/iparams.json, and the iparam values saved from
  * /custom_configs under .fdk/.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { freshserviceIparamsOf, type FreshserviceIparams } from './engine/freshservice-iparams';
@@ -152,5 +153,29 @@ export function loadSavedIparams(file: string, target: string): Record<string, u
 
 export function saveIparams(file: string, target: string, iparams: Record<string, unknown>): void {
   writeJsonAtomic(file, { target, iparams }, 0o600);
+}
+
+const GeneratedSecretsSchema = z.record(z.string(), z.record(z.string(), z.string()));
+
+/**
+ * Values for secure iparams that neither the Freshservice target nor a default fills (the app's
+ * storage secret). On a real installation the installation page's onFormLoad creates one
+ * (config/assets/iparams.js: 32 random bytes, base64url); `npm start` installs without showing
+ * that page, so the runtime makes one the same way, once per data folder and target, and keeps it
+ * in `file` so the app's records survive restarts. A value saved from /custom_configs wins.
+ */
+export function generatedSecrets(file: string, target: string, names: readonly string[]): Record<string, string> {
+  const parsed = existsSync(file) ? GeneratedSecretsSchema.safeParse(readJsonFile(file, FIX_JSON, `the generated installation secrets (${file})`)) : null;
+  if (parsed !== null && !parsed.success) {
+    throw new RuntimeStartupError(`Bad configuration in ${file}: ${describeIssues(parsed.error, 'environment')}. Delete the file (the app's local records then start empty) and start again.`);
+  }
+  const all = parsed?.data ?? {};
+  const mine = { ...all[target] };
+  const missing = names.filter((name) => mine[name] === undefined);
+  missing.forEach((name) => (mine[name] = randomBytes(32).toString('base64url')));
+  if (missing.length > 0) {
+    writeJsonAtomic(file, { ...all, [target]: mine }, 0o600);
+  }
+  return Object.fromEntries(names.map((name) => [name, mine[name] as string]));
 }
 

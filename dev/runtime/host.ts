@@ -12,7 +12,7 @@ import { directoryOfFreshservice, directoryOfSimulator, type AccountDirectory } 
 import { createAppSite, type AppSite } from './app-pages';
 import { readAppPlaceholders } from './app-manifest';
 import { createBridge, type BridgeEngine } from './bridge-api';
-import { loadSavedIparams, readEnvironment, readFreshserviceIparams, readIparamDefinitions, type FreshserviceTarget, type IparamDefinitions } from './config';
+import { generatedSecrets, loadSavedIparams, readEnvironment, readFreshserviceIparams, readIparamDefinitions, type FreshserviceTarget, type IparamDefinitions } from './config';
 import type { FreshserviceIparams } from './engine/freshservice-iparams';
 import type { EventOutcome } from './engine/index';
 import { InstallationRecord } from './installation';
@@ -106,10 +106,13 @@ function accountAdminKey(simulator: HostSimulator): string {
 
 /**
  * Installation values for the target: the iparams the request templates use as the Freshservice
- * subdomain get its subdomain, those sent in their headers its key (Platform 3.0 types them "text").
+ * subdomain get its subdomain, those sent in their headers its key (Platform 3.0 types them "text"),
+ * others their default; a secure one left without a value (the storage secret) is generated, as the
+ * installation page would (config.ts generatedSecrets).
  */
-function defaultIparams(definitions: IparamDefinitions, roles: FreshserviceIparams, target: FreshserviceTarget): Record<string, unknown> {
+function defaultIparams(definitions: IparamDefinitions, roles: FreshserviceIparams, target: FreshserviceTarget, secretsFile: string, tag: string): Record<string, unknown> {
   const values: Record<string, unknown> = {};
+  const secrets: string[] = [];
   for (const [name, definition] of Object.entries(definitions)) {
     if (roles.domain.includes(name)) {
       values[name] = target.domain;
@@ -117,9 +120,11 @@ function defaultIparams(definitions: IparamDefinitions, roles: FreshserviceIpara
       values[name] = target.apiKey;
     } else if (definition.default_value !== undefined) {
       values[name] = definition.default_value;
+    } else if (definition.secure === true) {
+      secrets.push(name);
     }
   }
-  return values;
+  return { ...values, ...generatedSecrets(secretsFile, tag, secrets) };
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -262,7 +267,7 @@ export async function startHost<Engine extends HostEngine, Simulator extends Hos
   try {
     const roles = readFreshserviceIparams(join(appRoot, 'config', 'requests.json'));
     const saved = loadSavedIparams(configFile, target.tag);
-    const iparams = { ...defaultIparams(definitions, roles, target.freshservice), ...saved };
+    const iparams = { ...defaultIparams(definitions, roles, target.freshservice, join(dataDir, 'generated_iparams.json'), target.tag), ...saved };
     const installations = new InstallationRecord(join(dataDir, 'installation.json'));
     const store = createKeyValueStore({ file: join(dataDir, 'db.json') });
     const engine = await deps.createEngine({ appRoot, iparams, store, freshserviceUrl: target.freshservice.url, log });

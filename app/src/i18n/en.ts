@@ -264,7 +264,6 @@ const ENGLISH_CATALOGUE = {
   'trail.undo': '{actor} undid the last API-key step for {target}',
   'trail.now': ' (now: {state})',
   'trail.unknownAgent': 'agent {id}',
-  'trail.note': ': "{note}"',
 
   // ---- the CSV export ----
   'csv.name': 'Name',

@@ -15,8 +15,8 @@ import { z } from 'zod';
 import type { AgentAccess } from '../../../common/audit';
 import { agentIdSchema } from '../audit/payloads';
 import { adminAttributes, fittingAdmins, isActiveAccountAdmin, removeAdmins, storedAdmin } from '../audit/accountAdmins';
-import { agentOrNull } from '../audit/userAccess';
 import { toAgentAccess } from '../freshservice/access';
+import { agentNamed } from '../freshservice/agents';
 import { currentCatalog } from '../freshservice/roleCache';
 import type { RoleCatalog } from '../freshservice/roles';
 import { writeHeadAttributes, type AccountAdminsRecord, type Head, type StoredAccountAdmin } from '../store/head';
@@ -90,9 +90,16 @@ function verdictOf(user: EventUser, event: UserEventName, catalog: RoleCatalog):
   return isActiveAccountAdmin(agent) ? { kind: 'admin', agent } : { kind: 'not-admin' };
 }
 
-/** Re-reads the agent from Freshservice: a requester (404) or anyone not an active Account Admin is not one. */
-async function reread(deps: ScanDeps, id: number, catalog: RoleCatalog): Promise<Exclude<Verdict, null>> {
-  const found = await agentOrNull(deps.request, id);
+/**
+ * Re-reads the agent from Freshservice by the event's email (templates take no id in their path):
+ * a requester or anyone not an active Account Admin is not one. Without an email there is nothing
+ * to look up: null, and the list stays as it is until the next scan.
+ */
+async function reread(deps: ScanDeps, user: EventUser, catalog: RoleCatalog): Promise<Exclude<Verdict, null> | null> {
+  if (typeof user.primary_email !== 'string') {
+    return null;
+  }
+  const found = await agentNamed(deps.request, { id: user.id, email: user.primary_email });
   const agent = found === null ? null : toAgentAccess(found, catalog);
   return agent !== null && isActiveAccountAdmin(agent) ? { kind: 'admin', agent } : { kind: 'not-admin' };
 }
@@ -135,7 +142,11 @@ export async function applyUserEvent(event: UserEventName, payload: unknown, dep
     return;
   }
   const listed = record.admins.find((admin) => admin.id === user.id);
-  const verdict = verdictOf(user, event, catalog) ?? (await reread(deps, user.id, catalog));
+  const verdict = verdictOf(user, event, catalog) ?? (await reread(deps, user, catalog));
+  if (verdict === null) {
+    console.warn(`${event}: the payload names no roles and no email; the next scan reads this agent`);
+    return;
+  }
   if (verdict.kind === 'not-admin') {
     await removeAdmins(deps.storage, head, listed === undefined ? [] : [user.id]);
     return;

@@ -1,15 +1,15 @@
 import type { AccountAdminsResult, AgentAccess, RoleInfo } from '../../../common/audit';
-import { currentCatalog } from '../freshservice/roleCache';
 import { ACCOUNT_ADMIN_ROLE_NAME, accountAdminRoleMissing, type RoleCatalog } from '../freshservice/roles';
-import type { TemplateClient } from '../platform';
-import { ADMINS_ATTRIBUTE, ADMINS_MAX_BYTES, adminAttribute, attributeBytes, isScanRunning, writeHeadCache, type AdminsMeta, type Head, type StoredAccountAdmin } from '../store/head';
+import { shorten } from '../shorten';
+import { ADMINS_ATTRIBUTE, ADMINS_MAX_BYTES, adminAttribute, isScanRunning, type AdminsMeta, type Head, type StoredAccountAdmin } from '../store/head';
+import { attributeBytes } from '../store/sealed-store';
 import type { Storage } from '../store/storage';
 
 /**
  * Who can enable API keys: the Account Admins the head records. Views never scan Freshservice
- * for them (a view costs at most the viewed agent and the viewer): the list is built in the
- * background (server/src/admins: a scan started on installation and refreshed daily, and user
- * events for single agents) and by every complete access overview.
+ * for them (a view costs at most the viewed agent and the viewer): the list is built only from
+ * what a browser cannot replay, in the background (server/src/admins: a scan started on
+ * installation and refreshed daily, and user events for single agents).
  *
  * Each Account Admin is one head attribute (`A<id>`: name, email, when last seen), so an event
  * about one agent changes one attribute and never overwrites another's; the `admins` attribute
@@ -24,18 +24,11 @@ import type { Storage } from '../store/storage';
 export const RECORD_MAX_AGE_MS = 24 * 60 * 60_000;
 /** Server instances' clocks may differ a little; a record dated further ahead is not trusted. */
 const RECORD_CLOCK_SKEW_MS = 60_000;
-/** Names and emails are stored shortened to these lengths. */
+/** Names are stored shortened to this many UTF-16 units (whole characters); an email is never cut (a cut one would mail nobody). */
 const NAME_CHARACTERS = 100;
-const EMAIL_CHARACTERS = 254;
-
-export interface AccountAdminsDeps {
-  request: TemplateClient;
-  storage: Storage;
-  now: () => number;
-}
 
 export function storedAdmin(agent: AgentAccess, seen: number): StoredAccountAdmin {
-  return { id: agent.id, name: agent.name.slice(0, NAME_CHARACTERS), email: agent.email.slice(0, EMAIL_CHARACTERS), otherAdminRole: agent.holdsAdminRole, seen };
+  return { id: agent.id, name: shorten(agent.name, NAME_CHARACTERS), email: agent.email, otherAdminRole: agent.holdsAdminRole, seen };
 }
 
 export function adminValue(admin: StoredAccountAdmin): Omit<StoredAccountAdmin, 'id'> {
@@ -77,19 +70,6 @@ export async function removeAdmins(storage: Storage, head: Pick<Head, 'key' | 'f
   }
 }
 
-/**
- * A complete list from an access overview: the `admins` meta and one attribute per admin in one
- * update; admins recorded before and not in this list are removed after.
- */
-export async function recordAccountAdmins(storage: Storage, roleId: number, admins: AgentAccess[], complete: boolean, now: number): Promise<void> {
-  const head = await storage.head();
-  const kept = fittingAdmins(head, storage, admins.map((admin) => storedAdmin(admin, now)));
-  const meta = { roleId, complete: complete && kept.length === admins.length, recordedAt: new Date(now).toISOString() };
-  await writeHeadCache(storage.sealed, head, adminAttributes(meta, kept), 'Account Admins');
-  const stale = (head.accountAdmins?.admins ?? []).filter((old) => !kept.some((admin) => admin.id === old.id)).map((old) => old.id);
-  await removeAdmins(storage, head, stale);
-}
-
 /** A stored Account Admin as the widget's AgentAccess: what the head keeps (name, email) and the role they hold. */
 export function accountAdminAccess(admin: StoredAccountAdmin, roleId: number): AgentAccess {
   return {
@@ -115,12 +95,6 @@ function isCompleteAndCurrent(meta: AdminsMeta, now: number): boolean {
 
 export function isActiveAccountAdmin(agent: AgentAccess): boolean {
   return agent.active && agent.isAccountAdmin;
-}
-
-/** One read of the head serves both the roles and the recorded Account Admins. */
-export async function listAccountAdmins(deps: AccountAdminsDeps): Promise<AccountAdminsResult> {
-  const catalog = await currentCatalog(deps);
-  return accountAdminsIn(catalog, await deps.storage.head(), deps.now());
 }
 
 /**

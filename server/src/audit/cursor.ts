@@ -6,26 +6,23 @@ import { compactRoleSchema } from '../freshservice/roleCache';
 import type { ServerArgs } from '../platform';
 import { sameText } from '../store/mac';
 import { storageSecretOf } from '../store/secret';
-import { agentAccessSchema, accessSummarySchema } from './schemas';
+import { accessSummarySchema } from './schemas';
 import { jsonBytes } from './size';
 
 /**
  * Everything later slices of one overview need travels in the opaque cursor instead of $db
  * (which allows only 50 operations a minute): the roles read so far, running totals, where to
- * continue, the times of recent template requests (for pacing) and the Account Admins seen.
+ * continue and the times of recent template requests (for pacing).
  *
- * The server writes what a finished overview carried (its Account Admins) to the app's storage, so a
- * cursor is signed with HMAC-SHA256 under a key only the server has (derived from the
- * installation's storage secret, a secure iparam the browser never sees) and carries when it
- * was issued. Nothing in a
- * cursor is read before its signature is verified; one that is altered, signed with another
- * key, or older than MAX_CURSOR_AGE_MS is refused.
+ * A cursor decides what the server reads and reports (roles, totals, pacing), so it is signed
+ * with HMAC-SHA256 under a key only the server has (derived from the installation's storage
+ * secret, a secure iparam the browser never sees) and carries when it was issued. Nothing in a
+ * cursor is read before its signature is verified; one that is altered, signed with another key,
+ * or older than MAX_CURSOR_AGE_MS is refused. Nothing an overview reads is written to the app's
+ * storage from a cursor: a replayed one can only repeat an old slice, never record anything.
  */
 export const OVERVIEW_PHASES = ['roles', 'active', 'deactivated'] as const;
 export type OverviewPhase = (typeof OVERVIEW_PHASES)[number];
-
-/** Account Admins carried to the end of the overview (then recorded for listAccountAdmins). */
-export const MAX_CARRIED_ACCOUNT_ADMINS = 25;
 
 /**
  * How long one issued cursor stays valid. Every slice issues a new cursor, so this bounds one
@@ -45,7 +42,7 @@ const MAC_PATTERN = /^[0-9a-f]{64}$/;
 const agentIds = z.array(z.number().int().positive()).max(100);
 
 const cursorSchema = z.object({
-  version: z.literal(3),
+  version: z.literal(4),
   issuedAt: z.number().int().nonnegative(),
   phase: z.enum(OVERVIEW_PHASES),
   page: z.number().int().positive(),
@@ -64,8 +61,6 @@ const cursorSchema = z.object({
   agentsLoaded: z.number().int().nonnegative(),
   requestTimes: z.array(z.number()).max(100),
   notBefore: z.number(),
-  accountAdmins: z.array(agentAccessSchema).max(MAX_CARRIED_ACCOUNT_ADMINS),
-  accountAdminsOverflow: z.boolean(),
 });
 export type OverviewCursor = z.infer<typeof cursorSchema>;
 
@@ -78,7 +73,7 @@ const EMPTY_SUMMARY: AccessSummary = { agents: 0, accountAdmins: 0, lackingAccou
 
 export function firstCursor(includeDeactivated: boolean, now: number): OverviewCursor {
   return {
-    version: 3,
+    version: 4,
     issuedAt: now,
     phase: 'roles',
     page: 1,
@@ -91,8 +86,6 @@ export function firstCursor(includeDeactivated: boolean, now: number): OverviewC
     agentsLoaded: 0,
     requestTimes: [],
     notBefore: 0,
-    accountAdmins: [],
-    accountAdminsOverflow: false,
   };
 }
 

@@ -8,8 +8,7 @@ import { cacheRoles, compactRole, expandRole } from '../freshservice/roleCache';
 import { MAX_ROLE_PAGES, catalogOf, readRolePage, roleListDidNotEnd, type RoleCatalog } from '../freshservice/roles';
 import type { TemplateClient } from '../platform';
 import type { Storage } from '../store/storage';
-import { isActiveAccountAdmin, recordAccountAdmins } from './accountAdmins';
-import { MAX_CARRIED_ACCOUNT_ADMINS, cursorBytes, decodeCursor, encodeCursor, firstCursor, type CursorKey, type OverviewCursor } from './cursor';
+import { cursorBytes, decodeCursor, encodeCursor, firstCursor, type CursorKey, type OverviewCursor } from './cursor';
 import { nextRequestNotBefore, requestsInWindow, waitForWindow } from './pacing';
 import { jsonBytes } from './size';
 
@@ -80,12 +79,12 @@ async function readRolesStep(cursor: OverviewCursor, deps: OverviewDeps): Promis
   return { cursor: { ...cursor, roles, phase: 'active', page: 1 }, agents: [], done: false, remaining };
 }
 
-/** Takes agents in order while the slice (agents + the cursor carrying Account Admins) stays in budget; at least one. */
+/** Takes agents in order while the slice (agents + the cursor) stays in budget; at least one. */
 function takeWithinBudget(agents: AgentAccess[], cursor: OverviewCursor): AgentAccess[] {
   let bytes = cursorBytes(cursor) + 1_000;
   const taken: AgentAccess[] = [];
   for (const agent of agents) {
-    const cost = jsonBytes(agent) * (isActiveAccountAdmin(agent) ? 3 : 1);
+    const cost = jsonBytes(agent);
     if (taken.length > 0 && bytes + cost > SLICE_BUDGET_BYTES) {
       break;
     }
@@ -103,14 +102,6 @@ function tally(summary: AccessSummary, agents: readonly AgentAccess[]): AccessSu
     accountAdmins: summary.accountAdmins + accountAdmins,
     lackingAccountAdmin: summary.lackingAccountAdmin + active.length - accountAdmins,
     deactivated: summary.deactivated + agents.length - active.length,
-  };
-}
-
-function carryAccountAdmins(cursor: OverviewCursor, agents: readonly AgentAccess[]): Pick<OverviewCursor, 'accountAdmins' | 'accountAdminsOverflow'> {
-  const seen = [...cursor.accountAdmins, ...agents.filter(isActiveAccountAdmin)];
-  return {
-    accountAdmins: seen.slice(0, MAX_CARRIED_ACCOUNT_ADMINS),
-    accountAdminsOverflow: cursor.accountAdminsOverflow || seen.length > MAX_CARRIED_ACCOUNT_ADMINS,
   };
 }
 
@@ -147,7 +138,6 @@ async function readAgentsStep(cursor: OverviewCursor, deps: OverviewDeps): Promi
   const next: OverviewCursor = {
     ...cursor,
     ...position,
-    ...carryAccountAdmins(cursor, taken),
     summary: tally(cursor.summary, taken),
     agentsLoaded: cursor.agentsLoaded + taken.length,
   };
@@ -160,21 +150,9 @@ async function finishSlice(step: Step, deps: OverviewDeps): Promise<AccessOvervi
   const notBefore = nextRequestNotBefore(requestTimes, finishedAt, step.remaining);
   const cursor = { ...step.cursor, requestTimes, notBefore };
   if (step.done) {
-    await recordFinishedOverview(cursor, deps.storage, finishedAt);
     return sliceOf(cursor, step.agents, null, 0);
   }
   return sliceOf(cursor, step.agents, encodeCursor({ ...cursor, issuedAt: finishedAt }, deps.cursorKey), notBefore - finishedAt);
-}
-
-/**
- * A finished overview leaves the Account Admins in $db for listAccountAdmins (one write). The
- * cursor here is the server's own: the first one, or one whose signature was just verified.
- */
-async function recordFinishedOverview(cursor: OverviewCursor, storage: Storage, now: number): Promise<void> {
-  const role = catalogFor(cursor).accountAdminRole;
-  if (role) {
-    await recordAccountAdmins(storage, role.id, cursor.accountAdmins, !cursor.accountAdminsOverflow, now);
-  }
 }
 
 /** Reads the next slice of the overview, or answers an empty slice with the wait left when called too early. */

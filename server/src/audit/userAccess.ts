@@ -1,11 +1,9 @@
-import type { AgentAccess, UserAccess } from '../../../common/audit';
-import { AppError } from '../errors';
+import type { AgentAccess, UserAccess, UserAccessPayload } from '../../../common/audit';
 import { toAgentAccess } from '../freshservice/access';
-import { findAgentByEmail, readAgent } from '../freshservice/agents';
+import { findAgentByEmail } from '../freshservice/agents';
 import { permissionsPathFor } from '../freshservice/links';
 import { currentRoles } from '../freshservice/roleCache';
 import { catalogOf, type RoleCatalog } from '../freshservice/roles';
-import type { FreshserviceAgent } from '../freshservice/schemas';
 import type { TemplateClient } from '../platform';
 import type { Storage } from '../store/storage';
 
@@ -16,33 +14,12 @@ export interface UserAccessDeps {
   now?: () => number;
 }
 
-export interface UserAccessLookup {
-  userId?: number | undefined;
-  email?: string | undefined;
-}
-
-/** On the user page the viewed user exists, so "no agent with this id" means a requester. */
-export async function agentOrNull(request: TemplateClient, userId: number): Promise<FreshserviceAgent | null> {
-  try {
-    return await readAgent(request, userId);
-  } catch (error) {
-    if (error instanceof AppError && error.code === 'NOT_FOUND') {
-      return null;
-    }
-    throw error;
-  }
-}
-
-function lookUp(request: TemplateClient, lookup: UserAccessLookup): Promise<FreshserviceAgent | null> {
-  return lookup.userId !== undefined ? agentOrNull(request, lookup.userId) : findAgentByEmail(request, lookup.email ?? '');
-}
-
 /**
- * One user's access for the profile sidebar, by id (preferred) or email: at most two template
+ * One user's access, by email (a user who is no agent is a requester): at most two template
  * requests (the agent, and the roles unless cached), made concurrently.
  */
-export async function userAccess(lookup: UserAccessLookup, deps: UserAccessDeps): Promise<UserAccess> {
-  const [agent, roles] = await Promise.all([lookUp(deps.request, lookup), currentRoles({ request: deps.request, storage: deps.storage, now: deps.now ?? Date.now })]);
+export async function userAccess(lookup: UserAccessPayload, deps: UserAccessDeps): Promise<UserAccess> {
+  const [agent, roles] = await Promise.all([findAgentByEmail(deps.request, lookup.email), currentRoles({ request: deps.request, storage: deps.storage, now: deps.now ?? Date.now })]);
   const catalog = catalogOf(roles);
   if (!agent) {
     return { kind: 'requester', agent: null, accountAdminRole: catalog.accountAdminRole, permissionsPath: null };

@@ -1,25 +1,18 @@
 import type { AgentId } from '../../../common/audit';
-import { AppError } from '../errors';
 import type { TemplateClient } from '../platform';
 import { callTemplate, type FreshserviceAnswer } from './client';
-import { agentListSchema, singleAgentSchema, type FreshserviceAgent } from './schemas';
+import { agentListSchema, type FreshserviceAgent } from './schemas';
 import { TEMPLATES } from './templates';
 
 /**
- * The agent id as the getAgent template's path segment: a positive whole number, never text that
- * could reach another path (`%2e%2e%2f`). Payloads are checked before this; this is the last guard.
+ * A person as the browser names them: the id it says, and their email. Agents are read by email
+ * (the list of agents takes `email` as a query parameter) because any agent can invoke any of the
+ * app's request templates with any context: a template with a browser's value in its path could
+ * be pointed at another endpoint (`../tickets`), and FDK does not document that it encodes one.
  */
-function agentPathSegment(id: AgentId): number {
-  if (!Number.isSafeInteger(id) || id <= 0) {
-    throw new AppError(400, 'INVALID_PAYLOAD', `The request to the app is invalid: "${String(id).slice(0, 40)}" is not an agent id (a positive whole number).`);
-  }
-  return id;
-}
-
-/** Reads one agent by id; rejects AppError NOT_FOUND (404) when no agent has it. */
-export async function readAgent(request: TemplateClient, id: AgentId): Promise<FreshserviceAgent> {
-  const answer = await callTemplate(request, TEMPLATES.getAgent, { agent_id: agentPathSegment(id) }, 'the agent lookup', singleAgentSchema);
-  return answer.data.agent;
+export interface AgentRef {
+  id: AgentId;
+  email: string;
 }
 
 /** The agent with this email (active or deactivated), or null when the address is not an agent's. */
@@ -27,6 +20,20 @@ export async function findAgentByEmail(request: TemplateClient, email: string): 
   const answer = await callTemplate(request, TEMPLATES.findAgentByEmail, { email }, 'the agent search by email', agentListSchema);
   const wanted = email.toLowerCase();
   return answer.data.agents.find((agent) => agent.email.toLowerCase() === wanted) ?? null;
+}
+
+/**
+ * The agent `ref` names (one template request): found by email and holding that id. Null when the
+ * email is no agent's (a requester) or belongs to another agent (a stale or forged claim, never
+ * followed).
+ */
+export async function agentNamed(request: TemplateClient, ref: AgentRef): Promise<FreshserviceAgent | null> {
+  const agent = await findAgentByEmail(request, ref.email);
+  if (agent !== null && agent.id !== ref.id) {
+    console.warn('agents: the email sent for an agent belongs to another agent; treated as no agent');
+    return null;
+  }
+  return agent;
 }
 
 export type AgentListAnswer = FreshserviceAnswer<{ agents: FreshserviceAgent[] }>;

@@ -59,7 +59,7 @@ export async function callTemplate<S extends z.ZodType>(
   what: string,
   schema: S,
 ): Promise<FreshserviceAnswer<z.infer<S>>> {
-  const call = { template: name, what };
+  const call = { what };
   let answer;
   try {
     answer = await request.invokeTemplate(name, { context });

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { AppError } from '../errors';
-import { TEMPLATES } from './templates';
 
 /** What `$request.invokeTemplate` rejects with (FDK Platform 3.0). */
 const templateFailureSchema = z.object({
@@ -44,13 +43,12 @@ function platformRefusal(status: number): AppError {
   );
 }
 
-/** Which template failed, and how messages name it (e.g. "the list of agents"). */
+/** How messages name the call that failed (e.g. "the list of agents"). */
 export interface FailedCall {
-  template: string;
   what: string;
 }
 
-const UNNAMED_CALL: FailedCall = { template: '', what: 'a request' };
+const UNNAMED_CALL: FailedCall = { what: 'a request' };
 
 /** Freshservice's validation answer: `{ description, errors: [{ field, message, code }] }`. Only a plain field name is repeated. */
 const validationErrorSchema = z.object({
@@ -84,14 +82,8 @@ function refusedRequest(call: FailedCall, failure: TemplateFailure): AppError {
   );
 }
 
-/**
- * A 404 on getAgent means no agent has that id. Any other call (the lists of roles and agents)
- * reads an address that always exists on a Freshservice account, so the domain is wrong.
- */
+/** Every template reads a list (of roles or agents) that always exists on a Freshservice account: a 404 means the domain is wrong. */
 function notFound(call: FailedCall): AppError {
-  if (call.template === TEMPLATES.getAgent) {
-    return new AppError(404, 'NOT_FOUND', 'No such agent in Freshservice.');
-  }
   return new AppError(
     500,
     'INTERNAL',

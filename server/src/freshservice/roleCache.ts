@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import { jsonBytes } from '../audit/size';
 import type { TemplateClient } from '../platform';
 import { ROLES_ATTRIBUTE, ROLES_MAX_BYTES, compactRoleSchema, writeHeadCache, type Head } from '../store/head';
+import { sealedAttributeBytes } from '../store/sealed-store';
 import type { Storage } from '../store/storage';
 import { catalogOf, readAllRoles, type KnownRole, type RoleCatalog } from './roles';
 
@@ -51,7 +51,7 @@ export function freshRoles(head: Head, now: number, maxAge = ROLES_FRESH_MS): Kn
  */
 export async function cacheRoles(storage: Storage, roles: readonly KnownRole[], now: number): Promise<void> {
   const part = { roles: roles.map(compactRole), fetchedAt: now };
-  if (jsonBytes(part) > ROLES_MAX_BYTES - 100) {
+  if (sealedAttributeBytes(ROLES_ATTRIBUTE, part) > ROLES_MAX_BYTES) {
     return;
   }
   await writeHeadCache(storage.sealed, storage.headForWriting(), { [ROLES_ATTRIBUTE]: part }, 'roles');

@@ -38,4 +38,3 @@ export const agentSchema = z.object({
 export type FreshserviceAgent = z.infer<typeof agentSchema>;
 
 export const agentListSchema = z.object({ agents: z.array(agentSchema) });
-export const singleAgentSchema = z.object({ agent: agentSchema });

@@ -7,9 +7,7 @@ export const TEMPLATES = {
   listRoles: 'listRoles',
   /** GET /api/v2/agents?active=&page=&per_page=100 */
   listAgents: 'listAgents',
-  /** GET /api/v2/agents/{agent_id} */
-  getAgent: 'getAgent',
-  /** GET /api/v2/agents?email= (deactivated agents included) */
+  /** GET /api/v2/agents?email= (deactivated agents included): the only single-agent lookup, so no template has a caller's value in its path. */
   findAgentByEmail: 'findAgentByEmail',
 } as const;
 

@@ -7,34 +7,36 @@
 import type { AgentAccess, AgentId } from '../../../common/audit';
 import type { AgentDirectory } from '../directory';
 import { AppError } from '../errors';
+import type { AgentRef } from '../freshservice/agents';
 import { accountAdminRoleMissing } from '../freshservice/roles';
+import { shorten } from '../shorten';
 import type { StoredPerson } from './schemas';
 
-/** Names are stored shortened to this many characters. */
+/** Names are stored shortened to this many UTF-16 units (at a character boundary, never half an emoji). */
 export const MAX_NAME_LENGTH = 100;
 
 export function personOf(agent: AgentAccess): StoredPerson {
-  return { id: agent.id, name: agent.name.slice(0, MAX_NAME_LENGTH) };
+  return { id: agent.id, name: shorten(agent.name, MAX_NAME_LENGTH) };
 }
 
 function notAccountAdmin(message: string): AppError {
   return new AppError(403, 'NOT_ACCOUNT_ADMIN', message);
 }
 
-async function lookUpActor(directory: AgentDirectory, actorId: AgentId): Promise<AgentAccess> {
+async function lookUpActor(directory: AgentDirectory, actor: AgentRef): Promise<AgentAccess> {
   try {
-    return await directory.getAgent(actorId);
+    return await directory.getAgent(actor);
   } catch (error) {
     if (error instanceof AppError && error.code === 'NOT_FOUND') {
-      throw notAccountAdmin(`No Freshservice agent has the id ${actorId}, so the action cannot be taken in their name.`);
+      throw notAccountAdmin(`No Freshservice agent has the id ${actor.id} and that email, so the action cannot be taken in their name.`);
     }
     throw error;
   }
 }
 
 /** The actor, if they are an active agent holding Account Admin right now. */
-export async function requireAccountAdmin(directory: AgentDirectory, actorId: AgentId): Promise<AgentAccess> {
-  const actor = await lookUpActor(directory, actorId);
+export async function requireAccountAdmin(directory: AgentDirectory, actorRef: AgentRef): Promise<AgentAccess> {
+  const actor = await lookUpActor(directory, actorRef);
   if (!actor.active) {
     throw notAccountAdmin(`${actor.name} is deactivated in Freshservice and cannot act on API keys.`);
   }
@@ -56,8 +58,8 @@ export function refuseSelfAction(actorId: AgentId, targetId: AgentId): void {
 }
 
 /** The agent an action is about: they must exist and be active. */
-export async function requireActiveAgent(directory: AgentDirectory, agentId: AgentId): Promise<AgentAccess> {
-  const agent = await directory.getAgent(agentId);
+export async function requireActiveAgent(directory: AgentDirectory, ref: AgentRef): Promise<AgentAccess> {
+  const agent = await directory.getAgent(ref);
   if (!agent.active) {
     throw new AppError(409, 'TARGET_INACTIVE', `${agent.name} is deactivated in Freshservice: reactivate the agent before recording anything about their API key.`);
   }

@@ -13,8 +13,11 @@
  *    one agent exactly one creates it; the other finds it taken, reads the newest version, and
  *    decides again on that record, so no change is ever lost or applied to a stale record;
  * 4. the index entry is set to version n+1 (1 write), and the record is answered.
- * So a change costs 4 `$db` operations with the head (3 for an agent's first record), a repeat or
- * a refusal 3.
+ * 5. an Account Admin's action is recorded under their name in their own key (1 write,
+ *    agent-key.ts), where they see everything recorded as them.
+ * So a request costs 4 `$db` operations with the head (3 for an agent's first record), an Account
+ * Admin's change 5, a repeat or a refusal 3; an agent whose entry lives in a shard adds 2 reads
+ * (their own key and the shard).
  *
  * Nothing a cut-off call leaves behind blocks anyone: an event created but not yet indexed (the
  * call stopped between 3 and 4) is found by the next change on that agent, whose create of the
@@ -25,29 +28,30 @@
  * the entry and one event.
  */
 import type { AgentId } from '../../../common/audit';
-import type { ApiKeyHistoryPage, ApiKeyIndexEntry, ApiKeyIndexPage, ApiKeyRecord, TrailEntry } from '../../../common/ledger';
+import type { ApiKeyHistoryPage, ApiKeyIndexEntry, ApiKeyIndexPage, ApiKeyRecord, RecordedUnderName, TrailEntry } from '../../../common/ledger';
 import { AppError } from '../errors';
-import type { IndexEntry } from '../store/head';
+import type { IndexEntry } from '../store/index-entry';
 import type { Storage } from '../store/storage';
+import { AgentKeys } from './agent-key';
 import { LedgerIndex, type Located } from './ledger-index';
 import { eventName, ledgerEventSchema, type LedgerEvent, type StoredPerson } from './schemas';
-import { preview } from './text';
 import { currentOf, decide, type ChangeRequest, type Current, type Decision } from './transitions';
 
 export interface LedgerChange {
   action: ChangeRequest['action'];
   actor: StoredPerson;
   target: StoredPerson;
+  /** The target's email as Freshservice gave it: kept with the record, so the queue can look them up by it. */
+  targetEmail?: string;
   note: string | null;
 }
 
 /** Decisions one call makes at most before giving up (each further one follows a concurrent change). */
-export const MAX_DECISIONS = 8;
+export const MAX_DECISIONS = 4;
 /** History entries per page: each is one read. */
 export const HISTORY_PAGE_SIZE = 5;
-/** What the queue shows of a pending request. */
-export const QUEUE_NAME_CHARACTERS = 60;
-export const QUEUE_REASON_CHARACTERS = 80;
+/** Entries recorded under a person's name that an answer shows (newest first). */
+export const RECORDED_SHOWN = 50;
 
 /** The newest version found, and its event (null: it exists but could not be verified). */
 interface Newest {
@@ -69,21 +73,35 @@ function tampered(name: string): AppError {
   );
 }
 
+/** When the record entered its state: a request when it was made, a decision when it was taken, anything else at its last change. */
+function stateSince(event: LedgerEvent): string {
+  const { record, change } = event;
+  const since = { requested: record.requestedAt, enabled: record.decidedAt, declined: record.decidedAt, none: null }[record.state];
+  return since ?? change.at;
+}
+
 function indexEntryOf(event: LedgerEvent): IndexEntry {
   const { record, change } = event;
-  const pending =
-    record.state === 'requested'
-      ? { name: preview(record.agent.name, QUEUE_NAME_CHARACTERS), requestedAt: Date.parse(record.requestedAt ?? change.at), reasonPreview: preview(record.reason ?? '', QUEUE_REASON_CHARACTERS) }
-      : null;
-  return { version: event.version, state: record.state, updatedAt: Date.parse(change.at), lastAction: change.action, lastActorId: change.actor.id, pending };
+  return {
+    version: event.version,
+    state: record.state,
+    updatedAt: Date.parse(change.at),
+    since: Date.parse(stateSince(event)),
+    lastAction: change.action,
+    lastActorId: change.actor.id,
+    name: record.agent.name,
+  };
+}
+
+function iso(time: number): string {
+  return new Date(time).toISOString();
 }
 
 function publicEntry(agentId: AgentId, entry: IndexEntry): ApiKeyIndexEntry {
-  const pending = entry.pending === null ? null : { name: entry.pending.name, requestedAt: new Date(entry.pending.requestedAt).toISOString(), reasonPreview: entry.pending.reasonPreview };
-  return { agentId, version: entry.version, state: entry.state, updatedAt: new Date(entry.updatedAt).toISOString(), lastAction: entry.lastAction, lastActorId: entry.lastActorId, request: pending };
+  return { agentId, version: entry.version, state: entry.state, updatedAt: iso(entry.updatedAt), since: iso(entry.since), lastAction: entry.lastAction, lastActorId: entry.lastActorId, name: entry.name };
 }
 
-const INDEX_CURSOR_PREFIX = 'o';
+const INDEX_CURSOR_PREFIX = 'x';
 
 export function indexCursor(shard: number): string {
   return `${INDEX_CURSOR_PREFIX}${shard}`;
@@ -94,13 +112,16 @@ function trailEntryOf(event: LedgerEvent): TrailEntry {
 }
 
 export class ApiKeyLedger {
+  private readonly agents: AgentKeys;
   private readonly index: LedgerIndex;
+  private readonly events = new Map<string, LedgerEvent | null>();
 
   constructor(
     private readonly storage: Storage,
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.index = new LedgerIndex(storage.sealed);
+    this.agents = new AgentKeys(storage.sealed);
+    this.index = new LedgerIndex(storage.sealed, this.agents);
   }
 
   /**
@@ -126,9 +147,10 @@ export class ApiKeyLedger {
         [newest, adopted] = [newer, true];
         continue;
       }
-      const event = this.eventFor(current, decision, request);
+      const event = this.eventFor(current, decision, request, change.targetEmail);
       if (await this.storage.sealed.claim(this.eventKey(change.target.id, event.version), event)) {
         await this.index.publish(head, change.target.id, located, indexEntryOf(event));
+        await this.recordUnderActor(change, request.at, event.version);
         return event.record;
       }
       newest = await this.newestFrom(change.target.id, { version: event.version, event: null }, false);
@@ -149,40 +171,53 @@ export class ApiKeyLedger {
   }
 
   /**
-   * One page of the index: without a cursor the head's entries (no read beyond the head), then
-   * one overflow shard per page (one read each).
+   * One page of the index: without a cursor the head's entries (the head is the only read), then
+   * one shard per page (one read each, and no head read).
    */
   async listIndex(shard: number | null): Promise<ApiKeyIndexPage> {
-    const head = await this.requireHead();
-    const entries = shard === null ? head.entries : await this.index.shard(shard);
-    const next = head.overflowShards.find((candidate) => shard === null || candidate > shard);
-    const page = [...entries].map(([agentId, entry]) => publicEntry(agentId, entry));
-    return { entries: page.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || a.agentId - b.agentId), cursor: next === undefined ? null : indexCursor(next) };
+    const page = shard === null ? this.index.headPage(await this.requireHead()) : await this.index.shardPage(shard);
+    const entries = [...page.entries].map(([agentId, entry]) => publicEntry(agentId, entry));
+    return { entries, cursor: page.next === null ? null : indexCursor(page.next) };
   }
 
-  /** How many requests wait, from the head alone (overflowed agents are not counted). */
-  async pendingInHead(): Promise<number> {
+  /** How many requests wait, from the head alone; `partial` once the index continues in shards (the console counts those). */
+  async pendingInHead(): Promise<{ count: number; partial: boolean }> {
     const head = await this.requireHead();
-    return [...head.entries.values()].filter((entry) => entry.state === 'requested').length;
+    return { count: [...head.entries.values()].filter((entry) => entry.state === 'requested').length, partial: head.overflow !== null };
   }
 
-  /** One agent's changes, newest first, HISTORY_PAGE_SIZE a page (one read each); `before` continues. */
+  /**
+   * One agent's changes, newest first, HISTORY_PAGE_SIZE a page; `before` continues. Reads the
+   * agent's entry, then at most HISTORY_PAGE_SIZE events, never above the newest indexed version
+   * and never past a missing one (versions have no gaps).
+   */
   async history(agentId: AgentId, before: number | null): Promise<ApiKeyHistoryPage> {
-    const from = before ?? (await this.newestVersionIndexed(agentId));
+    const newest = (await this.index.locate(await this.requireHead(), agentId)).entry?.version ?? 0;
     const entries: TrailEntry[] = [];
-    let version = from;
-    for (; version > 0 && entries.length < HISTORY_PAGE_SIZE; version -= 1) {
+    let version = Math.min(before ?? newest, newest);
+    for (const last = version - HISTORY_PAGE_SIZE; version > Math.max(last, 0); version -= 1) {
       const event = await this.readEvent(agentId, version);
-      if (event !== null && event !== 'missing') {
+      if (event === 'missing') {
+        return { entries, before: null };
+      }
+      if (event !== null) {
         entries.push(trailEntryOf(event));
       }
     }
     return { entries, before: version > 0 ? version : null };
   }
 
-  private async newestVersionIndexed(agentId: AgentId): Promise<number> {
+  /** The newest entries recorded in this app under `agentId`'s name (one read of their own key). */
+  async recordedUnder(agentId: AgentId): Promise<RecordedUnderName[]> {
+    const { recorded } = await this.agents.read(agentId);
+    return recorded.slice(0, RECORDED_SHOWN).map((entry) => ({ at: iso(entry.at), action: entry.action, target: { id: entry.targetId, name: entry.targetName }, version: entry.version }));
+  }
+
+  /** The email the agent's newest record keeps (null when there is none, or it was recorded before emails were kept). */
+  async emailOf(agentId: AgentId): Promise<string | null> {
     const located = await this.index.locate(await this.requireHead(), agentId);
-    return located.entry?.version ?? 0;
+    const newest = await this.newestIndexed(agentId, located.entry);
+    return newest.event?.targetEmail ?? null;
   }
 
   private async requireHead() {
@@ -197,10 +232,20 @@ export class ApiKeyLedger {
     return this.storage.sealed.keyOf(eventName(agentId, version));
   }
 
-  private eventFor(current: Current, decision: Changed, request: ChangeRequest): LedgerEvent {
+  private eventFor(current: Current, decision: Changed, request: ChangeRequest, targetEmail: string | undefined): LedgerEvent {
     const version = current.record.version + 1;
     const change = { at: request.at, actor: request.actor, action: request.action, note: request.note, from: current.record.state, to: decision.record.state };
-    return { version, change, record: { ...decision.record, version }, undoTo: decision.undoTo };
+    return { version, change, record: { ...decision.record, version }, undoTo: decision.undoTo, ...(targetEmail === undefined ? {} : { targetEmail }) };
+  }
+
+  /**
+   * An action on someone else's key is recorded under the actor's name too, so the Account Admin
+   * named sees it. A request is about the requester's own key: their own page already shows it.
+   */
+  private async recordUnderActor(change: LedgerChange, at: string, version: number): Promise<void> {
+    if (change.action !== 'requested') {
+      await this.agents.record(change.actor.id, { at: Date.parse(at), action: change.action, targetId: change.target.id, targetName: change.target.name, version });
+    }
   }
 
   /** A repeat or a refusal; when this call adopted newer versions, it indexes the newest first. */
@@ -258,12 +303,23 @@ export class ApiKeyLedger {
     return found;
   }
 
-  /** An event; null when it exists but fails verification; 'missing' when there is none. */
+  /**
+   * An event; null when it exists but fails verification; 'missing' when there is none. Events
+   * never change once created, so one found is kept for the rest of the call (a missing one is
+   * asked again: a concurrent change may create it).
+   */
   private async readEvent(agentId: AgentId, version: number): Promise<LedgerEvent | null | 'missing'> {
-    const opened = await this.storage.sealed.getWhole(this.eventKey(agentId, version), ledgerEventSchema);
+    const key = this.eventKey(agentId, version);
+    const known = this.events.get(key);
+    if (known !== undefined) {
+      return known;
+    }
+    const opened = await this.storage.sealed.getWhole(key, ledgerEventSchema);
     if (opened === null) {
       return 'missing';
     }
-    return opened.kind === 'ok' && opened.value.version === version && opened.value.record.agent.id === agentId ? opened.value : null;
+    const event = opened.kind === 'ok' && opened.value.version === version && opened.value.record.agent.id === agentId ? opened.value : null;
+    this.events.set(key, event);
+    return event;
   }
 }

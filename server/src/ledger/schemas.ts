@@ -46,6 +46,8 @@ export const ledgerEventSchema = z.object({
   record: apiKeyRecordSchema,
   /** The state `undo` returns to; null when there is nothing to undo. */
   undoTo: apiKeyStateSchema.nullable(),
+  /** The agent's email when the change was made (absent in events recorded before it was kept). */
+  targetEmail: z.string().max(254).optional(),
 });
 
 export type StoredRecord = z.infer<typeof apiKeyRecordSchema>;

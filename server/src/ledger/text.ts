@@ -10,6 +10,12 @@ import { utf8Bytes } from '../audit/size';
 
 /** Control characters other than line feed and tab (C0, DEL, C1). */
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
+/**
+ * Bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069): they make
+ * text display in another order than it is stored, so a note could read differently from what it
+ * says (the "Trojan Source" trick). Nobody needs them in a reason.
+ */
+const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/;
 /** A UTF-16 surrogate without its other half: not text, and not valid in UTF-8. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -28,6 +34,7 @@ function textRule(what: string) {
     .transform(normalised)
     .refine((text) => !LONE_SURROGATE.test(text), `the ${what} contains a broken character (half of an emoji or symbol): type it again`)
     .refine((text) => !CONTROL.test(text), `the ${what} contains a control character (not a letter, digit, punctuation, line break or tab): remove it`)
+    .refine((text) => !BIDI_CONTROL.test(text), `the ${what} contains an invisible character that reorders text (a bidirectional control, such as U+202E): remove it`)
     .refine((text) => [...text].length <= LEDGER_TEXT_MAX_LENGTH, `the ${what} is longer than ${LEDGER_TEXT_MAX_LENGTH} characters: shorten it`)
     .refine((text) => storedBytes(text) <= LEDGER_TEXT_MAX_BYTES, `the ${what} takes more than ${LEDGER_TEXT_MAX_BYTES} bytes to store (letters outside the Latin alphabet take up to 3 bytes each): shorten it`);
 }
@@ -39,9 +46,3 @@ export const reasonSchema = textRule('reason').refine((text) => text.length > 0,
 export const noteSchema = textRule('note')
   .nullish()
   .transform((note) => (note ? note : null));
-
-/** The first characters of a reason, for the queue (whole characters, never half a surrogate pair). */
-export function preview(text: string, characters: number): string {
-  const all = [...text.replace(/\s+/g, ' ')];
-  return all.length <= characters ? all.join('') : `${all.slice(0, characters - 1).join('')}…`;
-}

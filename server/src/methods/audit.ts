@@ -1,8 +1,8 @@
-import { listAccountAdmins as readAccountAdmins } from '../audit/accountAdmins';
 import { cursorKeyOf } from '../audit/cursor';
 import { accessOverviewSlice } from '../audit/overview';
-import { accessOverviewPayloadSchema, accountAdminsPayloadSchema, readPayload, userAccessPayloadSchema } from '../audit/payloads';
+import { accessOverviewPayloadSchema, readPayload, userAccessPayloadSchema } from '../audit/payloads';
 import { userAccess } from '../audit/userAccess';
+import { budgeted } from '../budget';
 import { respond } from '../respond';
 import type { Platform, ServerArgs } from '../platform';
 import { storageOf } from '../store/storage';
@@ -18,21 +18,16 @@ function now(): number {
   return Date.now();
 }
 
-export function getAccessOverview(args: ServerArgs, platform: Platform): Promise<void> {
+export function getAccessOverview(args: ServerArgs, fdk: Platform): Promise<void> {
+  const platform = budgeted(fdk, 'getAccessOverview');
   return respond('getAccessOverview', platform.reply, () =>
     accessOverviewSlice(readPayload(accessOverviewPayloadSchema, args), { request: platform.request, storage: storageOf(args, platform.store), now, cursorKey: cursorKeyOf(args) }),
   );
 }
 
-export function getUserAccess(args: ServerArgs, platform: Platform): Promise<void> {
+export function getUserAccess(args: ServerArgs, fdk: Platform): Promise<void> {
+  const platform = budgeted(fdk, 'getUserAccess');
   return respond('getUserAccess', platform.reply, () =>
     userAccess(readPayload(userAccessPayloadSchema, args), { request: platform.request, storage: storageOf(args, platform.store) }),
   );
-}
-
-export function listAccountAdmins(args: ServerArgs, platform: Platform): Promise<void> {
-  return respond('listAccountAdmins', platform.reply, () => {
-    readPayload(accountAdminsPayloadSchema, args);
-    return readAccountAdmins({ request: platform.request, storage: storageOf(args, platform.store), now });
-  });
 }

@@ -17,6 +17,7 @@ import {
   requestApiKeyPayloadSchema,
 } from '../ledger/payloads';
 import type { Platform, ServerArgs } from '../platform';
+import { budgeted } from '../budget';
 import { respond } from '../respond';
 import { storageOf, type Storage } from '../store/storage';
 
@@ -42,37 +43,53 @@ export function createLedgerMethods(dependencies: LedgerMethodDependencies): Led
     return { directory: () => dependencies.directoryFor(platform, storage), ledger: new ApiKeyLedger(storage, dependencies.now) };
   };
   return {
-    requestApiKey: (args, platform) =>
-      respond('requestApiKey', platform.reply, async () => {
+    requestApiKey: (args, fdk) =>
+      respond('requestApiKey', fdk.reply, async () => {
+        const platform = budgeted(fdk, 'requestApiKey');
         const payload = readPayload(requestApiKeyPayloadSchema, args);
         const { directory, ledger } = contextOf(args, platform);
-        const requester = personOf(await requireActiveAgent(directory(), payload.actorId));
-        return ledger.apply({ action: 'requested', actor: requester, target: requester, note: payload.reason });
+        const agent = await requireActiveAgent(directory(), { id: payload.actorId, email: payload.actorEmail });
+        const requester = personOf(agent);
+        const record = await ledger.apply({ action: 'requested', actor: requester, target: requester, targetEmail: agent.email, note: payload.reason });
+        logChange('requestApiKey', 'requested', requester.id, requester.id, record.version, dependencies.now());
+        return record;
       }),
-    recordApiKeyAction: (args, platform) =>
-      respond('recordApiKeyAction', platform.reply, async () => {
+    recordApiKeyAction: (args, fdk) =>
+      respond('recordApiKeyAction', fdk.reply, async () => {
+        const platform = budgeted(fdk, 'recordApiKeyAction');
         const payload = readPayload(recordApiKeyActionPayloadSchema, args);
         refuseSelfAction(payload.actorId, payload.targetId);
         const { directory, ledger } = contextOf(args, platform);
         const agents = directory();
-        const actor = personOf(await requireAccountAdmin(agents, payload.actorId));
-        const target = personOf(await requireActiveAgent(agents, payload.targetId));
-        return ledger.apply({ action: payload.action, actor, target, note: payload.note });
+        const actor = personOf(await requireAccountAdmin(agents, { id: payload.actorId, email: payload.actorEmail }));
+        const targetAgent = await requireActiveAgent(agents, { id: payload.targetId, email: payload.targetEmail });
+        const record = await ledger.apply({ action: payload.action, actor, target: personOf(targetAgent), targetEmail: targetAgent.email, note: payload.note });
+        logChange('recordApiKeyAction', payload.action, actor.id, targetAgent.id, record.version, dependencies.now());
+        return record;
       }),
-    getApiKeyState: (args, platform) =>
-      respond('getApiKeyState', platform.reply, () => {
+    getApiKeyState: (args, fdk) =>
+      respond('getApiKeyState', fdk.reply, () => {
         const payload = readPayload(getApiKeyStatePayloadSchema, args);
         // No directory call: reading is open to every user of the app, and an unrecorded agent's name is left empty.
-        return contextOf(args, platform).ledger.record({ id: payload.agentId, name: '' });
+        return contextOf(args, budgeted(fdk, 'getApiKeyState')).ledger.record({ id: payload.agentId, name: '' });
       }),
-    listApiKeyIndex: (args, platform) =>
-      respond('listApiKeyIndex', platform.reply, () => contextOf(args, platform).ledger.listIndex(readPayload(listApiKeyIndexPayloadSchema, args).cursor)),
-    getApiKeyHistory: (args, platform) =>
-      respond('getApiKeyHistory', platform.reply, () => {
+    listApiKeyIndex: (args, fdk) =>
+      respond('listApiKeyIndex', fdk.reply, () => contextOf(args, budgeted(fdk, 'listApiKeyIndex')).ledger.listIndex(readPayload(listApiKeyIndexPayloadSchema, args).cursor)),
+    getApiKeyHistory: (args, fdk) =>
+      respond('getApiKeyHistory', fdk.reply, () => {
         const payload = readPayload(getApiKeyHistoryPayloadSchema, args);
-        return contextOf(args, platform).ledger.history(payload.agentId, payload.before);
+        return contextOf(args, budgeted(fdk, 'getApiKeyHistory')).ledger.history(payload.agentId, payload.before);
       }),
   };
+}
+
+/**
+ * One log line per change, so a change made in someone else's name can be investigated: the
+ * method, the action, who the browser said acted (the app cannot prove it), on whom, the record
+ * version and when. Never the reason or note, nor anything else the browser sent.
+ */
+function logChange(method: string, action: string, claimedActorId: number, targetId: number, version: number, at: Date): void {
+  console.info(`${method}: ${action} as agent ${claimedActorId} (claimed by the browser) on agent ${targetId}: record version ${version}, ${at.toISOString()}`);
 }
 
 const methods = createLedgerMethods({ directoryFor: createAgentDirectory, now: () => new Date() });

@@ -6,6 +6,7 @@ import type { Platform, ServerArgs } from '../platform';
 import { readPayload } from '../audit/payloads';
 import { profileAccessPayloadSchema } from '../profile/payloads';
 import { profileAccess } from '../profile/profileAccess';
+import { budgeted } from '../budget';
 import { respond } from '../respond';
 import { storageOf } from '../store/storage';
 
@@ -13,7 +14,8 @@ function now(): number {
   return Date.now();
 }
 
-export function getProfileAccess(args: ServerArgs, platform: Platform): Promise<void> {
+export function getProfileAccess(args: ServerArgs, fdk: Platform): Promise<void> {
+  const platform = budgeted(fdk, 'getProfileAccess');
   return respond('getProfileAccess', platform.reply, () =>
     profileAccess(readPayload(profileAccessPayloadSchema, args), { request: platform.request, storage: storageOf(args, platform.store), now }),
   );

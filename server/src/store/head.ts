@@ -1,67 +1,63 @@
 /**
- * The head: one `$db` key that almost every call reads first, and the only key that changes in
- * place. One read gives the roles (to tell who holds Account Admin), the Account Admins (who can
- * enable keys) and the ledger's index (every agent's current API-key state and where its record
- * is), so a sidebar view costs 1 read, plus 1 for the viewed agent's record when there is one.
+ * The head: one `$db` key that almost every call reads first, and the only key several parts of
+ * the app change in place. One read gives the roles (to tell who holds Account Admin), the
+ * Account Admins (who can enable keys), the background scan, and the first part of the ledger's
+ * index (each agent's current API-key state and where their record is), so a sidebar view on a
+ * ledger of up to HEAD_INDEX_ENTRIES agents costs 1 read, plus 1 for the viewed agent's record.
  *
  * Layout: one sealed string per top-level attribute, each written with one atomic
  * `update(head, 'set', ...)`, so writers of different attributes never overwrite each other:
  *
- * | attribute      | value                                                           |
- * |----------------|-----------------------------------------------------------------|
- * | `roles`        | the account's roles, compact, and when they were read           |
- * | `admins`       | for which Account Admin role the list was made, complete?, when |
- * | `A<id base36>` | one Account Admin: name and email                               |
- * | `i<id base36>` | one agent's ledger index entry (see IndexEntry)                 |
- * | `overflow`     | which overflow index shards exist, once the head is full        |
- * | `scan`         | the background scan of the agents for Account Admins, while it runs |
+ * | attribute      | value                                                    | largest     |
+ * |----------------|----------------------------------------------------------|-------------|
+ * | `roles`        | the account's roles, compact, and when they were read    | ROLES_MAX_BYTES (not stored beyond) |
+ * | `admins`       | for which Account Admin role the list was made, complete?, when | with the A attributes: ADMINS_MAX_BYTES |
+ * | `A<id base36>` | one Account Admin: name and email                        | (admins)    |
+ * | `scan`         | the background scan of the agents for Account Admins     | fixed       |
+ * | `overflow`     | the index continues in shards: the newest shard known    | fixed       |
+ * | `i<id base36>` | one agent's index entry (store/index-entry.ts)           | ENTRY_MAX_BYTES each, HEAD_INDEX_ENTRIES of them |
  *
- * $db allows 40 KB per key and value. The roles and the Account Admins each have a fixed share
- * (ROLES_MAX_BYTES, ADMINS_MAX_BYTES) and the index takes what is left (INDEX_MAX_BYTES, about
- * 350 agents with a recorded state); an agent first recorded once the index share is used goes
- * to overflow shard `agent id mod OVERFLOW_SHARDS` instead, where it stays.
+ * Every part has a largest size, and together they stay inside $db's 40 KB with room for
+ * concurrent writers (HEAD_MAX_BYTES; tests/server/store/head-budget.test.ts fills every part to
+ * its largest and stores it). Nothing a browser sends can make a part grow past its share: the
+ * index admits agents by count, each entry has a largest size, and what does not fit the roles or
+ * Account Admins share is not stored (the roles are then read from Freshservice, the list says
+ * it is incomplete).
  */
 import { z } from 'zod';
 import type { AgentId } from '../../../common/audit';
 import { utf8Bytes } from '../audit/size';
 import type { AppError } from '../errors';
-import { parseJson, SealedStore, storeFailure, type Opened } from './sealed-store';
+import { agentOfAttribute, entryAgentOf, indexEntrySchema, type IndexEntry } from './index-entry';
+import { SealedStore, storeFailure, type Opened } from './sealed-store';
 
 export const HEAD = 'head';
+/** $db's limit on a key and its value together. */
 export const HEAD_MAX_BYTES = 40 * 1024;
 export const ROLES_MAX_BYTES = 8 * 1024;
 export const ADMINS_MAX_BYTES = 8 * 1024;
-/** Room kept free for index entries that grow (a request adds a name and a reason preview) and concurrent writers. */
-export const HEAD_MARGIN_BYTES = 3 * 1024;
-export const INDEX_MAX_BYTES = HEAD_MAX_BYTES - ROLES_MAX_BYTES - ADMINS_MAX_BYTES - HEAD_MARGIN_BYTES;
-export const OVERFLOW_SHARDS = 16;
+/** The scan and what the background keeps beside it. */
+export const BACKGROUND_MAX_BYTES = 2 * 1024;
+/** Agents whose index entry lives in the head; later ones go to the index's shards (ledger/ledger-index.ts). */
+export const HEAD_INDEX_ENTRIES = 100;
+/**
+ * Entries concurrent first changes may add beyond HEAD_INDEX_ENTRIES (each read the head before
+ * the others wrote): far more than $db's 50 operations a minute let happen at once.
+ */
+export const CONCURRENT_ENTRIES = 10;
 
 export const ROLES_ATTRIBUTE = 'roles';
 export const ADMINS_ATTRIBUTE = 'admins';
 export const OVERFLOW_ATTRIBUTE = 'overflow';
 export const SCAN_ATTRIBUTE = 'scan';
 const ADMIN_PREFIX = 'A';
-const ENTRY_PREFIX = 'i';
 
 export function adminAttribute(agentId: AgentId): string {
   return `${ADMIN_PREFIX}${agentId.toString(36)}`;
 }
 
-export function entryAttribute(agentId: AgentId): string {
-  return `${ENTRY_PREFIX}${agentId.toString(36)}`;
-}
-
-function agentOf(attribute: string, prefix: string): AgentId | null {
-  if (!attribute.startsWith(prefix) || !/^[0-9a-z]{1,12}$/.test(attribute.slice(1))) {
-    return null;
-  }
-  const id = parseInt(attribute.slice(1), 36);
-  return Number.isSafeInteger(id) && id > 0 ? id : null;
-}
-
-/** The agent whose index entry an attribute (`i<id base36>`, in the head or an overflow shard) holds; null for any other attribute. */
-export function entryAgentOf(attribute: string): AgentId | null {
-  return agentOf(attribute, ENTRY_PREFIX);
+function adminOf(attribute: string): AgentId | null {
+  return agentOfAttribute(attribute, ADMIN_PREFIX);
 }
 
 /** `[id, name, isDefault, adminLevel]`: tuples keep ~100 roles inside ROLES_MAX_BYTES. */
@@ -117,68 +113,9 @@ export interface AccountAdminsRecord extends AdminsMeta {
   admins: StoredAccountAdmin[];
 }
 
-const STATES = { n: 'none', r: 'requested', e: 'enabled', d: 'declined' } as const;
-const ACTIONS = { r: 'requested', o: 'opened', e: 'enabled', d: 'declined', u: 'undo' } as const;
-type StateLetter = keyof typeof STATES;
-type ActionLetter = keyof typeof ACTIONS;
-export type IndexedState = (typeof STATES)[StateLetter];
-export type IndexedAction = (typeof ACTIONS)[ActionLetter];
-
-/** While a request waits: who asked (name as recorded), when, and the start of the reason, for the queue. */
-export interface PendingDetails {
-  name: string;
-  requestedAt: number;
-  reasonPreview: string;
-}
-
-/**
- * One agent's index entry: the version of their newest record (key `e:<agent>:<version>`), its
- * state, when and by whom it last changed, and while pending the queue's details. Stored packed
- * (`r.7.mwx4n0qs.r.9nrhn1s2~[...]`, base 36) so that hundreds fit in the head.
- */
-export interface IndexEntry {
-  version: number;
-  state: IndexedState;
-  updatedAt: number;
-  lastAction: IndexedAction;
-  lastActorId: AgentId;
-  pending: PendingDetails | null;
-}
-
-function letterOf<T extends string>(table: Record<string, T>, value: T): string {
-  return Object.keys(table).find((letter) => table[letter] === value) as string;
-}
-
-export function packEntry(entry: IndexEntry): string {
-  const fixed = [letterOf(STATES, entry.state), entry.version.toString(36), entry.updatedAt.toString(36), letterOf(ACTIONS, entry.lastAction), entry.lastActorId.toString(36)].join('.');
-  return entry.pending === null ? fixed : `${fixed}~${JSON.stringify([entry.pending.requestedAt.toString(36), entry.pending.name, entry.pending.reasonPreview])}`;
-}
-
-const FIXED_PART = /^([nred])\.([0-9a-z]{1,8})\.([0-9a-z]{1,11})\.([roedu])\.([0-9a-z]{1,12})$/;
-const pendingPartSchema = z.tuple([z.string().regex(/^[0-9a-z]{1,11}$/), z.string(), z.string()]);
-
-function parsePending(text: string | undefined): PendingDetails | null | undefined {
-  if (text === undefined) {
-    return null;
-  }
-  const parsed = pendingPartSchema.safeParse(parseJson(text));
-  return parsed.success ? { requestedAt: parseInt(parsed.data[0], 36), name: parsed.data[1], reasonPreview: parsed.data[2] } : undefined;
-}
-
-/** Reads a packed entry back; anything else fails the schema. */
-export const indexEntrySchema: z.ZodType<IndexEntry> = z.string().transform((packed, context) => {
-  const at = packed.indexOf('~');
-  const match = FIXED_PART.exec(at < 0 ? packed : packed.slice(0, at));
-  const pending = parsePending(at < 0 ? undefined : packed.slice(at + 1));
-  if (match === null || pending === undefined) {
-    context.addIssue({ code: 'custom', message: 'not an index entry' });
-    return z.NEVER;
-  }
-  const [, state, version, updatedAt, action, actor] = match as unknown as [string, StateLetter, string, string, ActionLetter, string];
-  return { state: STATES[state], version: parseInt(version, 36), updatedAt: parseInt(updatedAt, 36), lastAction: ACTIONS[action], lastActorId: parseInt(actor, 36), pending };
-});
-
-export const overflowSchema = z.object({ shards: z.array(z.number().int().min(0).max(OVERFLOW_SHARDS - 1)) });
+/** The index continues in shards `x:0`, `x:1`, ...: `lastShard` is the newest one known (a hint: a shard's own `next` says whether another follows). */
+export const overflowSchema = z.object({ lastShard: z.number().int().nonnegative() });
+export type Overflow = z.infer<typeof overflowSchema>;
 
 /** The head as read: each part verified on its own (a tampered attribute is dropped and named). */
 export interface Head {
@@ -187,11 +124,10 @@ export interface Head {
   bytes: number;
   roles: RolesPart | null;
   accountAdmins: AccountAdminsRecord | null;
+  /** The index entries the head holds (at most HEAD_INDEX_ENTRIES, give or take CONCURRENT_ENTRIES). */
   entries: ReadonlyMap<AgentId, IndexEntry>;
-  /** Overflow shards that exist; empty while everything fits in the head. */
-  overflowShards: readonly number[];
-  /** Bytes the index entries take, against INDEX_MAX_BYTES. */
-  indexBytes: number;
+  /** Set once the index continues in shards; null while every entry is in the head. */
+  overflow: Overflow | null;
   /** The background scan for Account Admins, when one was ever started. */
   scan: ScanState | null;
   /** Attribute names whose seal or shape did not verify (never used). */
@@ -204,23 +140,18 @@ export interface Head {
   failure: AppError | null;
 }
 
-export function attributeBytes(name: string, sealed: string): number {
-  return utf8Bytes(JSON.stringify(name)) + utf8Bytes(JSON.stringify(sealed)) + 2;
-}
-
 interface HeadParts {
   roles: RolesPart | null;
   scan: ScanState | null;
   meta: AdminsMeta | null;
   admins: StoredAccountAdmin[];
   entries: Map<AgentId, IndexEntry>;
-  overflowShards: number[];
-  indexBytes: number;
+  overflow: Overflow | null;
   tampered: string[];
 }
 
 function emptyParts(): HeadParts {
-  return { roles: null, scan: null, meta: null, admins: [], entries: new Map(), overflowShards: [], indexBytes: 0, tampered: [] };
+  return { roles: null, scan: null, meta: null, admins: [], entries: new Map(), overflow: null, tampered: [] };
 }
 
 type PartReader = (parts: HeadParts, name: string, stored: unknown) => boolean;
@@ -231,20 +162,17 @@ function headReaders(store: SealedStore, key: string): PartReader[] {
   return [
     (parts, name, stored) => name === ROLES_ATTRIBUTE && keep(open(name, stored, rolesPartSchema), (value) => (parts.roles = value)),
     (parts, name, stored) => name === ADMINS_ATTRIBUTE && keep(open(name, stored, adminsMetaSchema), (value) => (parts.meta = value)),
-    (parts, name, stored) => name === OVERFLOW_ATTRIBUTE && keep(open(name, stored, overflowSchema), (value) => (parts.overflowShards = value.shards)),
+    (parts, name, stored) => name === OVERFLOW_ATTRIBUTE && keep(open(name, stored, overflowSchema), (value) => (parts.overflow = value)),
     (parts, name, stored) => name === SCAN_ATTRIBUTE && keep(open(name, stored, scanStateSchema), (value) => (parts.scan = value)),
     (parts, name, stored) => {
-      const agentId = agentOf(name, ADMIN_PREFIX);
+      const agentId = adminOf(name);
       return agentId !== null && keep(open(name, stored, storedAdminSchema), (value) => parts.admins.push({ id: agentId, ...value }));
     },
     (parts, name, stored) => {
       const agentId = entryAgentOf(name);
       return (
         agentId !== null &&
-        keep(open(name, stored, indexEntrySchema), (value) => {
-          parts.entries.set(agentId, value);
-          parts.indexBytes += attributeBytes(name, stored as string);
-        })
+        keep(open(name, stored, indexEntrySchema), (value) => parts.entries.set(agentId, value))
       );
     },
   ];
@@ -288,7 +216,7 @@ export async function readHead(store: SealedStore): Promise<Head> {
   if (parts.tampered.length > 0) {
     console.warn(`storage: ${parts.tampered.length} head attribute(s) failed verification and were ignored`);
   }
-  return { key, bytes, roles: parts.roles, accountAdmins, entries: parts.entries, overflowShards: parts.overflowShards, indexBytes: parts.indexBytes, scan: parts.scan, tampered: parts.tampered, failure };
+  return { key, bytes, roles: parts.roles, accountAdmins, entries: parts.entries, overflow: parts.overflow, scan: parts.scan, tampered: parts.tampered, failure };
 }
 
 /** Writes head attributes; a failure is the caller's to map (see SealedStore.setAttributes). */

@@ -19,6 +19,7 @@
  * `update(key, 'set', ...)`.
  */
 import type { z } from 'zod';
+import { utf8Bytes } from '../audit/size';
 import { AppError, statusOf } from '../errors';
 import type { KeyValueStore } from '../platform';
 import { hmacBase64url, sameText } from './mac';
@@ -153,6 +154,10 @@ export class SealedStore {
    * its status) for callers that react to a full key; `storeFailure` maps it for answers.
    */
   async setAttributes(key: string, attributes: Record<string, unknown>): Promise<void> {
+    if (Object.keys(attributes).some((name) => name.includes('.'))) {
+      // update's set reads a dot as a path into a nested attribute, so the name would not be kept as written.
+      throw new AppError(500, 'INTERNAL', 'The app tried to store an attribute whose name has a dot. Contact the app developer.');
+    }
     const sealed = this.sealAll(key, attributes);
     try {
       await this.kv.update(key, 'set', sealed);
@@ -200,6 +205,16 @@ export class SealedStore {
   private macOf(key: string, attribute: string, json: string): string {
     return hmacBase64url(this.secret.value, `val\n${key}\n${attribute}\n${json}`).slice(0, MAC_CHARS);
   }
+}
+
+/** Bytes one stored attribute takes in its key's JSON (name, value, quotes and separators): what counts against $db's 40 KB. */
+export function attributeBytes(name: string, sealed: string): number {
+  return utf8Bytes(JSON.stringify(name)) + utf8Bytes(JSON.stringify(sealed)) + 2;
+}
+
+/** The same for `value` once sealed (the MAC has a fixed length, so no secret is needed to measure). */
+export function sealedAttributeBytes(name: string, value: unknown): number {
+  return attributeBytes(name, 'M'.repeat(MAC_CHARS) + JSON.stringify(value));
 }
 
 /** JSON text's value; undefined when it is not JSON. */

@@ -3,9 +3,9 @@ import { restore, stub } from 'sinon';
 import { MemoryKeyValueStore } from '../../../dev/runtime/kv-store';
 import { scanStep, startScan } from '../../../server/src/admins/scan';
 import { applyUserEvent, type UserEventName } from '../../../server/src/admins/user-events';
-import { FakeRequest, fail, ok } from '../fakes/request';
+import { FakeRequest, ok } from '../fakes/request';
 import { headOf, testStorage } from '../fakes/storage';
-import { ROLE_IDS, agent, assignment, standardRoles } from '../freshservice/fixtures';
+import { ROLE_IDS, agent, agentsWithEmail, assignment, emailOf, standardRoles } from '../freshservice/fixtures';
 
 const ANA = 21000049726;
 const CHLOE = 21000049728;
@@ -16,10 +16,7 @@ function freshservice(agents: Record<string, unknown>[]): FakeRequest {
   return new FakeRequest()
     .respond('listRoles', () => ok({ roles: standardRoles() }))
     .respond('listAgents', () => ok({ agents }))
-    .respond('getAgent', (context) => {
-      const found = agents.find((candidate) => candidate['id'] === Number(context['agent_id']));
-      return found === undefined ? fail(404, { message: 'Record not found' }) : ok({ agent: found });
-    });
+    .respond('findAgentByEmail', (context) => ok(agentsWithEmail(agents, context['email'])));
 }
 
 /** An event payload shaped like FDK's samples (data.user with account-wide roles). */
@@ -96,14 +93,22 @@ describe('user events keep the Account Admins list current, one agent at a time'
     }
   });
 
-  it('re-reads the agent (one request) when the payload does not say their roles clearly: workspace roles, or another shape', async () => {
+  it('re-reads the agent by the event\'s email (one request) when the payload does not say their roles clearly: workspace roles, or another shape', async () => {
     const now = [agent(CHLOE, { roles: [assignment(ROLE_IDS.accountAdmin, 'entire_helpdesk', 2)] })];
     const workspace = await event('onUserUpdate', userPayload(CHLOE, [], { agent_access: { account_wide_access: null, workspace_access: { workspaces: [] } } }), freshservice(now));
-    assert.deepEqual(workspace.names(), ['getAgent']);
+    assert.deepEqual(workspace.names(), ['findAgentByEmail']);
+    assert.deepEqual(workspace.callsTo('findAgentByEmail')[0]?.context, { email: emailOf(CHLOE) });
     assert.deepEqual(await listed(), [ANA, CHLOE], 'an Account Admin in a workspace counts');
-    const bare = await event('onUserUpdate', { data: { user: { id: CHLOE } } }, freshservice([agent(CHLOE)]));
-    assert.deepEqual(bare.names(), ['getAgent']);
+    const bare = await event('onUserUpdate', { data: { user: { id: CHLOE, primary_email: emailOf(CHLOE) } } }, freshservice([agent(CHLOE)]));
+    assert.deepEqual(bare.names(), ['findAgentByEmail']);
     assert.deepEqual(await listed(), [ANA]);
+  });
+
+  it('with neither roles nor an email in the payload, looks nobody up (no template takes an id) and leaves the list to the next scan', async () => {
+    await event('onUserUpdate', userPayload(CHLOE, [ROLE_IDS.accountAdmin]));
+    const bare = await event('onUserUpdate', { data: { user: { id: CHLOE } } }, freshservice([agent(CHLOE)]));
+    assert.deepEqual(bare.names(), []);
+    assert.deepEqual(await listed(), [ANA, CHLOE]);
   });
 
   it('costs nothing more when the event changes nothing: an agent without the role, or an admin whose details are the same', async () => {

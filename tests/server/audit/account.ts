@@ -3,7 +3,7 @@
  * (100 per page, Link headers, X-RateLimit-* headers, deprecated fields, ids above 2^31),
  * generated on demand so 50,000 agents stay cheap. Used by the audit tests and bench/audit.ts.
  */
-import { FakeRequest, fail, ok, type ScriptedAnswer } from '../fakes/request';
+import { FakeRequest, ok, type ScriptedAnswer } from '../fakes/request';
 import { ROLE_IDS, agent, assignment, role, standardRoles } from '../freshservice/fixtures';
 
 export interface FakeAccountOptions {
@@ -106,16 +106,17 @@ export class FakeAccount {
     return ok({ agents }, this.headers('/api/v2/agents', page, page * PER_PAGE < indexes.length, `active=${String(active)}&`));
   }
 
-  getAgent(id: number): ScriptedAnswer {
-    const index = id - FIRST_AGENT_ID;
-    return index >= 0 && index < this.options.agents ? ok({ agent: this.agentAt(index) }) : fail(404, { message: 'Record not found' });
+  /** Freshservice's `GET /agents?email=`: the agent with that address, or none (their emails are `agent<id>@acme.example`). */
+  agentsWithEmail(email: string): ScriptedAnswer {
+    const index = Number(/^agent(\d+)@acme\.example$/i.exec(email)?.[1] ?? NaN) - FIRST_AGENT_ID;
+    return ok({ agents: index >= 0 && index < this.options.agents ? [this.agentAt(index)] : [] });
   }
 
-  /** A FakeRequest answering listRoles, listAgents and getAgent from this account. */
+  /** A FakeRequest answering listRoles, listAgents and findAgentByEmail from this account. */
   request(): FakeRequest {
     return new FakeRequest()
       .respond('listRoles', (context) => this.listRoles(Number(context.page)))
       .respond('listAgents', (context) => this.listAgents(Number(context.page), context.active !== false && context.active !== 'false'))
-      .respond('getAgent', (context) => this.getAgent(Number(context.agent_id)));
+      .respond('findAgentByEmail', (context) => this.agentsWithEmail(String(context.email)));
   }
 }

@@ -1,37 +1,51 @@
 import { strict as assert } from 'node:assert';
 import { restore, stub } from 'sinon';
+import type { AccountAdminsResult } from '../../../common/audit';
 import { AppError } from '../../../server/src/errors';
-import { RECORD_MAX_AGE_MS, listAccountAdmins } from '../../../server/src/audit/accountAdmins';
+import { RECORD_MAX_AGE_MS, accountAdminsIn } from '../../../server/src/audit/accountAdmins';
+import { currentCatalog } from '../../../server/src/freshservice/roleCache';
 import { FakeRequest, ok } from '../fakes/request';
 import { headOf, seedHead, testStorage } from '../fakes/storage';
 import { ROLE_IDS, role, standardRoles } from '../freshservice/fixtures';
 import { FakeAccount } from './account';
 import { MemoryStore } from './memoryStore';
-import { VirtualClock, runOverview } from './run';
 
-describe('listAccountAdmins: the recorded list, never a scan', () => {
+const RECORDED_AT = Date.UTC(2026, 10, 26, 6, 0, 0);
+
+/** What a view answers about who can enable keys: the roles (cached or read) and the head's list, never a scan. */
+async function listed(request: FakeRequest, store: MemoryStore, now: number): Promise<AccountAdminsResult> {
+  const deps = { request, storage: testStorage(store), now: () => now };
+  return accountAdminsIn(await currentCatalog(deps), await deps.storage.head(), now);
+}
+
+/** A head whose list the background recorded (the scan and user events are the only writers), with `admins` in it. */
+async function recorded(store: MemoryStore, recordedAt: string, roleId: number = ROLE_IDS.accountAdmin): Promise<void> {
+  await seedHead(store, {
+    admins: { roleId, complete: true, recordedAt },
+    A5: { name: 'Ana', email: 'ana@acme.example', otherAdminRole: false, seen: 1 },
+    A6: { name: 'Björn', email: 'bjorn@acme.example', otherAdminRole: true, seen: 1 },
+  });
+}
+
+describe('the Account Admins a view answers: the recorded list, never a scan', () => {
   afterEach(() => restore());
 
-  it('answers from the record of the last complete overview: no agent requests at all', async () => {
-    const account = new FakeAccount({ agents: 450 });
+  it('answers the list the background recorded, with the roles read once, and no agent request', async () => {
     const store = new MemoryStore();
-    const clock = new VirtualClock();
-    await runOverview(account.request(), store, clock);
-    const request = account.request();
-
-    const result = await listAccountAdmins({ request, storage: testStorage(store), now: clock.now });
-
-    assert.deepEqual(request.names(), [], 'roles come from the head, admins from the record');
-    assert.equal(result.complete, true);
-    assert.equal(result.accountAdmins.length, 12);
+    await recorded(store, new Date(RECORDED_AT).toISOString());
+    const request = new FakeRequest().script('listRoles', ok({ roles: standardRoles() }));
+    const result = await listed(request, store, RECORDED_AT + 60_000);
+    assert.deepEqual(request.names(), ['listRoles']);
+    assert.deepEqual(result.accountAdmins.map((admin) => [admin.id, admin.name, admin.holdsAdminRole]), [[5, 'Ana', false], [6, 'Björn', true]]);
     assert.ok(result.accountAdmins.every((admin) => admin.isAccountAdmin && admin.active));
-    assert.equal(result.recordedAt, new Date(clock.time).toISOString());
+    assert.equal(result.complete, true);
+    assert.equal(result.recordedAt, new Date(RECORDED_AT).toISOString());
     assert.equal(result.scanning, false);
   });
 
   it('with nothing recorded answers an empty, incomplete list without reading the agents', async () => {
     const request = new FakeAccount({ agents: 150 }).request();
-    const result = await listAccountAdmins({ request, storage: testStorage(new MemoryStore()), now: new VirtualClock().now });
+    const result = await listed(request, new MemoryStore(), RECORDED_AT);
     assert.deepEqual(request.names(), ['listRoles']);
     assert.deepEqual(result.accountAdmins, []);
     assert.equal(result.complete, false);
@@ -40,17 +54,15 @@ describe('listAccountAdmins: the recorded list, never a scan', () => {
 
   it('ignores a record made for another Account Admin role id', async () => {
     const store = new MemoryStore();
-    await seedHead(store, { admins: { roleId: 1, complete: true, recordedAt: '2026-01-01T00:00:00.000Z' }, A5: { name: 'Old', email: 'old@acme.example', otherAdminRole: false, seen: 1 } });
-    const request = new FakeRequest().script('listRoles', ok({ roles: standardRoles() }));
-    const result = await listAccountAdmins({ request, storage: testStorage(store), now: Date.now });
+    await recorded(store, new Date(RECORDED_AT).toISOString(), 1);
+    const result = await listed(new FakeRequest().script('listRoles', ok({ roles: standardRoles() })), store, RECORDED_AT);
     assert.deepEqual(result.accountAdmins, []);
     assert.equal(result.complete, false);
-    assert.deepEqual(request.names(), ['listRoles']);
   });
 
   it('answers ACCOUNT_ADMIN_ROLE_MISSING when no default role is named exactly "Account Admin"', async () => {
     const request = new FakeRequest().script('listRoles', ok({ roles: [role(1, 'Admin', true), role(2, 'IT Admin (Custom)', false)] }));
-    await assert.rejects(listAccountAdmins({ request, storage: testStorage(new MemoryStore()), now: Date.now }), (error: unknown) => {
+    await assert.rejects(listed(request, new MemoryStore(), RECORDED_AT), (error: unknown) => {
       return error instanceof AppError && error.code === 'ACCOUNT_ADMIN_ROLE_MISSING' && /"Account Admin"/.test(error.message);
     });
   });
@@ -59,7 +71,7 @@ describe('listAccountAdmins: the recorded list, never a scan', () => {
     const warn = stub(console, 'warn');
     const store = new MemoryStore();
     store.failing = true;
-    const result = await listAccountAdmins({ request: new FakeAccount({ agents: 50 }).request(), storage: testStorage(store), now: Date.now });
+    const result = await listed(new FakeAccount({ agents: 50 }).request(), store, RECORDED_AT);
     assert.equal(result.complete, false);
     store.failing = false;
     assert.equal((await headOf(store)).roles, null, 'nothing written while the store refused');
@@ -67,40 +79,31 @@ describe('listAccountAdmins: the recorded list, never a scan', () => {
   });
 });
 
-describe('listAccountAdmins: the record has an age limit', () => {
-  async function recordedOverview(agents: number) {
-    const account = new FakeAccount({ agents });
+describe('the recorded Account Admins have an age limit', () => {
+  it(`are complete up to ${RECORD_MAX_AGE_MS / 3_600_000} hours old, saying when they were recorded`, async () => {
     const store = new MemoryStore();
-    const clock = new VirtualClock();
-    await runOverview(account.request(), store, clock);
-    return { account, store, clock, recordedAt: clock.time };
-  }
-
-  it(`is complete up to ${RECORD_MAX_AGE_MS / 3_600_000} hours old, saying when it was recorded`, async () => {
-    const { account, store, clock, recordedAt } = await recordedOverview(450);
-    clock.advance(RECORD_MAX_AGE_MS);
-    const result = await listAccountAdmins({ request: account.request(), storage: testStorage(store), now: clock.now });
+    await recorded(store, new Date(RECORDED_AT).toISOString());
+    const result = await listed(new FakeRequest().respond('listRoles', () => ok({ roles: standardRoles() })), store, RECORDED_AT + RECORD_MAX_AGE_MS);
     assert.equal(result.complete, true);
-    assert.equal(result.recordedAt, new Date(recordedAt).toISOString());
+    assert.equal(result.recordedAt, new Date(RECORDED_AT).toISOString());
   });
 
-  it('past the limit still names whoever is recorded, but no longer calls the list complete', async () => {
-    const { account, store, clock } = await recordedOverview(450);
-    clock.advance(RECORD_MAX_AGE_MS + 1);
-    const request = account.request();
-    const result = await listAccountAdmins({ request, storage: testStorage(store), now: clock.now });
+  it('past the limit still name whoever is recorded, but the list is no longer complete', async () => {
+    const store = new MemoryStore();
+    await recorded(store, new Date(RECORDED_AT).toISOString());
+    const request = new FakeRequest().respond('listRoles', () => ok({ roles: standardRoles() }));
+    const result = await listed(request, store, RECORDED_AT + RECORD_MAX_AGE_MS + 1);
     assert.deepEqual(request.callsTo('listAgents'), [], 'no scan in a view');
     assert.equal(result.complete, false);
-    assert.equal(result.accountAdmins.length, 12);
+    assert.equal(result.accountAdmins.length, 2);
   });
 
-  it('is not complete when dated in the future or with an unreadable date', async () => {
+  it('are not complete when dated in the future or with an unreadable date', async () => {
     for (const recordedAt of ['2026-11-27T06:00:00.000Z', 'yesterday']) {
       const store = new MemoryStore();
-      await seedHead(store, { admins: { roleId: ROLE_IDS.accountAdmin, complete: true, recordedAt }, A5: { name: 'Ana', email: 'ana@acme.example', otherAdminRole: false, seen: 1 } });
-      const request = new FakeRequest().script('listRoles', ok({ roles: standardRoles() }));
-      const result = await listAccountAdmins({ request, storage: testStorage(store), now: new VirtualClock().now });
-      assert.deepEqual(result.accountAdmins.map((admin) => admin.id), [5], recordedAt);
+      await recorded(store, recordedAt);
+      const result = await listed(new FakeRequest().script('listRoles', ok({ roles: standardRoles() })), store, RECORDED_AT);
+      assert.deepEqual(result.accountAdmins.map((admin) => admin.id), [5, 6], recordedAt);
       assert.equal(result.complete, false, recordedAt);
     }
   });

@@ -14,22 +14,9 @@ export async function rejection(promise: Promise<unknown>): Promise<AppError> {
 }
 
 /**
- * A well-formed last-page cursor, as an attacker would write it, that would make a fake agent an
- * Account Admin through `roleId` and record it: only the signature can tell it from a real one.
+ * A well-formed cursor, as an attacker would write it, whose roles make anyone holding `roleId`
+ * an Account Admin in what the overview reports: only the signature can tell it from a real one.
  */
 export function forgedAccountAdminCursor(roleId: number, now: number): OverviewCursor {
-  const fake = {
-    id: 666,
-    firstName: 'Helpdesk',
-    lastName: 'Security',
-    name: 'Helpdesk Security',
-    email: 'security@attacker.example',
-    active: true,
-    occasional: false,
-    lastLoginAt: null,
-    roles: [{ roleId, name: 'Account Admin', scope: 'entire_helpdesk', workspaceId: null }],
-    isAccountAdmin: true,
-    holdsAdminRole: true,
-  };
-  return { ...firstCursor(false, now), phase: 'active', roles: [[roleId, 'Account Admin', true, true]], accountAdmins: [fake] };
+  return { ...firstCursor(false, now), phase: 'active', roles: [[roleId, 'Account Admin', true, true]] };
 }

@@ -2,8 +2,10 @@
  * The app's storage as tests reach it: one storage secret for every test installation, and
  * helpers to look at what is stored the way the server reads it (verified, parsed).
  */
+import type { AgentAccess } from '../../../common/audit';
+import { adminAttributes, fittingAdmins, removeAdmins, storedAdmin } from '../../../server/src/audit/accountAdmins';
 import type { KeyValueStore } from '../../../server/src/platform';
-import { readHead, type Head } from '../../../server/src/store/head';
+import { readHead, writeHeadAttributes, type Head } from '../../../server/src/store/head';
 import { SealedStore } from '../../../server/src/store/sealed-store';
 import type { StorageSecret } from '../../../server/src/store/secret';
 import { storageWith, type Storage } from '../../../server/src/store/storage';
@@ -32,4 +34,17 @@ export function keyOf(logical: string): string {
 export async function seedHead(kv: KeyValueStore, attributes: Record<string, unknown>): Promise<void> {
   const store = new SealedStore(kv, TEST_SECRET);
   await store.setAttributes(store.keyOf('head'), attributes);
+}
+
+/**
+ * Records a whole list of Account Admins as the background scan does when it finishes (the parts
+ * of server/src/audit/accountAdmins.ts the scan and user events write with): as many as fit their
+ * share (the list says complete only if all did), and those no longer in it removed.
+ */
+export async function recordAdmins(storage: Storage, roleId: number, admins: readonly AgentAccess[], now: number): Promise<void> {
+  const head = await storage.head();
+  const kept = fittingAdmins(head, storage, admins.map((admin) => storedAdmin(admin, now)));
+  await writeHeadAttributes(storage.sealed, head, adminAttributes({ roleId, complete: kept.length === admins.length, recordedAt: new Date(now).toISOString() }, kept));
+  const stale = (head.accountAdmins?.admins ?? []).filter((old) => !kept.some((admin) => admin.id === old.id));
+  await removeAdmins(storage, head, stale.map((old) => old.id));
 }

@@ -45,13 +45,6 @@ for (const reading of NON_SUCCESS_READINGS) {
       assert.match(error.message, /admin role/);
     });
 
-    it('404 on an agent by id is NOT_FOUND (no such agent)', async () => {
-      const request = new FakeRequest(reading).script('getAgent', fail(404));
-      await assert.rejects(callTemplate(request, 'getAgent', { agent_id: 7 }, 'the agent lookup', agentListSchema), (error: unknown) => {
-        return error instanceof AppError && error.code === 'NOT_FOUND' && error.status === 404;
-      });
-    });
-
     it('404 on a list (agents, roles) is not "no such agent": the domain in the app settings is wrong', async () => {
       const error = await failureOf(fail(404));
       assert.notEqual(error.code, 'NOT_FOUND');

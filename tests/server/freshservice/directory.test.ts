@@ -5,41 +5,52 @@ import { permissionsPathFor } from '../../../server/src/freshservice/links';
 import { AppError } from '../../../server/src/errors';
 import { MemoryStore } from '../audit/memoryStore';
 import { FakeRequest, fail, ok } from '../fakes/request';
-import { ROLE_IDS, agent, assignment, role, standardRoles } from './fixtures';
+import { ROLE_IDS, agent, assignment, emailOf, role, standardRoles } from './fixtures';
 import { testStorage, headOf } from '../fakes/storage';
+
+/** How the browser names an agent: the id it says and the email the server searches by. */
+function ref(id: number): { id: number; email: string } {
+  return { id, email: emailOf(id) };
+}
 
 describe('createAgentDirectory', () => {
   it('re-reads the agent and resolves role names and Account Admin by role id', async () => {
     const request = new FakeRequest()
-      .script('getAgent', ok({ agent: agent(21000049726, { roles: [assignment(ROLE_IDS.accountAdmin), assignment(ROLE_IDS.admin)] }) }))
+      .script('findAgentByEmail', ok({ agents: [agent(21000049726, { roles: [assignment(ROLE_IDS.accountAdmin), assignment(ROLE_IDS.admin)] })] }))
       .script('listRoles', ok({ roles: standardRoles() }));
     const directory = createAgentDirectory({ request }, testStorage(new MemoryStore()));
 
-    const found = await directory.getAgent(21000049726);
+    const found = await directory.getAgent(ref(21000049726));
 
     assert.equal(found.id, 21000049726);
     assert.equal(found.isAccountAdmin, true);
     assert.equal(found.holdsAdminRole, true);
     assert.deepEqual(found.roles.map((r) => r.name), ['Account Admin', 'Admin']);
-    assert.deepEqual(request.callsTo('getAgent')[0]?.context, { agent_id: 21000049726 });
+    assert.deepEqual(request.callsTo('findAgentByEmail')[0]?.context, { email: emailOf(21000049726) }, 'by email: no template has a caller\'s value in its path');
   });
 
   it('does not treat a custom role named "Account Admin" or "IT Admin (Custom)" as Account Admin (they are admin-level only)', async () => {
     const request = new FakeRequest()
-      .script('getAgent', ok({ agent: agent(7, { roles: [assignment(ROLE_IDS.accountAdminCustom), assignment(ROLE_IDS.itAdminCustom)] }) }))
+      .script('findAgentByEmail', ok({ agents: [agent(7, { roles: [assignment(ROLE_IDS.accountAdminCustom), assignment(ROLE_IDS.itAdminCustom)] })] }))
       .script('listRoles', ok({ roles: standardRoles() }));
-    const found = await createAgentDirectory({ request }, testStorage(new MemoryStore())).getAgent(7);
+    const found = await createAgentDirectory({ request }, testStorage(new MemoryStore())).getAgent(ref(7));
     assert.equal(found.isAccountAdmin, false);
     assert.equal(found.holdsAdminRole, true);
   });
 
-  it('rejects NOT_FOUND (404) for an unknown id', async () => {
-    const request = new FakeRequest()
-      .script('getAgent', fail(404, { message: 'Record not found' }))
-      .script('listRoles', ok({ roles: standardRoles() }));
-    await assert.rejects(createAgentDirectory({ request }, testStorage(new MemoryStore())).getAgent(99), (error: unknown) => {
-      return error instanceof AppError && error.code === 'NOT_FOUND' && error.status === 404;
-    });
+  it('rejects NOT_FOUND (404) for an email no agent has, and for one that belongs to another id (a forged claim)', async () => {
+    const warn = stub(console, 'warn');
+    try {
+      const request = new FakeRequest()
+        .script('findAgentByEmail', ok({ agents: [] }), ok({ agents: [agent(8)] }))
+        .respond('listRoles', () => ok({ roles: standardRoles() }));
+      const directory = createAgentDirectory({ request }, testStorage(new MemoryStore()));
+      for (const lookup of [ref(99), { id: 7, email: emailOf(8) }]) {
+        await assert.rejects(directory.getAgent(lookup), (error: unknown) => error instanceof AppError && error.code === 'NOT_FOUND' && error.status === 404);
+      }
+    } finally {
+      warn.restore();
+    }
   });
 
   it('answers the Account Admin role from the roles cache without a template request', async () => {
@@ -63,9 +74,9 @@ describe('createAgentDirectory', () => {
       store.failing = true; // no cached roles in the head: each lookup would otherwise ask Freshservice
       const request = new FakeRequest()
         .script('listRoles', ok({ roles: standardRoles() }))
-        .respond('getAgent', (context) => ok({ agent: agent(Number(context['agent_id']), { roles: [assignment(ROLE_IDS.admin)] }) }));
+        .respond('findAgentByEmail', (context) => ok({ agents: [agent(Number(/\d+/.exec(String(context['email']))?.[0]), { roles: [assignment(ROLE_IDS.admin)] })] }));
       const storage = testStorage(store);
-      const found = await Promise.all([createAgentDirectory({ request }, storage).getAgent(7), createAgentDirectory({ request }, storage).getAgent(8)]);
+      const found = await Promise.all([createAgentDirectory({ request }, storage).getAgent(ref(7)), createAgentDirectory({ request }, storage).getAgent(ref(8))]);
       assert.deepEqual(found.map((access) => access.id), [7, 8]);
       assert.deepEqual(request.callsTo('listRoles').length, 1);
     } finally {

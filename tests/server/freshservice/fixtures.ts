@@ -36,12 +36,17 @@ export function assignment(roleId: number, scope = 'entire_helpdesk', workspaceI
   return { role_id: roleId, assignment_scope: scope, groups: [], ...(workspaceId === undefined ? {} : { workspace_id: workspaceId }) };
 }
 
+/** The email `agent()` gives an agent unless a test names another. */
+export function emailOf(id: number): string {
+  return `agent${id}@acme.example`;
+}
+
 export function agent(id: number, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     id,
     first_name: `Agent${id}`,
     last_name: null,
-    email: `agent${id}@acme.example`,
+    email: emailOf(id),
     active: true,
     occasional: false,
     job_title: null,
@@ -59,4 +64,10 @@ export function agent(id: number, overrides: Record<string, unknown> = {}): Reco
     observer_of: [],
     ...overrides,
   };
+}
+
+/** Freshservice's list of agents filtered by `email` (case-insensitive), as findAgentByEmail reads it: no agent answers an empty list. */
+export function agentsWithEmail(agents: Iterable<Record<string, unknown>>, email: unknown): { agents: Record<string, unknown>[] } {
+  const wanted = String(email).toLowerCase();
+  return { agents: [...agents].filter((candidate) => String(candidate['email']).toLowerCase() === wanted) };
 }

@@ -3,11 +3,13 @@ import type { AgentAccess, AgentId, RoleInfo } from '../../../common/audit';
 import type { AppErrorBody } from '../../../common/errors';
 import { MemoryKeyValueStore, type KvOperationRecord, type KvReadings, type KvStoreOptions } from '../../../dev/runtime/kv-store';
 import type { AgentDirectory } from '../../../server/src/directory';
+import type { AgentRef } from '../../../server/src/freshservice/agents';
 import { AppError } from '../../../server/src/errors';
 import { ApiKeyLedger, type LedgerChange } from '../../../server/src/ledger/api-key-ledger';
 import { createLedgerMethods, type LedgerMethod, type LedgerMethods } from '../../../server/src/methods/ledger';
 import type { KeyValueStore, Platform, TemplateClient } from '../../../server/src/platform';
 import { TEST_IPARAMS, testStorage } from '../fakes/storage';
+import { emailOf } from '../freshservice/fixtures';
 
 export const ACCOUNT_ADMIN_ROLE: RoleInfo = { id: 1, name: 'Account Admin', isDefault: true };
 
@@ -18,6 +20,24 @@ export interface AgentOptions {
   name?: string;
 }
 
+export function agentEmail(id: AgentId): string {
+  return emailOf(id);
+}
+
+/** How the browser names who acts, and on whom: the id it says and the email the server searches by. */
+export function actor(id: AgentId): { actorId: AgentId; actorEmail: string } {
+  return { actorId: id, actorEmail: agentEmail(id) };
+}
+
+export function target(id: AgentId): { targetId: AgentId; targetEmail: string } {
+  return { targetId: id, targetEmail: agentEmail(id) };
+}
+
+/** A profile view's payload as the sidebar sends it: both people by id and email. */
+export function viewing(viewedId: AgentId, viewerId: AgentId): { viewedId: AgentId; viewedEmail: string; viewerId: AgentId; viewerEmail: string } {
+  return { viewedId, viewedEmail: agentEmail(viewedId), viewerId, viewerEmail: agentEmail(viewerId) };
+}
+
 export function agent(id: AgentId, options: AgentOptions = {}): AgentAccess {
   const name = options.name ?? `Agent ${id}`;
   return {
@@ -25,7 +45,7 @@ export function agent(id: AgentId, options: AgentOptions = {}): AgentAccess {
     firstName: name,
     lastName: null,
     name,
-    email: `agent${id}@example.com`,
+    email: agentEmail(id),
     active: options.active ?? true,
     occasional: false,
     lastLoginAt: null,
@@ -47,10 +67,11 @@ export class FakeDirectory implements AgentDirectory {
     this.agents = new Map(agents.map((a) => [a.id, a]));
   }
 
-  getAgent(id: AgentId): Promise<AgentAccess> {
-    this.lookups.push(id);
-    const found = this.agents.get(id);
-    return found ? Promise.resolve(found) : Promise.reject(new AppError(404, 'NOT_FOUND', 'No such agent in Freshservice.'));
+  /** As the real directory: the agent with that email, when they hold that id. */
+  getAgent(ref: AgentRef): Promise<AgentAccess> {
+    this.lookups.push(ref.id);
+    const found = this.agents.get(ref.id);
+    return found !== undefined && found.email === ref.email ? Promise.resolve(found) : Promise.reject(new AppError(404, 'NOT_FOUND', 'No such agent in Freshservice.'));
   }
 
   accountAdminRole(): Promise<RoleInfo | null> {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { MemoryStore } from '../audit/memoryStore';
 import { FakeRequest, fail, ok } from '../fakes/request';
-import { agent, standardRoles } from '../freshservice/fixtures';
+import { agent, emailOf, standardRoles } from '../freshservice/fixtures';
 import { recordConsole } from './recorded-console';
 import { loadShippedServer, type FdkGlobals, type ShippedMethod } from './shipped-server';
 
@@ -14,18 +14,18 @@ describe('server/server.js (as FDK loads it): audit methods', () => {
   // server.js requires ./lib through Node, so those modules log through the process console, not the sandbox's.
   const logged = recordConsole(['error', 'warn', 'log', 'info', 'debug']);
 
-  it('exposes getAccessOverview, getUserAccess and listAccountAdmins', () => {
+  it('exposes getAccessOverview and getUserAccess', () => {
     const methods = loadServer(new FakeRequest(), () => undefined);
-    for (const name of ['getAccessOverview', 'getUserAccess', 'listAccountAdmins']) {
+    for (const name of ['getAccessOverview', 'getUserAccess']) {
       assert.equal(typeof methods[name], 'function', name);
     }
   });
 
   it('answers getUserAccess through renderData with the FDK globals', async () => {
-    const request = new FakeRequest().script('getAgent', ok({ agent: agent(21000049726) })).script('listRoles', ok({ roles: standardRoles() }));
+    const request = new FakeRequest().script('findAgentByEmail', ok({ agents: [agent(21000049726)] })).script('listRoles', ok({ roles: standardRoles() }));
     const replies: unknown[][] = [];
     const methods = loadServer(request, (...args) => replies.push(args));
-    await methods.getUserAccess?.({ userId: 21000049726, iparams: { freshservice_domain: 'acme', api_key: 'k' } });
+    await methods.getUserAccess?.({ email: emailOf(21000049726), iparams: { freshservice_domain: 'acme', api_key: 'k' } });
     assert.equal(replies.length, 1);
     const [error, data] = replies[0] ?? [];
     assert.equal(error, null);
@@ -33,10 +33,10 @@ describe('server/server.js (as FDK loads it): audit methods', () => {
   });
 
   it('logs a failure by code and status, never the api_key iparam', async () => {
-    const request = new FakeRequest().script('getAgent', fail(401, { message: 'unauthorized' }));
+    const request = new FakeRequest().script('findAgentByEmail', fail(401, { message: 'unauthorized' }));
     const replies: unknown[][] = [];
     const methods = loadServer(request, (...args) => replies.push(args));
-    await methods.getUserAccess?.({ userId: 21000049726, iparams: { freshservice_domain: 'acme', api_key: 'k-logged-nowhere' } });
+    await methods.getUserAccess?.({ email: emailOf(21000049726), iparams: { freshservice_domain: 'acme', api_key: 'k-logged-nowhere' } });
     assert.equal((replies[0]?.[0] as { status: number }).status, 401);
     assert.match(logged(), /getUserAccess failed: \w+ \(401\)/);
     assert.doesNotMatch(logged(), /k-logged-nowhere/);

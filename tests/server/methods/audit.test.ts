@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { assert as sinonAssert, spy, type SinonSpy } from 'sinon';
-import { getAccessOverview, getUserAccess, listAccountAdmins } from '../../../server/src/methods/audit';
+import { getAccessOverview, getUserAccess } from '../../../server/src/methods/audit';
 import type { Platform, ServerArgs } from '../../../server/src/platform';
 import { MemoryStore } from '../audit/memoryStore';
 import { FakeRequest, fail, ok } from '../fakes/request';
-import { agent, role, standardRoles } from '../freshservice/fixtures';
+import { agent, emailOf, standardRoles } from '../freshservice/fixtures';
 import { recordConsole } from './recorded-console';
 
 const SECRET_KEY = 'sk-very-secret-api-key-0123456789';
@@ -71,16 +71,16 @@ describe('audit server methods', () => {
     assert.deepEqual(request.calls, []);
   });
 
-  it('getUserAccess answers 400 naming userId when neither userId nor email is sent', async () => {
+  it('getUserAccess answers 400 naming email when no email is sent', async () => {
     const platform = platformWith(new FakeRequest());
     await getUserAccess(argsWith({}), platform);
     const [error] = platform.reply.firstCall.args as [{ code: string; message: string }];
     assert.equal(error.code, 'INVALID_PAYLOAD');
-    assert.match(error.message, /"userId"/);
+    assert.match(error.message, /"email"/);
   });
 
-  it('getUserAccess answers 400 for an id sent as text, and for a malformed email', async () => {
-    for (const payload of [{ userId: '21000049726' }, { email: 'not-an-address' }]) {
+  it('getUserAccess answers 400 for an id instead of an email, and for a malformed email', async () => {
+    for (const payload of [{ userId: 21000049726 }, { email: 'not-an-address' }]) {
       const platform = platformWith(new FakeRequest());
       await getUserAccess(argsWith(payload), platform);
       const [error] = platform.reply.firstCall.args as [{ code: string }];
@@ -89,8 +89,8 @@ describe('audit server methods', () => {
   });
 
   it('getUserAccess replies with the agent', async () => {
-    const platform = platformWith(new FakeRequest().script('getAgent', ok({ agent: agent(21000049726) })).script('listRoles', ok({ roles: standardRoles() })));
-    await getUserAccess(argsWith({ userId: 21000049726 }), platform);
+    const platform = platformWith(new FakeRequest().script('findAgentByEmail', ok({ agents: [agent(21000049726)] })).script('listRoles', ok({ roles: standardRoles() })));
+    await getUserAccess(argsWith({ email: emailOf(21000049726) }), platform);
     const [error, access] = platform.reply.firstCall.args as [unknown, { kind: string; permissionsPath: string }];
     assert.equal(error, null);
     assert.equal(access.kind, 'agent');
@@ -103,23 +103,5 @@ describe('audit server methods', () => {
     const [error] = platform.reply.firstCall.args as [{ status: number; code: string; message: string }];
     assert.deepEqual([error.status, error.code], [401, 'KEY_INVALID']);
     assert.match(error.message, /app settings/);
-  });
-
-  it('listAccountAdmins replies ACCOUNT_ADMIN_ROLE_MISSING when the role does not exist', async () => {
-    const platform = platformWith(new FakeRequest().script('listRoles', ok({ roles: [role(1, 'Admin', true)] })));
-    await listAccountAdmins(argsWith({}), platform);
-    const [error] = platform.reply.firstCall.args as [{ code: string }];
-    assert.equal(error.code, 'ACCOUNT_ADMIN_ROLE_MISSING');
-  });
-
-  it('listAccountAdmins replies with the recorded list, reading no agent (nothing recorded yet: empty and incomplete)', async () => {
-    const request = new FakeRequest().script('listRoles', ok({ roles: standardRoles() })).script('listAgents', ok({ agents: [agent(1)] }));
-    const platform = platformWith(request);
-    await listAccountAdmins(argsWith({}), platform);
-    const [error, result] = platform.reply.firstCall.args as [unknown, { complete: boolean; accountAdmins: unknown[] }];
-    assert.equal(error, null);
-    assert.equal(result.complete, false);
-    assert.deepEqual(result.accountAdmins, []);
-    assert.deepEqual(request.names(), ['listRoles']);
   });
 });

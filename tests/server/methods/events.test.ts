@@ -9,6 +9,7 @@ import { FakeRequest, fail } from '../fakes/request';
 import { TEST_IPARAMS, headOf } from '../fakes/storage';
 import { ROLE_IDS, agent, assignment } from '../freshservice/fixtures';
 import { ANA, BJORN, CHLOE, Installation, RAHUL, accountAgents } from './installation';
+import { viewing } from '../ledger/fixtures';
 import { VirtualInstallation } from './virtual-installation';
 
 describe('background events: the Account Admins list without scans in views', () => {
@@ -87,7 +88,7 @@ describe('background events: the Account Admins list without scans in views', ()
     const agents = accountAgents();
     const installation = new Installation({ agents });
     assert.equal((await installation.install()).error, null);
-    let view = await installation.ok<ProfileAccess>('getProfileAccess', { viewedId: RAHUL, viewerId: CHLOE });
+    let view = await installation.ok<ProfileAccess>('getProfileAccess', viewing(RAHUL, CHLOE));
     assert.deepEqual(view.accountAdmins?.accountAdmins.map((admin) => admin.id).sort(), [ANA, BJORN]);
     assert.equal(view.accountAdmins?.complete, true);
 
@@ -97,13 +98,13 @@ describe('background events: the Account Admins list without scans in views', ()
     assert.equal((await installation.call('onUserUpdate', { data: { user, changes: {} } })).error, null);
 
     const before = installation.request.calls.length;
-    view = await installation.ok<ProfileAccess>('getProfileAccess', { viewedId: RAHUL, viewerId: BJORN });
+    view = await installation.ok<ProfileAccess>('getProfileAccess', viewing(RAHUL, BJORN));
     assert.deepEqual(view.accountAdmins?.accountAdmins.map((admin) => admin.id).sort(), [ANA, BJORN, CHLOE]);
     assert.ok(installation.request.calls.length - before <= 2);
 
     // Ana is deactivated: onUserUpdate again, and she is no longer named.
     assert.equal((await installation.call('onUserUpdate', { data: { user: { id: ANA, active: false } } })).error, null);
-    view = await installation.ok<ProfileAccess>('getProfileAccess', { viewedId: RAHUL, viewerId: CHLOE });
+    view = await installation.ok<ProfileAccess>('getProfileAccess', viewing(RAHUL, CHLOE));
     assert.deepEqual(view.accountAdmins?.accountAdmins.map((admin) => admin.id).sort(), [BJORN, CHLOE]);
   });
 });

@@ -6,10 +6,10 @@
  * Needs server/lib, built by `tsc -p tsconfig.server.json`.
  */
 import { MemoryKeyValueStore, type KvReadings } from '../../../dev/runtime/kv-store';
-import { FakeRequest, fail, ok } from '../fakes/request';
+import { FakeRequest, ok } from '../fakes/request';
 import { FakeSchedule } from '../fakes/schedule';
 import { TEST_IPARAMS } from '../fakes/storage';
-import { ROLE_IDS, agent, assignment, standardRoles } from '../freshservice/fixtures';
+import { ROLE_IDS, agent, agentsWithEmail, assignment, standardRoles } from '../freshservice/fixtures';
 import { loadShippedServer } from './shipped-server';
 
 export const ANA = 21000049726;
@@ -52,10 +52,7 @@ export class Installation {
       ...(options.interleave === undefined ? {} : { interleave: { seed: options.interleave, maxTurns: 3 } }),
     });
     this.request = new FakeRequest()
-      .respond('getAgent', (context) => {
-        const found = agents[Number(context['agent_id'])];
-        return found === undefined ? fail(404, { message: 'Record not found' }) : ok({ agent: found });
-      })
+      .respond('findAgentByEmail', (context) => ok(agentsWithEmail(Object.values(agents), context['email'])))
       .respond('listRoles', () => ok({ roles: standardRoles() }))
       .respond('listAgents', (context) => ok({ agents: context['active'] === false ? [] : Object.values(agents) }));
     this.schedule = new FakeSchedule(options.now ?? Date.now);

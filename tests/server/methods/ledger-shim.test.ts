@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import type { ApiKeyHistoryPage, ApiKeyIndexPage, ApiKeyRecord } from '../../../common/ledger';
 import { MemoryKeyValueStore } from '../../../dev/runtime/kv-store';
 import { FakeRequest, ok } from '../fakes/request';
-import { ROLE_IDS, agent, assignment, standardRoles } from '../freshservice/fixtures';
+import { ROLE_IDS, agent, assignment, emailOf, standardRoles } from '../freshservice/fixtures';
 import { recordConsole } from './recorded-console';
 import { loadShippedServer, type ShippedMethod } from './shipped-server';
 
@@ -14,6 +14,14 @@ import { loadShippedServer, type ShippedMethod } from './shipped-server';
  */
 const ADMIN = 21000049726;
 const REQUESTER = 21000049727;
+
+function actor(id: number): { actorId: number; actorEmail: string } {
+  return { actorId: id, actorEmail: emailOf(id) };
+}
+
+function target(id: number): { targetId: number; targetEmail: string } {
+  return { targetId: id, targetEmail: emailOf(id) };
+}
 
 function loadServer(request: FakeRequest, store: MemoryKeyValueStore, replies: unknown[][]): Record<string, ShippedMethod> {
   return loadShippedServer({ $request: request, $db: store, renderData: (...args: unknown[]) => replies.push(args) });
@@ -27,18 +35,18 @@ describe('server/server.js (as FDK loads it): ledger methods', () => {
     const request = new FakeRequest()
       .script('listRoles', ok({ roles: standardRoles() }))
       .script(
-        'getAgent',
-        ok({ agent: agent(REQUESTER) }),
-        ok({ agent: agent(ADMIN, { roles: [assignment(ROLE_IDS.accountAdmin)] }) }),
-        ok({ agent: agent(REQUESTER) }),
+        'findAgentByEmail',
+        ok({ agents: [agent(REQUESTER)] }),
+        ok({ agents: [agent(ADMIN, { roles: [assignment(ROLE_IDS.accountAdmin)] })] }),
+        ok({ agents: [agent(REQUESTER)] }),
       );
     const store = new MemoryKeyValueStore();
     const replies: unknown[][] = [];
     const methods = loadServer(request, store, replies);
     const iparams = { freshservice_domain: 'acme', api_key: 'k-ledger-never-logged', storage_secret: 's-storage-secret-never-logged-0123456789' };
 
-    await methods.requestApiKey?.({ actorId: REQUESTER, reason: 'nightly export', iparams });
-    await methods.recordApiKeyAction?.({ actorId: ADMIN, targetId: REQUESTER, action: 'enabled', iparams });
+    await methods.requestApiKey?.({ ...actor(REQUESTER), reason: 'nightly export', iparams });
+    await methods.recordApiKeyAction?.({ ...actor(ADMIN), ...target(REQUESTER), action: 'enabled', iparams });
     await methods.getApiKeyHistory?.({ agentId: REQUESTER, iparams });
     await methods.listApiKeyIndex?.({ iparams });
 
@@ -50,7 +58,9 @@ describe('server/server.js (as FDK loads it): ledger methods', () => {
     assert.equal(enabled.decidedBy?.id, ADMIN);
     assert.deepEqual((replies[2]?.[1] as ApiKeyHistoryPage).entries.map((e) => e.action), ['enabled', 'requested']);
     assert.deepEqual((replies[3]?.[1] as ApiKeyIndexPage).entries.map((entry) => [entry.agentId, entry.state, entry.updatedAt]), [[REQUESTER, 'enabled', enabled.updatedAt]]);
-    assert.deepEqual(request.callsTo('getAgent').map((call) => call.context['agent_id']), [REQUESTER, ADMIN, REQUESTER]);
+    assert.deepEqual(request.callsTo('findAgentByEmail').map((call) => call.context['email']), [emailOf(REQUESTER), emailOf(ADMIN), emailOf(REQUESTER)]);
+    assert.match(logged(), new RegExp(`recordApiKeyAction: enabled as agent ${ADMIN} \\(claimed by the browser\\) on agent ${REQUESTER}: record version 2, `), 'each change is logged for an investigation');
+    assert.ok(!logged().includes('nightly export'), 'never the reason');
     assert.ok(store.operations.length <= 50, `${store.operations.length} $db operations stay within one minute's limit`);
     assert.ok(!logged().includes(iparams.api_key), 'the api_key iparam was logged');
     assert.ok(!logged().includes(iparams.storage_secret), 'the storage secret was logged');

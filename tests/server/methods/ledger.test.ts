@@ -3,7 +3,7 @@ import type { ApiKeyHistoryPage, ApiKeyIndexPage, ApiKeyRecord } from '../../../
 import { createLedgerMethods, type LedgerMethods } from '../../../server/src/methods/ledger';
 import { getApiKeyHistory, getApiKeyState, listApiKeyIndex, recordApiKeyAction, requestApiKey } from '../../../server/src/methods/ledger';
 import { restore, stub } from 'sinon';
-import { FakeDirectory, agent, ledgerMethodsOver, memoryStore, platformWith, tickingClock, type Answer, type LedgerMethodsUnderTest } from '../ledger/fixtures';
+import { FakeDirectory, actor, agent, ledgerMethodsOver, target, memoryStore, platformWith, tickingClock, type Answer, type LedgerMethodsUnderTest } from '../ledger/fixtures';
 
 const ACCOUNT_ADMIN = 100;
 const OTHER_ACCOUNT_ADMIN = 101;
@@ -48,7 +48,7 @@ describe('ledger server methods', () => {
   describe('requestApiKey', () => {
     it('records a request for oneself, with the name re-read from Freshservice', async () => {
       const { methods, call, fake } = setUp();
-      const answer = record(await call(methods.requestApiKey, { actorId: REQUESTER, reason: '  nightly export  ' }));
+      const answer = record(await call(methods.requestApiKey, { ...actor(REQUESTER), reason: '  nightly export  ' }));
       assert.equal(answer.state, 'requested');
       assert.deepEqual(answer.requestedBy, { id: REQUESTER, name: 'Rita Requester' });
       assert.equal(answer.reason, 'nightly export');
@@ -58,33 +58,33 @@ describe('ledger server methods', () => {
     it('refuses a deactivated requester (TARGET_INACTIVE) and an unknown one (NOT_FOUND)', async () => {
       const { methods, call } = setUp();
       assert.deepEqual(
-        [errorOf(await call(methods.requestApiKey, { actorId: DEACTIVATED, reason: 'x' })).code, errorOf(await call(methods.requestApiKey, { actorId: 999, reason: 'x' })).code],
+        [errorOf(await call(methods.requestApiKey, { ...actor(DEACTIVATED), reason: 'x' })).code, errorOf(await call(methods.requestApiKey, { ...actor(999), reason: 'x' })).code],
         ['TARGET_INACTIVE', 'NOT_FOUND'],
       );
     });
 
     it('answers a repeated request with the same record', async () => {
       const { methods, call } = setUp();
-      const first = record(await call(methods.requestApiKey, { actorId: REQUESTER, reason: 'one' }));
-      assert.deepEqual(record(await call(methods.requestApiKey, { actorId: REQUESTER, reason: 'two' })), first);
+      const first = record(await call(methods.requestApiKey, { ...actor(REQUESTER), reason: 'one' }));
+      assert.deepEqual(record(await call(methods.requestApiKey, { ...actor(REQUESTER), reason: 'two' })), first);
     });
   });
 
   describe('recordApiKeyAction', () => {
     it('lets a current Account Admin open, enable and undo for someone else', async () => {
       const { methods, call } = setUp();
-      await call(methods.requestApiKey, { actorId: REQUESTER, reason: 'why' });
-      const opened = record(await call(methods.recordApiKeyAction, { actorId: ACCOUNT_ADMIN, targetId: REQUESTER, action: 'opened' }));
+      await call(methods.requestApiKey, { ...actor(REQUESTER), reason: 'why' });
+      const opened = record(await call(methods.recordApiKeyAction, { ...actor(ACCOUNT_ADMIN), ...target(REQUESTER), action: 'opened' }));
       assert.deepEqual(opened.openedBy, { id: ACCOUNT_ADMIN, name: 'Ada Admin' });
-      const enabled = record(await call(methods.recordApiKeyAction, { actorId: ACCOUNT_ADMIN, targetId: REQUESTER, action: 'enabled', note: 'done' }));
+      const enabled = record(await call(methods.recordApiKeyAction, { ...actor(ACCOUNT_ADMIN), ...target(REQUESTER), action: 'enabled', note: 'done' }));
       assert.equal(enabled.state, 'enabled');
-      const undone = record(await call(methods.recordApiKeyAction, { actorId: OTHER_ACCOUNT_ADMIN, targetId: REQUESTER, action: 'undo' }));
+      const undone = record(await call(methods.recordApiKeyAction, { ...actor(OTHER_ACCOUNT_ADMIN), ...target(REQUESTER), action: 'undo' }));
       assert.equal(undone.state, 'requested');
     });
 
     it('refuses acting on oneself with SELF_ACTION 403 before asking Freshservice anything', async () => {
       const { methods, call, fake } = setUp();
-      const error = errorOf(await call(methods.recordApiKeyAction, { actorId: ACCOUNT_ADMIN, targetId: ACCOUNT_ADMIN, action: 'enabled' }));
+      const error = errorOf(await call(methods.recordApiKeyAction, { ...actor(ACCOUNT_ADMIN), ...target(ACCOUNT_ADMIN), action: 'enabled' }));
       assert.equal(error.code, 'SELF_ACTION');
       assert.equal(error.status, 403);
       assert.match(error.message, /Nobody can switch on their own API key/);
@@ -93,49 +93,49 @@ describe('ledger server methods', () => {
 
     it('refuses an Admin who is not Account Admin with NOT_ACCOUNT_ADMIN 403 saying Admin is not enough', async () => {
       const { methods, call } = setUp();
-      const error = errorOf(await call(methods.recordApiKeyAction, { actorId: PLAIN_ADMIN, targetId: REQUESTER, action: 'enabled' }));
+      const error = errorOf(await call(methods.recordApiKeyAction, { ...actor(PLAIN_ADMIN), ...target(REQUESTER), action: 'enabled' }));
       assert.deepEqual([error.status, error.code], [403, 'NOT_ACCOUNT_ADMIN']);
       assert.match(error.message, /Pat Plain holds an Admin role, but Admin is not enough/);
     });
 
     it('refuses an agent without any admin role, a deactivated Account Admin and an unknown actor', async () => {
       const { methods, call } = setUp();
-      const plain = errorOf(await call(methods.recordApiKeyAction, { actorId: REQUESTER, targetId: PLAIN_ADMIN, action: 'opened' }));
+      const plain = errorOf(await call(methods.recordApiKeyAction, { ...actor(REQUESTER), ...target(PLAIN_ADMIN), action: 'opened' }));
       assert.match(plain.message, /Rita Requester does not hold the Account Admin role/);
-      const former = errorOf(await call(methods.recordApiKeyAction, { actorId: FORMER_ACCOUNT_ADMIN, targetId: REQUESTER, action: 'opened' }));
+      const former = errorOf(await call(methods.recordApiKeyAction, { ...actor(FORMER_ACCOUNT_ADMIN), ...target(REQUESTER), action: 'opened' }));
       assert.match(former.message, /Fay Former is deactivated/);
-      const unknown = errorOf(await call(methods.recordApiKeyAction, { actorId: 999, targetId: REQUESTER, action: 'opened' }));
+      const unknown = errorOf(await call(methods.recordApiKeyAction, { ...actor(999), ...target(REQUESTER), action: 'opened' }));
       assert.match(unknown.message, /No Freshservice agent has the id 999/);
       assert.deepEqual([plain.code, former.code, unknown.code], ['NOT_ACCOUNT_ADMIN', 'NOT_ACCOUNT_ADMIN', 'NOT_ACCOUNT_ADMIN']);
     });
 
     it('answers ACCOUNT_ADMIN_ROLE_MISSING when the account has no Account Admin role', async () => {
       const { methods, call } = setUp(directory(false));
-      assert.equal(errorOf(await call(methods.recordApiKeyAction, { actorId: PLAIN_ADMIN, targetId: REQUESTER, action: 'opened' })).code, 'ACCOUNT_ADMIN_ROLE_MISSING');
+      assert.equal(errorOf(await call(methods.recordApiKeyAction, { ...actor(PLAIN_ADMIN), ...target(REQUESTER), action: 'opened' })).code, 'ACCOUNT_ADMIN_ROLE_MISSING');
     });
 
     it('re-reads the actor on every call: an Account Admin who lost the role is refused next time', async () => {
       const fake = directory();
       const { methods, call } = setUp(fake);
-      assert.equal(record(await call(methods.recordApiKeyAction, { actorId: OTHER_ACCOUNT_ADMIN, targetId: REQUESTER, action: 'opened' })).state, 'none');
+      assert.equal(record(await call(methods.recordApiKeyAction, { ...actor(OTHER_ACCOUNT_ADMIN), ...target(REQUESTER), action: 'opened' })).state, 'none');
       const demoted = new FakeDirectory([agent(OTHER_ACCOUNT_ADMIN, { name: 'Otto Admin' }), agent(REQUESTER)]);
       const later = createLedgerMethods({ directoryFor: () => demoted, now: tickingClock() });
-      assert.equal(errorOf(await call(later.recordApiKeyAction, { actorId: OTHER_ACCOUNT_ADMIN, targetId: REQUESTER, action: 'opened' })).code, 'NOT_ACCOUNT_ADMIN');
+      assert.equal(errorOf(await call(later.recordApiKeyAction, { ...actor(OTHER_ACCOUNT_ADMIN), ...target(REQUESTER), action: 'opened' })).code, 'NOT_ACCOUNT_ADMIN');
     });
 
     it('refuses a deactivated target with TARGET_INACTIVE 409 and an unknown one with NOT_FOUND', async () => {
       const { methods, call } = setUp();
-      const inactive = errorOf(await call(methods.recordApiKeyAction, { actorId: ACCOUNT_ADMIN, targetId: DEACTIVATED, action: 'enabled' }));
+      const inactive = errorOf(await call(methods.recordApiKeyAction, { ...actor(ACCOUNT_ADMIN), ...target(DEACTIVATED), action: 'enabled' }));
       assert.deepEqual([inactive.status, inactive.code], [409, 'TARGET_INACTIVE']);
       assert.match(inactive.message, /Dee Deactivated is deactivated/);
-      assert.equal(errorOf(await call(methods.recordApiKeyAction, { actorId: ACCOUNT_ADMIN, targetId: 999, action: 'enabled' })).code, 'NOT_FOUND');
+      assert.equal(errorOf(await call(methods.recordApiKeyAction, { ...actor(ACCOUNT_ADMIN), ...target(999), action: 'enabled' })).code, 'NOT_FOUND');
     });
 
     it('refuses an out-of-order action with OUT_OF_ORDER 409 and the reason', async () => {
       const { methods, call } = setUp();
-      await call(methods.requestApiKey, { actorId: REQUESTER, reason: 'why' });
-      await call(methods.recordApiKeyAction, { actorId: ACCOUNT_ADMIN, targetId: REQUESTER, action: 'declined' });
-      const error = errorOf(await call(methods.recordApiKeyAction, { actorId: OTHER_ACCOUNT_ADMIN, targetId: REQUESTER, action: 'enabled' }));
+      await call(methods.requestApiKey, { ...actor(REQUESTER), reason: 'why' });
+      await call(methods.recordApiKeyAction, { ...actor(ACCOUNT_ADMIN), ...target(REQUESTER), action: 'declined' });
+      const error = errorOf(await call(methods.recordApiKeyAction, { ...actor(OTHER_ACCOUNT_ADMIN), ...target(REQUESTER), action: 'enabled' }));
       assert.deepEqual([error.status, error.code], [409, 'OUT_OF_ORDER']);
       assert.match(error.message, /must request the key again/);
     });
@@ -144,12 +144,12 @@ describe('ledger server methods', () => {
   describe('reading', () => {
     it('getApiKeyState, listApiKeyIndex and getApiKeyHistory answer the ledger without asking Freshservice', async () => {
       const { methods, call, fake } = setUp();
-      await call(methods.requestApiKey, { actorId: REQUESTER, reason: 'why' });
+      await call(methods.requestApiKey, { ...actor(REQUESTER), reason: 'why' });
       fake.lookups.length = 0;
       assert.equal(record(await call(methods.getApiKeyState, { agentId: REQUESTER })).state, 'requested');
       assert.equal(record(await call(methods.getApiKeyState, { agentId: 5 })).state, 'none');
       const index = (await call(methods.listApiKeyIndex, {})).data as ApiKeyIndexPage;
-      assert.deepEqual(index.entries.map((entry) => [entry.agentId, entry.state, entry.request?.name]), [[REQUESTER, 'requested', 'Rita Requester']]);
+      assert.deepEqual(index.entries.map((entry) => [entry.agentId, entry.state, entry.name]), [[REQUESTER, 'requested', 'Rita Requester']]);
       assert.equal(index.cursor, null);
       assert.deepEqual(((await call(methods.listApiKeyIndex, { cursor: null })).data as ApiKeyIndexPage).entries.length, 1);
       const history = (await call(methods.getApiKeyHistory, { agentId: REQUESTER })).data as ApiKeyHistoryPage;
@@ -163,20 +163,20 @@ describe('ledger server methods', () => {
     const cases: [keyof LedgerMethods, Record<string, unknown>, string][] = [
       ['requestApiKey', { reason: 'x' }, 'actorId'],
       ['requestApiKey', { actorId: '7', reason: 'x' }, 'actorId'],
-      ['requestApiKey', { actorId: 7.5, reason: 'x' }, 'actorId'],
-      ['requestApiKey', { actorId: -1, reason: 'x' }, 'actorId'],
-      ['requestApiKey', { actorId: 7, reason: '   ' }, 'reason'],
-      ['requestApiKey', { actorId: 7, reason: 'x'.repeat(501) }, 'reason'],
-      ['requestApiKey', { actorId: 7 }, 'reason'],
-      ['recordApiKeyAction', { actorId: 100, targetId: 7, action: 'approve' }, 'action'],
-      ['recordApiKeyAction', { actorId: 100, targetId: 7, action: 'requested' }, 'action'],
-      ['recordApiKeyAction', { actorId: 100, action: 'enabled' }, 'targetId'],
-      ['recordApiKeyAction', { actorId: 100, targetId: 7, action: 'enabled', note: 5 }, 'note'],
-      ['recordApiKeyAction', { actorId: 100, targetId: 7, action: 'enabled', note: 'x'.repeat(501) }, 'note'],
-      ['requestApiKey', { actorId: 7, reason: 'a\u0000b' }, 'reason'],
-      ['requestApiKey', { actorId: 7, reason: '\uDE00 alone' }, 'reason'],
-      ['requestApiKey', { actorId: 7, reason: '語'.repeat(334) }, 'reason'],
-      ['recordApiKeyAction', { actorId: 100, targetId: 7, action: 'declined', note: 'bell\u0007' }, 'note'],
+      ['requestApiKey', { ...actor(7.5), reason: 'x' }, 'actorId'],
+      ['requestApiKey', { ...actor(-1), reason: 'x' }, 'actorId'],
+      ['requestApiKey', { ...actor(7), reason: '   ' }, 'reason'],
+      ['requestApiKey', { ...actor(7), reason: 'x'.repeat(501) }, 'reason'],
+      ['requestApiKey', { ...actor(7)}, 'reason'],
+      ['recordApiKeyAction', { ...actor(100), ...target(7), action: 'approve' }, 'action'],
+      ['recordApiKeyAction', { ...actor(100), ...target(7), action: 'requested' }, 'action'],
+      ['recordApiKeyAction', { ...actor(100), action: 'enabled' }, 'targetId'],
+      ['recordApiKeyAction', { ...actor(100), ...target(7), action: 'enabled', note: 5 }, 'note'],
+      ['recordApiKeyAction', { ...actor(100), ...target(7), action: 'enabled', note: 'x'.repeat(501) }, 'note'],
+      ['requestApiKey', { ...actor(7), reason: 'a\u0000b' }, 'reason'],
+      ['requestApiKey', { ...actor(7), reason: '\uDE00 alone' }, 'reason'],
+      ['requestApiKey', { ...actor(7), reason: '語'.repeat(334) }, 'reason'],
+      ['recordApiKeyAction', { ...actor(100), ...target(7), action: 'declined', note: 'bell\u0007' }, 'note'],
       ['getApiKeyState', {}, 'agentId'],
       ['getApiKeyState', { agentId: Number.MAX_SAFE_INTEGER + 2 }, 'agentId'],
       ['listApiKeyIndex', { cursor: 't1' }, 'cursor'],
@@ -199,7 +199,7 @@ describe('ledger server methods', () => {
 
     it('treats a blank note as no note', async () => {
       const { methods, call } = setUp();
-      await call(methods.recordApiKeyAction, { actorId: ACCOUNT_ADMIN, targetId: REQUESTER, action: 'enabled', note: '   ' });
+      await call(methods.recordApiKeyAction, { ...actor(ACCOUNT_ADMIN), ...target(REQUESTER), action: 'enabled', note: '   ' });
       const history = (await call(methods.getApiKeyHistory, { agentId: REQUESTER })).data as ApiKeyHistoryPage;
       assert.equal(history.entries[0]?.note, null);
     });

@@ -8,6 +8,7 @@ import { RECORD_MAX_AGE_MS } from '../../../server/src/audit/accountAdmins';
 import { TEST_IPARAMS, seedHead } from '../fakes/storage';
 import { fail } from '../fakes/request';
 import { ROLE_IDS } from '../freshservice/fixtures';
+import { viewing } from '../ledger/fixtures';
 import { ANA, CHLOE, NOBODY, RAHUL, freshservice } from '../profile/account';
 import { recordConsole } from './recorded-console';
 import { loadShippedServer } from './shipped-server';
@@ -37,7 +38,7 @@ describe('getProfileAccess (server method)', () => {
   const logged = recordConsole(['error', 'warn', 'log']);
 
   it('replies with the viewed agent, the viewer, the Account Admins and the API-key record (ids above 2^31)', async () => {
-    const { error, data } = await call({ viewedId: CHLOE, viewerId: ANA });
+    const { error, data } = await call(viewing(CHLOE, ANA));
     assert.equal(error, null);
     assert.equal(data?.viewed.agent?.id, CHLOE);
     assert.deepEqual(data?.viewer, { id: ANA, isAccountAdmin: true, holdsAdminRole: false });
@@ -47,13 +48,13 @@ describe('getProfileAccess (server method)', () => {
     assert.equal(data?.apiKeyError, null);
   });
 
-  it('no longer calls an Account Admins record past its age limit complete, like listAccountAdmins', async () => {
+  it('no longer calls an Account Admins record past its age limit complete, as every view', async () => {
     const store = new MemoryKeyValueStore();
     const recordedAt = new Date(Date.now() - RECORD_MAX_AGE_MS - 60_000).toISOString();
     await seedHead(store, { admins: { roleId: ROLE_IDS.accountAdmin, complete: true, recordedAt }, A1: { name: 'Demoted', email: 'demoted@acme.example', otherAdminRole: true } });
     const request = freshservice();
     const replies: Reply[] = [];
-    await getProfileAccess(argsWith({ viewedId: CHLOE, viewerId: ANA }), { request, store, reply: (error, data) => replies.push({ error, data: data as ProfileAccess | undefined }) });
+    await getProfileAccess(argsWith(viewing(CHLOE, ANA)), { request, store, reply: (error, data) => replies.push({ error, data: data as ProfileAccess | undefined }) });
     const [only] = replies;
     assert.equal(only?.error, null);
     assert.equal(only?.data?.accountAdmins?.recordedAt, recordedAt);
@@ -62,7 +63,7 @@ describe('getProfileAccess (server method)', () => {
   });
 
   it('replies for a requester', async () => {
-    const { error, data } = await call({ viewedId: NOBODY, viewerId: RAHUL });
+    const { error, data } = await call(viewing(NOBODY, RAHUL));
     assert.equal(error, null);
     assert.equal(data?.viewed.kind, 'requester');
   });
@@ -71,7 +72,7 @@ describe('getProfileAccess (server method)', () => {
     ['no viewerId', { viewedId: CHLOE }, 'viewerId'],
     ['no viewedId', { viewerId: ANA }, 'viewedId'],
     ['an id sent as text', { viewedId: String(CHLOE), viewerId: ANA }, 'viewedId'],
-    ['a zero id', { viewedId: CHLOE, viewerId: 0 }, 'viewerId'],
+    ['a zero id', viewing(CHLOE, 0), 'viewerId'],
     ['a fractional id', { viewedId: 1.5, viewerId: ANA }, 'viewedId'],
   ];
   for (const [what, payload, field] of BAD_PAYLOADS) {
@@ -86,7 +87,7 @@ describe('getProfileAccess (server method)', () => {
   }
 
   it('relays a Freshservice failure as its code, and logs only the code, never iparams', async () => {
-    const { error } = await call({ viewedId: CHLOE, viewerId: ANA }, freshservice().script('getAgent', fail(403)));
+    const { error } = await call(viewing(CHLOE, ANA), freshservice().script('findAgentByEmail', fail(403)));
     assert.equal(error?.code, 'KEY_OWNER_NOT_ADMIN');
     assert.match(logged(), /getProfileAccess failed: KEY_OWNER_NOT_ADMIN \(403\)/);
     assert.doesNotMatch(logged(), new RegExp(SECRET_KEY));
@@ -95,7 +96,7 @@ describe('getProfileAccess (server method)', () => {
   it('works through the shipped server/server.js as FDK loads it, one reply per call', async () => {
     const replies: unknown[][] = [];
     const shipped = loadShippedServer({ $request: freshservice(), $db: new MemoryKeyValueStore(), renderData: (...args: unknown[]) => replies.push(args) });
-    await shipped['getProfileAccess']?.(argsWith({ viewedId: RAHUL, viewerId: CHLOE }));
+    await shipped['getProfileAccess']?.(argsWith(viewing(RAHUL, CHLOE)));
     assert.equal(replies.length, 1);
     const [error, data] = replies[0] as [unknown, ProfileAccess];
     assert.equal(error, null);

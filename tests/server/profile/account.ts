@@ -1,7 +1,7 @@
 /**
  * A small Freshservice account for the profile tests: two Account Admins, an Admin who is not
- * one, and a plain agent, behind a scripted `$request` that answers getAgent by id (404 for
- * anyone else, as Freshservice does for a requester), with `$db` as the FDK-like memory store
+ * one, and a plain agent, behind a scripted `$request` that answers findAgentByEmail (no agent
+ * for anyone else, as Freshservice does for a requester), with `$db` as the FDK-like memory store
  * on a clock the tests move (the account snapshot's roles are fresh for 300 s).
  */
 import { MemoryKeyValueStore } from '../../../dev/runtime/kv-store';
@@ -11,8 +11,8 @@ import type { KeyValueStore } from '../../../server/src/platform';
 import { profileAccess, type ProfileAccessDeps } from '../../../server/src/profile/profileAccess';
 import { keyOf, testStorage } from '../fakes/storage';
 import type { ProfileAccess } from '../../../common/profile';
-import { FakeRequest, fail, ok } from '../fakes/request';
-import { ROLE_IDS, agent, assignment, standardRoles } from '../freshservice/fixtures';
+import { FakeRequest, ok } from '../fakes/request';
+import { ROLE_IDS, agent, agentsWithEmail, assignment, emailOf, standardRoles } from '../freshservice/fixtures';
 
 export const ANA = 21000049726;
 export const BJORN = 21000049727;
@@ -28,15 +28,19 @@ export const AGENTS: Record<number, Record<string, unknown>> = {
   [RAHUL]: agent(RAHUL, { first_name: 'Rahul' }),
 };
 
-/** Freshservice for these agents: getAgent by id, listRoles and one page of agents. */
+/** Freshservice for these agents: findAgentByEmail, listRoles and one page of agents. */
 export function freshservice(roles: Record<string, unknown>[] = standardRoles()): FakeRequest {
   return new FakeRequest()
-    .respond('getAgent', (context) => {
-      const found = AGENTS[Number(context['agent_id'])];
-      return found === undefined ? fail(404, { message: 'Record not found' }) : ok({ agent: found });
-    })
+    .respond('findAgentByEmail', (context) => ok(agentsWithEmail(Object.values(AGENTS), context['email'])))
     .respond('listRoles', () => ok({ roles }))
     .respond('listAgents', () => ok({ agents: Object.values(AGENTS) }));
+}
+
+export interface ViewOptions {
+  request?: FakeRequest;
+  store?: KeyValueStore;
+  viewedEmail?: string | null;
+  viewerEmail?: string;
 }
 
 export class ProfileAccount {
@@ -54,12 +58,17 @@ export class ProfileAccount {
     this.time += seconds * 1000;
   }
 
-  /** One view, measured: what it answered, the templates it called and the $db operations it made. */
-  async view(viewedId: number, viewerId: number, options: { request?: FakeRequest; store?: KeyValueStore } = {}): Promise<{ answer: ProfileAccess; request: FakeRequest; operations: KvOperationRecord[] }> {
+  /**
+   * One view, measured: what it answered, the templates it called and the $db operations it made.
+   * The page sends each person's own email unless a test says otherwise (null: the queue, which
+   * sends none for the viewed agent).
+   */
+  async view(viewedId: number, viewerId: number, options: ViewOptions = {}): Promise<{ answer: ProfileAccess; request: FakeRequest; operations: KvOperationRecord[] }> {
     const request = options.request ?? freshservice();
     const before = this.store.operations.length;
     const deps: ProfileAccessDeps = { request, storage: testStorage(options.store ?? this.store), now: () => this.time };
-    const answer = await profileAccess({ viewedId, viewerId }, deps);
+    const viewedEmail = options.viewedEmail === undefined ? emailOf(viewedId) : options.viewedEmail;
+    const answer = await profileAccess({ viewedId, viewedEmail, viewerId, viewerEmail: options.viewerEmail ?? emailOf(viewerId) }, deps);
     return { answer, request, operations: this.store.operations.slice(before) };
   }
 }

@@ -6,7 +6,7 @@ import { eventName } from '../../../server/src/ledger/schemas';
 import { fail, FakeRequest, ok } from '../fakes/request';
 import { startScan } from '../../../server/src/admins/scan';
 import { headOf, keyOf, testStorage } from '../fakes/storage';
-import { ROLE_IDS, role } from '../freshservice/fixtures';
+import { ROLE_IDS, emailOf, role } from '../freshservice/fixtures';
 import { ANA, BJORN, CHLOE, NOBODY, RAHUL, ProfileAccount, described, freshservice, ledgerFailing } from './account';
 
 const HEAD = keyOf('head');
@@ -14,8 +14,9 @@ const HEAD = keyOf('head');
 /** The $db reads of a view of an agent never recorded in the ledger, with a warm head: 1 get. */
 const WARM_READS = [`get ${HEAD}`];
 
+/** Whom the view looked up, by the id in the email it searched for (`agent<id>@acme.example`). */
 function agentIdsAsked(request: FakeRequest): number[] {
-  return request.callsTo('getAgent').map((call) => Number(call.context['agent_id']));
+  return request.callsTo('findAgentByEmail').map((call) => Number(/^agent(\d+)@/.exec(String(call.context['email']))?.[1]));
 }
 
 describe('getProfileAccess: what one sidebar view costs', () => {
@@ -29,7 +30,7 @@ describe('getProfileAccess: what one sidebar view costs', () => {
 
   it('answers a requester after one template request and no $db operation', async () => {
     const { answer, request, operations } = await account.view(NOBODY, ANA);
-    assert.deepEqual(request.names(), ['getAgent']);
+    assert.deepEqual(request.names(), ['findAgentByEmail']);
     assert.deepEqual(agentIdsAsked(request), [NOBODY]);
     assert.deepEqual(operations, []);
     assert.deepEqual(answer, {
@@ -39,12 +40,14 @@ describe('getProfileAccess: what one sidebar view costs', () => {
       apiKey: null,
       apiKeyError: null,
       pendingRequests: null,
+      pendingRequestsPartial: false,
+      recordedAsViewer: null,
     });
   });
 
   it('on an agent\'s own page costs one template request and one $db read (the viewer is the viewed agent)', async () => {
     const { answer, request, operations } = await account.view(CHLOE, CHLOE);
-    assert.deepEqual(request.names(), ['getAgent']);
+    assert.deepEqual(request.names(), ['findAgentByEmail']);
     assert.deepEqual(described(operations), WARM_READS);
     assert.deepEqual(answer.viewer, { id: CHLOE, isAccountAdmin: false, holdsAdminRole: true });
     assert.equal(answer.viewed.kind, 'agent');
@@ -58,7 +61,7 @@ describe('getProfileAccess: what one sidebar view costs', () => {
   it('knows an Account Admin viewer from the recorded list: no read of the viewer', async () => {
     const { answer, request, operations } = await account.view(RAHUL, BJORN);
     assert.deepEqual(agentIdsAsked(request), [RAHUL]);
-    assert.deepEqual(request.names(), ['getAgent']);
+    assert.deepEqual(request.names(), ['findAgentByEmail']);
     assert.deepEqual(described(operations), WARM_READS);
     assert.deepEqual(answer.viewer, { id: BJORN, isAccountAdmin: true, holdsAdminRole: true });
     assert.deepEqual(answer.accountAdmins?.accountAdmins.map((admin) => admin.id), [ANA, BJORN]);
@@ -69,7 +72,7 @@ describe('getProfileAccess: what one sidebar view costs', () => {
   it('reads an Admin viewer once to tell them from an Account Admin: no extra $db operation', async () => {
     const { answer, request, operations } = await account.view(RAHUL, CHLOE);
     assert.deepEqual(agentIdsAsked(request), [RAHUL, CHLOE]);
-    assert.deepEqual(request.names(), ['getAgent', 'getAgent']);
+    assert.deepEqual(request.names(), ['findAgentByEmail', 'findAgentByEmail']);
     assert.deepEqual(described(operations), WARM_READS);
     assert.deepEqual(answer.viewer, { id: CHLOE, isAccountAdmin: false, holdsAdminRole: true });
   });
@@ -92,27 +95,27 @@ describe('getProfileAccess: what one sidebar view costs', () => {
   it('with the head\'s roles older than an hour (the background refresh stopped) reads them from Freshservice and updates only them', async () => {
     account.later(3601);
     const cold = await account.view(RAHUL, ANA);
-    assert.deepEqual(cold.request.names(), ['getAgent', 'listRoles']);
+    assert.deepEqual(cold.request.names(), ['findAgentByEmail', 'listRoles']);
     assert.deepEqual(described(cold.operations), [...WARM_READS, `update ${HEAD}`].sort());
     assert.ok((await headOf(account.store)).accountAdmins, 'the roles write left the Account Admins');
     assert.equal(cold.answer.viewer?.isAccountAdmin, true);
 
     const warm = await account.view(RAHUL, ANA);
-    assert.deepEqual(warm.request.names(), ['getAgent']);
+    assert.deepEqual(warm.request.names(), ['findAgentByEmail']);
     assert.deepEqual(described(warm.operations), WARM_READS);
   });
 
   it('never scans in a view: with nothing recorded it answers an empty, incomplete list and reads no list of agents', async () => {
     const fresh = new ProfileAccount();
     const first = await fresh.view(RAHUL, CHLOE);
-    assert.deepEqual(first.request.names(), ['getAgent', 'listRoles', 'getAgent']);
+    assert.deepEqual(first.request.names(), ['findAgentByEmail', 'listRoles', 'findAgentByEmail']);
     assert.deepEqual(first.answer.accountAdmins?.accountAdmins, []);
     assert.equal(first.answer.accountAdmins?.complete, false);
     assert.equal(first.answer.accountAdmins?.scanning, false);
     // The head does not exist yet: the roles' update answers 404 and creates it.
     assert.deepEqual(described(first.operations), [...WARM_READS, `update ${HEAD}`, `set ${HEAD}`].sort());
     const second = await fresh.view(RAHUL, CHLOE);
-    assert.deepEqual(second.request.names(), ['getAgent', 'getAgent'], 'at most the viewed agent and the viewer');
+    assert.deepEqual(second.request.names(), ['findAgentByEmail', 'findAgentByEmail'], 'at most the viewed agent and the viewer');
     assert.deepEqual(described(second.operations), WARM_READS);
   });
 
@@ -144,7 +147,7 @@ describe('getProfileAccess: what one sidebar view costs', () => {
     assert.equal(answer.viewed.agent?.id, RAHUL);
     assert.deepEqual(answer.viewer, { id: CHLOE, isAccountAdmin: false, holdsAdminRole: true });
     assert.deepEqual(answer.accountAdmins?.accountAdmins.map((admin) => admin.id), [ANA, BJORN]);
-    assert.deepEqual(request.names(), ['getAgent', 'getAgent']);
+    assert.deepEqual(request.names(), ['findAgentByEmail', 'findAgentByEmail']);
     assert.deepEqual(described(operations), [`get ${HEAD}`]);
   });
 
@@ -169,14 +172,44 @@ describe('getProfileAccess: what one sidebar view costs', () => {
   });
 
   it('fails as a whole, before any $db operation, when the viewed agent cannot be read', async () => {
-    const request = new FakeRequest().script('getAgent', fail(401));
+    const request = new FakeRequest().script('findAgentByEmail', fail(401));
     await assert.rejects(account.view(RAHUL, ANA, { request }), (error: unknown) => error instanceof AppError && error.code === 'KEY_INVALID');
-    assert.deepEqual(request.names(), ['getAgent']);
+    assert.deepEqual(request.names(), ['findAgentByEmail']);
+  });
+
+  it('never follows an email that belongs to another agent: the viewed page reads as a requester\'s, the viewer gets the plain guidance', async () => {
+    const viewed = await account.view(RAHUL, CHLOE, { viewedEmail: emailOf(ANA) });
+    assert.equal(viewed.answer.viewed.kind, 'requester');
+    assert.deepEqual(viewed.operations, []);
+    const viewer = await account.view(RAHUL, RAHUL + 1, { viewerEmail: emailOf(ANA) });
+    assert.deepEqual(viewer.answer.viewer, { id: RAHUL + 1, isAccountAdmin: false, holdsAdminRole: false }, 'Ana\'s email does not make anyone else an Account Admin');
+  });
+
+  it('for the queue, which sends no email, looks the agent up by the email kept with their record (one more read)', async () => {
+    const ledger = new ApiKeyLedger(testStorage(account.store));
+    await ledger.apply({ action: 'requested', actor: { id: RAHUL, name: 'Rahul' }, target: { id: RAHUL, name: 'Rahul' }, targetEmail: emailOf(RAHUL), note: 'asset import' });
+    const { answer, request, operations } = await account.view(RAHUL, ANA, { viewedEmail: null });
+    assert.deepEqual(agentIdsAsked(request), [RAHUL]);
+    assert.equal(answer.viewed.agent?.id, RAHUL);
+    assert.equal(answer.apiKey?.state, 'requested');
+    assert.deepEqual(described(operations), [`get ${HEAD}`, `get ${keyOf(eventName(RAHUL, 1))}`].sort(), 'the event is read once, for the email and the record');
+    await assert.rejects(account.view(CHLOE, ANA, { viewedEmail: null }), (error: unknown) => error instanceof AppError && error.code === 'NOT_FOUND' && /open the agent's profile page/.test(error.message));
+  });
+
+  it('shows an Account Admin, on their own page only, what was recorded in this app under their name', async () => {
+    const ledger = new ApiKeyLedger(testStorage(account.store));
+    await ledger.apply({ action: 'requested', actor: { id: RAHUL, name: 'Rahul' }, target: { id: RAHUL, name: 'Rahul' }, note: 'asset import' });
+    await new ApiKeyLedger(testStorage(account.store)).apply({ action: 'declined', actor: { id: ANA, name: 'Ana' }, target: { id: RAHUL, name: 'Rahul' }, note: 'Security review' });
+    const own = await account.view(ANA, ANA);
+    assert.deepEqual(own.answer.recordedAsViewer?.map((entry) => [entry.action, entry.target.id, entry.version]), [['declined', RAHUL, 2]]);
+    assert.equal(own.operations.length, 2, 'the head and Ana\'s own key');
+    assert.equal((await account.view(RAHUL, ANA)).answer.recordedAsViewer, null, 'not on someone else\'s page');
+    assert.equal((await account.view(RAHUL, RAHUL)).answer.recordedAsViewer, null, 'not for someone who is no Account Admin');
   });
 
   it('fails as a whole when the viewer cannot be read (the guidance would be a guess)', async () => {
     const request = freshservice();
-    request.script('getAgent', ok({ agent: { id: RAHUL, email: 'r@acme.example', active: true, roles: [] } }), fail(429, {}, { 'Retry-After': '20' }));
+    request.script('findAgentByEmail', ok({ agents: [{ id: RAHUL, email: emailOf(RAHUL), active: true, roles: [] }] }), fail(429, {}, { 'Retry-After': '20' }));
     await assert.rejects(account.view(RAHUL, CHLOE, { request }), (error: unknown) => error instanceof AppError && error.code === 'RATE_LIMITED');
   });
 });
