@@ -467,11 +467,14 @@ class AgentAccessView {
     this.adminAction('opened');
   }
 
+  /** The agent acted on, as the server read them (an action is only offered once the view has loaded them). */
+  private target(): { targetId: number; targetEmail: string } {
+    const agent = this.facts?.access.agent;
+    return agent ? { targetId: agent.id, targetEmail: agent.email } : { targetId: this.options.viewedId, targetEmail: this.options.viewedEmail ?? '' };
+  }
+
   private adminAction(action: AdminAction, note = ''): void {
-    const target = this.facts?.access.agent;
-    const targetId = target?.id ?? this.options.viewedId;
-    const targetEmail = target?.email ?? this.options.viewedEmail ?? '';
-    const payload: RecordApiKeyActionPayload = { actorId: this.options.viewer.id, actorEmail: this.options.viewer.email, targetId, targetEmail, action, ...(note === '' ? {} : { note }) };
+    const payload: RecordApiKeyActionPayload = { actorId: this.options.viewer.id, actorEmail: this.options.viewer.email, ...this.target(), action, ...(note === '' ? {} : { note }) };
     const run = (): Promise<ApiKeyRecord> => window.accessKit.callServer(this.options.client, 'recordApiKeyAction', payload);
     this.runAction(run, action);
   }

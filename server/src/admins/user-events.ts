@@ -141,14 +141,19 @@ export async function applyUserEvent(event: UserEventName, payload: unknown, dep
     // Nothing recorded for this role yet: the scan that builds the list reads this agent as it is.
     return;
   }
-  const listed = record.admins.find((admin) => admin.id === user.id);
   const verdict = verdictOf(user, event, catalog) ?? (await reread(deps, user, catalog));
   if (verdict === null) {
     console.warn(`${event}: the payload names no roles and no email; the next scan reads this agent`);
     return;
   }
+  await applyVerdict(deps, head, record, user.id, verdict);
+}
+
+/** Lists, updates or removes the one agent the event was about. */
+async function applyVerdict(deps: ScanDeps, head: Head, record: AccountAdminsRecord, id: number, verdict: Exclude<Verdict, null>): Promise<void> {
+  const listed = record.admins.find((admin) => admin.id === id);
   if (verdict.kind === 'not-admin') {
-    await removeAdmins(deps.storage, head, listed === undefined ? [] : [user.id]);
+    await removeAdmins(deps.storage, head, listed === undefined ? [] : [id]);
     return;
   }
   const stored = storedAdmin(verdict.agent, deps.now());

@@ -144,7 +144,7 @@ async function readAgentsStep(cursor: OverviewCursor, deps: OverviewDeps): Promi
   return { cursor: next, agents: taken, done, remaining: rateLimitRemaining(answer.headers) };
 }
 
-async function finishSlice(step: Step, deps: OverviewDeps): Promise<AccessOverviewSlice> {
+function finishSlice(step: Step, deps: OverviewDeps): AccessOverviewSlice {
   const finishedAt = deps.now();
   const requestTimes = requestsInWindow([...step.cursor.requestTimes, finishedAt], finishedAt);
   const notBefore = nextRequestNotBefore(requestTimes, finishedAt, step.remaining);

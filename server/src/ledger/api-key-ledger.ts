@@ -193,18 +193,21 @@ export class ApiKeyLedger {
    */
   async history(agentId: AgentId, before: number | null): Promise<ApiKeyHistoryPage> {
     const newest = (await this.index.locate(await this.requireHead(), agentId)).entry?.version ?? 0;
+    const from = Math.min(before ?? newest, newest);
+    return this.historyPage(agentId, from, Math.max(from - HISTORY_PAGE_SIZE, 0));
+  }
+
+  /** Versions `from` down to just above `to`, stopping at a missing one (a record removed outside the app: nothing older is read). */
+  private async historyPage(agentId: AgentId, from: number, to: number): Promise<ApiKeyHistoryPage> {
     const entries: TrailEntry[] = [];
-    let version = Math.min(before ?? newest, newest);
-    for (const last = version - HISTORY_PAGE_SIZE; version > Math.max(last, 0); version -= 1) {
+    for (let version = from; version > to; version -= 1) {
       const event = await this.readEvent(agentId, version);
       if (event === 'missing') {
         return { entries, before: null };
       }
-      if (event !== null) {
-        entries.push(trailEntryOf(event));
-      }
+      entries.push(...(event === null ? [] : [trailEntryOf(event)]));
     }
-    return { entries, before: version > 0 ? version : null };
+    return { entries, before: to > 0 ? to : null };
   }
 
   /** The newest entries recorded in this app under `agentId`'s name (one read of their own key). */

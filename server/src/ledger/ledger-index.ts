@@ -161,13 +161,21 @@ export class LedgerIndex {
     const key = this.store.keyOf(shardName(shard));
     const contents: Shard = { entries: new Map(), hasNext: false };
     for (const [attribute, stored] of Object.entries((await this.store.getAttributes(key)) ?? {})) {
-      const agentId = entryAgentOf(attribute);
-      const opened = agentId === null ? null : this.store.open(key, attribute, stored, indexEntrySchema);
-      if (agentId !== null && opened?.kind === 'ok') {
-        contents.entries.set(agentId, opened.value);
-      }
-      contents.hasNext ||= attribute === NEXT_ATTRIBUTE && this.store.open(key, attribute, stored, nextSchema).kind === 'ok';
+      this.readAttribute(key, attribute, stored, contents);
     }
     return contents;
+  }
+
+  /** One attribute of a shard: an entry, or the mark that another shard follows; anything unverified is left out. */
+  private readAttribute(key: string, attribute: string, stored: unknown, contents: Shard): void {
+    const agentId = entryAgentOf(attribute);
+    if (agentId !== null) {
+      const opened = this.store.open(key, attribute, stored, indexEntrySchema);
+      if (opened.kind === 'ok') {
+        contents.entries.set(agentId, opened.value);
+      }
+      return;
+    }
+    contents.hasNext ||= attribute === NEXT_ATTRIBUTE && this.store.open(key, attribute, stored, nextSchema).kind === 'ok';
   }
 }
