@@ -1,5 +1,5 @@
 import type { SimAccount, SimAgent, SimRequester } from './schema';
-import { isAdminLevelRole } from './shapes';
+import { isAdminLevelRole } from './role-type';
 
 /**
  * The account prepared for serving: each record is serialized once, the first time it is
