@@ -60,12 +60,18 @@ function addTrailingFields(record: SimAgent, spec: AgentSpec): SimAgent {
   return record;
 }
 
-/** The contact and locale fields every user record (agent or requester) carries, empty on demo users. */
+/**
+ * The contact and locale fields every user record (agent or requester) carries, empty on demo
+ * users: AGENTS_2022_07, AGENTS_2022_11 and REQUESTERS_2022_11 all have them; `department_names`,
+ * `location_name`, `external_id` and `vip_user` are in AGENTS_2022_11 and REQUESTERS_2022_11
+ * (null, null, null and false there for users without departments or location).
+ */
 function contactFields(): Record<string, unknown> {
   return {
     work_phone_number: null,
     mobile_phone_number: null,
     department_ids: [],
+    department_names: null,
     can_see_all_tickets_from_associated_departments: false,
     reporting_manager_id: null,
     address: null,
@@ -73,7 +79,10 @@ function contactFields(): Record<string, unknown> {
     time_format: '12h',
     language: 'en',
     location_id: null,
+    location_name: null,
     background_information: null,
+    external_id: null,
+    vip_user: false,
   };
 }
 
@@ -88,7 +97,13 @@ export function agentRecord(spec: AgentSpec): SimAgent {
       job_title: spec.jobTitle,
       email: spec.email,
       ...contactFields(),
+      // AGENTS_2022_07 and AGENTS_2022_11: auto-assignment, the Arcade scoreboard (level 1 with
+      // 100 points, as one captured agent has) and a signature (null for most captured agents).
+      auto_assign_tickets: true,
+      auto_assign_status_changed_at: lastLogin,
       scoreboard_level_id: 1,
+      scoreboard_points: 100,
+      signature: null,
       member_of: spec.groupIds,
       observer_of: [],
       member_of_pending_approval: [],
@@ -115,7 +130,7 @@ export interface RequesterSpec {
   createdAtMs: number;
 }
 
-/** A requester laid out as GET /api/v2/requesters/{id} answers it (platform notes section 7). */
+/** A requester laid out as GET /api/v2/requesters/{id} answers it (REQUESTERS_2022_11). */
 export function requesterRecord(spec: RequesterSpec): SimRequester {
   return {
     id: spec.id,
@@ -125,6 +140,8 @@ export function requesterRecord(spec: RequesterSpec): SimRequester {
     primary_email: spec.email,
     secondary_emails: [],
     ...contactFields(),
+    can_see_all_changes_from_associated_departments: false,
+    is_agent: false,
     custom_fields: {},
     active: true,
     has_logged_in: true,

@@ -30,6 +30,16 @@ describe('simulator API: agents and roles as Freshservice serves them', () => {
       const listed = bodyOf<{ requesters: { id: number }[] }>(await get('/requesters'));
       assert.deepEqual(listed.requesters.map((requester) => requester.id), facts.requesterIds);
     });
+
+    it('carries every field captured real requesters carry: is_agent false, vip_user, the department and location names', async () => {
+      const { requester } = bodyOf<{ requester: Record<string, unknown> }>(await get(`/requesters/${String(facts.requesterIds[0])}`));
+      assert.equal(requester['is_agent'], false);
+      assert.equal(requester['vip_user'], false);
+      assert.equal(requester['can_see_all_changes_from_associated_departments'], false);
+      for (const field of ['department_names', 'location_name', 'external_id']) {
+        assert.ok(field in requester && requester[field] === null, `${field} is null`);
+      }
+    });
   });
 
   describe('GET /agents paging', () => {
@@ -106,6 +116,23 @@ describe('simulator API: agents and roles as Freshservice serves them', () => {
       for (const field of ['role_ids', 'group_ids', 'scopes', 'roles', 'member_of', 'observer_of', 'department_ids', 'job_title', 'last_login_at']) {
         assert.ok(field in agent, `agent has ${field}`);
       }
+    });
+
+    it('carries every field captured real agents carry, with their types', async () => {
+      const { agents } = bodyOf<AgentPage>(await get('/agents?per_page=100'));
+      const loggedIn = agents.find((agent) => agent.last_login_at !== null);
+      const never = agents.find((agent) => agent.last_login_at === null);
+      assert.ok(loggedIn !== undefined && never !== undefined);
+      for (const agent of [loggedIn, never]) {
+        assert.equal(agent['auto_assign_tickets'], true);
+        assert.equal(agent['vip_user'], false);
+        for (const field of ['signature', 'external_id', 'department_names', 'location_name']) {
+          assert.ok(field in agent && agent[field] === null, `${field} is null`);
+        }
+        assert.equal(typeof agent['scoreboard_points'], 'number');
+      }
+      assert.equal(loggedIn['auto_assign_status_changed_at'], loggedIn.last_login_at);
+      assert.equal(never['auto_assign_status_changed_at'], null);
     });
 
     it('serves HTML-like names verbatim (escaping is the caller\'s job)', async () => {
