@@ -7,8 +7,9 @@ import type { ServerArgs } from '../../../server/src/platform';
 import { RECORD_MAX_AGE_MS } from '../../../server/src/audit/accountAdmins';
 import { TEST_IPARAMS, seedHead } from '../fakes/storage';
 import { fail } from '../fakes/request';
-import { ROLE_IDS } from '../freshservice/fixtures';
-import { ANA, CHLOE, NOBODY, RAHUL, freshservice } from '../profile/account';
+import { roleTypeSpellingSchema, withRoleType } from '../../../dev/simulator/role-type';
+import { ROLE_IDS, standardRoles } from '../freshservice/fixtures';
+import { ANA, BJORN, CHLOE, NOBODY, RAHUL, freshservice } from '../profile/account';
 import { recordConsole } from './recorded-console';
 import { loadShippedServer } from './shipped-server';
 
@@ -101,4 +102,25 @@ describe('getProfileAccess (server method)', () => {
     assert.equal(error, null);
     assert.deepEqual(data.viewer, { id: CHLOE, isAccountAdmin: false, holdsAdminRole: true });
   });
+
+  // Freshservice's sources spell role_type four ways (dev/simulator/role-type.ts); the sidebar must tell an Admin from an agent under each.
+  for (const roleType of roleTypeSpellingSchema.options) {
+    it(`tells an Admin from a plain agent through the shipped server.js when roles spell role_type ${roleType}`, async () => {
+      const roles = standardRoles().map((role) => withRoleType(role as { name: string }, roleType));
+      assert.equal(roles.some((role) => 'role_type' in role), roleType !== 'absent');
+      const viewers: [number, boolean, boolean][] = [
+        [CHLOE, false, true],
+        [BJORN, true, true],
+        [RAHUL, false, false],
+      ];
+      for (const [viewerId, isAccountAdmin, holdsAdminRole] of viewers) {
+        const replies: unknown[][] = [];
+        const shipped = loadShippedServer({ $request: freshservice(roles), $db: new MemoryKeyValueStore(), renderData: (...args: unknown[]) => replies.push(args) });
+        await shipped['getProfileAccess']?.(argsWith({ viewedId: ANA, viewerId }));
+        const [error, data] = replies[0] as [unknown, ProfileAccess];
+        assert.equal(error, null);
+        assert.deepEqual(data.viewer, { id: viewerId, isAccountAdmin, holdsAdminRole });
+      }
+    });
+  }
 });
