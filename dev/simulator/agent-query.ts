@@ -147,21 +147,23 @@ class Parser {
   }
 
   private anyOf(): AgentPredicate {
-    const parts = [this.allOf()];
-    while (this.tokens[this.position] === 'OR') {
-      this.position += 1;
-      parts.push(this.allOf());
-    }
-    return parts.length === 1 ? (parts[0] as AgentPredicate) : (agent) => parts.some((part) => part(agent));
+    const parts = this.joined('OR', () => this.allOf());
+    return (agent) => parts.some((part) => part(agent));
   }
 
   private allOf(): AgentPredicate {
-    const parts = [this.one()];
-    while (this.tokens[this.position] === 'AND') {
+    const parts = this.joined('AND', () => this.one());
+    return (agent) => parts.every((part) => part(agent));
+  }
+
+  /** One or more of what `next` reads, joined by `word`. */
+  private joined(word: 'AND' | 'OR', next: () => AgentPredicate): AgentPredicate[] {
+    const parts = [next()];
+    while (this.tokens[this.position] === word) {
       this.position += 1;
-      parts.push(this.one());
+      parts.push(next());
     }
-    return parts.length === 1 ? (parts[0] as AgentPredicate) : (agent) => parts.every((part) => part(agent));
+    return parts;
   }
 
   private one(): AgentPredicate {

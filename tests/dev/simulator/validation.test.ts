@@ -9,7 +9,7 @@ interface ValidationBody {
   errors: { field: string; message: string; code: string }[];
 }
 
-describe('simulator API: bad query values answer Freshservice\'s 400 validation body', () => {
+describe('simulator API: bad query values and unknown parameters answer Freshservice\'s 400 validation body', () => {
   let sim: RunningSimulator;
   const errorsFor = async (path: string) => {
     const response = await call(`${sim.url}/api/v2${path}`, { key: ADMIN });
@@ -77,61 +77,54 @@ describe('simulator API: bad query values answer Freshservice\'s 400 validation 
     const response = await call(`${sim.url}/api/v2/agents?page=1&per_page=100`, { key: ADMIN });
     assert.equal(response.status, 200);
   });
-});
 
-describe('simulator API: a query parameter an endpoint does not take answers Freshservice\'s 400 invalid_field', () => {
-  let sim: RunningSimulator;
-  before(async () => {
-    sim = await startSimulator();
-  });
-  after(() => sim.stop());
-  beforeEach(() => sim.resetRateLimits());
+  describe('a query parameter the endpoint does not take answers Freshservice\'s 400 invalid_field', () => {
+    const facts = demoAccountFacts();
+    const endpoints = [
+      '/agents',
+      '/agents/me',
+      `/agents/${String(facts.accountAdminIds[0])}`,
+      '/roles',
+      `/roles/${String(facts.adminRoleId)}`,
+      '/requesters',
+      `/requesters/${String(facts.requesterIds[0])}`,
+    ];
+    for (const endpoint of endpoints) {
+      it(`GET ${endpoint}?include=stats answers the captured body`, async () => {
+        const response = await call(`${sim.url}/api/v2${endpoint}?include=stats`, { key: ADMIN });
+        assert.equal(response.status, 400);
+        assert.equal(response.body, '{"description":"Validation failed","errors":[{"field":"include","message":"Unexpected/invalid field in request","code":"invalid_field"}]}');
+      });
+    }
 
-  const facts = demoAccountFacts();
-  const endpoints = [
-    '/agents',
-    '/agents/me',
-    `/agents/${String(facts.accountAdminIds[0])}`,
-    '/roles',
-    `/roles/${String(facts.adminRoleId)}`,
-    '/requesters',
-    `/requesters/${String(facts.requesterIds[0])}`,
-  ];
-  for (const endpoint of endpoints) {
-    it(`GET ${endpoint}?include=stats answers the captured body`, async () => {
-      const response = await call(`${sim.url}/api/v2${endpoint}?include=stats`, { key: ADMIN });
-      assert.equal(response.status, 400);
-      assert.equal(response.body, '{"description":"Validation failed","errors":[{"field":"include","message":"Unexpected/invalid field in request","code":"invalid_field"}]}');
+    it('names every unknown field, with bad values, in the order the query has them', async () => {
+      const response = await call(`${sim.url}/api/v2/agents?per_page=0&sort=name&active=true&order_by=id`, { key: ADMIN });
+      const { errors } = bodyOf<ValidationBody>(response);
+      assert.deepEqual(
+        errors.map((error) => [error.field, error.code]),
+        [
+          ['per_page', 'invalid_value'],
+          ['sort', 'invalid_field'],
+          ['order_by', 'invalid_field'],
+        ],
+      );
     });
-  }
 
-  it('names every unknown field, with bad values, in the order the query has them', async () => {
-    const response = await call(`${sim.url}/api/v2/agents?per_page=0&sort=name&active=true&order_by=id`, { key: ADMIN });
-    const { errors } = bodyOf<ValidationBody>(response);
-    assert.deepEqual(
-      errors.map((error) => [error.field, error.code]),
-      [
-        ['per_page', 'invalid_value'],
-        ['sort', 'invalid_field'],
-        ['order_by', 'invalid_field'],
-      ],
-    );
-  });
-
-  it('takes paging on the single-record endpoints as unknown too: they are not lists', async () => {
-    const response = await call(`${sim.url}/api/v2/agents/me?page=1`, { key: ADMIN });
-    assert.deepEqual(bodyOf<ValidationBody>(response).errors.map((error) => error.code), ['invalid_field']);
-  });
-
-  const documented: [string, string][] = [
-    ['/agents', 'page=1&per_page=5&active=true&state=fulltime&email=ana.souza%40demo-corp.example&mobile_phone_number=1&work_phone_number=2&query=%22first_name%3A%27Ana%27%22'],
-    ['/roles', 'page=1&per_page=5'],
-    ['/requesters', 'page=1&per_page=5&active=true&email=grace.okonkwo%40demo-corp.example&mobile_phone_number=1&work_phone_number=2'],
-  ];
-  for (const [endpoint, query] of documented) {
-    it(`accepts every documented parameter of GET ${endpoint}`, async () => {
-      const response = await call(`${sim.url}/api/v2${endpoint}?${query}`, { key: ADMIN });
-      assert.equal(response.status, 200, response.body);
+    it('takes paging on the single-record endpoints as unknown too: they are not lists', async () => {
+      const response = await call(`${sim.url}/api/v2/agents/me?page=1`, { key: ADMIN });
+      assert.deepEqual(bodyOf<ValidationBody>(response).errors.map((error) => error.code), ['invalid_field']);
     });
-  }
+
+    const documented: [string, string][] = [
+      ['/agents', 'page=1&per_page=5&active=true&state=fulltime&email=ana.souza%40demo-corp.example&mobile_phone_number=1&work_phone_number=2&query=%22first_name%3A%27Ana%27%22'],
+      ['/roles', 'page=1&per_page=5'],
+      ['/requesters', 'page=1&per_page=5&active=true&email=grace.okonkwo%40demo-corp.example&mobile_phone_number=1&work_phone_number=2'],
+    ];
+    for (const [endpoint, query] of documented) {
+      it(`accepts every documented parameter of GET ${endpoint}`, async () => {
+        const response = await call(`${sim.url}/api/v2${endpoint}?${query}`, { key: ADMIN });
+        assert.equal(response.status, 200, response.body);
+      });
+    }
+  });
 });
