@@ -13,6 +13,7 @@ import {
   type RunningSimulator,
   type SimRole,
 } from '../../../dev/simulator/index';
+import { ROLE_TYPE_SPELLINGS } from '../../server/freshservice/fixtures';
 import { bodyOf, call } from './http';
 
 const facts = demoAccountFacts();
@@ -23,14 +24,6 @@ async function servedRoles(sim: RunningSimulator): Promise<SimRole[]> {
   assert.equal(response.status, 200);
   return bodyOf<{ roles: SimRole[] }>(response).roles;
 }
-
-/** The role_type each spelling gives: by the role's kind (admin-level or not). */
-const expected: Record<RoleTypeSpelling, (adminLevel: boolean) => unknown> = {
-  absent: () => undefined,
-  'admin-or-agent': (adminLevel) => (adminLevel ? 'admin' : 'agent'),
-  admin_and_data: () => 'admin_and_data',
-  integer: (adminLevel) => (adminLevel ? 2 : 1),
-};
 
 describe('simulator: the role_type setting', () => {
   for (const spelling of roleTypeSpellingSchema.options) {
@@ -45,12 +38,12 @@ describe('simulator: the role_type setting', () => {
         const roles = await servedRoles(sim);
         assert.equal(roles.length, sim.account.roles.length);
         for (const role of roles) {
-          const wanted = expected[spelling](/admin/i.test(role.name));
+          const wanted = ROLE_TYPE_SPELLINGS[spelling](/admin/i.test(role.name));
           assert.equal(role.role_type, wanted, role.name);
           assert.equal('role_type' in role, wanted !== undefined, role.name);
         }
         const single = await call(`${sim.url}/api/v2/roles/${String(facts.adminRoleId)}`, { key: facts.keys.accountAdmin });
-        assert.equal(bodyOf<{ role: SimRole }>(single).role.role_type, expected[spelling](true));
+        assert.equal(bodyOf<{ role: SimRole }>(single).role.role_type, ROLE_TYPE_SPELLINGS[spelling](true));
         assert.equal(sim.account.roleType, spelling);
       });
 

@@ -7,8 +7,7 @@ import type { ServerArgs } from '../../../server/src/platform';
 import { RECORD_MAX_AGE_MS } from '../../../server/src/audit/accountAdmins';
 import { TEST_IPARAMS, seedHead } from '../fakes/storage';
 import { fail } from '../fakes/request';
-import { roleTypeSpellingSchema, withRoleType } from '../../../dev/simulator/role-type';
-import { ROLE_IDS, standardRoles } from '../freshservice/fixtures';
+import { ROLE_IDS, ROLE_TYPE_SPELLINGS, spelledStandardRoles, type RoleTypeSpellingName } from '../freshservice/fixtures';
 import { ANA, BJORN, CHLOE, NOBODY, RAHUL, freshservice } from '../profile/account';
 import { recordConsole } from './recorded-console';
 import { loadShippedServer } from './shipped-server';
@@ -103,10 +102,10 @@ describe('getProfileAccess (server method)', () => {
     assert.deepEqual(data.viewer, { id: CHLOE, isAccountAdmin: false, holdsAdminRole: true });
   });
 
-  // Freshservice's sources spell role_type four ways (dev/simulator/role-type.ts); the sidebar must tell an Admin from an agent under each.
-  for (const roleType of roleTypeSpellingSchema.options) {
+  // Freshservice's sources spell role_type four ways; the sidebar must tell an Admin from an agent under each.
+  for (const roleType of Object.keys(ROLE_TYPE_SPELLINGS) as RoleTypeSpellingName[]) {
     it(`tells an Admin from a plain agent through the shipped server.js when roles spell role_type ${roleType}`, async () => {
-      const roles = standardRoles().map((role) => withRoleType(role as { name: string }, roleType));
+      const roles = spelledStandardRoles(roleType);
       assert.equal(roles.some((role) => 'role_type' in role), roleType !== 'absent');
       const viewers: [number, boolean, boolean][] = [
         [CHLOE, false, true],
