@@ -16,6 +16,7 @@
 import { z } from 'zod';
 import { controlAnswer, controlRefusal as refuse, notFound, readControlBody, type SimReply } from './responses';
 import { defaultRoleNamed } from './facts';
+import { EVENT_SAMPLE_ROLE_TYPE } from './role-type';
 import { freshserviceId, roleAssignmentSchema, type RoleAssignment, type SimAccount, type SimAgent } from './schema';
 import { isoSeconds } from './shapes';
 
@@ -93,7 +94,8 @@ function rolePayload(context: AgentChangeContext, assignment: RoleAssignment): R
   return {
     id: assignment.role_id,
     name: role?.name ?? null,
-    role_type: typeof role?.['role_type'] === 'string' ? role['role_type'] : null,
+    // The sample gives every role this role_type, whatever the role (role-type.ts).
+    role_type: EVENT_SAMPLE_ROLE_TYPE,
     scope: assignment.assignment_scope,
     scope_groups: assignment.groups.map((id) => ({ id })),
   };

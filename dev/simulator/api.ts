@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseAgentQuery } from './agent-query';
 import type { Catalogue, KeyOwner, Listing } from './catalogue';
 import type { Faults } from './faults';
 import type { RateLimiter } from './rate-limits';
@@ -34,8 +35,14 @@ export interface ApiRequest {
 
 const positiveNumber = 'It should be a Positive Number';
 const perPageMessage = 'It should be a Positive Number less than or equal to 100';
+/**
+ * Freshservice's answer to a query parameter the endpoint does not take: 400 "Validation failed"
+ * with this message and code `invalid_field` (a captured real answer:
+ * jeffshurtliff/freshpy examples/api_responses/failed_invalid-field.json, commit f8d0cecb).
+ */
+const UNEXPECTED_FIELD = 'Unexpected/invalid field in request';
 
-const pagingSchema = z.object({
+const pagingShape = {
   page: z.string().regex(/^0*[1-9]\d*$/, positiveNumber).transform(Number).optional(),
   per_page: z
     .string()
@@ -43,29 +50,78 @@ const pagingSchema = z.object({
     .transform(Number)
     .refine((value) => value >= 1 && value <= 100, perPageMessage)
     .optional(),
+};
+const activeFilter = z.enum(['true', 'false'], "It should be one of these values: 'true,false'").transform((value) => value === 'true').optional();
+const emailFilter = z.email("It should be in the 'valid email address' format").optional();
+const phoneFilters = { mobile_phone_number: z.string().optional(), work_phone_number: z.string().optional() };
+const notSimulated = (name: string) => z.never(`The simulator does not answer ${name} on this endpoint (docs/simulator.md)`).optional();
+
+/**
+ * GET /agents: "List All Agents" filters email, mobile_phone_number, work_phone_number, active,
+ * state, and "Filter Agents" `query` (api.freshservice.com #list_all_agents and #filter_agents,
+ * restated in askasoft/pango sdk/fdk/freshservice/agents.go, commit 10f816cb: ListAgentsOption,
+ * FilterAgents).
+ */
+const agentFilterSchema = z.strictObject({
+  ...pagingShape,
+  ...phoneFilters,
+  active: activeFilter,
+  state: z.enum(['fulltime', 'occasional'], "It should be one of these values: 'fulltime,occasional'").optional(),
+  email: emailFilter,
+  query: z
+    .string()
+    .transform((text, ctx) => {
+      const parsed = parseAgentQuery(text);
+      if (!parsed.ok) {
+        ctx.addIssue({ code: 'custom', message: parsed.message });
+        return z.NEVER;
+      }
+      return parsed.matches;
+    })
+    .optional(),
 });
 
-const agentFilterSchema = pagingSchema.extend({
-  active: z.enum(['true', 'false'], "It should be one of these values: 'true,false'").transform((value) => value === 'true').optional(),
-  state: z.enum(['fulltime', 'occasional'], "It should be one of these values: 'fulltime,occasional'").optional(),
-  email: z.email("It should be in the 'valid email address' format").optional(),
-  query: z.never('The simulator does not support the query filter; use active, state or email').optional(),
+/**
+ * GET /requesters: email, mobile_phone_number and work_phone_number (Workato's Freshservice
+ * "Search requester" action, https://docs.workato.com/connectors/freshservice/search-requester-action.html),
+ * active (https://glama.ai/mcp/servers/angel-pandey/mcp-freshservice/tools/get_all_requesters),
+ * `query` and `include_agents` (flycastpartnersinc/FreshservicePS
+ * FreshservicePS/Public/Requesters/Get-FreshServiceRequester.ps1 sends both; not simulated: 400).
+ */
+const requesterFilterSchema = z.strictObject({
+  ...pagingShape,
+  ...phoneFilters,
+  active: activeFilter,
+  email: emailFilter,
+  query: notSimulated('query'),
+  include_agents: notSimulated('include_agents'),
 });
+
+/** GET /roles takes paging only; a single record (/agents/{id}, /agents/me, /roles/{id}, /requesters/{id}) takes nothing. */
+const rolePagingSchema = z.strictObject(pagingShape);
+const noQuerySchema = z.strictObject({});
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; reply: SimReply };
 
-/** Query values become Freshservice's 400 body, one error per bad field. */
+function fieldErrors(issue: z.core.$ZodIssue): FieldError[] {
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((field) => ({ field, message: UNEXPECTED_FIELD, code: 'invalid_field' }));
+  }
+  return [{ field: String(issue.path[0] ?? ''), message: issue.message, code: 'invalid_value' }];
+}
+
+/** The query as the endpoint takes it, or Freshservice's 400 body: one error per bad or unknown field, in the query's order. */
 function parseQuery<T>(schema: z.ZodType<T>, url: URL): Parsed<T> {
   const parsed = schema.safeParse(Object.fromEntries(url.searchParams));
   if (parsed.success) {
     return { ok: true, value: parsed.data };
   }
   const byField = new Map<string, FieldError>();
-  for (const issue of parsed.error.issues) {
-    const field = String(issue.path[0] ?? '');
-    byField.set(field, byField.get(field) ?? { field, message: issue.message, code: 'invalid_value' });
+  for (const error of parsed.error.issues.flatMap(fieldErrors)) {
+    byField.set(error.field, byField.get(error.field) ?? error);
   }
-  const errors = [...byField.values()];
+  const order = [...url.searchParams.keys()];
+  const errors = [...byField.values()].sort((left, right) => order.indexOf(left.field) - order.indexOf(right.field));
   return { ok: false, reply: validationFailed(errors) };
 }
 
@@ -76,7 +132,12 @@ function nextLink(context: ApiContext, url: URL, page: number): string {
   return `<${context.baseUrl}${url.pathname}?${next.toString()}>; rel="next"`;
 }
 
-function pageReply(context: ApiContext, url: URL, key: string, items: Listing, paging: { page?: number | undefined; per_page?: number | undefined }): SimReply {
+interface Paging {
+  page?: number | undefined;
+  per_page?: number | undefined;
+}
+
+function pageReply(context: ApiContext, url: URL, key: string, items: Listing, paging: Paging): SimReply {
   const page = paging.page ?? 1;
   const perPage = paging.per_page ?? 30;
   const start = (page - 1) * perPage;
@@ -85,22 +146,17 @@ function pageReply(context: ApiContext, url: URL, key: string, items: Listing, p
   return jsonReply(200, body, hasNext ? { Link: nextLink(context, url, page) } : {});
 }
 
-function listAgents(context: ApiContext, url: URL): SimReply {
-  const query = parseQuery(agentFilterSchema, url);
+/** A page of the records `select` picks with the parsed query, or the 400 for a query the endpoint does not take. */
+function list<T extends Paging>(context: ApiContext, url: URL, key: string, schema: z.ZodType<T>, select: (query: T) => Listing): SimReply {
+  const query = parseQuery(schema, url);
+  return query.ok ? pageReply(context, url, key, select(query.value), query.value) : query.reply;
+}
+
+function single(url: URL, key: string, json: string | undefined): SimReply {
+  const query = parseQuery(noQuerySchema, url);
   if (!query.ok) {
     return query.reply;
   }
-  const { active, state, email } = query.value;
-  return pageReply(context, url, 'agents', context.catalogue.agents({ active, state, email }), query.value);
-}
-
-/** A list with no filters, only paging: roles and requesters. */
-function listAll(context: ApiContext, url: URL, key: 'roles' | 'requesters'): SimReply {
-  const query = parseQuery(pagingSchema, url);
-  return query.ok ? pageReply(context, url, key, context.catalogue[key](), query.value) : query.reply;
-}
-
-function single(key: string, json: string | undefined): SimReply {
   return json === undefined ? notFound() : jsonReply(200, `{"${key}":${json}}`);
 }
 
@@ -112,13 +168,13 @@ interface Route {
 }
 
 const routes: readonly Route[] = [
-  { pattern: /^\/agents$/, anyAgent: false, answer: (context, url) => listAgents(context, url) },
-  { pattern: /^\/agents\/me$/, anyAgent: true, answer: (_context, _url, owner) => jsonReply(200, `{"agent":${JSON.stringify(owner.agent)}}`) },
-  { pattern: /^\/agents\/(\d+)$/, anyAgent: false, answer: (context, _url, _owner, id) => single('agent', context.catalogue.agent(id)) },
-  { pattern: /^\/roles$/, anyAgent: false, answer: (context, url) => listAll(context, url, 'roles') },
-  { pattern: /^\/roles\/(\d+)$/, anyAgent: false, answer: (context, _url, _owner, id) => single('role', context.catalogue.role(id)) },
-  { pattern: /^\/requesters$/, anyAgent: false, answer: (context, url) => listAll(context, url, 'requesters') },
-  { pattern: /^\/requesters\/(\d+)$/, anyAgent: false, answer: (context, _url, _owner, id) => single('requester', context.catalogue.requester(id)) },
+  { pattern: /^\/agents$/, anyAgent: false, answer: (context, url) => list(context, url, 'agents', agentFilterSchema, (query) => context.catalogue.agents(query)) },
+  { pattern: /^\/agents\/me$/, anyAgent: true, answer: (_context, url, owner) => single(url, 'agent', JSON.stringify(owner.agent)) },
+  { pattern: /^\/agents\/(\d+)$/, anyAgent: false, answer: (context, url, _owner, id) => single(url, 'agent', context.catalogue.agent(id)) },
+  { pattern: /^\/roles$/, anyAgent: false, answer: (context, url) => list(context, url, 'roles', rolePagingSchema, () => context.catalogue.roles()) },
+  { pattern: /^\/roles\/(\d+)$/, anyAgent: false, answer: (context, url, _owner, id) => single(url, 'role', context.catalogue.role(id)) },
+  { pattern: /^\/requesters$/, anyAgent: false, answer: (context, url) => list(context, url, 'requesters', requesterFilterSchema, (query) => context.catalogue.requesters(query)) },
+  { pattern: /^\/requesters\/(\d+)$/, anyAgent: false, answer: (context, url, _owner, id) => single(url, 'requester', context.catalogue.requester(id)) },
 ];
 
 /** The key is the Basic username; Freshservice ignores the password ("X" by convention). */

@@ -1,5 +1,6 @@
+import type { AgentPredicate } from './agent-query';
 import type { SimAccount, SimAgent, SimRequester } from './schema';
-import { isAdminLevelRole } from './shapes';
+import { isAdminLevelRole } from './role-type';
 
 /**
  * The account prepared for serving: each record is serialized once, the first time it is
@@ -9,11 +10,21 @@ import { isAdminLevelRole } from './shapes';
 
 export type AgentState = 'fulltime' | 'occasional';
 
-export interface AgentFilter {
-  active: boolean | undefined;
-  state: AgentState | undefined;
-  email: string | undefined;
+/** Filters both lists take: exact email (any case) and phone numbers, and active. */
+interface UserFilter {
+  active?: boolean | undefined;
+  email?: string | undefined;
+  mobile_phone_number?: string | undefined;
+  work_phone_number?: string | undefined;
 }
+
+export interface AgentFilter extends UserFilter {
+  state?: AgentState | undefined;
+  /** The parsed `query` filter (agent-query.ts). */
+  query?: AgentPredicate | undefined;
+}
+
+export type RequesterFilter = UserFilter;
 
 /** An ordered list of records, serialized on demand. */
 export interface Listing {
@@ -35,7 +46,8 @@ export interface Catalogue {
   agent(id: number): string | undefined;
   roles(): Listing;
   role(id: number): string | undefined;
-  requesters(): Listing;
+  /** Requesters matching the filter, in account order. */
+  requesters(filter: RequesterFilter): Listing;
   requester(id: number): string | undefined;
   keyOwner(key: string): KeyOwner | undefined;
 }
@@ -54,11 +66,26 @@ function listing<T>(entries: readonly Entry<T>[]): Listing {
   return { count: entries.length, slice: (start, end) => entries.slice(start, end).map(jsonOf) };
 }
 
+/** active and the phone numbers; the email is looked up by the caller (agents) or here (requesters). */
+function matchesUser(user: SimAgent | SimRequester, filter: UserFilter): boolean {
+  const samePhone = (field: 'mobile_phone_number' | 'work_phone_number') => filter[field] === undefined || user[field] === filter[field];
+  return (filter.active === undefined || user.active === filter.active) && samePhone('mobile_phone_number') && samePhone('work_phone_number');
+}
+
 function matches(agent: SimAgent, filter: AgentFilter): boolean {
-  if (filter.active !== undefined && agent.active !== filter.active) {
-    return false;
-  }
-  return filter.state === undefined || agent.occasional === (filter.state === 'occasional');
+  const sameState = filter.state === undefined || agent.occasional === (filter.state === 'occasional');
+  return sameState && matchesUser(agent, filter) && (filter.query === undefined || filter.query(agent));
+}
+
+/** A requester's email filter matches the primary or a secondary address, in any case. */
+function hasEmail(requester: SimRequester, email: string): boolean {
+  const wanted = email.toLowerCase();
+  const secondary = Array.isArray(requester['secondary_emails']) ? requester['secondary_emails'] : [];
+  return [requester.primary_email, ...secondary].some((address) => typeof address === 'string' && address.toLowerCase() === wanted);
+}
+
+function matchesRequester(requester: SimRequester, filter: RequesterFilter): boolean {
+  return (filter.email === undefined || hasEmail(requester, filter.email)) && matchesUser(requester, filter);
 }
 
 function keyOwners(account: SimAccount): Map<string, KeyOwner> {
@@ -108,11 +135,13 @@ export function buildCatalogue(account: SimAccount): Catalogue {
   };
 
   const agents = (filter: AgentFilter): Listing => {
-    if (filter.email === undefined) {
-      return filtered(filter);
+    if (filter.email !== undefined) {
+      const sameEmail = byEmail.get(filter.email.toLowerCase()) ?? [];
+      return listing(sameEmail.filter((entry) => matches(entry.record, filter)));
     }
-    const sameEmail = byEmail.get(filter.email.toLowerCase()) ?? [];
-    return listing(sameEmail.filter((entry) => matches(entry.record, filter)));
+    const { mobile_phone_number: mobile, work_phone_number: work, query } = filter;
+    const onlyCachedFilters = mobile === undefined && work === undefined && query === undefined;
+    return onlyCachedFilters ? filtered(filter) : listing(agentEntries.filter((entry) => matches(entry.record, filter)));
   };
 
   const single = <T>(entry: Entry<T> | undefined): string | undefined => (entry === undefined ? undefined : jsonOf(entry));
@@ -122,7 +151,7 @@ export function buildCatalogue(account: SimAccount): Catalogue {
     agent: (id) => single(agentsById.get(id)),
     roles: () => listing(roleEntries),
     role: (id) => single(rolesById.get(id)),
-    requesters: () => listing(requesterEntries),
+    requesters: (filter) => listing(requesterEntries.filter((entry) => matchesRequester(entry.record, filter))),
     requester: (id) => single(requestersById.get(id)),
     keyOwner: (key) => owners.get(key),
   };

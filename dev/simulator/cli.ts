@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { stopOnSignals } from '../stop-on-signals';
 import { SimulatorSetupError } from './account-file';
 import { MAX_GENERATED_AGENTS } from './generate';
+import { roleTypeSpellingSchema } from './role-type';
 import { planSchema } from './schema';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from './server';
 
@@ -19,6 +20,7 @@ export const usage = `Usage: npm run simulator -- [options]
   --seed <n>             seed for generated agents and the fault error rate (default 1)
   --plan <plan>          starter | growth | pro | enterprise (default pro): sets the rate limits
   --account <file.json>  serve the account in this file (format: docs/simulator.md)
+  --role-type <spelling> how roles spell role_type: absent (default) | admin-or-agent | admin_and_data | integer
   --latency-ms <n>       add n ms to every API response
   --error-rate <0..1>    answer this share of API requests with 500
   --help                 show this help`;
@@ -38,6 +40,7 @@ const cliSchema = z
     seed: wholeNumber('--seed', 0, 2 ** 32 - 1).optional(),
     plan: z.enum(planSchema.options, `--plan must be one of ${planSchema.options.join(', ')}`).optional(),
     account: z.string().min(1, '--account needs a file path').optional(),
+    'role-type': z.enum(roleTypeSpellingSchema.options, `--role-type must be one of ${roleTypeSpellingSchema.options.join(', ')}`).optional(),
     'latency-ms': wholeNumber('--latency-ms', 0, 600_000).optional(),
     'error-rate': z
       .string()
@@ -59,7 +62,7 @@ function present<T extends object>(values: T): Partial<T> {
 
 function toOptions(args: z.infer<typeof cliSchema>): SimulatorOptions {
   const faults = present({ latencyMs: args['latency-ms'], errorRate: args['error-rate'] });
-  const chosen = present({ host: args.host, agents: args.agents, seed: args.seed, plan: args.plan, accountFile: args.account });
+  const chosen = present({ host: args.host, agents: args.agents, seed: args.seed, plan: args.plan, accountFile: args.account, roleType: args['role-type'] });
   return { port: args.port, ...chosen, faults };
 }
 
@@ -70,7 +73,7 @@ function readFlags(argv: readonly string[]): Record<string, unknown> {
       args: [...argv],
       strict: true,
       allowPositionals: false,
-      options: { port: text, host: text, agents: text, seed: text, plan: text, account: text, 'latency-ms': text, 'error-rate': text, help: { type: 'boolean' } },
+      options: { port: text, host: text, agents: text, seed: text, plan: text, account: text, 'role-type': text, 'latency-ms': text, 'error-rate': text, help: { type: 'boolean' } },
     });
     return values;
   } catch (error) {
@@ -96,7 +99,7 @@ export function describeRunning(simulator: RunningSimulator): string {
   const keys = simulator.keys.map((key) => `  ${key.key.padEnd(keyWidth)}  agent ${key.agentId}  ${key.label}`);
   return [
     `Freshservice simulator listening on ${simulator.url}`,
-    `  API:      ${simulator.url}/api/v2   (domain "${account.domain}", plan ${account.plan}, ${account.agents.length} agents, ${account.roles.length} roles)`,
+    `  API:      ${simulator.url}/api/v2   (domain "${account.domain}", plan ${account.plan}, ${account.agents.length} agents, ${account.roles.length} roles, role_type ${account.roleType})`,
     `  Control:  ${simulator.url}/_simulator/faults, /_simulator/agents/<id>/roles|deactivate|reactivate   (docs/simulator.md)`,
     '            (agent changes send user events only to in-process listeners, such as npm start\'s runtime: here they go nowhere)',
     '',

@@ -196,7 +196,7 @@ function ownerId(agents: readonly SimAgent[], firstName: string): number {
 export function demoAccount(): SimAccount {
   const agents = rows.map(demoAgent);
   const apiKeys = demoKeyRows.map((row) => ({ key: row.key, agentId: ownerId(agents, row.owner), apiEnabled: row.apiEnabled }));
-  return { domain: 'demo', plan: 'pro', roles: demoRoles(), agents, requesters: requesterRows.map(demoRequester), apiKeys };
+  return { domain: 'demo', plan: 'pro', roleType: 'absent', roles: demoRoles(), agents, requesters: requesterRows.map(demoRequester), apiKeys };
 }
 
 export function demoKeys(account: SimAccount): DemoKey[] {

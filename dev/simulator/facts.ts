@@ -1,5 +1,5 @@
 import type { SimAccount, SimAgent, SimRole } from './schema';
-import { isAdminLevelRole } from './shapes';
+import { isAdminLevelRole } from './role-type';
 
 /**
  * Who is who in any simulated account, computed from its data, so tests and the local

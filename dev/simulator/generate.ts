@@ -127,5 +127,5 @@ export function generateAccount(options: { agents: number; seed: number; plan: P
     const agent = agents[owner];
     return agent === undefined ? [] : [{ key: randomKey(keyRandom), agentId: agent.id, apiEnabled }];
   });
-  return { domain: `sim${options.seed}`, plan: options.plan, roles: generatedRoles(olderAccount), agents, requesters: [], apiKeys };
+  return { domain: `sim${options.seed}`, plan: options.plan, roleType: 'absent', roles: generatedRoles(olderAccount), agents, requesters: [], apiKeys };
 }

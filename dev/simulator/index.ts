@@ -9,7 +9,7 @@ import { accountFacts, type AccountFacts } from './facts';
 import { generateAccount, MAX_GENERATED_AGENTS } from './generate';
 import { loadAccountFile, SimulatorSetupError } from './account-file';
 import { planLimits } from './rate-limits';
-import { isAdminLevelRole } from './shapes';
+import { isAdminLevelRole, roleTypeSpellingSchema, type RoleTypeSpelling } from './role-type';
 import type { SimUserEvent, UserEventListener, UserEventName } from './agent-changes';
 import {
   noFaults,
@@ -37,6 +37,7 @@ export {
   SimulatorSetupError,
   planLimits,
   isAdminLevelRole,
+  roleTypeSpellingSchema,
   noFaults,
   simAccountSchema,
   simAgentSchema,
@@ -51,6 +52,7 @@ export type {
   FaultSettings,
   Plan,
   RoleAssignment,
+  RoleTypeSpelling,
   SimAccount,
   SimAgent,
   SimRole,

@@ -1,6 +1,6 @@
 import type { SimAccount, SimAgent, SimApiKey, SimRole } from './schema';
 import type { DemoKey } from './demo-account';
-import { isAdminLevelRole } from './shapes';
+import { isAdminLevelRole } from './role-type';
 
 /**
  * Labels for the API keys of a generated or loaded account, saying what answer each key

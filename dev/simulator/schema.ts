@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { roleTypeSpellingSchema } from './role-type';
 
 /**
  * The data a simulated Freshservice account serves, as zod schemas. The same schemas
@@ -86,6 +87,8 @@ export const apiKeySchema = z.object({
 const accountShape = z.object({
   domain: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'domain is the subdomain only, e.g. "acme" for acme.freshservice.com'),
   plan: planSchema.default('pro'),
+  /** How roles' `role_type` is spelled where a role has none of its own (role-type.ts); the simulator's roleType option overrides it. */
+  roleType: roleTypeSpellingSchema.default('absent'),
   roles: z.array(simRoleSchema),
   agents: z.array(simAgentSchema),
   /** Users who are not agents (optional: none by default). */

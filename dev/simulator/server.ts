@@ -11,6 +11,7 @@ import { createFaults } from './faults';
 import { generateAccount, MAX_GENERATED_AGENTS } from './generate';
 import { describeKeys } from './keys';
 import { createRateLimiter } from './rate-limits';
+import { roleTypeSpellingSchema, withRoleType, type RoleTypeSpelling } from './role-type';
 import { internalError, jsonReply, notFound, type SimReply } from './responses';
 import { partialFaultSettingsSchema, planSchema, type FaultSettings, type Plan, type SimAccount } from './schema';
 
@@ -27,6 +28,8 @@ export interface SimulatorOptions {
   plan?: Plan;
   /** Serve the account in this JSON file (docs/simulator.md). */
   accountFile?: string;
+  /** How roles spell `role_type` (role-type.ts); default: the account file's `roleType`, else 'absent'. */
+  roleType?: RoleTypeSpelling;
   faults?: Partial<FaultSettings>;
   /** Clock for rate-limit windows; default Date.now. */
   now?: () => number;
@@ -58,6 +61,7 @@ export const simulatorOptionsSchema = z
     seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
     plan: planSchema.optional(),
     accountFile: z.string().min(1).optional(),
+    roleType: roleTypeSpellingSchema.optional(),
     faults: partialFaultSettingsSchema.default({}),
   })
   .refine((options) => options.agents === undefined || options.accountFile === undefined, {
@@ -66,19 +70,23 @@ export const simulatorOptionsSchema = z
 
 type ValidOptions = z.infer<typeof simulatorOptionsSchema>;
 
-function chooseAccount(options: ValidOptions): { account: SimAccount; keys: DemoKey[] } {
+/** The account as its source has it: a file, a generated account or the demo account. */
+function sourceAccount(options: ValidOptions): SimAccount {
   if (options.accountFile !== undefined) {
-    const loaded = loadAccountFile(options.accountFile);
-    const account = options.plan === undefined ? loaded : { ...loaded, plan: options.plan };
-    return { account, keys: describeKeys(account) };
+    return loadAccountFile(options.accountFile);
   }
   if (options.agents !== undefined) {
-    const account = generateAccount({ agents: options.agents, seed: options.seed, plan: options.plan ?? 'pro' });
-    return { account, keys: describeKeys(account) };
+    return generateAccount({ agents: options.agents, seed: options.seed, plan: options.plan ?? 'pro' });
   }
-  const demo = demoAccount();
-  const account = options.plan === undefined ? demo : { ...demo, plan: options.plan };
-  return { account, keys: demoKeys(account) };
+  return demoAccount();
+}
+
+function chooseAccount(options: ValidOptions): { account: SimAccount; keys: DemoKey[] } {
+  const source = sourceAccount(options);
+  const roleType = options.roleType ?? source.roleType;
+  const account = { ...source, plan: options.plan ?? source.plan, roleType, roles: source.roles.map((role) => withRoleType(role, roleType)) };
+  const isDemo = options.accountFile === undefined && options.agents === undefined;
+  return { account, keys: isDemo ? demoKeys(account) : describeKeys(account) };
 }
 
 function validOptions(options: SimulatorOptions): ValidOptions {

@@ -1,10 +1,19 @@
 import type { AssignmentScope, RoleAssignment, SimAgent, SimRequester, SimRole } from './schema';
 
 /**
- * Builders that lay records out field for field as Freshservice's API v2 returns them
- * (platform notes section 7), so demo and generated accounts look like real captures:
- * nulls where real accounts have them, second-precision ISO timestamps, and the
- * deprecated role_ids / group_ids / scopes still present on older accounts.
+ * Builders that lay records out field for field as Freshservice's API v2 returns them, so demo
+ * and generated accounts look like real captures: nulls where real accounts have them,
+ * second-precision ISO timestamps, and the deprecated role_ids / group_ids / scopes still
+ * present on older accounts. The captures (cited where each field comes from):
+ * - AGENTS_2022_07: JupiterOne/graph-freshservice
+ *   src/steps/agent/__recordings__/fetch-agents_730038084/recording.har (GET /api/v2/agents);
+ * - AGENTS_2022_11: flycastpartnersinc/FreshservicePS
+ *   FreshservicePS/Public/Agents/Get-FreshServiceAgent.ps1 (commit 3fd9686e; its examples print
+ *   a real account's agents);
+ * - REQUESTERS_2022_11: the same repository's
+ *   FreshservicePS/Public/Requesters/Get-FreshServiceRequester.ps1;
+ * - ROLES_2022_07: JupiterOne/graph-freshservice
+ *   src/steps/agent-roles/__recordings__/fetch-agent-roles_418001527/recording.har.
  */
 
 /** Freshservice writes timestamps without milliseconds: 2024-03-05T10:22:31Z. */
@@ -31,9 +40,11 @@ export interface AgentSpec {
   withDeprecatedFields: boolean;
 }
 
-function deprecatedScopes(roles: readonly RoleAssignment[]): Record<string, AssignmentScope> {
-  const scope = roles[0]?.assignment_scope ?? 'assigned_items';
-  return { ticket: scope, problem: scope, change: scope, release: scope, asset: scope, contract: scope, solution: scope };
+const moduleNames = ['ticket', 'problem', 'change', 'release', 'asset', 'solution', 'contract'] as const;
+
+/** The deprecated `scopes` of older accounts' agents and roles: every module null in AGENTS_2022_07 and ROLES_2022_07. */
+function deprecatedScopes(): Record<string, null> {
+  return Object.fromEntries(moduleNames.map((module) => [module, null]));
 }
 
 /** Mutates the fresh record in place: copying a 35-field object per agent doubles generation time. */
@@ -41,7 +52,7 @@ function addTrailingFields(record: SimAgent, spec: AgentSpec): SimAgent {
   if (spec.withDeprecatedFields) {
     record.role_ids = spec.roles.map((assignment) => assignment.role_id);
     record.group_ids = spec.groupIds;
-    record.scopes = deprecatedScopes(spec.roles);
+    record.scopes = deprecatedScopes();
   }
   if (spec.workspaceIds !== null) {
     record.workspace_ids = spec.workspaceIds;
@@ -49,12 +60,18 @@ function addTrailingFields(record: SimAgent, spec: AgentSpec): SimAgent {
   return record;
 }
 
-/** The contact and locale fields every user record (agent or requester) carries, empty on demo users. */
+/**
+ * The contact and locale fields every user record (agent or requester) carries, empty on demo
+ * users: AGENTS_2022_07, AGENTS_2022_11 and REQUESTERS_2022_11 all have them; `department_names`,
+ * `location_name`, `external_id` and `vip_user` are in AGENTS_2022_11 and REQUESTERS_2022_11
+ * (null, null, null and false there for users without departments or location).
+ */
 function contactFields(): Record<string, unknown> {
   return {
     work_phone_number: null,
     mobile_phone_number: null,
     department_ids: [],
+    department_names: null,
     can_see_all_tickets_from_associated_departments: false,
     reporting_manager_id: null,
     address: null,
@@ -62,7 +79,10 @@ function contactFields(): Record<string, unknown> {
     time_format: '12h',
     language: 'en',
     location_id: null,
+    location_name: null,
     background_information: null,
+    external_id: null,
+    vip_user: false,
   };
 }
 
@@ -77,7 +97,13 @@ export function agentRecord(spec: AgentSpec): SimAgent {
       job_title: spec.jobTitle,
       email: spec.email,
       ...contactFields(),
+      // AGENTS_2022_07 and AGENTS_2022_11: auto-assignment, the Arcade scoreboard (level 1 with
+      // 100 points, as one captured agent has) and a signature (null for most captured agents).
+      auto_assign_tickets: true,
+      auto_assign_status_changed_at: lastLogin,
       scoreboard_level_id: 1,
+      scoreboard_points: 100,
+      signature: null,
       member_of: spec.groupIds,
       observer_of: [],
       member_of_pending_approval: [],
@@ -104,7 +130,7 @@ export interface RequesterSpec {
   createdAtMs: number;
 }
 
-/** A requester laid out as GET /api/v2/requesters/{id} answers it (platform notes section 7). */
+/** A requester laid out as GET /api/v2/requesters/{id} answers it (REQUESTERS_2022_11). */
 export function requesterRecord(spec: RequesterSpec): SimRequester {
   return {
     id: spec.id,
@@ -114,6 +140,8 @@ export function requesterRecord(spec: RequesterSpec): SimRequester {
     primary_email: spec.email,
     secondary_emails: [],
     ...contactFields(),
+    can_see_all_changes_from_associated_departments: false,
+    is_agent: false,
     custom_fields: {},
     active: true,
     has_logged_in: true,
@@ -134,27 +162,18 @@ export interface RoleSpec {
   description: string;
   isDefault: boolean;
   createdAtMs: number;
-  /** Older accounts describe a role by `scopes`, newer ones by `role_type`. */
+  /** Older accounts still describe a role by the deprecated `scopes`. */
   olderAccount: boolean;
 }
 
-const moduleNames = ['ticket', 'problem', 'change', 'release', 'asset', 'contract', 'solution'] as const;
-
-function roleScopes(name: string): Record<string, { permission: boolean; access_level: string[] }> {
-  const manages = /admin|manager|supervisor/i.test(name);
-  return Object.fromEntries(
-    moduleNames.map((module) => [module, { permission: true, access_level: manages ? ['entire_helpdesk'] : ['assigned_items'] }]),
-  );
-}
-
+/** A role as ROLES_2022_07 lays it out; its `role_type` is added, or not, by the role-type setting (role-type.ts). */
 export function roleRecord(spec: RoleSpec): SimRole {
-  const kind = spec.olderAccount ? { scopes: roleScopes(spec.name) } : { role_type: /admin/i.test(spec.name) ? 'admin' : 'agent' };
   return {
     id: spec.id,
     name: spec.name,
     description: spec.description,
     default: spec.isDefault,
-    ...kind,
+    ...(spec.olderAccount ? { scopes: deprecatedScopes() } : {}),
     created_at: isoSeconds(spec.createdAtMs),
     updated_at: isoSeconds(spec.createdAtMs),
   };
@@ -176,13 +195,3 @@ export const builtInRoles: readonly { name: string; description: string }[] = [
   { name: 'Project Member', description: 'Works on project tasks.' },
   { name: 'Procurement Manager', description: 'Raises and approves purchase orders.' },
 ];
-
-/**
- * Which roles let a key read agents and roles. Freshservice grants that to admin-level
- * roles. The simulator follows `role_type` when a role has one ("admin" or "agent", as
- * newer accounts carry it), and otherwise treats every role whose name contains "Admin"
- * (Account Admin, Admin, custom admin roles) as admin-level and every other role as not.
- */
-export function isAdminLevelRole(role: { name: string; role_type?: unknown }): boolean {
-  return typeof role.role_type === 'string' ? role.role_type.toLowerCase() === 'admin' : /admin/i.test(role.name);
-}

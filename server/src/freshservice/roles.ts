@@ -20,16 +20,36 @@ export interface RoleCatalog {
 }
 
 /**
- * Admin-level (for `holdsAdminRole`, the "an admin, but not Account Admin" case): what
- * Freshservice's `role_type` says on newer accounts; older accounts have no such field, so a
- * role whose name mentions "admin" (the built-in "Admin", "IT Admin (Custom)") is taken as one.
- * This never decides Account Admin, which is matched by id only.
+ * `role_type` spellings that say which of Freshservice's two kinds of role a role is: "advanced
+ * role management" splits roles into admin roles and agent roles (Freshservice support article
+ * 50000006096, https://support.freshservice.com/support/solutions/articles/50000006096). No other
+ * spelling is read as a kind, because the sources disagree on what the field holds:
+ * - absent in captured real `GET /api/v2/roles` answers (`JupiterOne/graph-freshservice`
+ *   `src/steps/agent-roles/__recordings__/fetch-agent-roles_418001527/recording.har`);
+ * - `"admin_and_data"` for every role, SD Agent included, in the FDK-generated user-event sample
+ *   (`hosilva4/freshService_customAppPDF` `server/test_data/onUserUpdate.json`): it tells nothing;
+ * - an integer in `ConductorOne/baton-freshservice` `pkg/client/model.go` (`RoleType int`), with
+ *   no source saying which number means which kind.
+ */
+const ROLE_KIND_IS_ADMIN: ReadonlyMap<string, boolean> = new Map([
+  ['admin', true],
+  ['agent', false],
+]);
+
+/** What `role_type` says, when it is one of the spellings above; null when it says nothing the app can read. */
+function kindFromRoleType(roleType: unknown): boolean | null {
+  return typeof roleType === 'string' ? (ROLE_KIND_IS_ADMIN.get(roleType.trim().toLowerCase()) ?? null) : null;
+}
+
+/**
+ * Admin-level (for `holdsAdminRole`, the "an admin, but not Account Admin" case): what `role_type`
+ * says when it is spelled "admin" or "agent"; under any other spelling (absent, "admin_and_data",
+ * an integer) the role's name decides, as on older accounts: a name mentioning "admin" (the
+ * built-in "Admin", "IT Admin (Custom)") is taken as one. This never decides Account Admin,
+ * which is matched by id only.
  */
 function isAdminLevel(role: FreshserviceRole): boolean {
-  if (typeof role.role_type === 'string') {
-    return role.role_type.toLowerCase() === 'admin';
-  }
-  return /admin/i.test(role.name);
+  return kindFromRoleType(role.role_type) ?? /admin/i.test(role.name);
 }
 
 export function toKnownRole(role: FreshserviceRole): KnownRole {

@@ -11,7 +11,7 @@ export const roleSchema = z.object({
   id: freshserviceId,
   name: z.string(),
   default: z.boolean().nullish().transform((value) => value === true),
-  /** Newer accounts label roles as agent or admin roles; absent on older ones. */
+  /** Admin role or agent role; sources spell it differently (absent, a string, an integer), so it is read in roles.ts. */
   role_type: z.unknown().optional(),
 });
 export type FreshserviceRole = z.infer<typeof roleSchema>;

@@ -19,11 +19,18 @@ const EXAMPLE = join(__dirname, '..', '..', '..', '..', 'dev', 'simulator', 'exa
 
 describe('simulator accounts', () => {
   describe('admin-level roles', () => {
-    it('follow role_type when present, else a name containing "Admin"', () => {
+    it('follow role_type spelled "admin" or "agent", else a name containing "Admin"', () => {
       assert.equal(isAdminLevelRole({ name: 'Asset Admin' }), true);
       assert.equal(isAdminLevelRole({ name: 'SD Supervisor' }), false);
       assert.equal(isAdminLevelRole({ name: 'Security Reviewer', role_type: 'admin' }), true);
-      assert.equal(isAdminLevelRole({ name: 'Admin Assistant', role_type: 'agent' }), false);
+      assert.equal(isAdminLevelRole({ name: 'Admin Assistant', role_type: 'Agent' }), false);
+    });
+
+    it('fall back to the name under the spellings that do not say the kind: "admin_and_data", integers', () => {
+      for (const roleType of ['admin_and_data', 1, 2]) {
+        assert.equal(isAdminLevelRole({ name: 'Asset Admin', role_type: roleType }), true, String(roleType));
+        assert.equal(isAdminLevelRole({ name: 'SD Agent', role_type: roleType }), false, String(roleType));
+      }
     });
   });
 
@@ -115,13 +122,21 @@ describe('simulator accounts', () => {
       assert.equal(account.apiKeys.filter((apiKey) => !apiKey.apiEnabled).length, 1);
     });
 
-    it('describe roles by scopes on older (odd seed) accounts and by role_type on newer ones', () => {
+    it('carry the deprecated scopes (every module null, as captured) on older (odd seed) accounts, and none on newer ones', () => {
       const older = generateAccount({ agents: 5, seed: 1, plan: 'pro' });
       const newer = generateAccount({ agents: 5, seed: 2, plan: 'pro' });
-      assert.ok(older.roles.every((role) => 'scopes' in role && !('role_type' in role)));
-      assert.ok(older.agents.every((agent) => 'role_ids' in agent && 'scopes' in agent));
-      assert.ok(newer.roles.every((role) => role.role_type === (/admin/i.test(role.name) ? 'admin' : 'agent')));
-      assert.ok(newer.agents.every((agent) => !('role_ids' in agent)));
+      assert.ok(older.roles.every((role) => Object.values(role.scopes ?? { none: 'missing' }).every((scope) => scope === null)));
+      assert.ok(older.agents.every((agent) => 'role_ids' in agent && Object.values(agent['scopes'] as object).every((scope) => scope === null)));
+      assert.ok(newer.roles.every((role) => !('scopes' in role)));
+      assert.ok(newer.agents.every((agent) => !('role_ids' in agent) && !('scopes' in agent)));
+    });
+
+    it('leave role_type out: the role-type setting spells it when the simulator starts', () => {
+      for (const seed of [1, 2]) {
+        const account = generateAccount({ agents: 5, seed, plan: 'pro' });
+        assert.equal(account.roleType, 'absent');
+        assert.ok(account.roles.every((role) => !('role_type' in role)), `seed ${seed}`);
+      }
     });
 
     it(`go up to ${MAX_GENERATED_AGENTS} agents with unique, rising ids`, () => {

@@ -13,7 +13,7 @@ type UserPayload = {
   forgotten: boolean;
   primary_email: string | null;
   license_type: string;
-  agent_access: { account_wide_access: { account_wide_roles: { id: number; name: string; scope: string }[] }; workspace_access: unknown } | null;
+  agent_access: { account_wide_access: { account_wide_roles: { id: number; name: string; role_type: unknown; scope: string }[] }; workspace_access: unknown } | null;
   requester_access: unknown;
 };
 
@@ -55,6 +55,24 @@ describe('simulator control API: agent changes and the user events they send', (
     assert.equal(user.agent_access?.workspace_access, null);
     assert.deepEqual(event?.payload.data['changes'], {});
     assert.equal((event?.payload.data['actor'] as { id: number }).id, facts.activeAccountAdminIds[0], 'by default an active Account Admin makes the change');
+  });
+
+  it('gives every role in the event the role_type of FDK\'s sample, "admin_and_data", whatever the API spells', async () => {
+    const typed = await startSimulator({ roleType: 'admin-or-agent' });
+    const seen: SimUserEvent[] = [];
+    typed.onUserEvent((event) => {
+      seen.push(event);
+    });
+    try {
+      const [agentId] = facts.adminsWithoutAccountAdminIds.filter((id) => !facts.workspaceRoleAgentIds.includes(id)) as [number];
+      const roles = [{ role_id: ACCOUNT_ADMIN_ROLE, assignment_scope: 'entire_helpdesk' }, { role_id: facts.adminRoleId, assignment_scope: 'entire_helpdesk' }];
+      const answer = await call(`${typed.url}/_simulator/agents/${agentId}/roles`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ roles }) });
+      assert.equal(answer.status, 200, answer.body);
+      assert.deepEqual(userOf(seen[0]).agent_access?.account_wide_access.account_wide_roles.map((role) => role.role_type), ['admin_and_data', 'admin_and_data']);
+      assert.ok(typed.account.roles.every((role) => role.role_type === 'admin' || role.role_type === 'agent'));
+    } finally {
+      await typed.stop();
+    }
   });
 
   it('keeps workspace roles out of account_wide_roles and lists them under workspace_access', async () => {

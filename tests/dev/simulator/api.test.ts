@@ -1,6 +1,9 @@
 import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { demoAccountFacts, startSimulator, type RunningSimulator, type SimAgent, type SimRole } from '../../../dev/simulator/index';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { demoAccount, demoAccountFacts, startSimulator, type RunningSimulator, type SimAgent, type SimRole } from '../../../dev/simulator/index';
 import { bodyOf, call } from './http';
 
 const facts = demoAccountFacts();
@@ -29,6 +32,16 @@ describe('simulator API: agents and roles as Freshservice serves them', () => {
       assert.equal(bodyOf<{ requester: { id: number; primary_email: string } }>(asRequester).requester.id, requesterId);
       const listed = bodyOf<{ requesters: { id: number }[] }>(await get('/requesters'));
       assert.deepEqual(listed.requesters.map((requester) => requester.id), facts.requesterIds);
+    });
+
+    it('carries every field captured real requesters carry: is_agent false, vip_user, the department and location names', async () => {
+      const { requester } = bodyOf<{ requester: Record<string, unknown> }>(await get(`/requesters/${String(facts.requesterIds[0])}`));
+      assert.equal(requester['is_agent'], false);
+      assert.equal(requester['vip_user'], false);
+      assert.equal(requester['can_see_all_changes_from_associated_departments'], false);
+      for (const field of ['department_names', 'location_name', 'external_id']) {
+        assert.ok(field in requester && requester[field] === null, `${field} is null`);
+      }
     });
   });
 
@@ -95,6 +108,102 @@ describe('simulator API: agents and roles as Freshservice serves them', () => {
     });
   });
 
+  describe('GET /agents?query= (Freshservice\'s filter query)', () => {
+    const idsWhere = (test: (agent: SimAgent) => boolean) => sim.account.agents.filter(test).map((agent) => agent.id);
+    const queried = async (query: string) => {
+      const response = await get(`/agents?per_page=100&query=${encodeURIComponent(`"${query}"`)}`);
+      assert.equal(response.status, 200, response.body);
+      return bodyOf<AgentPage>(response).agents.map((agent) => agent.id);
+    };
+    it('finds one agent by email, in any case: a lookup the app could make', async () => {
+      const [ana] = sim.account.agents;
+      assert.ok(ana !== undefined);
+      assert.deepEqual(await queried(`email:'${ana.email.toUpperCase()}'`), [ana.id]);
+      assert.deepEqual(await queried("email:'nobody@demo-corp.example'"), []);
+    });
+
+    it('matches text fields exactly, name being first and last name joined', async () => {
+      assert.deepEqual(await queried("job_title:'shift supervisor'"), idsWhere((agent) => agent.job_title === 'Shift Supervisor'));
+      assert.deepEqual(await queried("name:'Chloé Dubois'"), idsWhere((agent) => agent.first_name === 'Chloé' && agent.last_name === 'Dubois'));
+      assert.deepEqual(await queried('last_name:null'), [facts.nullLastNameAgentId]);
+    });
+
+    it('binds AND tighter than OR, and groups with parentheses', async () => {
+      const zoe = idsWhere((agent) => agent.first_name === 'Zoë');
+      assert.ok(zoe.length === 1);
+      assert.deepEqual(await queried("first_name:'Zoë' OR first_name:'Liam' AND last_name:'Nobody'"), zoe);
+      const grouped = await queried("(first_name:'Zoë' OR first_name:'Liam') AND job_title:'Shift Supervisor'");
+      assert.deepEqual(grouped, zoe);
+      const either = await queried("job_title:'Shift Supervisor' OR job_title:'Desktop Support'");
+      assert.deepEqual(either, idsWhere((agent) => agent.job_title === 'Shift Supervisor' || agent.job_title === 'Desktop Support'));
+    });
+
+    it('compares dates by day with :> and :< (at least, at most)', async () => {
+      const created = (agent: SimAgent) => String(agent.created_at).slice(0, 10);
+      const from = created(sim.account.agents[10] as SimAgent);
+      const to = created(sim.account.agents[20] as SimAgent);
+      const between = await queried(`created_at:>'${from}' AND created_at:<'${to}'`);
+      assert.deepEqual(between, idsWhere((agent) => created(agent) >= from && created(agent) <= to));
+      assert.ok(between.length >= 11);
+    });
+
+    it('searches "starts with" across the fields named in ~[...]', async () => {
+      const startsSo = (text: string | null) => (text ?? '').toLowerCase().startsWith('so');
+      assert.deepEqual(await queried("~[first_name|last_name]:'so'"), idsWhere((agent) => startsSo(agent.first_name) || startsSo(agent.last_name)));
+    });
+
+    it('pages the filtered agents like any list, keeping the query in the Link', async () => {
+      const response = await get(`/agents?per_page=2&query=${encodeURIComponent("\"job_title:'Service Desk Analyst'\"")}`);
+      assert.equal(bodyOf<{ agents: unknown[] }>(response).agents.length, 2);
+      assert.match(String(response.headers.link), /query=%22job_title%3A%27Service\+Desk\+Analyst%27%22&page=2/);
+    });
+
+    it('applies the other filters with the query', async () => {
+      const response = await get(`/agents?per_page=100&active=false&query=${encodeURIComponent("\"job_title:'Service Desk Analyst'\"")}`);
+      const expected = idsWhere((agent) => !agent.active && agent.job_title === 'Service Desk Analyst');
+      assert.ok(expected.length >= 1);
+      assert.deepEqual(bodyOf<AgentPage>(response).agents.map((agent) => agent.id), expected);
+    });
+  });
+
+  describe('phone numbers, and the requesters\' filters', () => {
+    let folder: string;
+    let withPhones: RunningSimulator;
+    before(async () => {
+      folder = mkdtempSync(join(tmpdir(), 'simulator-filters-'));
+      const account = demoAccount();
+      const agents = account.agents.map((agent, index) => (index === 5 ? { ...agent, mobile_phone_number: '+15550100', work_phone_number: '+15550199' } : agent));
+      const requesters = account.requesters.map((requester, index) => (index === 1 ? { ...requester, secondary_emails: ['lars.private@example.com'], work_phone_number: '+15550199' } : requester));
+      writeFileSync(join(folder, 'account.json'), JSON.stringify({ ...account, agents, requesters }));
+      withPhones = await startSimulator({ accountFile: join(folder, 'account.json') });
+    });
+    after(async () => {
+      await withPhones.stop();
+      rmSync(folder, { recursive: true, force: true });
+    });
+    const idsAt = async (path: string) => {
+      const response = await call(`${withPhones.url}/api/v2${path}`, { key: ADMIN });
+      assert.equal(response.status, 200, response.body);
+      return (Object.values(bodyOf<Record<string, { id: number }[]>>(response))[0] ?? []).map((user) => user.id);
+    };
+
+    it('finds agents by mobile or work phone number', async () => {
+      const phoned = withPhones.account.agents[5]?.id;
+      assert.deepEqual(await idsAt('/agents?mobile_phone_number=%2B15550100'), [phoned]);
+      assert.deepEqual(await idsAt('/agents?work_phone_number=%2B15550199'), [phoned]);
+      assert.deepEqual(await idsAt('/agents?work_phone_number=%2B15550100'), []);
+    });
+
+    it('finds requesters by primary or secondary email in any case, by phone, and by active', async () => {
+      const [grace, lars] = withPhones.account.requesters;
+      assert.deepEqual(await idsAt(`/requesters?email=${encodeURIComponent(String(grace?.primary_email).toUpperCase())}`), [grace?.id]);
+      assert.deepEqual(await idsAt('/requesters?email=lars.private%40example.com'), [lars?.id]);
+      assert.deepEqual(await idsAt('/requesters?work_phone_number=%2B15550199'), [lars?.id]);
+      assert.deepEqual(await idsAt('/requesters?active=false'), []);
+      assert.equal((await idsAt('/requesters?active=true')).length, withPhones.account.requesters.length);
+    });
+  });
+
   describe('single records', () => {
     it('answers GET /agents/{id} as { agent } with the real shape', async () => {
       const response = await get(`/agents/${facts.nullLastNameAgentId}`);
@@ -106,6 +215,23 @@ describe('simulator API: agents and roles as Freshservice serves them', () => {
       for (const field of ['role_ids', 'group_ids', 'scopes', 'roles', 'member_of', 'observer_of', 'department_ids', 'job_title', 'last_login_at']) {
         assert.ok(field in agent, `agent has ${field}`);
       }
+    });
+
+    it('carries every field captured real agents carry, with their types', async () => {
+      const { agents } = bodyOf<AgentPage>(await get('/agents?per_page=100'));
+      const loggedIn = agents.find((agent) => agent.last_login_at !== null);
+      const never = agents.find((agent) => agent.last_login_at === null);
+      assert.ok(loggedIn !== undefined && never !== undefined);
+      for (const agent of [loggedIn, never]) {
+        assert.equal(agent['auto_assign_tickets'], true);
+        assert.equal(agent['vip_user'], false);
+        for (const field of ['signature', 'external_id', 'department_names', 'location_name']) {
+          assert.ok(field in agent && agent[field] === null, `${field} is null`);
+        }
+        assert.equal(typeof agent['scoreboard_points'], 'number');
+      }
+      assert.equal(loggedIn['auto_assign_status_changed_at'], loggedIn.last_login_at);
+      assert.equal(never['auto_assign_status_changed_at'], null);
     });
 
     it('serves HTML-like names verbatim (escaping is the caller\'s job)', async () => {

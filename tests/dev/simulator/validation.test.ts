@@ -9,7 +9,7 @@ interface ValidationBody {
   errors: { field: string; message: string; code: string }[];
 }
 
-describe('simulator API: bad query values answer Freshservice\'s 400 validation body', () => {
+describe('simulator API: bad query values and unknown parameters answer Freshservice\'s 400 validation body', () => {
   let sim: RunningSimulator;
   const errorsFor = async (path: string) => {
     const response = await call(`${sim.url}/api/v2${path}`, { key: ADMIN });
@@ -58,13 +58,73 @@ describe('simulator API: bad query values answer Freshservice\'s 400 validation 
     assert.deepEqual(errors.map((error) => error.field).sort(), ['active', 'page', 'per_page', 'state']);
   });
 
-  it('refuses the query filter it does not implement instead of ignoring it', async () => {
-    const errors = await errorsFor("/agents?query=%22first_name%3A'Ana'%22");
-    assert.equal(errors[0]?.field, 'query');
+  it('rejects a filter query it cannot read on query, instead of ignoring the filter', async () => {
+    for (const query of ["first_name:'Ana'", "%22favourite_colour%3A'blue'%22", "%22first_name%3A'Ana'%20AND%22"]) {
+      const errors = await errorsFor(`/agents?query=${query}`);
+      assert.deepEqual(errors.map((error) => [error.field, error.code]), [['query', 'invalid_value']], query);
+    }
+  });
+
+  it('rejects the requester filters it does not simulate (query, include_agents) rather than ignore them', async () => {
+    for (const field of ['query', 'include_agents']) {
+      const errors = await errorsFor(`/requesters?${field}=true`);
+      assert.deepEqual(errors.map((error) => error.field), [field]);
+      assert.match(errors[0]?.message ?? '', /simulator/);
+    }
   });
 
   it('accepts page and per_page at their bounds', async () => {
     const response = await call(`${sim.url}/api/v2/agents?page=1&per_page=100`, { key: ADMIN });
     assert.equal(response.status, 200);
+  });
+
+  describe('a query parameter the endpoint does not take answers Freshservice\'s 400 invalid_field', () => {
+    const facts = demoAccountFacts();
+    const endpoints = [
+      '/agents',
+      '/agents/me',
+      `/agents/${String(facts.accountAdminIds[0])}`,
+      '/roles',
+      `/roles/${String(facts.adminRoleId)}`,
+      '/requesters',
+      `/requesters/${String(facts.requesterIds[0])}`,
+    ];
+    for (const endpoint of endpoints) {
+      it(`GET ${endpoint}?include=stats answers the captured body`, async () => {
+        const response = await call(`${sim.url}/api/v2${endpoint}?include=stats`, { key: ADMIN });
+        assert.equal(response.status, 400);
+        assert.equal(response.body, '{"description":"Validation failed","errors":[{"field":"include","message":"Unexpected/invalid field in request","code":"invalid_field"}]}');
+      });
+    }
+
+    it('names every unknown field, with bad values, in the order the query has them', async () => {
+      const response = await call(`${sim.url}/api/v2/agents?per_page=0&sort=name&active=true&order_by=id`, { key: ADMIN });
+      const { errors } = bodyOf<ValidationBody>(response);
+      assert.deepEqual(
+        errors.map((error) => [error.field, error.code]),
+        [
+          ['per_page', 'invalid_value'],
+          ['sort', 'invalid_field'],
+          ['order_by', 'invalid_field'],
+        ],
+      );
+    });
+
+    it('takes paging on the single-record endpoints as unknown too: they are not lists', async () => {
+      const response = await call(`${sim.url}/api/v2/agents/me?page=1`, { key: ADMIN });
+      assert.deepEqual(bodyOf<ValidationBody>(response).errors.map((error) => error.code), ['invalid_field']);
+    });
+
+    const documented: [string, string][] = [
+      ['/agents', 'page=1&per_page=5&active=true&state=fulltime&email=ana.souza%40demo-corp.example&mobile_phone_number=1&work_phone_number=2&query=%22first_name%3A%27Ana%27%22'],
+      ['/roles', 'page=1&per_page=5'],
+      ['/requesters', 'page=1&per_page=5&active=true&email=grace.okonkwo%40demo-corp.example&mobile_phone_number=1&work_phone_number=2'],
+    ];
+    for (const [endpoint, query] of documented) {
+      it(`accepts every documented parameter of GET ${endpoint}`, async () => {
+        const response = await call(`${sim.url}/api/v2${endpoint}?${query}`, { key: ADMIN });
+        assert.equal(response.status, 200, response.body);
+      });
+    }
   });
 });

@@ -32,6 +32,28 @@ export function standardRoles(): Record<string, unknown>[] {
   ];
 }
 
+/**
+ * `role_type` as each source spells it, by whether the role is an admin role (the sources are cited
+ * in dev/simulator/role-type.ts, which serves the same spellings; the unit tests ship to `fdk pack`
+ * without the simulator, so they spell it here): absent, "admin"/"agent", "admin_and_data" on
+ * every role, an integer. undefined: no role_type field.
+ */
+export const ROLE_TYPE_SPELLINGS = {
+  absent: () => undefined,
+  'admin-or-agent': (adminRole: boolean) => (adminRole ? 'admin' : 'agent'),
+  admin_and_data: () => 'admin_and_data',
+  integer: (adminRole: boolean) => (adminRole ? 2 : 1),
+} as const satisfies Record<string, (adminRole: boolean) => unknown>;
+export type RoleTypeSpellingName = keyof typeof ROLE_TYPE_SPELLINGS;
+
+/** standardRoles() with role_type spelled this way; a role is an admin role when its name mentions admin. */
+export function spelledStandardRoles(spelling: RoleTypeSpellingName): Record<string, unknown>[] {
+  return standardRoles().map((raw) => {
+    const roleType = ROLE_TYPE_SPELLINGS[spelling](/admin/i.test(String(raw['name'])));
+    return roleType === undefined ? raw : { ...raw, role_type: roleType };
+  });
+}
+
 export function assignment(roleId: number, scope = 'entire_helpdesk', workspaceId?: number): Record<string, unknown> {
   return { role_id: roleId, assignment_scope: scope, groups: [], ...(workspaceId === undefined ? {} : { workspace_id: workspaceId }) };
 }

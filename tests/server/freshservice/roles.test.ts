@@ -20,12 +20,47 @@ describe('roles', () => {
     assert.equal(catalogOf(roles.map(known)).accountAdminRole, null);
   });
 
-  it('takes admin-level from role_type when present, else from a name mentioning admin', () => {
-    assert.equal(known(role(1, 'Admin', true)).adminLevel, true);
-    assert.equal(known(role(2, 'Security Reviewer', false, { role_type: 'admin' })).adminLevel, true);
-    assert.equal(known(role(3, 'IT Admin (Custom)', false)).adminLevel, true);
-    assert.equal(known(role(4, 'Admin', false, { role_type: 'agent' })).adminLevel, false);
-    assert.equal(known(role(5, 'SD Agent', true)).adminLevel, false);
+  describe('admin-level, under every spelling of role_type', () => {
+    const NAMED_ADMIN = 'IT Admin (Custom)';
+    const NAMED_AGENT = 'SD Agent';
+    const adminLevel = (name: string, extra: Record<string, unknown>) => known(role(1, name, false, extra)).adminLevel;
+
+    it('follows the name when role_type is absent (captured real output)', () => {
+      assert.equal(adminLevel(NAMED_ADMIN, {}), true);
+      assert.equal(adminLevel('Admin', {}), true);
+      assert.equal(adminLevel(NAMED_AGENT, {}), false);
+    });
+
+    it('follows role_type spelled "admin" or "agent", in any case, over the name', () => {
+      assert.equal(adminLevel('Security Reviewer', { role_type: 'admin' }), true);
+      assert.equal(adminLevel('Security Reviewer', { role_type: ' ADMIN ' }), true);
+      assert.equal(adminLevel('Admin', { role_type: 'agent' }), false);
+      assert.equal(adminLevel(NAMED_ADMIN, { role_type: 'Agent' }), false);
+    });
+
+    const unreadable: [string, unknown][] = [
+      ['"admin_and_data" (the user-event sample, even for SD Agent)', 'admin_and_data'],
+      ['another string', 'administrator'],
+      ['an empty string', ''],
+      ['an integer (baton-freshservice models one)', 1],
+      ['another integer', 2],
+      ['null', null],
+      ['a boolean', true],
+      ['an object', { kind: 'admin' }],
+    ];
+    for (const [what, roleType] of unreadable) {
+      it(`falls back to the name when role_type is ${what}`, () => {
+        assert.equal(adminLevel(NAMED_ADMIN, { role_type: roleType }), true);
+        assert.equal(adminLevel(NAMED_AGENT, { role_type: roleType }), false);
+      });
+    }
+
+    it('never decides Account Admin from role_type: the default role named exactly "Account Admin" is it, typed agent or not', () => {
+      const typedAgent = role(ROLE_IDS.accountAdmin, 'Account Admin', true, { role_type: 'agent' });
+      const customTypedAdmin = role(ROLE_IDS.accountAdminCustom, 'Account Admin', false, { role_type: 'admin' });
+      const catalog = catalogOf([typedAgent, customTypedAdmin].map(known));
+      assert.equal(catalog.accountAdminRole?.id, ROLE_IDS.accountAdmin);
+    });
   });
 
   it('reads every page of roles, following Link headers', async () => {

@@ -7,9 +7,9 @@ import type { ServerArgs } from '../../../server/src/platform';
 import { RECORD_MAX_AGE_MS } from '../../../server/src/audit/accountAdmins';
 import { TEST_IPARAMS, seedHead } from '../fakes/storage';
 import { fail } from '../fakes/request';
-import { ROLE_IDS } from '../freshservice/fixtures';
+import { ROLE_IDS, ROLE_TYPE_SPELLINGS, spelledStandardRoles, type RoleTypeSpellingName } from '../freshservice/fixtures';
 import { viewing } from '../ledger/fixtures';
-import { ANA, CHLOE, NOBODY, RAHUL, freshservice } from '../profile/account';
+import { ANA, BJORN, CHLOE, NOBODY, RAHUL, freshservice } from '../profile/account';
 import { recordConsole } from './recorded-console';
 import { loadShippedServer } from './shipped-server';
 
@@ -74,6 +74,8 @@ describe('getProfileAccess (server method)', () => {
     ['an id sent as text', { viewedId: String(CHLOE), viewerId: ANA }, 'viewedId'],
     ['a zero id', viewing(CHLOE, 0), 'viewerId'],
     ['a fractional id', { viewedId: 1.5, viewerId: ANA }, 'viewedId'],
+    ['no viewer email (people are read by email)', { viewedId: CHLOE, viewerId: ANA }, 'viewerEmail'],
+    ['a malformed viewed email', { ...viewing(CHLOE, ANA), viewedEmail: 'chloé@' }, 'viewedEmail'],
   ];
   for (const [what, payload, field] of BAD_PAYLOADS) {
     it(`answers 400 INVALID_PAYLOAD naming "${field}" for ${what}, before any request`, async () => {
@@ -102,4 +104,25 @@ describe('getProfileAccess (server method)', () => {
     assert.equal(error, null);
     assert.deepEqual(data.viewer, { id: CHLOE, isAccountAdmin: false, holdsAdminRole: true });
   });
+
+  // Freshservice's sources spell role_type four ways; the sidebar must tell an Admin from an agent under each.
+  for (const roleType of Object.keys(ROLE_TYPE_SPELLINGS) as RoleTypeSpellingName[]) {
+    it(`tells an Admin from a plain agent through the shipped server.js when roles spell role_type ${roleType}`, async () => {
+      const roles = spelledStandardRoles(roleType);
+      assert.equal(roles.some((role) => 'role_type' in role), roleType !== 'absent');
+      const viewers: [number, boolean, boolean][] = [
+        [CHLOE, false, true],
+        [BJORN, true, true],
+        [RAHUL, false, false],
+      ];
+      for (const [viewerId, isAccountAdmin, holdsAdminRole] of viewers) {
+        const replies: unknown[][] = [];
+        const shipped = loadShippedServer({ $request: freshservice(roles), $db: new MemoryKeyValueStore(), renderData: (...args: unknown[]) => replies.push(args) });
+        await shipped['getProfileAccess']?.(argsWith(viewing(ANA, viewerId)));
+        const [error, data] = replies[0] as [unknown, ProfileAccess];
+        assert.equal(error, null);
+        assert.deepEqual(data.viewer, { id: viewerId, isAccountAdmin, holdsAdminRole });
+      }
+    });
+  }
 });
