@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AccountAdminsResult } from '../../../common/audit';
+import type { ProfileAccess } from '../../../common/profile';
 import { startRuntime, type RunningRuntime } from '../../../dev/runtime/index';
 import { demoAccountFacts } from '../../../dev/simulator/index';
 import { REFRESH_SCHEDULE } from '../../../server/src/admins/schedules';
@@ -25,10 +26,16 @@ describe('local runtime: the Account Admins list kept complete in the background
     return runtime;
   }
 
+  /** Who can enable keys, as every sidebar view answers it (here: a plain agent on their own page). */
   async function accountAdmins(running: RunningRuntime): Promise<AccountAdminsResult> {
-    const result = await running.engine.invokeServerMethod('listAccountAdmins', {});
+    const agent = running.simulator?.account.agents.find((candidate) => candidate.id === facts.withoutAdminRoleIds[0]);
+    assert.ok(agent !== undefined);
+    const payload = { viewedId: agent.id, viewedEmail: agent.email, viewerId: agent.id, viewerEmail: agent.email };
+    const result = await running.engine.invokeServerMethod('getProfileAccess', payload);
     assert.equal(result.ok, true, JSON.stringify(result.body));
-    return (result.body as { response: AccountAdminsResult }).response;
+    const list = (result.body as { response: ProfileAccess }).response.accountAdmins;
+    assert.ok(list !== null);
+    return list;
   }
 
   const idsOf = (list: AccountAdminsResult): number[] => list.accountAdmins.map((admin) => admin.id).sort((a, b) => a - b);
@@ -65,7 +72,10 @@ describe('local runtime: the Account Admins list kept complete in the background
     const roles = [{ role_id: facts.accountAdminRoleId, assignment_scope: 'entire_helpdesk', groups: [] }, ...agent.roles];
     const changed = await control(running, 'PUT', `/agents/${promoted}/roles`, { roles });
     assert.deepEqual({ event: changed.event, listeners: changed.listeners }, { event: 'onUserUpdate', listeners: 1 });
-    const [deactivated, ...others] = facts.activeAccountAdminIds as [number, ...number[]];
+    // Not the owner of the app's own API key: deactivating them would switch the app's key off too.
+    const keyOwner = running.simulator?.keys.find((key) => key.label === 'Account Admin')?.agentId;
+    const deactivated = facts.activeAccountAdminIds.find((id) => id !== keyOwner) as number;
+    const others = facts.activeAccountAdminIds.filter((id) => id !== deactivated);
     assert.equal((await control(running, 'POST', `/agents/${deactivated}/deactivate`)).event, 'onUserUpdate');
 
     list = await accountAdmins(running);
