@@ -74,11 +74,20 @@ function byNewest(a: RecordedEntry, b: RecordedEntry): number {
 }
 
 export class AgentKeys {
+  /** Reads made in this call (one AgentKeys serves one call): locating an agent and showing what was recorded as them share one. */
+  private readonly reads = new Map<AgentId, Promise<AgentKeyContents>>();
+
   constructor(private readonly store: SealedStore) {}
 
   /** What the agent's key holds (empty when it does not exist); attributes that fail their seal are left out. */
-  async read(agentId: AgentId): Promise<AgentKeyContents> {
-    return this.contentsOf(agentId, (await this.store.getAttributes(this.keyOf(agentId))) ?? {});
+  read(agentId: AgentId): Promise<AgentKeyContents> {
+    let read = this.reads.get(agentId);
+    if (read === undefined) {
+      read = this.store.getAttributes(this.keyOf(agentId)).then((attributes) => this.contentsOf(agentId, attributes ?? {}));
+      this.reads.set(agentId, read);
+      read.catch(() => this.reads.delete(agentId));
+    }
+    return read;
   }
 
   /** Names the shard that holds the agent's index entry. */
@@ -124,6 +133,7 @@ export class AgentKeys {
   /** One write; when the key has no room left, the oldest recorded entries make room and it is written again. */
   private async write(agentId: AgentId, attributes: Record<string, unknown>): Promise<void> {
     const key = this.keyOf(agentId);
+    this.reads.delete(agentId);
     try {
       await this.store.setAttributes(key, attributes);
     } catch (rejection) {

@@ -1,0 +1,116 @@
+/**
+ * Every server method has a small, fixed worst case, whatever its payload: each runs over a
+ * metered `$request` and `$db` (server/src/budget.ts) whose cap is that worst case. Here each is
+ * driven, through the shipped server.js, with the states and payloads that cost most (a ledger
+ * larger than the head, stale roles, changes cut off before they were indexed, forged cursors,
+ * history far past the end), and what it spent is checked against its cap.
+ */
+import { strict as assert } from 'node:assert';
+import { restore, stub } from 'sinon';
+import { CALL_BUDGETS, meteredRequests, meteredStore, type BudgetedMethod } from '../../../server/src/budget';
+import { AppError } from '../../../server/src/errors';
+import { MAX_SHARDS } from '../../../server/src/ledger/ledger-index';
+import { HEAD_INDEX_ENTRIES, ROLES_ATTRIBUTE } from '../../../server/src/store/head';
+import { SealedStore } from '../../../server/src/store/sealed-store';
+import { MemoryKeyValueStore } from '../../../dev/runtime/kv-store';
+import { FakeRequest, ok } from '../fakes/request';
+import { TEST_SECRET, keyOf } from '../fakes/storage';
+import { emailOf } from '../freshservice/fixtures';
+import { actor, target, viewing } from '../ledger/fixtures';
+import { ANA, BJORN, CHLOE, Installation, RAHUL, accountAgents } from './installation';
+
+const MANY = Array.from({ length: HEAD_INDEX_ENTRIES + 10 }, (_, i) => 21000080000 + i);
+const IN_SHARD = MANY[HEAD_INDEX_ENTRIES + 3] as number;
+const LAST = MANY[MANY.length - 1] as number;
+
+interface Spent {
+  operations: number;
+  templates: number;
+}
+
+describe('what one call may spend, whatever its payload', () => {
+  let installation: Installation;
+
+  before(async () => {
+    stub(console, 'warn');
+    stub(console, 'info');
+    stub(console, 'error');
+    installation = new Installation({ agents: accountAgents(MANY) });
+    await installation.install();
+    for (const id of MANY) {
+      await installation.ok('requestApiKey', { ...actor(id), reason: 'integration' });
+    }
+    // Changes cut off after creating their event, before indexing it: the next change must find them.
+    const update = installation.store.update.bind(installation.store);
+    installation.store.update = () => Promise.reject({ status: 500, message: 'cut off' });
+    for (const admin of [ANA, BJORN, ANA, BJORN]) {
+      await installation.call('recordApiKeyAction', { ...actor(admin), ...target(LAST), action: 'opened' });
+    }
+    installation.store.update = update;
+    restore();
+  });
+
+  beforeEach(async () => {
+    stub(console, 'warn');
+    stub(console, 'info');
+    stub(console, 'error');
+    // The roles cache gone, as an hour without the background refresh leaves it: each call reads and stores them again.
+    await new SealedStore(installation.store, TEST_SECRET).removeAttributes(keyOf('head'), [ROLES_ATTRIBUTE]);
+  });
+  afterEach(() => restore());
+
+  async function spent(method: BudgetedMethod, payload: Record<string, unknown>): Promise<Spent> {
+    const [operations, templates] = [installation.operations, installation.request.calls.length];
+    const reply = await installation.call(method, payload);
+    assert.notEqual(reply.error?.code, 'INTERNAL', `${method}: ${reply.error?.message ?? ''}`);
+    return { operations: installation.operations - operations, templates: installation.request.calls.length - templates };
+  }
+
+  const CASES: [BudgetedMethod, string, () => Record<string, unknown>][] = [
+    ['getProfileAccess', 'a plain agent on the page of an agent kept in a shard', () => viewing(IN_SHARD, RAHUL)],
+    ['getProfileAccess', 'the queue (no email) opening an agent kept in a shard', () => ({ ...viewing(IN_SHARD, ANA), viewedEmail: null })],
+    ['requestApiKey', 'an agent in a shard asking again with the longest reason', () => ({ ...actor(IN_SHARD), reason: '語'.repeat(330) })],
+    ['recordApiKeyAction', 'an Account Admin deciding after four cut-off changes', () => ({ ...actor(BJORN), ...target(LAST), action: 'enabled', note: '語'.repeat(330) })],
+    ['getApiKeyState', 'an agent kept in a shard', () => ({ agentId: IN_SHARD })],
+    ['listApiKeyIndex', 'a made-up cursor naming the last shard there can be', () => ({ cursor: `x${MAX_SHARDS - 1}` })],
+    ['getApiKeyHistory', 'before: 1,000,000, far past the newest version', () => ({ agentId: LAST, before: 1_000_000 })],
+    ['getAccessOverview', 'the first slice', () => ({ cursor: null })],
+    ['getUserAccess', 'one agent by email', () => ({ email: emailOf(CHLOE) })],
+  ];
+  for (const [method, what, payload] of CASES) {
+    it(`${method}, ${what}: within its cap`, async () => {
+      const cost = await spent(method, payload());
+      const cap = CALL_BUDGETS[method];
+      assert.ok(cost.operations <= cap.store, `${cost.operations} $db operations, cap ${cap.store}`);
+      assert.ok(cost.templates <= cap.templates, `${cost.templates} template requests, cap ${cap.templates}`);
+    });
+  }
+
+  it('getApiKeyHistory walks no further for a larger `before`: the same reads for 6 and for 1,000,000', async () => {
+    const near = await spent('getApiKeyHistory', { agentId: LAST, before: 6 });
+    const far = await spent('getApiKeyHistory', { agentId: LAST, before: 1_000_000 });
+    assert.equal(far.operations, near.operations);
+  });
+});
+
+describe('the meter itself', () => {
+  beforeEach(() => stub(console, 'error'));
+  afterEach(() => restore());
+
+  it('refuses the operation past the cap, before it reaches $db, with an error that says why', async () => {
+    const store = new MemoryKeyValueStore({ operationsPerMinute: 0 });
+    const metered = meteredStore(store, 2);
+    await metered.set('a', { v: 1 });
+    await metered.get('a');
+    await assert.rejects(metered.get('a'), (error: unknown) => error instanceof AppError && error.code === 'INTERNAL' && /more than 2 operations/.test(error.message));
+    assert.equal(store.operations.length, 2, 'the third never reached the store');
+  });
+
+  it('counts template requests the same way', async () => {
+    const request = new FakeRequest().respond('listRoles', () => ok({ roles: [] }));
+    const metered = meteredRequests(request, 1);
+    await metered.invokeTemplate('listRoles', {});
+    await assert.rejects(metered.invokeTemplate('listRoles', {}), (error: unknown) => error instanceof AppError && /more than 1 requests to Freshservice/.test(error.message));
+    assert.equal(request.calls.length, 1);
+  });
+});
