@@ -157,6 +157,11 @@ export function saveIparams(file: string, target: string, iparams: Record<string
 
 const GeneratedSecretsSchema = z.record(z.string(), z.record(z.string(), z.string()));
 
+/** Where generatedSecrets keeps what it made, in the runtime's data folder. */
+export const GENERATED_IPARAMS_FILE = 'generated_iparams.json';
+/** The target tag of a runtime against its embedded simulator (saved settings and generated secrets are kept per target). */
+export const SIMULATOR_TARGET_TAG = 'simulator';
+
 /**
  * Values for secure iparams that neither the Freshservice target nor a default fills (the app's
  * storage secret). On a real installation the installation page's onFormLoad creates one

@@ -12,7 +12,7 @@ import { directoryOfFreshservice, directoryOfSimulator, type AccountDirectory } 
 import { createAppSite, type AppSite } from './app-pages';
 import { readAppPlaceholders } from './app-manifest';
 import { createBridge, type BridgeEngine } from './bridge-api';
-import { generatedSecrets, loadSavedIparams, readEnvironment, readFreshserviceIparams, readIparamDefinitions, type FreshserviceTarget, type IparamDefinitions } from './config';
+import { GENERATED_IPARAMS_FILE, SIMULATOR_TARGET_TAG, generatedSecrets, loadSavedIparams, readEnvironment, readFreshserviceIparams, readIparamDefinitions, type FreshserviceTarget, type IparamDefinitions } from './config';
 import type { FreshserviceIparams } from './engine/freshservice-iparams';
 import type { EventOutcome } from './engine/index';
 import { InstallationRecord } from './installation';
@@ -236,7 +236,7 @@ async function startTarget<Simulator extends HostSimulator, SimulatorOptions>(
   const simulator = await deps.startSimulator(options.simulator);
   try {
     const freshservice = { url: simulator.url, domain: simulator.account.domain, apiKey: accountAdminKey(simulator) };
-    return { target: { freshservice, tag: 'simulator' }, simulator, directory: directoryOfSimulator(simulator, freshservice.apiKey) };
+    return { target: { freshservice, tag: SIMULATOR_TARGET_TAG }, simulator, directory: directoryOfSimulator(simulator, freshservice.apiKey) };
   } catch (error) {
     await simulator.stop();
     throw error;
@@ -267,7 +267,7 @@ export async function startHost<Engine extends HostEngine, Simulator extends Hos
   try {
     const roles = readFreshserviceIparams(join(appRoot, 'config', 'requests.json'));
     const saved = loadSavedIparams(configFile, target.tag);
-    const iparams = { ...defaultIparams(definitions, roles, target.freshservice, join(dataDir, 'generated_iparams.json'), target.tag), ...saved };
+    const iparams = { ...defaultIparams(definitions, roles, target.freshservice, join(dataDir, GENERATED_IPARAMS_FILE), target.tag), ...saved };
     const installations = new InstallationRecord(join(dataDir, 'installation.json'));
     const store = createKeyValueStore({ file: join(dataDir, 'db.json') });
     const engine = await deps.createEngine({ appRoot, iparams, store, freshserviceUrl: target.freshservice.url, log });

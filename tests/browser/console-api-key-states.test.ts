@@ -30,7 +30,7 @@ describe('browser: the console shows every agent\'s API-key state, however old',
       await ledger.apply({ action: 'enabled', actor: person(admin), target: person(enabledAgent), note: 'service account' });
       // More later changes by other agents than the recent activity lists.
       for (const requester of requesters) {
-        await ledger.apply({ action: 'requested', actor: person(requester), target: person(requester), note: 'reports' });
+        await ledger.apply({ action: 'requested', actor: person(requester), target: person(requester), targetEmail: requester.email, note: 'reports' });
       }
     },
   });

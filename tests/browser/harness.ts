@@ -11,8 +11,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Frame, FrameLocator, Locator, Page, Route } from 'playwright-core';
 import { startRuntime, type RunningRuntime } from '../../dev/runtime/index';
+import { GENERATED_IPARAMS_FILE, SIMULATOR_TARGET_TAG, generatedSecrets } from '../../dev/runtime/config';
 import { MemoryKeyValueStore } from '../../dev/runtime/kv-store';
-import { demoAccount, demoKeys, type SimAgent, type SimulatorOptions } from '../../dev/simulator/index';
+import { type SimAgent, type SimulatorOptions } from '../../dev/simulator/index';
 import { storageWith, type Storage } from '../../server/src/store/storage';
 import { COVERAGE_CHROMIUM_ARGS, trackAppCoverage } from './app-coverage';
 import { keepOffline, launchChromium } from './chromium';
@@ -41,12 +42,12 @@ const RECORD_MESSAGES = `window.addEventListener('message', (event) => {
 /** The runtime's log lines (name, status, ms per call: no secrets), for diagnosing a failed test. */
 export const runtimeLog: string[] = [];
 
-/** The app's storage as the runtime's default installation has it (no storage secret saved: keyed by the demo Account Admin key). */
+/** The app's storage as the runtime's default installation has it: keyed by the storage secret the runtime makes at its first start. */
 export type SeedStore = (storage: Storage) => Promise<void>;
 
-function runtimeStorage(store: MemoryKeyValueStore): Storage {
-  const key = demoKeys(demoAccount()).find((entry) => entry.label === 'Account Admin')?.key ?? '';
-  return storageWith(store, { value: key, source: 'api_key' });
+function runtimeStorage(store: MemoryKeyValueStore, dataDir: string): Storage {
+  const secret = generatedSecrets(join(dataDir, GENERATED_IPARAMS_FILE), SIMULATOR_TARGET_TAG, ['storage_secret'])['storage_secret'] ?? '';
+  return storageWith(store, { value: secret, source: 'storage_secret' });
 }
 
 /**
@@ -57,7 +58,7 @@ export async function startHarness(browser: Browser, simulator?: SimulatorOption
   mkdirSync(artifactsDir, { recursive: true });
   runtimeLog.length = 0;
   const dataDir = mkdtempSync(join(tmpdir(), 'widget-browser-'));
-  await seedStore?.(runtimeStorage(new MemoryKeyValueStore({ file: join(dataDir, 'db.json'), operationsPerMinute: 0 })));
+  await seedStore?.(runtimeStorage(new MemoryKeyValueStore({ file: join(dataDir, 'db.json'), operationsPerMinute: 0 }), dataDir));
   const runtime = await startRuntime({ port: 0, appRoot: repoRoot, dataDir, ...(simulator === undefined ? {} : { simulator }), log: (line) => runtimeLog.push(line) });
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
   const refused = await keepOffline(context);

@@ -37,7 +37,7 @@ export function seedRequests(requesters: SimAgent[], note: string, more?: (ledge
   return async (store) => {
     const ledger = new ApiKeyLedger(store);
     for (const agent of requesters) {
-      await ledger.apply({ action: 'requested', actor: person(agent), target: person(agent), note });
+      await ledger.apply({ action: 'requested', actor: person(agent), target: person(agent), targetEmail: agent.email, note });
     }
     await more?.(ledger);
   };

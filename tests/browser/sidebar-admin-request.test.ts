@@ -68,13 +68,14 @@ describe('browser: an Admin without Account Admin asks for a key', function () {
 
   it('takes an Account Admin through the pending requests one by one, moving on after each decision', async () => {
     // Filed before the runtime starts: the console load, the decline and the reads after it need most of $db's 50 operations a minute.
-    const names = new Map((session.harness.runtime.simulator?.account.agents ?? []).map((agent) => [agent.id, fullName(agent)]));
+    const agents = new Map((session.harness.runtime.simulator?.account.agents ?? []).map((agent) => [agent.id, agent]));
     const harness = await session.restart({
       seedStore: async (storage) => {
         const ledger = new ApiKeyLedger(storage);
         for (const actorId of [chloe, rahul]) {
-          const requester = { id: actorId, name: names.get(actorId) ?? '' };
-          await ledger.apply({ action: 'requested', actor: requester, target: requester, note: 'Reporting export' });
+          const agent = agents.get(actorId);
+          const requester = { id: actorId, name: agent === undefined ? '' : fullName(agent) };
+          await ledger.apply({ action: 'requested', actor: requester, target: requester, targetEmail: agent?.email ?? '', note: 'Reporting export' });
         }
       },
     });

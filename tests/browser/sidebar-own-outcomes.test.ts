@@ -91,7 +91,7 @@ describe('browser: an agent on their own page after a decision', function () {
   });
 
   it('waiting: the request\'s state first, and the message to send', async () => {
-    await serverAnswer(session.harness, 'requestApiKey', { actorId: kwame.id, reason: 'Reporting' });
+    await serverAnswer(session.harness, 'requestApiKey', { actorId: kwame.id, actorEmail: kwame.email, reason: 'Reporting' });
     const viewport = VIEWPORTS[2];
     const { page, sidebar } = await openSidebarAt(session.harness, viewport, kwame.id, kwame.id);
     assert.equal(await sidebar.locator('.answer-title').textContent(), 'Your request is waiting');
