@@ -113,6 +113,13 @@ describe('validateApp', function () {
       assertError(await validateApp(app.root), 'manifest.json', 'manifest/schema');
     });
 
+    it('fails engines naming FDK 9 or Node 18, which cannot publish', async function () {
+      app.setJson('manifest.json', ['engines'], { node: '18.20.0', fdk: '9.6.0' });
+      const found = assertError(await validateApp(app.root), 'manifest.json', 'manifest/schema');
+      assert.match(found.message, /engines\.node must be a Node 24\.11 version/);
+      assert.ok(errorsOf(await validateApp(app.root)).some((problem) => /engines\.fdk must be an FDK 10 version/.test(problem.message)));
+    });
+
     it('fails a missing engines block', async function () {
       app.setJson('manifest.json', ['engines'], undefined);
       assertError(await validateApp(app.root), 'manifest.json', 'manifest/schema');
