@@ -14,9 +14,9 @@
  * server/server.js in a vm sandbox as FDK does, and the shipped server/lib through package.json's
  * imports (#server/*, #common/*), so the coverage describes the JavaScript that ships.
  */
-import { defineConfig } from 'vitest/config';
-
-export default defineConfig({
+// CommonJS, like everything else here that Node loads (package.json has no "type": "module"); a
+// plain object is all vitest's defineConfig would return.
+module.exports = {
   test: {
     // The tests call describe, it, beforeEach and afterEach as globals.
     globals: true,
@@ -32,4 +32,4 @@ export default defineConfig({
       thresholds: { statements: 80, branches: 80, functions: 80, lines: 80 },
     },
   },
-});
+};
