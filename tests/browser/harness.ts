@@ -13,7 +13,7 @@ import type { Browser, BrowserContext, Frame, FrameLocator, Locator, Page, Route
 import { startRuntime, type RunningRuntime } from '../../dev/runtime/index';
 import { MemoryKeyValueStore } from '../../dev/runtime/kv-store';
 import { demoAccount, demoKeys, type SimAgent, type SimulatorOptions } from '../../dev/simulator/index';
-import { storageWith, type Storage } from '../../server/src/store/storage';
+import { storageWith, type Storage } from '#server/store/storage';
 import { COVERAGE_CHROMIUM_ARGS, trackAppCoverage } from './app-coverage';
 import { keepOffline, launchChromium } from './chromium';
 

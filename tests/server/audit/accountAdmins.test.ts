@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { restore, stub } from 'sinon';
-import { AppError } from '../../../server/src/errors';
-import { RECORD_MAX_AGE_MS, listAccountAdmins } from '../../../server/src/audit/accountAdmins';
+import { AppError } from '#server/errors';
+import { RECORD_MAX_AGE_MS, listAccountAdmins } from '#server/audit/accountAdmins';
 import { FakeRequest, ok } from '../fakes/request';
 import { headOf, seedHead, testStorage } from '../fakes/storage';
 import { ROLE_IDS, role, standardRoles } from '../freshservice/fixtures';

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { AppError } from '../../../server/src/errors';
-import { readPayload, userAccessPayloadSchema } from '../../../server/src/audit/payloads';
-import { userAccess } from '../../../server/src/audit/userAccess';
-import { readAgent } from '../../../server/src/freshservice/agents';
+import { AppError } from '#server/errors';
+import { readPayload, userAccessPayloadSchema } from '#server/audit/payloads';
+import { userAccess } from '#server/audit/userAccess';
+import { readAgent } from '#server/freshservice/agents';
 import { FakeRequest, fail, ok } from '../fakes/request';
 import { ROLE_IDS, agent, assignment, role, standardRoles } from '../freshservice/fixtures';
 import { MemoryStore } from './memoryStore';

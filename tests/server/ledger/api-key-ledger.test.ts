@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { restore, stub } from 'sinon';
-import type { ApiKeyRecord } from '../../../common/ledger';
-import { HISTORY_PAGE_SIZE, MAX_DECISIONS } from '../../../server/src/ledger/api-key-ledger';
-import { eventName } from '../../../server/src/ledger/schemas';
-import { INDEX_MAX_BYTES } from '../../../server/src/store/head';
+import type { ApiKeyRecord } from '#common/ledger';
+import { HISTORY_PAGE_SIZE, MAX_DECISIONS } from '#server/ledger/api-key-ledger';
+import { eventName } from '#server/ledger/schemas';
+import { INDEX_MAX_BYTES } from '#server/store/head';
 import { headOf, keyOf } from '../fakes/storage';
 import { rejection } from '../audit/refusals';
 import { ADMIN, OTHER_ADMIN, adminAction, cutOffAfter, ledgerOn, memoryStore, person, requestBy, tickingClock } from './fixtures';

@@ -6,8 +6,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { restore, stub } from 'sinon';
-import type { ProfileAccess } from '../../../common/profile';
-import type { ApiKeyIndexPage, ApiKeyRecord } from '../../../common/ledger';
+import type { ProfileAccess } from '#common/profile';
+import type { ApiKeyIndexPage, ApiKeyRecord } from '#common/ledger';
 import { everyKvReading } from '../../../dev/runtime/kv-store';
 import { keyOf } from '../fakes/storage';
 import { readingName } from '../ledger/fixtures';
