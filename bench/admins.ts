@@ -9,7 +9,7 @@
  *   npx tsc -p tsconfig.json && npx tsc -p tsconfig.server.json && node build/bench/admins.js
  *   (npm run bench:admins builds first)
  */
-import { profileAccess } from '../server/src/profile/profileAccess';
+import { profileAccess } from '#server/profile/profileAccess';
 import { FakeAccount } from '../tests/server/audit/account';
 import { busiestMinute, timedClient } from '../tests/server/audit/run';
 import { testStorage } from '../tests/server/fakes/storage';

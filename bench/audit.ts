@@ -13,17 +13,17 @@
  *   (npm run bench:audit builds first)
  */
 import { resolve } from 'node:path';
-import type { AccessOverviewSlice } from '../common/audit';
+import type { AccessOverviewSlice } from '#common/audit';
 import { loadAppPackage } from '../dev/runtime/engine/app-package';
 import { FDK_LIMITS, PerMinuteLimit, realTimers } from '../dev/runtime/engine/limits';
 import { TemplateExecutor } from '../dev/runtime/engine/template-executor';
 import { TemplateTransport } from '../dev/runtime/engine/template-transport';
 import { startSimulator, type RunningSimulator } from '../dev/simulator/index';
-import { cursorKeyOf } from '../server/src/audit/cursor';
-import { accessOverviewSlice } from '../server/src/audit/overview';
-import { PLATFORM_REQUESTS_PER_MINUTE } from '../server/src/audit/pacing';
-import { jsonBytes } from '../server/src/audit/size';
-import type { TemplateClient, TemplateResponse } from '../server/src/platform';
+import { cursorKeyOf } from '#server/audit/cursor';
+import { accessOverviewSlice } from '#server/audit/overview';
+import { PLATFORM_REQUESTS_PER_MINUTE } from '#server/audit/pacing';
+import { jsonBytes } from '#server/audit/size';
+import type { TemplateClient, TemplateResponse } from '#server/platform';
 import { FakeAccount } from '../tests/server/audit/account';
 import { MemoryStore } from '../tests/server/audit/memoryStore';
 import { VirtualClock, busiestMinute } from '../tests/server/audit/run';

@@ -11,13 +11,13 @@
  *   npx tsc -p tsconfig.json && npx tsc -p tsconfig.server.json && node build/bench/storage.js
  *   (npm run bench:storage builds first)
  */
-import { SLICE_BUDGET_BYTES } from '../server/src/audit/overview';
-import { CALL_BUDGETS, type BudgetedMethod } from '../server/src/budget';
-import { RECORDED_SHOWN } from '../server/src/ledger/api-key-ledger';
-import { MAX_SHARDS, SHARD_ENTRIES } from '../server/src/ledger/ledger-index';
-import { CONCURRENT_ENTRIES, HEAD_INDEX_ENTRIES, ROLES_ATTRIBUTE } from '../server/src/store/head';
-import { entryAttribute, packEntry, type IndexEntry } from '../server/src/store/index-entry';
-import { SealedStore } from '../server/src/store/sealed-store';
+import { SLICE_BUDGET_BYTES } from '#server/audit/overview';
+import { CALL_BUDGETS, type BudgetedMethod } from '#server/budget';
+import { RECORDED_SHOWN } from '#server/ledger/api-key-ledger';
+import { MAX_SHARDS, SHARD_ENTRIES } from '#server/ledger/ledger-index';
+import { CONCURRENT_ENTRIES, HEAD_INDEX_ENTRIES, ROLES_ATTRIBUTE } from '#server/store/head';
+import { entryAttribute, packEntry, type IndexEntry } from '#server/store/index-entry';
+import { SealedStore } from '#server/store/sealed-store';
 import { TEST_SECRET, keyOf } from '../tests/server/fakes/storage';
 import { emailOf } from '../tests/server/freshservice/fixtures';
 import { actor, target, viewing } from '../tests/server/ledger/fixtures';

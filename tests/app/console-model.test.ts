@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import type { AgentAccess } from '../../common/audit';
-import type { ApiKeyRecord, ApiKeyState } from '../../common/ledger';
+import type { AgentAccess } from '#common/audit';
+import type { ApiKeyRecord, ApiKeyState } from '#common/ledger';
 import type { KnownApiKeyState } from './load-scripts';
 import { loadWidgetScripts, WORDS } from './load-scripts';
 

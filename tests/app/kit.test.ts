@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { ERROR_CODES } from '../../common/errors';
+import { ERROR_CODES } from '#common/errors';
 import { loadWidgetScripts, WORDS } from './load-scripts';
 
 const BOM = '\uFEFF';

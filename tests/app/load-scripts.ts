@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { runInThisContext } from 'node:vm';
-import type { AgentAccess } from '../../common/audit';
-import type { ErrorCode } from '../../common/errors';
-import type { ApiKeyIndexEntry, ApiKeyRecord, ApiKeyState } from '../../common/ledger';
+import type { AgentAccess } from '#common/audit';
+import type { ErrorCode } from '#common/errors';
+import type { ApiKeyIndexEntry, ApiKeyRecord, ApiKeyState } from '#common/ledger';
 
 /** An agent's API-key state as the console knows it (the widget's KnownApiKeyState). */
 export type KnownApiKeyState = Pick<ApiKeyIndexEntry, 'agentId' | 'version' | 'state'>;

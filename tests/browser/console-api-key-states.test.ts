@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import type { ApiKeyHistoryPage, ApiKeyRecord } from '../../common/ledger';
+import type { ApiKeyHistoryPage, ApiKeyRecord } from '#common/ledger';
 import { demoAccount, demoAccountFacts, type SimAgent } from '../../dev/simulator/index';
-import { ApiKeyLedger } from '../../server/src/ledger/api-key-ledger';
+import { ApiKeyLedger } from '#server/ledger/api-key-ledger';
 
 /** More later changes by other agents than the console's recent activity shows. */
 const LATER_CHANGES = 14;

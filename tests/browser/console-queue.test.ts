@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { ApiKeyRecord } from '../../common/ledger';
+import type { ApiKeyRecord } from '#common/ledger';
 import { button, fullName, screenshot, serverAnswer, useHarness } from './harness';
 import { boxOnPage, focusRingClipped } from './layout';
 import { demoPeople, seedRequests } from './people';

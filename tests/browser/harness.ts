@@ -14,7 +14,7 @@ import { startRuntime, type RunningRuntime } from '../../dev/runtime/index';
 import { GENERATED_IPARAMS_FILE, SIMULATOR_TARGET_TAG, generatedSecrets } from '../../dev/runtime/config';
 import { MemoryKeyValueStore } from '../../dev/runtime/kv-store';
 import { type SimAgent, type SimulatorOptions } from '../../dev/simulator/index';
-import { storageWith, type Storage } from '../../server/src/store/storage';
+import { storageWith, type Storage } from '#server/store/storage';
 import { COVERAGE_CHROMIUM_ARGS, trackAppCoverage } from './app-coverage';
 import { keepOffline, launchChromium } from './chromium';
 

@@ -3,7 +3,7 @@
  * runtime starts (so it costs none of the runtime's 50 $db operations a minute).
  */
 import { demoAccount, demoAccountFacts, type SimAgent } from '../../dev/simulator/index';
-import { ApiKeyLedger } from '../../server/src/ledger/api-key-ledger';
+import { ApiKeyLedger } from '#server/ledger/api-key-ledger';
 import { fullName, type SeedStore } from './harness';
 
 export interface DemoPeople {

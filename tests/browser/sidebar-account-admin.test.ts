@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import type { ApiKeyHistoryPage, ApiKeyRecord } from '../../common/ledger';
-import type { ProfileAccess } from '../../common/profile';
+import type { ApiKeyHistoryPage, ApiKeyRecord } from '#common/ledger';
+import type { ProfileAccess } from '#common/profile';
 import type { Page } from 'playwright-core';
 import { demoAccountFacts } from '../../dev/simulator/index';
 import { button, fulfillAnswer, interceptMethod, messagesSeen, openAccessView, openConsole, screenshot, serverAnswer, useHarness } from './harness';

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { demoAccountFacts } from '../../dev/simulator/index';
-import { ApiKeyLedger } from '../../server/src/ledger/api-key-ledger';
+import { ApiKeyLedger } from '#server/ledger/api-key-ledger';
 import { agentIds, button, fullName, openAccessView, openConsole, screenshot, useHarness } from './harness';
 
 /** The browser's getComputedStyle, typed here: the tests compile without the DOM library. */

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { ProfileAccess } from '../../common/profile';
+import type { ProfileAccess } from '#common/profile';
 import { button, fullName, interceptMethod, serverAnswer, sidebarFrame, useHarness } from './harness';
 import { assertOnFirstScreen, openSidebarAt, sidebarShot, VIEWPORTS } from './layout';
 import { demoPeople, person, seedRequests } from './people';

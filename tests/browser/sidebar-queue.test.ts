@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { FrameLocator, Page } from 'playwright-core';
-import type { ApiKeyHistoryPage } from '../../common/ledger';
+import type { ApiKeyHistoryPage } from '#common/ledger';
 import { button, screenshot, serverAnswer, useHarness } from './harness';
 import { assertOnFirstScreen, boxInFrame, focusRingClipped, openSidebarAt, SIDEBAR_WIDTH, sidebarShot, VIEWPORTS } from './layout';
 import { demoPeople, seedRequests } from './people';

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { ApiKeyRecord } from '../../common/ledger';
+import type { ApiKeyRecord } from '#common/ledger';
 import type { SimAgent } from '../../dev/simulator/index';
 import { fulfillAnswer, fullName, interceptMethod, runtimeLog, screenshot, useHarness, type MethodCall } from './harness';
 

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { ERROR_CODES, isErrorCode } from '../../common/errors';
+import { ERROR_CODES, isErrorCode } from '#common/errors';
 
 describe('common/errors: isErrorCode', () => {
   it('accepts every code the server can send', () => {

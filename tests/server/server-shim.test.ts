@@ -143,10 +143,6 @@ const SCENARIOS = [
 ];
 
 describe('server/server.js loaded as FDK loads it (vm sandbox)', function () {
-  before(function () {
-    assert.ok(existsSync(join(SERVER_DIR, 'lib')), 'server/lib is missing: compile first with `npx tsc -p tsconfig.server.json`');
-  });
-
   beforeEach(function () {
     processConsole = CONSOLE_METHODS.map((method) => stub(console, method));
   });
@@ -154,6 +150,10 @@ describe('server/server.js loaded as FDK loads it (vm sandbox)', function () {
   afterEach(function () {
     restore();
     processConsole = [];
+  });
+
+  it('finds server/lib, the compiled code server.js requires', function () {
+    assert.ok(existsSync(join(SERVER_DIR, 'lib')), 'server/lib is missing: compile first with `npx tsc -p tsconfig.server.json`');
   });
 
   it('reads the server functions and dependencies from manifest.json', function () {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCoverageMap, type CoverageMapData } from 'istanbul-lib-coverage';
 
-/** Where `fdk-unit-test` (c8's "json" reporter) writes the unit-test coverage fdk pack reads. */
+/** Where `fdk-unit-test` (vitest's V8 coverage, "json" reporter; vitest.config.js) writes the unit-test coverage fdk pack reads. */
 export const UNIT_COVERAGE_FILE = 'coverage/unit/coverage-final.json';
 /**
  * FDK v10.1.9's `fdk pack`: at least 80% unit-test coverage on each of the four figures
@@ -22,9 +22,9 @@ export function coverageFigures(data: CoverageMapData): CoverageFigures {
   return { statements: summary.statements.pct, branches: summary.branches.pct, functions: summary.functions.pct, lines: summary.lines.pct };
 }
 
-/** The figures of a coverage-final.json under root; throws when it is not readable istanbul coverage. */
-export function readCoverageFigures(root: string, file: string): CoverageFigures {
-  return coverageFigures(JSON.parse(readFileSync(join(root, file), 'utf8')) as CoverageMapData);
+/** A coverage-final.json under root, keyed by the absolute path of each file measured. */
+export function readCoverageData(root: string, file: string): CoverageMapData {
+  return JSON.parse(readFileSync(join(root, file), 'utf8')) as CoverageMapData;
 }
 
 export function formatFigures(figures: CoverageFigures): string {

@@ -3,11 +3,11 @@
  * 80% on all four, from coverage/unit/coverage-final.json) beside this project's local measure of
  * its simulation coverage (at least 50%, which the real FDK gathers only during `fdk run`): the
  * shipped app/scripts as the browser tests drove them (coverage/browser-app, written by
- * tests/browser/app-coverage.ts). Figures, not a gate: c8 enforces the unit thresholds itself.
+ * tests/browser/app-coverage.ts). Figures, not a gate: vitest enforces the unit thresholds itself.
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { METRICS, readCoverageFigures, UNIT_COVERAGE_FILE, UNIT_COVERAGE_MINIMUM, type CoverageFigures } from './figures';
+import { coverageFigures, METRICS, readCoverageData, UNIT_COVERAGE_FILE, UNIT_COVERAGE_MINIMUM, type CoverageFigures } from './figures';
 
 /** build/tools/coverage/ -> the repository root. */
 const REPO_ROOT = resolve(__dirname, '..', '..', '..');
@@ -19,12 +19,12 @@ interface Row {
 }
 
 const ROWS: Row[] = [
-  { label: 'unit tests: server/ and common/ (c8)', file: UNIT_COVERAGE_FILE, minimum: `fdk pack: ${UNIT_COVERAGE_MINIMUM}% each` },
+  { label: 'unit tests: shipped server/ (vitest)', file: UNIT_COVERAGE_FILE, minimum: `fdk pack: ${UNIT_COVERAGE_MINIMUM}% each` },
   { label: 'browser tests: app/scripts (Chromium)', file: 'coverage/browser-app/coverage-final.json', minimum: 'fdk pack: 50% each, from fdk run' },
 ];
 
 function figuresOf(file: string): CoverageFigures | null {
-  return existsSync(join(REPO_ROOT, file)) ? readCoverageFigures(REPO_ROOT, file) : null;
+  return existsSync(join(REPO_ROOT, file)) ? coverageFigures(readCoverageData(REPO_ROOT, file)) : null;
 }
 
 function line(cells: string[], widths: number[]): string {

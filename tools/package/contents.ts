@@ -14,12 +14,10 @@ const APP_FOLDERS = ['config', 'app', 'server/lib'];
 /** TypeScript sources: compiled into app/scripts and server/lib, which ship instead. */
 const NOT_SHIPPED = ['app/src/'];
 
-/** How `fdk-unit-test` runs: npm scripts, c8's and mocha's settings, the TypeScript projects it compiles, and FDK's pre-pack marker. */
+/** How `fdk-unit-test` runs: npm scripts (and package.json's #server/#common imports), vitest's configuration, the TypeScript projects it compiles. */
 const UNIT_TEST_SETUP = [
   'package.json',
   'package-lock.json',
-  '.c8rc.json',
-  '.mocharc.json',
   'vitest.config.js',
   'tsconfig.base.json',
   'tsconfig.json',

@@ -2,11 +2,11 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AccountAdminsResult } from '../../../common/audit';
-import type { ProfileAccess } from '../../../common/profile';
+import type { AccountAdminsResult } from '#common/audit';
+import type { ProfileAccess } from '#common/profile';
 import { startRuntime, type RunningRuntime } from '../../../dev/runtime/index';
 import { demoAccountFacts } from '../../../dev/simulator/index';
-import { REFRESH_SCHEDULE } from '../../../server/src/admins/schedules';
+import { REFRESH_SCHEDULE } from '#server/admins/schedules';
 
 /**
  * The whole cycle with the real app: a fresh runtime installs it (onAppInstall, whose first scan

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { restore, stub } from 'sinon';
 import { MemoryKeyValueStore } from '../../../dev/runtime/kv-store';
-import { scanStep, startScan } from '../../../server/src/admins/scan';
-import { applyUserEvent, type UserEventName } from '../../../server/src/admins/user-events';
+import { scanStep, startScan } from '#server/admins/scan';
+import { applyUserEvent, type UserEventName } from '#server/admins/user-events';
 import { FakeRequest, ok } from '../fakes/request';
 import { headOf, testStorage } from '../fakes/storage';
 import { ROLE_IDS, agent, agentsWithEmail, assignment, emailOf, standardRoles } from '../freshservice/fixtures';

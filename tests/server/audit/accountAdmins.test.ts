@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { restore, stub } from 'sinon';
-import type { AccountAdminsResult } from '../../../common/audit';
-import { AppError } from '../../../server/src/errors';
-import { RECORD_MAX_AGE_MS, accountAdminsIn } from '../../../server/src/audit/accountAdmins';
-import { currentCatalog } from '../../../server/src/freshservice/roleCache';
+import type { AccountAdminsResult } from '#common/audit';
+import { AppError } from '#server/errors';
+import { RECORD_MAX_AGE_MS, accountAdminsIn } from '#server/audit/accountAdmins';
+import { currentCatalog } from '#server/freshservice/roleCache';
 import { FakeRequest, ok } from '../fakes/request';
 import { headOf, seedHead, testStorage } from '../fakes/storage';
 import { ROLE_IDS, role, standardRoles } from '../freshservice/fixtures';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { useFakeTimers, type SinonFakeTimers } from 'sinon';
-import type { TemplateInvocation, TemplateResponse } from '../../../server/src/platform';
+import type { TemplateInvocation, TemplateResponse } from '#server/platform';
 import { FakeRequest, connectionError, fail, ok, timeout, type ScriptedAnswer } from '../fakes/request';
 import { agent, standardRoles } from '../freshservice/fixtures';
 

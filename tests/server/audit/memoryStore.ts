@@ -1,5 +1,5 @@
 import { MemoryKeyValueStore, type KvReadings } from '../../../dev/runtime/kv-store';
-import type { KeyValueStore, StoreSetOptions, StoreUpdateAction } from '../../../server/src/platform';
+import type { KeyValueStore, StoreSetOptions, StoreUpdateAction } from '#server/platform';
 
 /**
  * `$db` as the FDK-like memory store (no rate limit), counting operations and able to fail

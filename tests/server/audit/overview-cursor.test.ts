@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { MAX_CURSOR_AGE_MS, cursorKeyOf, encodeCursor, firstCursor, type OverviewCursor } from '../../../server/src/audit/cursor';
-import { accessOverviewSlice, type OverviewDeps } from '../../../server/src/audit/overview';
-import { MAX_ROLE_PAGES } from '../../../server/src/freshservice/roles';
+import { MAX_CURSOR_AGE_MS, cursorKeyOf, encodeCursor, firstCursor, type OverviewCursor } from '#server/audit/cursor';
+import { accessOverviewSlice, type OverviewDeps } from '#server/audit/overview';
+import { MAX_ROLE_PAGES } from '#server/freshservice/roles';
 import { FakeRequest, linkToPage, ok } from '../fakes/request';
 import { ROLE_IDS, agent, assignment, role, standardRoles } from '../freshservice/fixtures';
 import { FakeAccount } from './account';

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
-import type { AccessOverviewSlice } from '../../../common/audit';
-import { SLICE_BUDGET_BYTES, accessOverviewSlice } from '../../../server/src/audit/overview';
-import { OVERVIEW_REQUESTS_PER_MINUTE } from '../../../server/src/audit/pacing';
-import { jsonBytes } from '../../../server/src/audit/size';
+import type { AccessOverviewSlice } from '#common/audit';
+import { SLICE_BUDGET_BYTES, accessOverviewSlice } from '#server/audit/overview';
+import { OVERVIEW_REQUESTS_PER_MINUTE } from '#server/audit/pacing';
+import { jsonBytes } from '#server/audit/size';
 import { FakeRequest, connectionError, fail, linkToPage, ok, timeout, type ScriptedAnswer } from '../fakes/request';
 import { ROLE_IDS, agent, assignment, role, standardRoles } from '../freshservice/fixtures';
 import { FakeAccount } from './account';

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { OVERVIEW_REQUESTS_PER_MINUTE, PLATFORM_REQUESTS_PER_MINUTE, backoffForRemaining, nextRequestNotBefore, waitForWindow } from '../../../server/src/audit/pacing';
+import { OVERVIEW_REQUESTS_PER_MINUTE, PLATFORM_REQUESTS_PER_MINUTE, backoffForRemaining, nextRequestNotBefore, waitForWindow } from '#server/audit/pacing';
 import { busiestMinute } from './run';
 
 describe('pacing', () => {

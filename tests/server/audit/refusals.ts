@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { firstCursor, type OverviewCursor } from '../../../server/src/audit/cursor';
-import { AppError } from '../../../server/src/errors';
+import { firstCursor, type OverviewCursor } from '#server/audit/cursor';
+import { AppError } from '#server/errors';
 
 /** The AppError `promise` rejects with; fails the test if it resolves or rejects with anything else. */
 export async function rejection(promise: Promise<unknown>): Promise<AppError> {

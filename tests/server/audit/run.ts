@@ -1,7 +1,7 @@
-import type { AccessOverviewSlice } from '../../../common/audit';
-import { cursorKeyOf } from '../../../server/src/audit/cursor';
-import { accessOverviewSlice } from '../../../server/src/audit/overview';
-import type { KeyValueStore, TemplateClient } from '../../../server/src/platform';
+import type { AccessOverviewSlice } from '#common/audit';
+import { cursorKeyOf } from '#server/audit/cursor';
+import { accessOverviewSlice } from '#server/audit/overview';
+import type { KeyValueStore, TemplateClient } from '#server/platform';
 import { testStorage } from '../fakes/storage';
 
 /** The signing key of every test overview, derived the way getAccessOverview derives it. */

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { jsonBytes, utf8Bytes } from '../../../server/src/audit/size';
+import { jsonBytes, utf8Bytes } from '#server/audit/size';
 
 describe('utf8Bytes', () => {
   it('counts bytes as UTF-8 sends them, not UTF-16 code units', () => {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { AppError } from '../../../server/src/errors';
-import { readPayload, userAccessPayloadSchema } from '../../../server/src/audit/payloads';
-import { userAccess } from '../../../server/src/audit/userAccess';
+import { AppError } from '#server/errors';
+import { readPayload, userAccessPayloadSchema } from '#server/audit/payloads';
+import { userAccess } from '#server/audit/userAccess';
 import { FakeRequest, fail, ok } from '../fakes/request';
 import { ROLE_IDS, agent, assignment, emailOf, role, standardRoles } from '../freshservice/fixtures';
 import { MemoryStore } from './memoryStore';

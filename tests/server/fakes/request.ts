@@ -13,7 +13,7 @@
  * FDK's docs do not say so, so `new FakeRequest('resolve')` plays the other reading: a non-2xx
  * answer from Freshservice resolves `{ status, headers, response }` (platform errors still reject).
  */
-import type { TemplateClient, TemplateInvocation, TemplateResponse } from '../../../server/src/platform';
+import type { TemplateClient, TemplateInvocation, TemplateResponse } from '#server/platform';
 
 export type TemplateContext = NonNullable<TemplateInvocation['context']>;
 

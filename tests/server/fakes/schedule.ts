@@ -4,7 +4,7 @@
  * Like the platform (Freshservice's scheduled-events page), it refuses a `schedule_at` less than
  * 5 minutes ahead, a second recurring schedule, and a name already in use.
  */
-import type { ScheduleClient, ScheduleOptions } from '../../../server/src/platform';
+import type { ScheduleClient, ScheduleOptions } from '#server/platform';
 
 export interface Scheduled extends ScheduleOptions {
   /** Milliseconds: when it fires next. */

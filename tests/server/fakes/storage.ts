@@ -2,13 +2,13 @@
  * The app's storage as tests reach it: one storage secret for every test installation, and
  * helpers to look at what is stored the way the server reads it (verified, parsed).
  */
-import type { AgentAccess } from '../../../common/audit';
-import { adminAttributes, fittingAdmins, removeAdmins, storedAdmin } from '../../../server/src/audit/accountAdmins';
-import type { KeyValueStore } from '../../../server/src/platform';
-import { readHead, writeHeadAttributes, type Head } from '../../../server/src/store/head';
-import { SealedStore } from '../../../server/src/store/sealed-store';
-import type { StorageSecret } from '../../../server/src/store/secret';
-import { storageWith, type Storage } from '../../../server/src/store/storage';
+import type { AgentAccess } from '#common/audit';
+import { adminAttributes, fittingAdmins, removeAdmins, storedAdmin } from '#server/audit/accountAdmins';
+import type { KeyValueStore } from '#server/platform';
+import { readHead, writeHeadAttributes, type Head } from '#server/store/head';
+import { SealedStore } from '#server/store/sealed-store';
+import type { StorageSecret } from '#server/store/secret';
+import { storageWith, type Storage } from '#server/store/storage';
 
 export const TEST_STORAGE_SECRET = 'test-storage-secret-0123456789-abcdefghij';
 export const TEST_SECRET: StorageSecret = { value: TEST_STORAGE_SECRET, source: 'storage_secret' };

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { toAgentAccess } from '../../../server/src/freshservice/access';
-import { catalogOf, toKnownRole } from '../../../server/src/freshservice/roles';
-import { agentSchema, roleSchema } from '../../../server/src/freshservice/schemas';
+import { toAgentAccess } from '#server/freshservice/access';
+import { catalogOf, toKnownRole } from '#server/freshservice/roles';
+import { agentSchema, roleSchema } from '#server/freshservice/schemas';
 import { ROLE_IDS, agent, assignment, role, standardRoles } from './fixtures';
 
 const catalog = catalogOf(standardRoles().map((raw) => toKnownRole(roleSchema.parse(raw))));

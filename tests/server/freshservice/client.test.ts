@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { z } from 'zod';
-import { AppError } from '../../../server/src/errors';
-import { callTemplate, rateLimitRemaining, readBody } from '../../../server/src/freshservice/client';
-import { toAppError } from '../../../server/src/freshservice/failures';
-import { agentListSchema, roleListSchema } from '../../../server/src/freshservice/schemas';
+import { AppError } from '#server/errors';
+import { callTemplate, rateLimitRemaining, readBody } from '#server/freshservice/client';
+import { toAppError } from '#server/freshservice/failures';
+import { agentListSchema, roleListSchema } from '#server/freshservice/schemas';
 import { FakeRequest, NON_SUCCESS_READINGS, connectionError, fail, ok, platformFailure, timeout, type NonSuccessReading, type ScriptedAnswer } from '../fakes/request';
 import { agent, role } from './fixtures';
 

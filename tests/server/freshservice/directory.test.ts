@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { stub } from 'sinon';
-import { createAgentDirectory } from '../../../server/src/freshservice/directory';
-import { permissionsPathFor } from '../../../server/src/freshservice/links';
-import { AppError } from '../../../server/src/errors';
+import { createAgentDirectory } from '#server/freshservice/directory';
+import { permissionsPathFor } from '#server/freshservice/links';
+import { AppError } from '#server/errors';
 import { MemoryStore } from '../audit/memoryStore';
 import { FakeRequest, fail, ok } from '../fakes/request';
 import { ROLE_IDS, agent, assignment, emailOf, role, standardRoles } from './fixtures';

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { nextPageAfter } from '../../../server/src/freshservice/pagination';
+import { nextPageAfter } from '#server/freshservice/pagination';
 
 describe('nextPageAfter (Link headers)', () => {
   it('reads the next page from a Link with per_page', () => {

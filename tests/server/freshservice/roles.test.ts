@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { AppError } from '../../../server/src/errors';
-import { MAX_ROLE_PAGES, catalogOf, readAllRoles, toKnownRole } from '../../../server/src/freshservice/roles';
-import { roleSchema } from '../../../server/src/freshservice/schemas';
+import { AppError } from '#server/errors';
+import { MAX_ROLE_PAGES, catalogOf, readAllRoles, toKnownRole } from '#server/freshservice/roles';
+import { roleSchema } from '#server/freshservice/schemas';
 import { FakeRequest, linkToPage, ok } from '../fakes/request';
 import { ROLE_IDS, role, standardRoles } from './fixtures';
 

@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { restore, stub } from 'sinon';
-import { HISTORY_PAGE_SIZE, MAX_DECISIONS } from '../../../server/src/ledger/api-key-ledger';
-import { SHARD_ENTRIES } from '../../../server/src/ledger/ledger-index';
-import { HEAD_INDEX_ENTRIES } from '../../../server/src/store/head';
-import { eventName } from '../../../server/src/ledger/schemas';
+import { HISTORY_PAGE_SIZE, MAX_DECISIONS } from '#server/ledger/api-key-ledger';
+import { SHARD_ENTRIES } from '#server/ledger/ledger-index';
+import { HEAD_INDEX_ENTRIES } from '#server/store/head';
+import { eventName } from '#server/ledger/schemas';
 import { headOf, keyOf } from '../fakes/storage';
 import { rejection } from '../audit/refusals';
 import { ADMIN, OTHER_ADMIN, adminAction, cutOffAfter, ledgerOn, memoryStore, person, requestBy, tickingClock } from './fixtures';

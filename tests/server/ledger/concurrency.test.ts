@@ -1,13 +1,13 @@
 import { strict as assert } from 'node:assert';
 import { restore, stub } from 'sinon';
-import type { ApiKeyRecord } from '../../../common/ledger';
+import type { ApiKeyRecord } from '#common/ledger';
 import { everyKvReading, type KvReadings, type MemoryKeyValueStore } from '../../../dev/runtime/kv-store';
-import { AppError } from '../../../server/src/errors';
-import type { LedgerChange } from '../../../server/src/ledger/api-key-ledger';
-import { eventName, ledgerEventSchema, type LedgerEvent, type StoredAction } from '../../../server/src/ledger/schemas';
-import { currentOf, decide } from '../../../server/src/ledger/transitions';
-import type { KeyValueStore } from '../../../server/src/platform';
-import { SealedStore } from '../../../server/src/store/sealed-store';
+import { AppError } from '#server/errors';
+import type { LedgerChange } from '#server/ledger/api-key-ledger';
+import { eventName, ledgerEventSchema, type LedgerEvent, type StoredAction } from '#server/ledger/schemas';
+import { currentOf, decide } from '#server/ledger/transitions';
+import type { KeyValueStore } from '#server/platform';
+import { SealedStore } from '#server/store/sealed-store';
 import { TEST_SECRET, headOf } from '../fakes/storage';
 import { cutOffAfter, ledgerOn, memoryStore, person, readingName, tickingClock } from './fixtures';
 

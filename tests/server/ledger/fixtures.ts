@@ -1,13 +1,13 @@
 import { strict as assert } from 'node:assert';
-import type { AgentAccess, AgentId, RoleInfo } from '../../../common/audit';
-import type { AppErrorBody } from '../../../common/errors';
+import type { AgentAccess, AgentId, RoleInfo } from '#common/audit';
+import type { AppErrorBody } from '#common/errors';
 import { MemoryKeyValueStore, type KvOperationRecord, type KvReadings, type KvStoreOptions } from '../../../dev/runtime/kv-store';
-import type { AgentDirectory } from '../../../server/src/directory';
-import type { AgentRef } from '../../../server/src/freshservice/agents';
-import { AppError } from '../../../server/src/errors';
-import { ApiKeyLedger, type LedgerChange } from '../../../server/src/ledger/api-key-ledger';
-import { createLedgerMethods, type LedgerMethod, type LedgerMethods } from '../../../server/src/methods/ledger';
-import type { KeyValueStore, Platform, TemplateClient } from '../../../server/src/platform';
+import type { AgentDirectory } from '#server/directory';
+import type { AgentRef } from '#server/freshservice/agents';
+import { AppError } from '#server/errors';
+import { ApiKeyLedger, type LedgerChange } from '#server/ledger/api-key-ledger';
+import { createLedgerMethods, type LedgerMethod, type LedgerMethods } from '#server/methods/ledger';
+import type { KeyValueStore, Platform, TemplateClient } from '#server/platform';
 import { TEST_IPARAMS, testStorage } from '../fakes/storage';
 import { emailOf } from '../freshservice/fixtures';
 

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
-import type { LedgerEvent, StoredAction, StoredState } from '../../../server/src/ledger/schemas';
-import { blankRecord, currentOf, decide as decideOn, type ChangeRequest, type Decision } from '../../../server/src/ledger/transitions';
+import type { LedgerEvent, StoredAction, StoredState } from '#server/ledger/schemas';
+import { blankRecord, currentOf, decide as decideOn, type ChangeRequest, type Decision } from '#server/ledger/transitions';
 
 const admin = { id: 1, name: 'Ada Admin' };
 const otherAdmin = { id: 2, name: 'Otto Admin' };

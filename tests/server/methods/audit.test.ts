@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { assert as sinonAssert, spy, type SinonSpy } from 'sinon';
-import { getAccessOverview, getUserAccess } from '../../../server/src/methods/audit';
-import type { Platform, ServerArgs } from '../../../server/src/platform';
+import { getAccessOverview, getUserAccess } from '#server/methods/audit';
+import type { Platform, ServerArgs } from '#server/platform';
 import { MemoryStore } from '../audit/memoryStore';
 import { FakeRequest, fail, ok } from '../fakes/request';
 import { agent, emailOf, standardRoles } from '../freshservice/fixtures';

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { restore, stub } from 'sinon';
-import type { ProfileAccess } from '../../../common/profile';
-import { MAX_PAGES_PER_STEP, REFRESH_AFTER_MS } from '../../../server/src/admins/scan';
-import { CHAINS, REFRESH_MINUTES, REFRESH_SCHEDULE } from '../../../server/src/admins/schedules';
+import type { ProfileAccess } from '#common/profile';
+import { MAX_PAGES_PER_STEP, REFRESH_AFTER_MS } from '#server/admins/scan';
+import { CHAINS, REFRESH_MINUTES, REFRESH_SCHEDULE } from '#server/admins/schedules';
 import { FakeAccount } from '../audit/account';
 import { busiestMinute } from '../audit/run';
 import { FakeRequest, fail } from '../fakes/request';

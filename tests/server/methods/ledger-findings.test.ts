@@ -6,10 +6,10 @@
  */
 import { strict as assert } from 'node:assert';
 import { restore, stub } from 'sinon';
-import type { ProfileAccess } from '../../../common/profile';
-import type { ApiKeyIndexPage, ApiKeyRecord } from '../../../common/ledger';
+import type { ProfileAccess } from '#common/profile';
+import type { ApiKeyIndexPage, ApiKeyRecord } from '#common/ledger';
 import { everyKvReading } from '../../../dev/runtime/kv-store';
-import { MAX_SHARDS } from '../../../server/src/ledger/ledger-index';
+import { MAX_SHARDS } from '#server/ledger/ledger-index';
 import { keyOf } from '../fakes/storage';
 import { actor, readingName, target, viewing } from '../ledger/fixtures';
 import { ANA, BJORN, CHLOE, Installation, RAHUL, accountAgents } from './installation';

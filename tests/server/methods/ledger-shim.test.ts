@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { ApiKeyHistoryPage, ApiKeyIndexPage, ApiKeyRecord } from '../../../common/ledger';
+import type { ApiKeyHistoryPage, ApiKeyIndexPage, ApiKeyRecord } from '#common/ledger';
 import { MemoryKeyValueStore } from '../../../dev/runtime/kv-store';
 import { FakeRequest, ok } from '../fakes/request';
 import { ROLE_IDS, agent, assignment, emailOf, standardRoles } from '../freshservice/fixtures';

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import type { ApiKeyHistoryPage, ApiKeyIndexPage, ApiKeyRecord } from '../../../common/ledger';
-import { createLedgerMethods, type LedgerMethods } from '../../../server/src/methods/ledger';
-import { getApiKeyHistory, getApiKeyState, listApiKeyIndex, recordApiKeyAction, requestApiKey } from '../../../server/src/methods/ledger';
+import type { ApiKeyHistoryPage, ApiKeyIndexPage, ApiKeyRecord } from '#common/ledger';
+import { createLedgerMethods, type LedgerMethods } from '#server/methods/ledger';
+import { getApiKeyHistory, getApiKeyState, listApiKeyIndex, recordApiKeyAction, requestApiKey } from '#server/methods/ledger';
 import { restore, stub } from 'sinon';
 import { FakeDirectory, actor, agent, ledgerMethodsOver, target, memoryStore, platformWith, tickingClock, type Answer, type LedgerMethodsUnderTest } from '../ledger/fixtures';
 

@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
-import type { AppErrorBody } from '../../../common/errors';
-import type { ProfileAccess } from '../../../common/profile';
+import type { AppErrorBody } from '#common/errors';
+import type { ProfileAccess } from '#common/profile';
 import { MemoryKeyValueStore } from '../../../dev/runtime/kv-store';
-import { getProfileAccess } from '../../../server/src/methods/profile';
-import type { ServerArgs } from '../../../server/src/platform';
-import { RECORD_MAX_AGE_MS } from '../../../server/src/audit/accountAdmins';
+import { getProfileAccess } from '#server/methods/profile';
+import type { ServerArgs } from '#server/platform';
+import { RECORD_MAX_AGE_MS } from '#server/audit/accountAdmins';
 import { TEST_IPARAMS, seedHead } from '../fakes/storage';
 import { fail } from '../fakes/request';
 import { ROLE_IDS, ROLE_TYPE_SPELLINGS, spelledStandardRoles, type RoleTypeSpellingName } from '../freshservice/fixtures';

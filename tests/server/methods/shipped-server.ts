@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { runInNewContext } from 'node:vm';
-import type { KeyValueStore, ScheduleClient, TemplateClient } from '../../../server/src/platform';
+import type { KeyValueStore, ScheduleClient, TemplateClient } from '#server/platform';
 
 /** The hand-written shim FDK ships; it requires server/lib, built by `tsc -p tsconfig.server.json`. */
 const SERVER_FILE = resolve(__dirname, '../../../../server/server.js');
@@ -27,6 +27,6 @@ export function loadShippedServer(globals: FdkGlobals): Record<string, ShippedMe
     console,
     require: createRequire(SERVER_FILE),
   };
-  runInNewContext(readFileSync(SERVER_FILE, 'utf8'), sandbox);
+  runInNewContext(readFileSync(SERVER_FILE, 'utf8'), sandbox, { filename: SERVER_FILE });
   return sandbox.exports;
 }

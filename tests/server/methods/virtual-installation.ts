@@ -3,8 +3,8 @@
  * every template request timed, so the background refresh of the Account Admins can be run at
  * the real platform pace without waiting (tests and bench/admins.ts).
  */
-import { createEventHandlers } from '../../../server/src/methods/events';
-import type { EventPlatform, TemplateClient } from '../../../server/src/platform';
+import { createEventHandlers } from '#server/methods/events';
+import type { EventPlatform, TemplateClient } from '#server/platform';
 import { MemoryStore } from '../audit/memoryStore';
 import { VirtualClock, timedClient } from '../audit/run';
 import { FakeSchedule } from '../fakes/schedule';

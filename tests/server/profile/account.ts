@@ -6,11 +6,11 @@
  */
 import { MemoryKeyValueStore } from '../../../dev/runtime/kv-store';
 import type { KvOperationRecord } from '../../../dev/runtime/kv-store';
-import { scanStep, startScan } from '../../../server/src/admins/scan';
-import type { KeyValueStore } from '../../../server/src/platform';
-import { profileAccess, type ProfileAccessDeps } from '../../../server/src/profile/profileAccess';
+import { scanStep, startScan } from '#server/admins/scan';
+import type { KeyValueStore } from '#server/platform';
+import { profileAccess, type ProfileAccessDeps } from '#server/profile/profileAccess';
 import { keyOf, testStorage } from '../fakes/storage';
-import type { ProfileAccess } from '../../../common/profile';
+import type { ProfileAccess } from '#common/profile';
 import { FakeRequest, ok } from '../fakes/request';
 import { ROLE_IDS, agent, agentsWithEmail, assignment, emailOf, standardRoles } from '../freshservice/fixtures';
 

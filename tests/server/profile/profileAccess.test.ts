@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { restore, stub } from 'sinon';
-import { AppError } from '../../../server/src/errors';
-import { ApiKeyLedger } from '../../../server/src/ledger/api-key-ledger';
-import { eventName } from '../../../server/src/ledger/schemas';
+import { AppError } from '#server/errors';
+import { ApiKeyLedger } from '#server/ledger/api-key-ledger';
+import { eventName } from '#server/ledger/schemas';
 import { fail, FakeRequest, ok } from '../fakes/request';
-import { startScan } from '../../../server/src/admins/scan';
+import { startScan } from '#server/admins/scan';
 import { headOf, keyOf, testStorage } from '../fakes/storage';
 import { ROLE_IDS, emailOf, role } from '../freshservice/fixtures';
 import { ANA, BJORN, CHLOE, NOBODY, RAHUL, ProfileAccount, described, freshservice, ledgerFailing } from './account';

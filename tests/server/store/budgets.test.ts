@@ -7,16 +7,16 @@
  */
 import { strict as assert } from 'node:assert';
 import { restore, stub } from 'sinon';
-import type { AgentAccess } from '../../../common/audit';
+import type { AgentAccess } from '#common/audit';
 import { MemoryKeyValueStore, everyKvReading } from '../../../dev/runtime/kv-store';
-import { RECORDS_AFTER_PRUNE, RECORD_MAX_BYTES, AgentKeys } from '../../../server/src/ledger/agent-key';
-import { ApiKeyLedger } from '../../../server/src/ledger/api-key-ledger';
-import { MAX_SHARDS, SHARD_ENTRIES } from '../../../server/src/ledger/ledger-index';
-import { cacheRoles } from '../../../server/src/freshservice/roleCache';
-import type { KnownRole } from '../../../server/src/freshservice/roles';
-import { BACKGROUND_MAX_BYTES, CONCURRENT_ENTRIES, HEAD_INDEX_ENTRIES, HEAD_MAX_BYTES, ROLES_MAX_BYTES, SCAN_ATTRIBUTE, writeHeadAttributes } from '../../../server/src/store/head';
-import { ENTRY_MAX_BYTES, entryAttribute, packEntry, type IndexEntry } from '../../../server/src/store/index-entry';
-import { SealedStore, attributeBytes, sealedAttributeBytes } from '../../../server/src/store/sealed-store';
+import { RECORDS_AFTER_PRUNE, RECORD_MAX_BYTES, AgentKeys } from '#server/ledger/agent-key';
+import { ApiKeyLedger } from '#server/ledger/api-key-ledger';
+import { MAX_SHARDS, SHARD_ENTRIES } from '#server/ledger/ledger-index';
+import { cacheRoles } from '#server/freshservice/roleCache';
+import type { KnownRole } from '#server/freshservice/roles';
+import { BACKGROUND_MAX_BYTES, CONCURRENT_ENTRIES, HEAD_INDEX_ENTRIES, HEAD_MAX_BYTES, ROLES_MAX_BYTES, SCAN_ATTRIBUTE, writeHeadAttributes } from '#server/store/head';
+import { ENTRY_MAX_BYTES, entryAttribute, packEntry, type IndexEntry } from '#server/store/index-entry';
+import { SealedStore, attributeBytes, sealedAttributeBytes } from '#server/store/sealed-store';
 import { TEST_SECRET, headOf, keyOf, recordAdmins, testStorage } from '../fakes/storage';
 import { ROLE_IDS } from '../freshservice/fixtures';
 import { readingName } from '../ledger/fixtures';

@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { z } from 'zod';
 import { MemoryKeyValueStore } from '../../../dev/runtime/kv-store';
-import { AppError } from '../../../server/src/errors';
-import { base64url } from '../../../server/src/store/mac';
-import { SealedStore, isSetIfFailure, isTooLarge, storeFailure } from '../../../server/src/store/sealed-store';
-import { storageSecretOf } from '../../../server/src/store/secret';
+import { AppError } from '#server/errors';
+import { base64url } from '#server/store/mac';
+import { SealedStore, isSetIfFailure, isTooLarge, storeFailure } from '#server/store/sealed-store';
+import { storageSecretOf } from '#server/store/secret';
 import { TEST_SECRET } from '../fakes/storage';
 
 const VALUE = z.object({ n: z.number() });

@@ -24,12 +24,17 @@ function fileCoverage(path: string, statements: number, covered: number) {
   return { [path]: { path, statementMap, fnMap: {}, branchMap: {}, s, f: {}, b: {} } };
 }
 
-/** A unit-test run that passes and writes coverage-final.json, as c8 does. */
-function passingRun(coverage: object): UnitTestRunner {
+/** The staged app's server.js and server/lib/agents.js, `covered` of 10 statements each run: what vitest writes, keyed by absolute path. */
+function shippedCoverage(stageDir: string, covered: [number, number]): object {
+  return { ...fileCoverage(join(stageDir, 'server/server.js'), 10, covered[0]), ...fileCoverage(join(stageDir, 'server/lib/agents.js'), 10, covered[1]) };
+}
+
+/** A unit-test run that passes and writes coverage-final.json (the coverage of the staged folder), as vitest does. */
+function passingRun(coverageIn: (stageDir: string) => object): UnitTestRunner {
   return (stageDir) => {
     const file = join(stageDir, UNIT_COVERAGE_FILE);
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, JSON.stringify(coverage));
+    writeFileSync(file, JSON.stringify(coverageIn(stageDir)));
     mkdirSync(join(stageDir, 'build', 'tests'), { recursive: true });
     return Promise.resolve({ passed: true, output: 'all passing' });
   };
@@ -76,10 +81,10 @@ describe('npm run package', function () {
     });
 
     it('holds what fdk pack needs to run the unit tests there, and FDK 10.1.9\'s pre-pack markers', function () {
-      for (const path of ['package.json', 'package-lock.json', '.c8rc.json', 'vitest.config.js', 'tsconfig.unit.json', 'server/src/methods/audit.ts', 'common/errors.ts', 'tests/server/server-shim.test.ts', 'tests/common/errors.test.ts']) {
+      for (const path of ['package.json', 'package-lock.json', 'vitest.config.js', 'tsconfig.unit.json', 'server/src/methods/audit.ts', 'common/errors.ts', 'tests/server/server-shim.test.ts', 'tests/common/errors.test.ts']) {
         assert.ok(paths.includes(path), path);
       }
-      assert.ok(existsSync(join(stageDir, 'node_modules', 'mocha', 'package.json')), 'node_modules is linked');
+      assert.ok(existsSync(join(stageDir, 'node_modules', 'vitest', 'package.json')), 'node_modules is linked');
       assert.deepEqual(checkPrePack(stageDir), []);
     });
 
@@ -105,7 +110,7 @@ describe('npm run package', function () {
 
     it('runs the unit tests in the staged folder, reads their coverage as fdk pack does, and removes their output', async function () {
       const stageDir = tempDir();
-      const report = await packageApp(app.root, stageDir, passingRun(fileCoverage('/x/a.ts', 4, 4)));
+      const report = await packageApp(app.root, stageDir, passingRun((dir) => shippedCoverage(dir, [10, 10])));
       assert.deepEqual(report.problems.map(formatProblem), []);
       assert.deepEqual(report.unitCoverage, { statements: 100, branches: 100, functions: 100, lines: 100 });
       assert.equal(existsSync(join(stageDir, 'coverage')), false);
@@ -113,10 +118,25 @@ describe('npm run package', function () {
     });
 
     it('fails coverage under 80% on any of the four figures, naming it', async function () {
-      const report = await packageApp(app.root, tempDir(), passingRun({ ...fileCoverage('/x/a.ts', 10, 7), ...fileCoverage('/x/b.ts', 10, 8) }));
+      const report = await packageApp(app.root, tempDir(), passingRun((dir) => shippedCoverage(dir, [7, 8])));
       const lines = report.problems.map(formatProblem);
       assert.ok(lines.includes('coverage/unit/coverage-final.json: pack/unit-coverage: statements coverage is 75%, under the 80% fdk pack requires'), lines.join('\n'));
       assert.ok(lines.some((line) => line.includes('lines coverage is 75%')));
+    });
+
+    it('fails a coverage report of the TypeScript sources, or of a compiled copy outside the app, naming each file', async function () {
+      const sources = (dir: string) => ({ ...shippedCoverage(dir, [10, 10]), ...fileCoverage(join(dir, 'server/src/agents.ts'), 4, 4), ...fileCoverage(join(dir, 'build/server/src/agents.js'), 4, 4) });
+      const lines = (await packageApp(app.root, tempDir(), passingRun(sources))).problems.map(formatProblem);
+      assert.deepEqual(lines, [
+        'coverage/unit/coverage-final.json: pack/unit-coverage: it measures server/src/agents.ts, which is not JavaScript the app ships; measure server/server.js and server/lib (vitest.config.js coverage.include)',
+        'coverage/unit/coverage-final.json: pack/unit-coverage: it measures build/server/src/agents.js, which is not JavaScript the app ships; measure server/server.js and server/lib (vitest.config.js coverage.include)',
+      ]);
+    });
+
+    it('fails a coverage report that leaves out server.js', async function () {
+      const withoutServerJs = (dir: string) => fileCoverage(join(dir, 'server/lib/agents.js'), 10, 10);
+      const [problem] = (await packageApp(app.root, tempDir(), passingRun(withoutServerJs))).problems;
+      assert.match(problem?.message ?? '', /does not measure server\/server\.js/);
     });
 
     it('fails when the unit tests fail, with the end of their output', async function () {
@@ -158,6 +178,17 @@ describe('npm run package', function () {
       assert.deepEqual(checkPrePack(app.root), []);
     });
 
+    it('fail engines naming an FDK older than 10.1.9, whose pack runs none of them', function () {
+      for (const fdk of ['10.0.1', '10.1.8', '9.9.9']) {
+        app.setJson('manifest.json', ['engines', 'fdk'], fdk);
+        assert.deepEqual(checkPrePack(app.root).map((problem) => `${problem.file} ${problem.rule}`), ['manifest.json pack/engines'], fdk);
+      }
+      for (const fdk of ['10.1.9', '10.1.10', '10.2.0', '11.0.0']) {
+        app.setJson('manifest.json', ['engines', 'fdk'], fdk);
+        assert.deepEqual(checkPrePack(app.root), [], fdk);
+      }
+    });
+
     it('fail a manifest without the fdk-unit-test script', function () {
       app.setJson('manifest.json', ['scripts'], undefined);
       assert.deepEqual(checkPrePack(app.root).map((problem) => `${problem.file} ${problem.rule}`), ['manifest.json pack/unit-test-script']);
@@ -177,9 +208,9 @@ describe('npm run package', function () {
 
   it('computes the four figures as istanbul does', function () {
     const data = {
-      ...fileCoverage('/x/a.ts', 3, 3),
-      '/x/b.ts': {
-        path: '/x/b.ts',
+      ...fileCoverage('/x/a.js', 3, 3),
+      '/x/b.js': {
+        path: '/x/b.js',
         statementMap: { 0: { start: { line: 1, column: 0 }, end: { line: 1, column: 9 } } },
         fnMap: { 0: { name: 'f', decl: { start: { line: 1, column: 0 }, end: { line: 1, column: 1 } }, loc: { start: { line: 1, column: 0 }, end: { line: 1, column: 9 } }, line: 1 } },
         branchMap: { 0: { type: 'if', line: 1, loc: { start: { line: 1, column: 0 }, end: { line: 1, column: 9 } }, locations: [{ start: { line: 1, column: 0 }, end: { line: 1, column: 4 } }, { start: { line: 1, column: 5 }, end: { line: 1, column: 9 } }] } },

@@ -14,7 +14,7 @@ const VALID_APP: Record<string, unknown> = {
       },
       service_user: { location: { contact_sidebar: { url: 'index.html', icon: 'styles/icon.svg' } } },
     },
-    engines: { node: '24.11.0', fdk: '10.0.1' },
+    engines: { node: '24.11.1', fdk: '10.1.9' },
     dependencies: { zod: '4.6.7' },
     scripts: { 'fdk-unit-test': 'mocha' },
   },

@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import { builtinRules } from 'eslint/use-at-your-own-risk';
+import { eslintRulesFor, FDK_APP_LINTS, FDK_OWN_LINTS, FDK_SERVER_LINTS } from '../../../tools/validate/lint';
 import { formatProblem, type Problem } from '../../../tools/validate/problems';
 import { validateApp, type ValidationReport } from '../../../tools/validate/validate';
 import { appScript, createFixtureApp, type FixtureApp } from './fixture';
@@ -109,6 +111,13 @@ describe('validateApp', function () {
     it('fails a dependency version that is not exact', async function () {
       app.setJson('manifest.json', ['dependencies', 'zod'], '^4.6.7');
       assertError(await validateApp(app.root), 'manifest.json', 'manifest/schema');
+    });
+
+    it('fails engines naming FDK 9 or Node 18, which cannot publish', async function () {
+      app.setJson('manifest.json', ['engines'], { node: '18.20.0', fdk: '9.6.0' });
+      const found = assertError(await validateApp(app.root), 'manifest.json', 'manifest/schema');
+      assert.match(found.message, /engines\.node must be a Node 24\.11 version/);
+      assert.ok(errorsOf(await validateApp(app.root)).some((problem) => /engines\.fdk must be an FDK 10 version/.test(problem.message)));
     });
 
     it('fails a missing engines block', async function () {
@@ -431,6 +440,14 @@ describe('validateApp', function () {
       ['a self-assignment', 'let count = 1;\ncount = count;\nconsole.log(count);', 'eslint/no-self-assign'],
       ['debugger', 'debugger;', 'eslint/no-debugger'],
       ['unreachable code', 'function stop() { return 1; console.log("never"); }\nconsole.log(stop());', 'eslint/no-unreachable'],
+      ['a control character in a regular expression', 'console.log(/\\x07/.test(location.hash));', 'eslint/no-control-regex'],
+      ['== instead of ===', "if (location.hash == '#a') { console.log('a'); }", 'eslint/eqeqeq'],
+      ['a let that is never reassigned', 'let once = 1;\nconsole.log(once);', 'eslint/prefer-const'],
+      ['an empty block', "if (location.hash) {}\nconsole.log('done');", 'eslint/no-empty'],
+      ['hasOwnProperty called on the object', "console.log(location.hasOwnProperty('hash'));", 'eslint/no-prototype-builtins'],
+      ['a useless escape', "console.log('\\a');", 'eslint/no-useless-escape'],
+      ['a callback that ignores its error', 'function done(err, data) { console.log(data); }\ndone(null, 1);', 'eslint/handle-callback-err'],
+      ['arguments.callee', 'function self() { return arguments.callee; }\nconsole.log(self());', 'eslint/no-caller'],
     ];
     for (const [what, code, rule] of cases) {
       it(`fails ${what} in an app script`, async function () {
@@ -443,6 +460,29 @@ describe('validateApp', function () {
       app.write('server/lib/roles.js', "'use strict';\nfunction listRoles(_args, reply) {\n  reply(null, []);\n}\nexports.listRoles = listRoles;\n");
       const found = assertError(await validateApp(app.root), 'server/lib/roles.js', 'eslint/no-unused-vars');
       assert.match(found.message, /'_args'/);
+    });
+
+    it('lints built server files with FDK\'s server list: process.env is refused there', async function () {
+      app.write('server/lib/env.js', "'use strict';\nexports.region = process.env.REGION;\n");
+      assertError(await validateApp(app.root), 'server/lib/env.js', 'eslint/no-process-env');
+    });
+
+    it('applies every ESLint rule of FDK\'s lists as an error, and each of FDK\'s own rules through a check of ours or nothing', function () {
+      for (const lints of [FDK_APP_LINTS, FDK_SERVER_LINTS]) {
+        const rules = eslintRulesFor(lints);
+        for (const name of lints) {
+          if (Object.hasOwn(FDK_OWN_LINTS, name)) {
+            assert.equal(rules[name], undefined, `${name} is FDK's own rule, not ESLint's`);
+          } else {
+            assert.ok(builtinRules.has(name), `${name} is not an ESLint core rule`);
+            assert.equal([rules[name]].flat()[0], 'error', `${name} is not an error`);
+          }
+        }
+      }
+      assert.deepEqual(
+        FDK_APP_LINTS.filter((name) => !FDK_SERVER_LINTS.some((other) => other === name)),
+        ['no-cross-scope-assign'],
+      );
     });
 
     it('lints vendored JavaScript under app/ too', async function () {

@@ -40,6 +40,16 @@ export const FUNCTION_TIMEOUTS = [5, 10, 15, 20, 25, 30] as const;
 
 const EXACT_VERSION = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
 
+/**
+ * The toolchain a Marketplace app is built with: FDK 10 on Node 24.11. Freshworks' engine matrix
+ * (freshworks-developers/marketplace, docs/engine-matrix.md): "Publish to Marketplace | 10.x |
+ * 24.11.x"; FDK 9 on Node 18 is deprecated, for development only, "not for publishing".
+ */
+const enginesSchema = z.strictObject({
+  node: z.string().regex(/^24\.11\.\d+$/, { message: 'engines.node must be a Node 24.11 version, like "24.11.1": FDK 10 runs on Node 24.11' }),
+  fdk: z.string().regex(/^10\.\d+\.\d+$/, { message: 'engines.fdk must be an FDK 10 version, like "10.1.9": FDK 9 is deprecated and cannot publish' }),
+});
+
 const locationSchema = z.strictObject({
   url: z.string().min(1),
   icon: z.string().min(1),
@@ -156,7 +166,7 @@ export const manifestSchema = z
   .strictObject({
     'platform-version': z.literal('3.0', { message: 'platform-version must be "3.0"' }),
     modules: modulesSchema,
-    engines: z.strictObject({ node: z.string().min(1), fdk: z.string().min(1) }),
+    engines: enginesSchema,
     dependencies: z
       .record(z.string(), z.string().regex(EXACT_VERSION, { message: 'dependency versions must be exact, like "4.1.2" (no ^ or ~)' }))
       .optional(),

@@ -3,7 +3,7 @@ import { restore, useFakeTimers } from 'sinon';
 import { createAppEngine } from '../../../../dev/runtime/engine/index';
 import type { AppEngine, EngineOptions } from '../../../../dev/runtime/engine/index';
 import { createKeyValueStore } from '../../../../dev/runtime/kv-store';
-import type { KeyValueStore } from '../../../../server/src/platform';
+import type { KeyValueStore } from '#server/platform';
 import { createFixtureApp } from './fixtures';
 import type { FixtureApp } from './fixtures';
 

@@ -4,7 +4,7 @@ import type { SinonFakeTimers } from 'sinon';
 import { createAppEngine } from '../../../../dev/runtime/engine/index';
 import type { AppEngine } from '../../../../dev/runtime/engine/index';
 import { createKeyValueStore } from '../../../../dev/runtime/kv-store';
-import type { KeyValueStore } from '../../../../server/src/platform';
+import type { KeyValueStore } from '#server/platform';
 import { createFixtureApp } from './fixtures';
 import type { FixtureApp } from './fixtures';
 

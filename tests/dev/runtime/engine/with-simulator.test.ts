@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AccessOverviewSlice, AccountAdminsResult } from '../../../../common/audit';
-import type { ProfileAccess } from '../../../../common/profile';
+import type { AccessOverviewSlice, AccountAdminsResult } from '#common/audit';
+import type { ProfileAccess } from '#common/profile';
 import { createKeyValueStore } from '../../../../dev/runtime/kv-store';
 import { createAppEngine } from '../../../../dev/runtime/engine/index';
 import type { AppEngine } from '../../../../dev/runtime/engine/index';
