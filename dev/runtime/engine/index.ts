@@ -16,7 +16,7 @@ import { FDK_LIMITS, PerMinuteLimit, realTimers } from './limits';
 import { ServerSandbox } from './sandbox';
 import { LocalScheduler } from './scheduler';
 import { ReplyRouter, ServerMethodRunner } from './server-methods';
-import type { TemplateCaller } from './template-render';
+import type { ContextInPath, TemplateCaller } from './template-render';
 import type { NonSuccessAnswers, TemplateOutcome } from './template-executor';
 import { TemplateExecutor } from './template-executor';
 import { TemplateTransport } from './template-transport';
@@ -45,6 +45,8 @@ export interface EngineOptions {
   timers?: EngineTimers;
   /** Whether a non-2xx API answer rejects (default, as Freshworks' samples assume) or resolves: FDK's docs are silent. */
   nonSuccessAnswers?: NonSuccessAnswers;
+  /** Whether a context value in a template's path goes in as it is (default) or must stay one segment: FDK's docs are silent (template-render.ts). */
+  contextInPath?: ContextInPath;
 }
 
 export interface TemplateInvocationOptions {
@@ -300,6 +302,7 @@ function buildEngine(options: EngineOptions): AppEngine {
     pace: new PerMinuteLimit(FDK_LIMITS.templateRequestsPerMinute, now),
     timers,
     nonSuccess: options.nonSuccessAnswers ?? 'reject',
+    contextInPath: options.contextInPath ?? 'raw',
   });
   const sendTemplate = loggedTemplateSender(templates, log, now);
   const replies = new ReplyRouter(log);

@@ -5,7 +5,7 @@ import type { EngineTimers, PerMinuteLimit } from './limits';
 import { FDK_LIMITS, sleep } from './limits';
 import { TemplateRenderError } from './template-expression';
 import type { RenderedRequest, TemplateCaller } from './template-render';
-import { renderRequestTemplate } from './template-render';
+import { renderRequestTemplate, type ContextInPath } from './template-render';
 import type { AttemptResult, OutgoingTemplateRequest, TemplateTransport } from './template-transport';
 
 /** `$request.invokeTemplate` / `client.request.invokeTemplate` resolve this; `response` is the raw body. */
@@ -87,6 +87,8 @@ export interface TemplateExecutorDeps {
   timers: EngineTimers;
   /** Default 'reject'. */
   nonSuccess?: NonSuccessAnswers;
+  /** Default 'raw' (template-render.ts ContextInPath). */
+  contextInPath?: ContextInPath;
 }
 
 /** Renders, routes and sends request templates with FDK's rules, pace and retries. */
@@ -105,6 +107,7 @@ export class TemplateExecutor {
       const input = this.parseInvocation(invocation);
       const rendered = renderRequestTemplate(template, {
         caller,
+        contextInPath: this.deps.contextInPath ?? 'raw',
         iparams: this.deps.iparams(),
         secureIparams: this.secureIparams,
         context: input.context ?? {},

@@ -11,8 +11,20 @@ export type TemplateCaller = 'server' | 'installation' | 'frontend';
 /** The parts of a template schema a substitution can sit in. */
 export type TemplateField = 'host' | 'path' | 'query' | 'headers';
 
+/**
+ * What FDK does with a `context` value substituted into a path is not documented. Freshworks' own
+ * request-method sample substitutes a whole path from context (`"path": "<%= context.path %>"`
+ * with `/api/people/1`, from a server method and from the front end: request-method-samples
+ * `config/requests.json`, `readme.md`), so a slash is not encoded: under `raw` (the default) the
+ * value goes into the URL as it is, and `../tickets` reaches another endpoint, as it would if FDK
+ * does the same; `segment` plays a stricter platform that keeps a value inside one path segment.
+ * The app is safe under both: none of its templates has a caller's value in its path.
+ */
+export type ContextInPath = 'raw' | 'segment';
+
 export interface RenderInputs {
   caller: TemplateCaller;
+  contextInPath: ContextInPath;
   iparams: Record<string, unknown>;
   secureIparams: ReadonlySet<string>;
   context: Record<string, unknown>;
@@ -65,12 +77,9 @@ function checkContextPlacement(field: TemplateField, inputs: RenderInputs): void
   }
 }
 
-/**
- * Context comes from the caller (from the browser, anyone with the app): in a path it must stay
- * one segment, or `../roles` would send the installation's key to another endpoint.
- */
-function checkPathSegment(value: string, field: TemplateField, label: string): string {
-  if (field === 'path' && (/[/\\?#]/.test(value) || value === '.' || value === '..')) {
+/** Under the `segment` reading, a context value in a path must stay one segment (`../roles` is refused). */
+function checkPathSegment(value: string, field: TemplateField, label: string, inputs: RenderInputs): string {
+  if (inputs.contextInPath === 'segment' && field === 'path' && (/[/\\?#]/.test(value) || value === '.' || value === '..')) {
     throw new TemplateRenderError(`${label} must be a single path segment (no "/", "\\", "?", "#", "." or "..")`);
   }
   return value;
@@ -85,7 +94,7 @@ function resolverFor(field: TemplateField, inputs: RenderInputs) {
         return asText(lookup(inputs.iparams, keys), label);
       case 'context':
         checkContextPlacement(field, inputs);
-        return checkPathSegment(asText(lookup(inputs.context, keys), label), field, label);
+        return checkPathSegment(asText(lookup(inputs.context, keys), label), field, label, inputs);
       case 'current_host':
         return asText(lookup(inputs.currentHost, keys), label);
       default:

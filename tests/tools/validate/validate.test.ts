@@ -54,6 +54,12 @@ describe('validateApp', function () {
       assertError(await validateApp(app.root), 'config/requests.json', 'requests/secure-iparam-outside-headers');
     });
 
+    it('fails a value from context in a path: any agent could point the template at another endpoint (this project\'s rule)', async function () {
+      app.setJson('config/requests.json', ['listAgents', 'schema', 'path'], '/api/v2/agents/<%= context.agent_id %>');
+      const found = assertError(await validateApp(app.root), 'config/requests.json', 'requests/context-in-path');
+      assert.match(found.message, /query parameter/);
+    });
+
     it('fails an http protocol', async function () {
       app.setJson('config/requests.json', ['listAgents', 'schema', 'protocol'], 'http');
       assertError(await validateApp(app.root), 'config/requests.json', 'requests/https-only');

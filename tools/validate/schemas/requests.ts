@@ -113,6 +113,13 @@ function checkReference(reference: string[], field: { path: string[]; inHeaders:
     addRuleIssue(ctx, 'requests/substitution', `"${shown}" cannot be substituted; use iparam.*, context.*, current_host.*, encode(...) or access_token`, field.path);
     return;
   }
+  if (root === 'context' && field.path[1] === 'path') {
+    // This project's rule, stricter than fdk validate: any agent can invoke any template with any context,
+    // FDK does not document that it encodes a context value in a path, and Freshworks' own sample
+    // (request-method-samples config/requests.json) substitutes whole paths from context.
+    addRuleIssue(ctx, 'requests/context-in-path', `"${shown}" in the path lets anyone who can open the app point this template at another endpoint (FDK does not say it encodes the value): pass it as a query parameter`, field.path);
+    return;
+  }
   if (root !== 'iparam' || name === undefined) {
     return;
   }

@@ -170,9 +170,16 @@ describe('engine: request templates', () => {
     assert.deepEqual(result.body, { requestID: (result.body as { requestID: string }).requestID, response: { status: 200, body: { from: 'server' } } });
   });
 
+  it('under the raw reading (the default: Freshworks\' sample substitutes whole paths), lets a context value leave its path segment, as FDK may', async () => {
+    const running = await start([answer(200, '{}'), answer(200, '{}')]);
+    await running.invokeTemplate('getAgent', { context: { id: '../roles' } });
+    await running.invokeTemplate('getAgent', { context: { id: '1/../../tickets' } });
+    assert.deepEqual(stub.requests.map((request) => request.url), ['/api/v2/roles', '/api/v2/tickets'], 'a template with a caller\'s value in its path reaches other endpoints');
+  });
+
   for (const id of ['../roles', '1/../../roles', '..', '7?page=2', '7#x', 'a\\b']) {
-    it(`rejects a context value that would leave its path segment (${id})`, async () => {
-      const running = await start([]);
+    it(`under the segment reading, rejects a context value that would leave its path segment (${id})`, async () => {
+      const running = await start([], { contextInPath: 'segment' });
       const result = await running.invokeTemplate('getAgent', { context: { id } });
       assert.equal(result.ok, false);
       assert.equal((result.body as { status: number }).status, 400);
