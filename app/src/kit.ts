@@ -154,9 +154,9 @@ function el(tag: string, spec: ElementSpec = {}, children: (Node | string | null
 /*
  * Crayons draws some text below WCAG AA (4.5:1): the roles label (#6f7c87 on white), "Requested"
  * (#e86f25 on #fef1e1), "Declined" (#d72d30 on #ffecf0) and the pagination's "1 to 50 of 57".
- * fw-button never wraps its label and cuts it with an ellipsis, which clips "Open API-key setting
- * in Freshservice" in a 200 px sidebar. None exposes a part or a variable for it, so a sheet is
- * added to the shadow root.
+ * fw-button never wraps its label and cuts it with an ellipsis, which clips "Still disabled? Ask
+ * again" in a 200 px sidebar. None exposes a part or a variable for it, so a sheet is added to
+ * the shadow root.
  */
 const SHADOW_STYLES: Record<string, string> = {
   'fw-label': '.label--normal { color: #475867 !important; } .label--yellow { color: #a6480d !important; } .label--red { color: #c0262a !important; }',
