@@ -2,7 +2,7 @@
  * Contract of the API-key ledger server methods (requestApiKey, recordApiKeyAction,
  * getApiKeyState, listApiKeyIndex, getApiKeyHistory). The ledger is the app's own record of the
  * work around an agent's API key: Freshservice has no API for the toggle. Every entry is
- * "recorded in this app by" the person named: the app re-reads them in Freshservice, but cannot
+ * "recorded in this app as" the person named: the app re-reads them in Freshservice, but cannot
  * prove who sat at the browser (see docs/ledger.md). Owned by the ledger; extend, do not break.
  */
 import type { AgentId } from './audit';

@@ -43,15 +43,120 @@ function noAccountAdminWarning(admins: AccountAdminsResult | null): HTMLElement 
   ]);
 }
 
-/** An Account Admin learns of requests during their normal work: the app sends no mail. */
-function queueBanner(pending: number | null, onOpen: (() => void) | undefined): HTMLElement | null {
-  if (pending === null || pending <= 0 || onOpen === undefined) {
+/** How many requests wait, for an Account Admin viewer (null for anyone else); "at least" when only the ledger's first agents were counted. */
+function pendingCountOf(profile: ProfileAccess): PendingCount | null {
+  return typeof profile.pendingRequests === 'number' ? { count: profile.pendingRequests, partial: profile.pendingRequestsPartial === true } : null;
+}
+
+/** An Account Admin learns of requests where they work in the app; "at least" when the count covers only the ledger's first agents. */
+function queueBanner(pending: PendingCount | null, onOpen: (() => void) | undefined): HTMLElement | null {
+  if (pending === null || pending.count <= 0 || onOpen === undefined) {
     return null;
   }
   const kit = window.accessKit;
-  return kit.el('div', { className: 'queue-banner', attrs: { role: 'status', 'data-pending': String(pending), title: window.accessText.count('queue.waiting', pending) } }, [
-    kit.el('span', { className: 'queue-count', text: window.accessText.count('queue.waitingShort', pending) }),
+  const words = window.accessText.count(pending.partial ? 'queue.waitingAtLeast' : 'queue.waitingShort', pending.count);
+  return kit.el('div', { className: 'queue-banner', attrs: { 'data-pending': String(pending.count), title: pending.partial ? words : window.accessText.count('queue.waiting', pending.count) } }, [
+    kit.el('span', { className: 'queue-count', text: words }),
     kit.button(window.accessText.t('queue.open'), 'link', onOpen),
+  ]);
+}
+
+/** The menu path to the toggle, the same words everywhere (Freshservice's own articles name it so). */
+function menuPath(agentName: string): string {
+  return window.accessText.t('path.menu', { agent: agentName });
+}
+
+function route(agentName: string): HTMLElement {
+  return window.accessKit.el('p', { className: 'route', text: window.accessText.t('explain.route', { path: menuPath(agentName) }) });
+}
+
+/** What needs no data: who can switch a key on, and where. Shown even when nothing could be read. */
+function standingExplanation(): HTMLElement {
+  const kit = window.accessKit;
+  return kit.el('section', { className: 'standing-explanation' }, [
+    kit.el('p', { className: 'explain', text: window.accessText.t('explain.rule') }),
+    route(window.accessText.t('path.theAgent')),
+  ]);
+}
+
+/** The app's own key is the proof that API keys work on this account, or, refused, the sign that the app can no longer tell. */
+function keyEvidence(evidence: KeyEvidence | null): HTMLElement | null {
+  if (evidence === null) {
+    return null;
+  }
+  const text = window.accessText;
+  const words = text.t(evidence.works ? 'evidence.works' : 'evidence.refused', { when: text.when(evidence.at) });
+  return window.accessKit.el('p', { className: 'key-evidence', text: words, attrs: { 'data-evidence': evidence.works ? 'works' : 'refused', title: text.exactWhen(evidence.at) } });
+}
+
+/** Freshservice refused the app's own key (401): the code when the platform forwards it, else the status. */
+function isKeyRefused(error: WidgetError): boolean {
+  return error.code === 'KEY_INVALID' || (error.code === null && error.status === 401);
+}
+
+/** After a failure, what it says about the app's own key: refused just now, or nothing (another failure proves nothing either way). */
+function failureEvidence(error: WidgetError): HTMLElement | null {
+  return isKeyRefused(error) ? keyEvidence({ works: false, at: new Date().toISOString() }) : null;
+}
+
+/** When nothing could be read: the explanation and the menu path stay, then what went wrong. */
+function failureView(error: WidgetError, onRetry: (() => void) | null): HTMLElement {
+  return window.accessKit.el('div', { className: 'failure-view', attrs: { 'data-case': 'failed' } }, [standingExplanation(), failureEvidence(error), window.accessKit.errorPanel(error, onRetry)]);
+}
+
+/** Text a person typed, visibly quoted as theirs: the app records it, it does not vouch for it. */
+function typedText(captionKey: 'typed.reasonOf' | 'typed.noteOf', name: string, typed: string): HTMLElement {
+  const kit = window.accessKit;
+  return kit.el('div', { className: 'typed' }, [
+    kit.el('p', { className: 'typed-caption', text: window.accessText.t(captionKey, { name }) }),
+    kit.el('blockquote', { className: 'typed-text', text: typed }),
+  ]);
+}
+
+function noPasswordLine(): HTMLElement {
+  return window.accessKit.el('p', { className: 'no-password', text: window.accessText.t('typed.noPassword') });
+}
+
+const DID_WORDS: Record<LedgerAction, MessageKey> = {
+  requested: 'did.requested',
+  opened: 'did.opened',
+  enabled: 'did.enabled',
+  declined: 'did.declined',
+  undo: 'did.undo',
+};
+
+/** What an entry did, without who: "declined the API-key request of Rahul Mehta". */
+function didWords(action: LedgerAction, target: string): string {
+  return window.accessText.t(DID_WORDS[action], { target });
+}
+
+/** The newest entries shown at once; the rest one click away. */
+const RECORDED_SHOWN = 5;
+
+function recordedItem(entry: RecordedUnderName): HTMLElement {
+  const kit = window.accessKit;
+  return kit.el('li', { attrs: { 'data-agent-id': String(entry.target.id), 'data-version': String(entry.version) } }, [kit.timeElement(entry.at), ' ', didWords(entry.action, entry.target.name)]);
+}
+
+function recordedList(entries: RecordedUnderName[]): (HTMLElement | null)[] {
+  const kit = window.accessKit;
+  if (entries.length === 0) {
+    return [kit.el('p', { className: 'empty', text: window.accessText.t('recorded.none') })];
+  }
+  const rest = entries.slice(RECORDED_SHOWN);
+  const more = rest.length === 0 ? null : kit.el('details', { className: 'recorded-more' }, [kit.el('summary', { text: window.accessText.count('recorded.more', rest.length) }), kit.el('ul', { className: 'recorded-list' }, rest.map(recordedItem))]);
+  return [kit.el('ul', { className: 'recorded-list' }, entries.slice(0, RECORDED_SHOWN).map(recordedItem)), more];
+}
+
+/** An Account Admin sees what was recorded under their name, so an entry someone else made as them stands out. */
+function recordedAsViewer(entries: RecordedUnderName[], heading: 'h2' | 'h3'): HTMLElement {
+  const kit = window.accessKit;
+  const text = window.accessText;
+  return kit.el('section', { className: 'recorded-as-viewer', attrs: { 'aria-labelledby': 'recorded-title', 'data-count': String(entries.length) } }, [
+    kit.el(heading, { text: text.t('recorded.title'), attrs: { id: 'recorded-title' } }),
+    kit.el('p', { className: 'hint', text: text.t('recorded.explain') }),
+    ...recordedList(entries),
+    kit.el('p', { className: 'hint recorded-not-you', text: text.t('recorded.notYou') }),
   ]);
 }
 
@@ -132,10 +237,11 @@ function viewerHolds(viewer: ProfileViewer | null): string | null {
   return viewer?.holdsAdminRole === true ? window.accessText.t('hold.viewerAdmin') : null;
 }
 
+/** A condition, not a fact: the app cannot read whether the viewer's key is on. */
 function quoteOfFreshservice(): HTMLElement {
   const kit = window.accessKit;
   return kit.el('p', { className: 'freshservice-says' }, [
-    kit.el('span', { className: 'says-who', text: window.accessText.t('self.freshserviceSays') }),
+    kit.el('span', { className: 'says-who', text: window.accessText.t('self.ifFreshserviceSays') }),
     ' ',
     kit.el('q', { text: window.accessText.t('self.disabledMessage') }),
   ]);
@@ -157,26 +263,36 @@ const DECIDED_WORDS: Record<ApiKeyState, MessageKey> = {
   declined: 'record.declinedBy',
 };
 
-/** "Nothing recorded" in words; a state as its label, with who asked on the same line while the request waits. */
-function stateLine(record: ApiKeyRecord): HTMLElement {
+/** "Nothing recorded" in words (unless the page was opened: that line says it); a state as its label, with who asked on the same line while the request waits. */
+function stateLine(record: ApiKeyRecord): HTMLElement | null {
   const kit = window.accessKit;
   if (record.state === 'none') {
-    return kit.el('p', { className: 'record-line muted', text: kit.stateWords('none') });
+    return record.openedBy === null ? kit.el('p', { className: 'record-line muted', text: kit.stateWords('none') }) : null;
   }
   const asked = record.state === 'requested' ? recordLine('record.by', record.requestedBy, record.requestedAt) : null;
   return kit.el('div', { className: 'labels state-line' }, [kit.label(kit.stateWords(record.state), kit.stateColor(record.state)), asked]);
 }
 
-/** The state and who did what when: the app's record of someone else's key. */
+/** A reason or note as what its author typed, or nothing when there is none. */
+function typedOf(captionKey: 'typed.reasonOf' | 'typed.noteOf', who: PersonRef | null, typed: string | null): HTMLElement | null {
+  return typed === null || typed === '' ? null : typedText(captionKey, who?.name ?? '', typed);
+}
+
+/** Whether the record holds anything a person typed: then the standing line about passwords goes with it. */
+function hasTyped(record: ApiKeyRecord | null): boolean {
+  return (record?.reason ?? '') !== '' || (record?.decisionNote ?? '') !== '';
+}
+
+/** The state and who did what when: the app's record of someone else's key, each entry as recorded in this app. */
 function recordSummary(record: ApiKeyRecord): HTMLElement {
   const kit = window.accessKit;
-  const reason = record.reason === null || record.reason === '' ? null : kit.el('p', { className: 'record-line reason', text: window.accessText.t('record.reason', { reason: record.reason }) });
   return kit.el('div', { className: 'api-key', attrs: { 'data-state': record.state } }, [
     stateLine(record),
     record.state === 'requested' ? null : recordLine('record.requestedBy', record.requestedBy, record.requestedAt),
-    reason,
     recordLine('record.openedBy', record.openedBy, record.openedAt),
     recordLine(DECIDED_WORDS[record.state], record.decidedBy, record.decidedAt),
+    typedOf('typed.reasonOf', record.requestedBy, record.reason),
+    typedOf('typed.noteOf', record.decidedBy, record.decisionNote),
   ]);
 }
 
@@ -187,6 +303,7 @@ function apiKeySection(record: ApiKeyRecord): HTMLElement {
     kit.el('h3', { text: window.accessText.t('apiKey.title') }),
     recordSummary(record),
     kit.el('p', { className: 'hint', text: window.accessText.t('apiKey.recordedHere') }),
+    hasTyped(record) ? noPasswordLine() : null,
   ]);
 }
 
@@ -196,7 +313,19 @@ window.accessParts = {
   firstName,
   hasNoAccountAdmin,
   noAccountAdminWarning,
+  pendingCountOf,
   queueBanner,
+  menuPath,
+  route,
+  standingExplanation,
+  keyEvidence,
+  failureEvidence,
+  failureView,
+  typedText,
+  noPasswordLine,
+  hasTyped,
+  didWords,
+  recordedAsViewer,
   requesterSection,
   profileHeader,
   rolesBlock,

@@ -1,8 +1,9 @@
 /*
  * The agent access view: the sidebar's content, also shown in the console's dialogs. Every case
  * leads with the answer and the next action:
- * - the agent's own page: why their key is off, what they hold, who can switch it on (mail
- *   links), and the request; after a decision, the outcome first;
+ * - the agent's own page: if their key is off, why, what they hold, who can switch it on (mail
+ *   links), and the request, which also opens the ready message to the Account Admins; after a
+ *   decision, the outcome first; an Account Admin also sees what was recorded in their name;
  * - an Account Admin on another agent: the recorded state and the step's one primary action;
  * - anyone else on another agent: who can switch it on, and why the viewer cannot;
  * - a requester or a deactivated agent: one short line.
@@ -21,7 +22,12 @@ interface AccessFacts {
   recordError: WidgetError | null;
   viewer: ProfileViewer | null;
   isSelf: boolean;
-  pendingRequests: number | null;
+  /** For an Account Admin viewer: how many requests wait (null otherwise). */
+  pending: PendingCount | null;
+  /** On an Account Admin's own page: the entries recorded in this app under their name. */
+  recordedAsViewer: RecordedUnderName[] | null;
+  /** The answer came: the app's own API key just worked. */
+  evidence: KeyEvidence;
 }
 
 type ViewCase = 'requester' | 'self' | 'enable' | 'ask' | 'deactivated';
@@ -37,7 +43,7 @@ const RECORD_RETRIES = 5;
 const STORE_MINUTE_SECONDS = 60;
 const RECORD_RETRY_MAX_MS = 240_000;
 
-const ACTION_NOTICES: Record<AdminAction | 'requested', { type: NotifyType; title: MessageKey; message: MessageKey }> = {
+const ACTION_NOTICES: Record<LedgerAction, { type: NotifyType; title: MessageKey; message: MessageKey }> = {
   requested: { type: 'success', title: 'notice.requested.title', message: 'notice.requested.message' },
   opened: { type: 'info', title: 'notice.opened.title', message: 'notice.opened.message' },
   enabled: { type: 'success', title: 'notice.enabled.title', message: 'notice.enabled.message' },
@@ -54,8 +60,19 @@ function factsFrom(profile: ProfileAccess, isSelf: boolean): AccessFacts {
     recordError: profile.apiKeyError === null ? null : window.accessKit.toWidgetError(profile.apiKeyError),
     viewer: profile.viewer,
     isSelf,
-    pendingRequests: profile.pendingRequests ?? null,
+    pending: window.accessParts.pendingCountOf(profile),
+    recordedAsViewer: profile.recordedAsViewer ?? null,
+    evidence: { works: true, at: new Date().toISOString() },
   };
+}
+
+/** A decided request leaves the waiting count; a request filed (or put back by an undo) joins it. */
+function pendingDelta(before: ApiKeyRecord | null, after: ApiKeyRecord): number {
+  return before === null ? 0 : Number(after.state === 'requested') - Number(before.state === 'requested');
+}
+
+function changeOf(before: ApiKeyRecord | null, after: ApiKeyRecord, action: LedgerAction): LedgerChange {
+  return { record: after, action, changed: before === null || before.version !== after.version, pendingDelta: pendingDelta(before, after) };
 }
 
 function caseOf(facts: AccessFacts): ViewCase {
@@ -96,6 +113,12 @@ class AgentAccessView {
   private readonly open = new Set<string>();
   /** Focus goes to the step's primary action when a step begins (loaded, or an action answered), not on every re-render. */
   private focusPrimary = false;
+  /** The ready message was just opened in the viewer's mail program, by the click that filed the request. */
+  private mailOpened = false;
+  /** The waiting count, a live region of its own: it follows actions without redrawing the view. */
+  private readonly queueSlot = window.accessKit.el('div', { className: 'waiting-slot', attrs: { 'aria-live': 'polite' } });
+  /** Where the step's buttons go in the sidebar (a dialog has its footer). */
+  private readonly inlineActions = window.accessKit.el('div', { className: 'actions step-actions' });
 
   constructor(
     private readonly container: HTMLElement,
@@ -115,7 +138,7 @@ class AgentAccessView {
       this.scheduleRecordRetry();
       this.render();
     } catch (error) {
-      this.show(window.accessKit.errorPanel(window.accessKit.toWidgetError(error), () => this.reloadQuietly()));
+      this.show(window.accessParts.failureView(window.accessKit.toWidgetError(error), () => this.reloadQuietly()));
     }
   }
 
@@ -126,6 +149,21 @@ class AgentAccessView {
   dispose(): void {
     this.disposed = true;
     this.stopRetry();
+  }
+
+  /** Requests decided or filed elsewhere, or here: the count follows at once, without a read. */
+  adjustPending(delta: number): void {
+    const pending = this.facts?.pending ?? null;
+    if (this.facts === null || pending === null || delta === 0) {
+      return;
+    }
+    this.facts = { ...this.facts, pending: { ...pending, count: Math.max(0, pending.count + delta) } };
+    this.renderBanner();
+  }
+
+  private renderBanner(): void {
+    const banner = window.accessParts.queueBanner(this.facts?.pending ?? null, this.options.onOpenQueue);
+    this.queueSlot.replaceChildren(...(banner === null ? [] : [banner]));
   }
 
   /**
@@ -151,15 +189,15 @@ class AgentAccessView {
       return;
     }
     const kind = caseOf(facts);
-    const parts = window.accessParts;
     const actions: HTMLElement[] = [];
+    this.renderBanner();
     const content = window.accessKit.el('div', { className: 'access-view', attrs: { 'data-viewed-id': String(this.options.viewedId), 'data-case': kind } }, [
-      parts.queueBanner(facts.pendingRequests, this.options.onOpenQueue),
-      parts.noAccountAdminWarning(facts.admins),
+      this.queueSlot,
+      window.accessParts.noAccountAdminWarning(facts.admins),
       ...this.caseContent(kind, facts, actions),
     ]);
     this.container.replaceChildren(content);
-    this.placeActions(content, actions);
+    this.placeActions(actions);
   }
 
   private caseContent(kind: ViewCase, facts: AccessFacts, actions: HTMLElement[]): (HTMLElement | null)[] {
@@ -178,14 +216,10 @@ class AgentAccessView {
   }
 
   /** A dialog keeps the step's buttons in its always-visible footer, the primary one focused; the sidebar shows them inline. */
-  private placeActions(content: HTMLElement, actions: HTMLElement[]): void {
+  private placeActions(actions: HTMLElement[]): void {
     const slot = this.options.actionsSlot;
-    const guidance = content.querySelector('.guidance');
     if (slot === undefined) {
-      // Before an open decline form: the form's own buttons come last, next to its field.
-      if (actions.length > 0) {
-        guidance?.insertBefore(window.accessKit.el('div', { className: 'actions step-actions' }, actions), guidance.querySelector('.decline-form'));
-      }
+      this.inlineActions.replaceChildren(...actions);
       return;
     }
     slot.replaceChildren(...actions);
@@ -199,11 +233,22 @@ class AgentAccessView {
 
   private selfContent(agent: AgentAccess, admins: AccountAdminsResult, facts: AccessFacts): (HTMLElement | null)[] {
     const parts = window.accessParts;
+    // Before a decision (and when a key marked enabled is still off) the evidence rules out the other cause at once; after a request or a decline it waits under "why".
+    const evidence = parts.keyEvidence(facts.evidence);
+    const evidenceFirst = facts.record === null || facts.record.state === 'none' || facts.record.state === 'enabled';
     const why = parts.more('self.whyTitle', [
-      window.accessKit.el('p', { text: window.accessText.t('self.whyLong') }),
+      window.accessKit.el('p', { text: window.accessText.t('self.whyLong', { path: parts.menuPath(agent.name) }) }),
       window.accessKit.el('p', { text: window.accessText.t('self.whyAdmin') }),
+      evidenceFirst ? null : evidence,
     ]);
-    return [this.selfAnswer(agent, admins, facts), why, parts.more('self.rolesTitle', [parts.roleLabels(agent)])];
+    return [
+      this.selfAnswer(agent, admins, facts),
+      parts.route(agent.name),
+      evidenceFirst ? evidence : null,
+      facts.recordedAsViewer === null ? null : parts.recordedAsViewer(facts.recordedAsViewer, 'h3'),
+      why,
+      parts.more('self.rolesTitle', [parts.roleLabels(agent)]),
+    ];
   }
 
   private selfAnswer(agent: AgentAccess, admins: AccountAdminsResult, facts: AccessFacts): HTMLElement {
@@ -212,10 +257,10 @@ class AgentAccessView {
     const kit = window.accessKit;
     const byState: Record<ApiKeyState | 'unknown', () => (Node | null)[]> = {
       unknown: () => [...this.selfExplanation(agent, admins, facts), this.apiKeyUnavailable(facts)],
-      none: () => [...this.selfExplanation(agent, admins, facts), this.requestForm('request.submit')],
+      none: () => [...this.selfExplanation(agent, admins, facts), this.requestForm('request.submit', 'enable')],
       declined: () => this.selfDeclined(agent, admins, record as ApiKeyRecord),
       requested: () => this.selfWaiting(agent, admins, record as ApiKeyRecord),
-      enabled: () => this.selfEnabled(agent, admins, record as ApiKeyRecord),
+      enabled: () => this.selfEnabled(record as ApiKeyRecord),
     };
     // Before any decision, Freshservice's own words are the title: the answer follows at once.
     const title = state === 'none' || state === 'unknown' ? null : kit.el('h2', { className: 'answer-title', text: window.accessText.t(`self.title.${state}`) });
@@ -233,32 +278,42 @@ class AgentAccessView {
     ];
   }
 
-  /** The Account Admin's note is the record's own: the record on screen may have been read again since the view loaded. */
+  /**
+   * The decision as recorded in this app, and the note and reason quoted as typed (the record's
+   * own: the record on screen may have been read again since the view loaded).
+   */
   private selfDeclined(agent: AgentAccess, admins: AccountAdminsResult, record: ApiKeyRecord): (Node | null)[] {
     const kit = window.accessKit;
     const text = window.accessText;
-    const note = record.decisionNote === null ? text.t('self.declinedNoReason') : text.t('self.declinedReason', { reason: record.decisionNote });
+    const decider = record.decidedBy?.name ?? text.t('self.anAccountAdmin');
+    const note = record.decisionNote === null ? kit.el('p', { className: 'explain', text: text.t('self.declinedNoReason') }) : window.accessParts.typedText('typed.noteOf', decider, record.decisionNote);
     return [
-      kit.el('p', { className: 'explain outcome' }, [text.t('self.declinedBy', { name: record.decidedBy?.name ?? text.t('self.anAccountAdmin') }), ' ', kit.timeElement(record.decidedAt), '. ', note]),
-      record.reason === null ? null : kit.el('p', { className: 'record-line', text: text.t('self.youAsked', { reason: record.reason }) }),
+      kit.el('p', { className: 'explain outcome' }, [text.t('self.declinedBy', { name: decider }), ' ', kit.timeElement(record.decidedAt), '.']),
+      note,
+      record.reason === null ? null : window.accessParts.typedText('typed.reasonOf', record.requestedBy?.name ?? agent.name, record.reason),
+      window.accessParts.noPasswordLine(),
       this.whoCan(admins, this.askAbout(agent, record, 'enable')),
-      this.requestForm('request.again'),
+      this.requestForm('request.again', 'enable'),
     ];
   }
 
+  /** Right after the request, the message was opened in the viewer's mail program: the fallback is to copy it. */
   private selfWaiting(agent: AgentAccess, admins: AccountAdminsResult, record: ApiKeyRecord): (Node | null)[] {
     const kit = window.accessKit;
     const text = window.accessText;
     const message = this.askAbout(agent, record, 'enable');
+    const asked = record.requestedBy?.name ?? agent.name;
+    const mailWords = this.mailOpened ? [text.t('self.mailOpened'), text.t('self.mailFallback')] : [text.t('self.noMail')];
     return [
-      kit.el('p', { className: 'explain outcome' }, [text.t('self.requestedWhen'), ' ', kit.timeElement(record.requestedAt), '. ', text.t('self.requestedNext')]),
-      kit.el('p', { className: 'explain', text: text.t('self.noMail') }),
-      window.accessAsk.panel(othersThan(admins, agent.id), message),
+      kit.el('p', { className: 'explain outcome' }, [text.t('self.requestRecorded', { name: asked }), ' ', kit.timeElement(record.requestedAt), '. ', text.t('self.requestedNext')]),
+      kit.el('p', { className: 'explain mail-status', attrs: { 'data-mail': this.mailOpened ? 'opened' : 'not-opened' } }, [mailWords.join(' ')]),
+      window.accessAsk.panel(othersThan(admins, agent.id), message, !this.mailOpened),
       this.whoCan(admins, message),
     ];
   }
 
-  private selfEnabled(agent: AgentAccess, admins: AccountAdminsResult, record: ApiKeyRecord): (Node | null)[] {
+  /** "Still disabled? Ask again" files a new request, which opens a "still disabled" message to the Account Admins. */
+  private selfEnabled(record: ApiKeyRecord): (Node | null)[] {
     const kit = window.accessKit;
     const text = window.accessText;
     const opened = this.open.has('still-disabled');
@@ -270,8 +325,7 @@ class AgentAccessView {
       kit.el('div', { className: 'actions' }, [toggle]),
       opened ? kit.el('p', { className: 'explain', text: text.t('self.stillDisabledExplain') }) : null,
       // A new request puts the agent back in the Account Admins' queue; the ready message tells them at once.
-      opened ? this.requestForm('request.again') : null,
-      opened ? window.accessAsk.panel(othersThan(admins, agent.id), this.askAbout(agent, record, 'stillDisabled')) : null,
+      opened ? this.requestForm('request.again', 'stillDisabled') : null,
     ];
   }
 
@@ -281,7 +335,7 @@ class AgentAccessView {
     return path === null || this.options.host === '' ? null : window.accessKit.permissionsUrl(this.options.host, path);
   }
 
-  private askAbout(agent: AgentAccess, record: ApiKeyRecord | null, kind: AskFor['kind']): AskMessage {
+  private askAbout(agent: AgentAccess, record: Pick<ApiKeyRecord, 'reason'> | null, kind: AskFor['kind']): AskMessage {
     return window.accessAsk.message({
       agent: { name: agent.name, email: agent.email },
       sender: { name: this.options.viewer.name || agent.name },
@@ -322,27 +376,48 @@ class AgentAccessView {
     return text.t(storageBusy ? 'people.unavailable' : 'people.notReady');
   }
 
-  private requestForm(submitKey: MessageKey): HTMLElement {
+  /** The Account Admins a request is mailed to: every one but the viewer. */
+  private recipients(): string[] {
+    const admins = this.facts?.admins ?? null;
+    return admins === null ? [] : othersThan(admins, this.options.viewer.id).map((admin) => admin.email);
+  }
+
+  /** The reason field is named (its label is its accessible name), and the form says what the button does: record, and open the mail. */
+  private requestForm(submitKey: MessageKey, kind: AskFor['kind']): HTMLElement {
     const kit = window.accessKit;
     const text = window.accessText;
     const reason = kit.el('fw-textarea', {
       className: 'request-reason',
-      attrs: { label: text.t('request.reasonLabel'), placeholder: text.t('request.reasonPlaceholder'), rows: '2', maxlength: String(REASON_MAX_LENGTH), resize: 'vertical', required: '' },
+      attrs: { name: 'reason', label: text.t('request.reasonLabel'), placeholder: text.t('request.reasonPlaceholder'), rows: '2', maxlength: String(REASON_MAX_LENGTH), resize: 'vertical', required: '' },
     });
-    const submit = kit.button(text.t(submitKey), 'primary', () => this.fileRequest(reason));
+    const submit = kit.button(text.t(submitKey), 'primary', () => this.fileRequest(reason, kind));
     submit.classList.add('primary-action');
-    return kit.el('div', { className: 'request-form' }, [reason, kit.el('div', { className: 'actions' }, [submit])]);
+    const how = text.t(this.recipients().length === 0 ? 'request.nobodyToMail' : 'request.mails');
+    return kit.el('div', { className: 'request-form' }, [reason, kit.el('div', { className: 'actions' }, [submit]), kit.el('p', { className: 'hint request-how', text: how })]);
   }
 
-  private fileRequest(reasonInput: HTMLElement): void {
+  /** One gesture: the ready message opens in the viewer's mail program (inside the click) while the request is recorded. */
+  private fileRequest(reasonInput: HTMLElement, kind: AskFor['kind']): void {
     const reason = String((reasonInput as HTMLElement & { value?: unknown }).value ?? '').trim();
-    if (reason === '') {
+    const agent = this.facts?.access.agent ?? null;
+    if (reason === '' || agent === null) {
       reasonInput.setAttribute('state', 'error');
       reasonInput.setAttribute('error-text', window.accessText.t('request.reasonMissing'));
       return;
     }
+    if (!this.busy) {
+      this.mailRequest(agent, reason, kind);
+    }
     const run = (): Promise<ApiKeyRecord> => window.accessKit.callServer(this.options.client, 'requestApiKey', { actorId: this.options.viewer.id, actorEmail: this.options.viewer.email, reason });
     this.runAction(run, 'requested');
+  }
+
+  private mailRequest(agent: AgentAccess, reason: string, kind: AskFor['kind']): void {
+    const to = this.recipients();
+    this.mailOpened = to.length > 0;
+    if (this.mailOpened) {
+      window.accessAsk.openMail(to, this.askAbout(agent, { reason }, kind));
+    }
   }
 
   // ---- someone else's page --------------------------------------------------------------
@@ -356,6 +431,7 @@ class AgentAccessView {
       kit.el('p', { className: 'explain', text: text.t('ask.why') }),
       holds === null ? null : kit.el('p', { className: 'you-hold', text: holds }),
       this.whoCan(admins, this.askAbout(agent, facts.record, 'enable')),
+      window.accessParts.route(agent.name),
     ]);
   }
 
@@ -394,26 +470,37 @@ class AgentAccessView {
     ]);
   }
 
+  /** Declining is open: its note field shows, and its buttons take the step's place. */
+  private declining(record: ApiKeyRecord | null): boolean {
+    return this.open.has('decline') && record?.state === 'requested';
+  }
+
   private enableSection(agent: AgentAccess, facts: AccessFacts, actions: HTMLElement[]): HTMLElement {
     const kit = window.accessKit;
     const parts = window.accessParts;
     const step = parts.enableStep(facts.record);
-    actions.push(...this.enableButtons(facts.access, facts.record, step));
+    const declining = this.declining(facts.record);
+    const note = declining ? this.declineNote(agent) : null;
+    actions.push(...(note === null ? this.enableButtons(facts.access, facts.record, step) : this.declineButtons(note)));
     // The recorded state, then what to do about it, in one section: the step's words say what the app cannot do, once.
     return kit.el('section', { className: 'guidance', attrs: { 'data-step': step } }, [
       this.enableRecord(facts),
       kit.el('p', { className: 'explain', text: parts.enableWords(step, agent.name, facts.record) }),
-      this.open.has('decline') && facts.record?.state === 'requested' ? this.declineForm(agent) : null,
+      note === null ? null : kit.el('div', { className: 'decline-form' }, [note]),
+      this.inlineActions,
+      facts.access.permissionsPath === null ? null : kit.el('p', { className: 'hint link-unverified', text: window.accessText.t('link.unverified') }),
+      parts.route(agent.name),
+      parts.hasTyped(facts.record) ? parts.noPasswordLine() : null,
       this.actionErrorPanel(),
     ]);
   }
 
-  /** The record above the step's words; with nothing recorded, the words alone say what to do. */
+  /** The record above the step's words (who opened the page too); with nothing recorded, the words alone say what to do. */
   private enableRecord(facts: AccessFacts): HTMLElement | null {
     if (facts.record === null) {
       return this.apiKeyUnavailable(facts);
     }
-    return facts.record.state === 'none' ? null : window.accessParts.recordSummary(facts.record);
+    return facts.record.state === 'none' && facts.record.openedBy === null ? null : window.accessParts.recordSummary(facts.record);
   }
 
   private enableButtons(access: UserAccess, record: ApiKeyRecord | null, step: EnableStep): HTMLElement[] {
@@ -425,28 +512,34 @@ class AgentAccessView {
     return [open, ...(record === null ? [] : this.recordButtons(record, step))].filter((node): node is HTMLElement => node !== null);
   }
 
-  /** "Mark as enabled" only after the Permissions page was opened (the 'mark' step): the app records, it does not switch. */
+  /**
+   * "Mark as enabled" whenever the key can be marked: primary once the page was opened from the
+   * app, and beside the link before, for an Account Admin who switched it on another way (an
+   * emailed link, the menu). The app records; it does not switch.
+   */
   private recordButtons(record: ApiKeyRecord, step: EnableStep): (HTMLElement | null)[] {
     const kit = window.accessKit;
     const text = window.accessText;
-    const declining = this.open.has('decline');
+    const markable = step === 'mark' || step === 'open';
     return [
-      step === 'mark' ? kit.button(text.t('enable.mark.button'), 'primary', () => this.adminAction('enabled')) : null,
-      record.state === 'requested' && !declining ? kit.button(text.t('enable.decline.open'), 'secondary', () => this.toggle('decline')) : null,
+      markable ? kit.button(text.t('enable.mark.button'), step === 'mark' ? 'primary' : 'secondary', () => this.adminAction('enabled')) : null,
+      record.state === 'requested' ? kit.button(text.t('enable.decline.open'), 'secondary', () => this.toggle('decline')) : null,
       record.canUndo ? kit.button(text.t('enable.undo'), 'text', () => this.adminAction('undo')) : null,
     ];
   }
 
-  /** Declining asks for a reason the agent then reads on their own page (optional). */
-  private declineForm(agent: AgentAccess): HTMLElement {
+  /** Declining asks for a note the agent then reads on their own page (optional); the field's label is its accessible name. */
+  private declineNote(agent: AgentAccess): HTMLElement {
+    const label = window.accessText.t('enable.decline.noteLabel', { name: window.accessParts.firstName(agent) });
+    return window.accessKit.el('fw-input', { className: 'decline-note', attrs: { name: 'decline-note', label, maxlength: String(REASON_MAX_LENGTH) } });
+  }
+
+  /** While declining, "Decline request" is the step's one primary action (in a dialog's footer too), with Cancel. */
+  private declineButtons(note: HTMLElement): HTMLElement[] {
     const kit = window.accessKit;
     const text = window.accessText;
-    const note = kit.el('fw-input', { className: 'decline-note', attrs: { label: text.t('enable.decline.noteLabel', { name: window.accessParts.firstName(agent) }), maxlength: String(REASON_MAX_LENGTH) } });
     const decline = (): void => this.adminAction('declined', String((note as HTMLElement & { value?: unknown }).value ?? '').trim());
-    return kit.el('div', { className: 'decline-form' }, [
-      note,
-      kit.el('div', { className: 'actions' }, [kit.button(text.t('enable.decline.confirm'), 'secondary', decline), kit.button(text.t('action.cancel'), 'text', () => this.toggle('decline'))]),
-    ]);
+    return [kit.button(text.t('enable.decline.confirm'), 'primary', decline), kit.button(text.t('action.cancel'), 'text', () => this.toggle('decline'))];
   }
 
   /** Opens or closes a panel; an opened one takes the focus (its field, or its first button). */
@@ -457,7 +550,7 @@ class AgentAccessView {
     }
     this.render();
     if (opening) {
-      window.accessKit.focusControl(this.container.querySelector<HTMLElement>('.decline-form fw-input, .ask-message a'));
+      window.accessKit.focusControl(this.container.querySelector<HTMLElement>('.decline-form fw-input, .request-form fw-textarea'));
     }
   }
 
@@ -481,7 +574,7 @@ class AgentAccessView {
 
   // ---- actions and the API-key part's retries --------------------------------------------
 
-  private runAction(run: () => Promise<ApiKeyRecord>, action: AdminAction | 'requested'): void {
+  private runAction(run: () => Promise<ApiKeyRecord>, action: LedgerAction): void {
     if (this.busy) {
       return;
     }
@@ -493,18 +586,21 @@ class AgentAccessView {
       });
   }
 
-  private async applyAction(run: () => Promise<ApiKeyRecord>, action: AdminAction | 'requested'): Promise<void> {
+  private async applyAction(run: () => Promise<ApiKeyRecord>, action: LedgerAction): Promise<void> {
     const kit = window.accessKit;
     const notice = ACTION_NOTICES[action];
     try {
+      const before = this.facts?.record ?? null;
       const answer = await run();
       const record = looksLikeRecord(answer) ? answer : await this.readRecord();
+      const change = changeOf(before, record, action);
       this.actionError = null;
       this.open.clear();
       this.focusPrimary = true;
+      this.adjustPending(change.pendingDelta);
       this.updateRecord(record);
       kit.notify(this.options.client, notice.type, window.accessText.t(notice.title), window.accessText.t(notice.message));
-      this.options.onLedgerChange?.(record);
+      this.options.onLedgerChange?.(change);
     } catch (error) {
       const failure = kit.toWidgetError(error);
       this.actionError = { error: failure, retry: () => this.runAction(run, action) };
@@ -585,7 +681,7 @@ class AgentAccessView {
 function mount(container: HTMLElement, options: AccessViewOptions): AccessViewHandle {
   const view = new AgentAccessView(container, { ...options });
   view.reloadQuietly();
-  return { dispose: () => view.dispose() };
+  return { dispose: () => view.dispose(), adjustPending: (delta) => view.adjustPending(delta) };
 }
 
 window.accessView = { mount };

@@ -11,7 +11,8 @@ function mailAddress(address: string): string {
 }
 
 function askValues(about: AskFor): MessageValues {
-  return { agent: about.agent.name, email: about.agent.email, sender: about.sender.name, link: about.link ?? '', reason: about.reason ?? '' };
+  const path = window.accessText.t('path.menu', { agent: about.agent.name });
+  return { agent: about.agent.name, email: about.agent.email, sender: about.sender.name, link: about.link ?? '', reason: about.reason ?? '', path };
 }
 
 function askMessage(about: AskFor): AskMessage {
@@ -41,6 +42,17 @@ function mailto(to: string[]): string {
 function mailtoHref(to: string[], message: AskMessage): string {
   const body = message.body.replace(/\n/g, '\r\n');
   return `${mailto(to)}?subject=${encodeURIComponent(message.subject)}&body=${encodeURIComponent(body)}`;
+}
+
+/**
+ * The ready message in the viewer's mail program: a mail link followed inside the click that
+ * asks, so the request and the message leave in one gesture (and no pop-up blocker stops it).
+ */
+function openMail(to: string[], message: AskMessage): void {
+  const link = window.accessKit.el('a', { attrs: { href: mailtoHref(to, message), target: '_blank', rel: 'noopener' } });
+  document.body.append(link);
+  link.click();
+  link.remove();
 }
 
 function fullText(message: AskMessage): string {
@@ -87,14 +99,14 @@ function copyButton(message: AskMessage, source: HTMLTextAreaElement, details: H
   return window.accessKit.button(text.t('ask.copy'), 'secondary', copy);
 }
 
-function panel(admins: AgentAccess[], message: AskMessage): HTMLElement {
+function panel(admins: AgentAccess[], message: AskMessage, mailPrimary: boolean): HTMLElement {
   const kit = window.accessKit;
   const text = window.accessText;
   const source = kit.el('textarea', { className: 'ask-text', text: fullText(message), attrs: { readonly: '', rows: '8', 'aria-label': text.t('ask.messageLabel') } }) as HTMLTextAreaElement;
   const details = kit.el('details', { className: 'ask-details' }, [kit.el('summary', { text: text.t('ask.see') }), source]) as HTMLDetailsElement;
   const status = kit.el('span', { className: 'hint ask-status', attrs: { role: 'status' } });
-  const mail = admins.length === 0 ? null : mailLink(text.t('ask.mailAll'), admins.map((admin) => admin.email), message, 'link-button primary');
+  const mail = admins.length === 0 ? null : mailLink(text.t('ask.mailAll'), admins.map((admin) => admin.email), message, mailPrimary ? 'link-button primary' : 'link-button');
   return kit.el('div', { className: 'ask-message' }, [kit.el('div', { className: 'actions' }, [mail, copyButton(message, source, details, status), status]), details]);
 }
 
-window.accessAsk = { message: askMessage, mailto, mailtoHref, peopleLinks, panel };
+window.accessAsk = { message: askMessage, mailto, mailtoHref, openMail, peopleLinks, panel };

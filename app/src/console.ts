@@ -35,20 +35,11 @@ const SORT_WORDS: Record<ConsoleSortKey, MessageKey> = {
   apiKey: 'console.column.apiKey',
 };
 
-/** One activity line, in the words of what happened ("requested" names only the agent who asked). */
-const TRAIL_WORDS: Record<TrailEntry['action'], MessageKey> = {
-  requested: 'trail.requested',
-  opened: 'trail.opened',
-  enabled: 'trail.enabled',
-  declined: 'trail.declined',
-  undo: 'trail.undo',
-};
-
-/** "Chloé requested an API key: "Nightly import" (now: Requested)", recorded in this app by the person named. */
-function trailLine(entry: ApiKeyIndexEntry, nameOf: (agentId: number) => string): string {
+/** "Recorded in this app as Ana Souza: declined the API-key request of Rahul Mehta (now: Declined)". */
+function trailLine(entry: ApiKeyIndexEntry, actor: string): string {
   const text = window.accessText;
-  const words = text.t(TRAIL_WORDS[entry.lastAction], { actor: nameOf(entry.lastActorId), target: nameOf(entry.agentId) });
-  return words + text.t('trail.now', { state: window.accessKit.stateWords(entry.state) });
+  const what = window.accessParts.didWords(entry.lastAction, entry.name);
+  return text.t('trail.line', { actor, what }) + text.t('trail.now', { state: window.accessKit.stateWords(entry.state) });
 }
 
 function pause(ms: number): Promise<void> {
@@ -89,6 +80,16 @@ function downloadCsv(fileName: string, csv: string): void {
   link.click();
   link.remove();
   URL.revokeObjectURL(url);
+}
+
+/** The console's name and what it is for, with the explanation that needs no data: shown even when nothing could be read. */
+function consoleHeading(): HTMLElement {
+  const kit = window.accessKit;
+  return kit.el('div', { className: 'console-heading' }, [
+    kit.el('h1', { text: window.accessText.t('console.title') }),
+    kit.el('p', { className: 'subtitle', text: window.accessText.t('console.subtitle') }),
+    window.accessParts.standingExplanation(),
+  ]);
 }
 
 function card(className: string, titleId: string, title: string, body: HTMLElement, extra: (HTMLElement | null)[] = []): HTMLElement {
@@ -162,11 +163,17 @@ class RowMenu {
       }),
     );
     this.element.showPopover();
-    const box = trigger.getBoundingClientRect();
-    this.element.style.top = `${Math.round(box.bottom + 4)}px`;
-    this.element.style.left = `${Math.round(Math.max(8, box.right - this.element.offsetWidth))}px`;
+    this.place(trigger.getBoundingClientRect());
     trigger.setAttribute('aria-expanded', 'true');
     this.menuItems()[0]?.focus();
+  }
+
+  /** Below the trigger, or above it when the frame ends first (the menu is fixed: scrolling cannot bring it into view). */
+  private place(box: DOMRect): void {
+    const height = this.element.offsetHeight;
+    const below = box.bottom + 4 + height <= window.innerHeight;
+    this.element.style.top = `${Math.round(below ? box.bottom + 4 : Math.max(8, box.top - 4 - height))}px`;
+    this.element.style.left = `${Math.round(Math.max(8, box.right - this.element.offsetWidth))}px`;
   }
 
   private menuItems(): HTMLElement[] {
@@ -207,6 +214,7 @@ class ConsoleLayout {
   readonly pending = window.accessKit.el('div', { className: 'pending-body' });
   readonly queueButton = window.accessKit.el('div', { className: 'queue-slot' });
   readonly trail = window.accessKit.el('div', { className: 'trail-body' });
+  readonly recorded = window.accessKit.el('div', { className: 'recorded-body' });
   readonly exportSlot = window.accessKit.el('div', { className: 'export-slot' });
   readonly toggle = window.accessKit.el('fw-toggle', { attrs: { label: window.accessText.t('console.includeDeactivated'), size: 'small', 'data-control': 'include-deactivated' } });
   readonly dialog = new AppDialog();
@@ -226,10 +234,7 @@ class ConsoleLayout {
 
   private header(): HTMLElement {
     const kit = window.accessKit;
-    return kit.el('header', { className: 'console-header' }, [
-      kit.el('div', {}, [kit.el('h1', { text: window.accessText.t('console.title') }), kit.el('p', { className: 'subtitle', text: window.accessText.t('console.subtitle') })]),
-      kit.el('div', { className: 'header-actions' }, [this.exportSlot]),
-    ]);
+    return kit.el('header', { className: 'console-header' }, [consoleHeading(), kit.el('div', { className: 'header-actions' }, [this.exportSlot])]);
   }
 
   private agentsCard(): HTMLElement {
@@ -257,7 +262,7 @@ class ConsoleLayout {
     const top = viewerIsAccountAdmin
       ? [card('queue-card', 'pending-title', text.t('console.pending.title'), this.pending, [this.queueButton])]
       : [kit.el('div', { className: 'columns' }, [card('your-key', 'your-key-title', text.t('console.yourKey.title'), this.yourKey), admins])];
-    const middle = viewerIsAccountAdmin ? [kit.el('div', { className: 'columns' }, [admins, trail])] : [];
+    const middle = viewerIsAccountAdmin ? [kit.el('div', { className: 'columns' }, [admins, trail]), kit.el('div', { className: 'card recorded' }, [this.recorded])] : [];
     const bottom = viewerIsAccountAdmin ? [] : [trail];
     root.replaceChildren(this.header(), this.roleWarning, ...top, summary, this.progress, this.loadError, ...middle, this.agentsCard(), ...bottom, this.dialog.element, this.rowMenu.element);
   }
@@ -276,6 +281,13 @@ class AccessConsole {
   private pending: PendingRequest[] = [];
   /** Every agent with a record, as listApiKeyIndex listed them; null until all pages have arrived. */
   private listedStates: ApiKeyIndexEntry[] | null = null;
+  /** Names by agent id, from every answer so far (the viewer's, the Account Admins, the index, the slices): the activity names people, never ids. */
+  private readonly names = new Map<number, string>();
+  /** The activity's entries, drawn again as slices bring the names it lacked. */
+  private trailEntries: ApiKeyIndexEntry[] = [];
+  private trailNamed = true;
+  /** What was recorded in this app under the viewer's name (an Account Admin's), newest first. */
+  private recorded: RecordedUnderName[] = [];
   /** States that actions in this console answered since it loaded (newer than the listing, or not yet in it). */
   private readonly answeredStates: KnownApiKeyState[] = [];
   private states = new Map<number, KnownApiKeyState>();
@@ -294,6 +306,9 @@ class AccessConsole {
 
   start(root: HTMLElement, profile: ProfileAccess): void {
     this.isAccountAdmin = profile.viewer?.isAccountAdmin === true;
+    this.names.set(this.viewer.id, this.viewer.name);
+    (profile.accountAdmins?.accountAdmins ?? []).forEach((admin) => this.names.set(admin.id, admin.name));
+    this.recorded = profile.recordedAsViewer ?? [];
     this.layout.mount(root, this.isAccountAdmin);
     window.accessKit.adjustCrayons(this.layout.pagination);
     this.wireControls();
@@ -303,10 +318,11 @@ class AccessConsole {
     this.renderSummary();
     this.layout.admins.replaceChildren(window.accessKit.el('p', { className: 'hint', text: window.accessText.t('console.readingAccount') }));
     if (this.isAccountAdmin) {
-      this.renderPendingCount(profile.pendingRequests ?? null);
+      this.renderPendingCount(window.accessParts.pendingCountOf(profile));
+      this.renderRecorded();
     } else {
       // The viewer's own key, from the answer just read: no second call.
-      window.accessView.mount(this.layout.yourKey, { client: this.client, viewer: this.viewer, viewedId: this.viewer.id, host: this.host, profile, onLedgerChange: (record) => this.onLedgerChange(record) });
+      window.accessView.mount(this.layout.yourKey, { client: this.client, viewer: this.viewer, viewedId: this.viewer.id, host: this.host, profile, onLedgerChange: (change) => this.onLedgerChange(change) });
     }
     this.restartOverview();
     this.refreshLedger();
@@ -369,8 +385,12 @@ class AccessConsole {
     this.slice = slice;
     for (const agent of slice.agents) {
       this.rows.push(window.consoleModel.toRow(agent));
+      this.names.set(agent.id, agent.name);
     }
     this.refreshView('slice');
+    if (!this.trailNamed) {
+      this.renderTrail();
+    }
     if (firstRows) {
       this.firstRowsDrawn = true;
       measureSince('console:first-rows', arrived);
@@ -419,15 +439,11 @@ class AccessConsole {
     this.listedStates = entries;
     this.layout.statesStatus.replaceChildren();
     this.pending = window.accessKit.pendingRequestsOf(entries);
+    entries.forEach((entry) => this.names.set(entry.agentId, this.names.get(entry.agentId) ?? entry.name));
     this.applyStates();
     this.renderPending();
-    this.renderTrail([...entries].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).slice(0, RECENT_ACTIVITY));
-  }
-
-  /** A name for an agent id in the activity: from the agents read so far, else the waiting request's, else the id. */
-  private nameOf(agentId: number): string {
-    const known = this.rows.find((row) => row.agent.id === agentId)?.agent.name ?? this.pending.find((request) => request.agent.id === agentId)?.agent.name;
-    return known ?? window.accessText.t('trail.unknownAgent', { id: String(agentId) });
+    this.trailEntries = [...entries].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).slice(0, RECENT_ACTIVITY);
+    this.renderTrail();
   }
 
   private applyStates(): void {
@@ -437,9 +453,11 @@ class AccessConsole {
   }
 
   /** After an action, the answer is the agent's record: the authority on their state, no listing needed. */
-  private onLedgerChange(record: ApiKeyRecord): void {
+  private onLedgerChange(change: LedgerChange): void {
+    const record = change.record;
     this.answeredStates.push(window.consoleModel.stateOfRecord(record));
     this.applyStates();
+    this.noteRecordedAsViewer(change);
     if (this.layout.dialog.element.open) {
       // Read once the dialog closes: a queue of decisions would spend $db's 50 operations a minute on re-reads.
       this.ledgerChanged = true;
@@ -447,6 +465,16 @@ class AccessConsole {
       return;
     }
     this.refreshLedger();
+  }
+
+  /** An Account Admin's own action on someone's key is also recorded under their name: the list shows it at once. */
+  private noteRecordedAsViewer(change: LedgerChange): void {
+    if (!this.isAccountAdmin || !change.changed || change.action === 'requested') {
+      return;
+    }
+    const at = change.record.updatedAt ?? new Date().toISOString();
+    this.recorded = [{ at, action: change.action, target: change.record.agent, version: change.record.version }, ...this.recorded];
+    this.renderRecorded();
   }
 
   private dropFromPending(record: ApiKeyRecord): void {
@@ -562,7 +590,7 @@ class AccessConsole {
       ...(agent.email === undefined ? {} : { viewedEmail: agent.email }),
       host: this.host,
       actionsSlot: slot,
-      onLedgerChange: (record) => this.onLedgerChange(record),
+      onLedgerChange: (change) => this.onLedgerChange(change),
     });
   }
 
@@ -578,7 +606,7 @@ class AccessConsole {
       title: dialog.title,
       footer: dialog.footer,
       onClose: () => dialog.close(),
-      onLedgerChange: (record) => this.onLedgerChange(record),
+      onLedgerChange: (change) => this.onLedgerChange(change),
     });
   }
 
@@ -591,13 +619,13 @@ class AccessConsole {
     measureSince(`console:${kind}`, start);
   }
 
+  /** Native toggle buttons: a screen reader announces which filter is pressed (a Crayons button keeps its real button in its shadow root). */
   private renderFilters(): void {
     const kit = window.accessKit;
     const buttons = (Object.keys(FILTER_WORDS) as ConsoleFilter[]).map((filter) => {
       const selected = this.consoleQuery.filter === filter;
-      const node = kit.button(window.accessText.t(FILTER_WORDS[filter]), selected ? 'primary' : 'secondary', () => this.onFilter(filter));
-      node.setAttribute('aria-pressed', String(selected));
-      node.setAttribute('data-filter', filter);
+      const node = kit.el('button', { className: 'filter-button', text: window.accessText.t(FILTER_WORDS[filter]), attrs: { type: 'button', 'aria-pressed': String(selected), 'data-filter': filter } });
+      node.addEventListener('click', () => this.onFilter(filter));
       return node;
     });
     this.layout.filters.replaceChildren(...buttons);
@@ -777,10 +805,11 @@ class AccessConsole {
     this.layout.roleWarning.replaceChildren(...(warning === null ? [] : [warning]));
   }
 
-  private renderPendingCount(count: number | null): void {
+  private renderPendingCount(pending: PendingCount | null): void {
     const kit = window.accessKit;
     const text = window.accessText;
-    const queue = count === null || count === 0 ? null : kit.button(text.count('console.pending.work', count), 'primary', () => this.openQueue());
+    const words = (count: number): string => text.count(pending?.partial === true ? 'console.pending.workAtLeast' : 'console.pending.work', count);
+    const queue = pending === null || pending.count === 0 ? null : kit.button(words(pending.count), 'primary', () => this.openQueue());
     queue?.classList.add('queue-start');
     this.layout.queueButton.replaceChildren(...(queue === null ? [] : [queue]));
   }
@@ -788,7 +817,7 @@ class AccessConsole {
   private renderPending(): void {
     const kit = window.accessKit;
     const text = window.accessText;
-    this.renderPendingCount(this.pending.length);
+    this.renderPendingCount({ count: this.pending.length, partial: false });
     if (this.pending.length === 0) {
       this.layout.pending.replaceChildren(kit.el('p', { className: 'empty', text: text.t('console.pending.none') }));
       return;
@@ -805,15 +834,33 @@ class AccessConsole {
     this.layout.pending.replaceChildren(kit.el('ul', { className: 'people' }, items));
   }
 
-  /** The latest change of each agent with a record, newest first (each agent's whole history is in their access view). */
-  private renderTrail(entries: ApiKeyIndexEntry[]): void {
+  /** A name for who made a change: the agent themselves (their index entry), else from every answer so far; the id only while unknown. */
+  private actorName(entry: ApiKeyIndexEntry): string | null {
+    return entry.lastActorId === entry.agentId ? entry.name : (this.names.get(entry.lastActorId) ?? null);
+  }
+
+  /**
+   * The latest change of each agent with a record, newest first (each agent's whole history is in
+   * their access view), each "recorded in this app as" the person named. Drawn again while a
+   * slice may still bring a name it lacks.
+   */
+  private renderTrail(): void {
     const kit = window.accessKit;
-    if (entries.length === 0) {
+    if (this.trailEntries.length === 0) {
       this.layout.trail.replaceChildren(kit.el('p', { className: 'empty', text: window.accessText.t('console.trail.none') }));
       return;
     }
-    const items = entries.map((entry) => kit.el('li', {}, [kit.el('span', { className: 'date' }, [kit.timeElement(entry.updatedAt)]), kit.el('span', { text: ` ${trailLine(entry, (id) => this.nameOf(id))}` })]));
+    const actors = this.trailEntries.map((entry) => this.actorName(entry));
+    this.trailNamed = actors.every((actor) => actor !== null);
+    const items = this.trailEntries.map((entry, index) => {
+      const actor = actors[index] ?? window.accessText.t('trail.unknownAgent', { id: String(entry.lastActorId) });
+      return kit.el('li', { attrs: { 'data-agent-id': String(entry.agentId) } }, [kit.el('span', { className: 'date' }, [kit.timeElement(entry.updatedAt)]), kit.el('span', { text: ` ${trailLine(entry, actor)}` })]);
+    });
     this.layout.trail.replaceChildren(kit.el('ul', { className: 'trail-list' }, items));
+  }
+
+  private renderRecorded(): void {
+    this.layout.recorded.replaceChildren(window.accessParts.recordedAsViewer(this.recorded, 'h2'));
   }
 }
 
@@ -825,19 +872,24 @@ async function startConsole(): Promise<void> {
     return;
   }
   await window.accessText.ready();
-  root.replaceChildren(kit.skeleton(8, window.accessText.t('loading.console')));
+  root.replaceChildren(consoleHeading(), kit.skeleton(8, window.accessText.t('loading.console')));
   const client = await app.initialized();
   const [loggedIn, host] = await Promise.all([client.data.get('loggedInUser'), client.data.get('currentHost')]);
   const viewer = kit.readPerson(loggedIn, 'loggedInUser');
   if (viewer === null) {
-    root.replaceChildren(kit.errorPanel({ status: 400, message: window.accessText.t('error.noViewer'), code: null }, () => window.location.reload()));
+    showConsoleFailure({ status: 400, message: window.accessText.t('error.noViewer'), code: null });
     return;
   }
   const profile = await kit.callServer(client, 'getProfileAccess', { viewedId: viewer.id, viewedEmail: viewer.email, viewerId: viewer.id, viewerEmail: viewer.email });
   new AccessConsole(client, viewer, kit.readHostUrl(host)).start(root, profile);
 }
 
-startConsole().catch((error: unknown) => {
-  const root = document.getElementById('app');
-  root?.replaceChildren(window.accessKit.errorPanel(window.accessKit.toWidgetError(error), () => window.location.reload()));
-});
+/** Nothing could be read: the console keeps its title and the explanation (in its heading), then says what went wrong. */
+function showConsoleFailure(error: WidgetError): void {
+  const kit = window.accessKit;
+  document
+    .getElementById('app')
+    ?.replaceChildren(kit.el('header', { className: 'console-header' }, [consoleHeading()]), kit.el('div', { className: 'failure-view', attrs: { 'data-case': 'failed' } }, [window.accessParts.failureEvidence(error), kit.errorPanel(error, () => window.location.reload())]));
+}
+
+startConsole().catch((error: unknown) => showConsoleFailure(window.accessKit.toWidgetError(error)));

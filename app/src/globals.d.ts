@@ -14,6 +14,8 @@ type AccountAdminsResult = import('@common/audit').AccountAdminsResult;
 type ApiKeyState = import('@common/ledger').ApiKeyState;
 type ApiKeyRecord = import('@common/ledger').ApiKeyRecord;
 type AdminAction = import('@common/ledger').AdminAction;
+type LedgerAction = import('@common/ledger').LedgerAction;
+type RecordedUnderName = import('@common/ledger').RecordedUnderName;
 type TrailEntry = import('@common/ledger').TrailEntry;
 type RequestApiKeyPayload = import('@common/ledger').RequestApiKeyPayload;
 type RecordApiKeyActionPayload = import('@common/ledger').RecordApiKeyActionPayload;
@@ -51,8 +53,17 @@ interface FdkClient {
   data: { get(name: string): Promise<unknown> };
   request: { invoke(name: string, payload: Record<string, unknown>): Promise<unknown> };
   interface: { trigger(action: string, options: Record<string, unknown>): Promise<unknown> };
-  /** FDK documents a CSS length for the height ("400px"), at most 700 px. */
-  instance: { resize(options: { height: string }): unknown; close?(): unknown };
+  /**
+   * FDK documents a CSS length for the height ("400px"), at most 700 px. A modal's `send` reaches
+   * the instance that opened it, whose `receive` callback reads `event.helper.getData()` as
+   * `{ sender, message }` (Freshworks' instance-method sample).
+   */
+  instance: {
+    resize(options: { height: string }): unknown;
+    close?(): unknown;
+    send?(options: { message: unknown }): Promise<unknown>;
+    receive?(callback: (event: { helper: { getData(): unknown } }) => void): void;
+  };
   events: { on(event: string, callback: () => void): void };
 }
 
@@ -154,6 +165,28 @@ interface AccessKit {
   reportQuietly(error: unknown): void;
 }
 
+/** How many requests wait; `partial` when only the ledger's first agents were counted ("at least"). */
+interface PendingCount {
+  count: number;
+  partial: boolean;
+}
+
+/** What the app last saw of its own API key: accepted (API keys work on this account) or refused, and when. */
+interface KeyEvidence {
+  works: boolean;
+  at: string;
+}
+
+/** A change made through an access view: the answer, what was done, and how the waiting count moved. */
+interface LedgerChange {
+  record: ApiKeyRecord;
+  action: LedgerAction;
+  /** The record is new (a repeat answers it unchanged). */
+  changed: boolean;
+  /** -1 a waiting request was decided, +1 one was filed or put back, 0 otherwise. */
+  pendingDelta: number;
+}
+
 /** A ready-made message to the Account Admins: the app sends no mail itself. */
 interface AskMessage {
   subject: string;
@@ -178,10 +211,12 @@ interface AccessAsk {
   /** A plain mail link to the addresses (no subject or body), each address encoded. */
   mailto(to: string[]): string;
   mailtoHref(to: string[], message: AskMessage): string;
+  /** Opens the message in the viewer's mail program (inside the click that asks, so no blocker stops it). */
+  openMail(to: string[], message: AskMessage): void;
   /** Account Admins, each name a mail link with the message. */
   peopleLinks(admins: AgentAccess[], message: AskMessage): HTMLElement;
-  /** "Email the Account Admins" (a mailto link), "Copy message", and the message itself to read. */
-  panel(admins: AgentAccess[], message: AskMessage): HTMLElement;
+  /** "Email the Account Admins" (a mailto link, primary unless the mail was just opened), "Copy message", and the message itself to read. */
+  panel(admins: AgentAccess[], message: AskMessage, mailPrimary: boolean): HTMLElement;
 }
 
 /** Where an Account Admin stands with another agent's key, so the words match the buttons shown. */
@@ -195,7 +230,21 @@ interface AccessParts {
   /** No "Account Admin" role, or nobody active holds it: the warning says so, once. */
   hasNoAccountAdmin(admins: AccountAdminsResult): boolean;
   noAccountAdminWarning(admins: AccountAdminsResult | null): HTMLElement | null;
-  queueBanner(pending: number | null, onOpen: (() => void) | undefined): HTMLElement | null;
+  pendingCountOf(profile: ProfileAccess): PendingCount | null;
+  queueBanner(pending: PendingCount | null, onOpen: (() => void) | undefined): HTMLElement | null;
+  /** "Admin > Global Settings > User Management > Agents > {agent} > Permissions > API key". */
+  menuPath(agentName: string): string;
+  route(agentName: string): HTMLElement;
+  standingExplanation(): HTMLElement;
+  keyEvidence(evidence: KeyEvidence | null): HTMLElement | null;
+  failureEvidence(error: WidgetError): HTMLElement | null;
+  failureView(error: WidgetError, onRetry: (() => void) | null): HTMLElement;
+  typedText(captionKey: 'typed.reasonOf' | 'typed.noteOf', name: string, typed: string): HTMLElement;
+  noPasswordLine(): HTMLElement;
+  /** The record holds a reason or note someone typed. */
+  hasTyped(record: ApiKeyRecord | null): boolean;
+  didWords(action: LedgerAction, target: string): string;
+  recordedAsViewer(entries: RecordedUnderName[], heading: 'h2' | 'h3'): HTMLElement;
   requesterSection(name: string, email: string): HTMLElement;
   profileHeader(agent: AgentAccess): HTMLElement;
   rolesBlock(agent: AgentAccess): HTMLElement;
@@ -228,12 +277,14 @@ interface AccessViewOptions {
   /** Shown to an Account Admin when requests wait: opens the queue. */
   onOpenQueue?: () => void;
   /** Called after the ledger changed through this view. */
-  onLedgerChange?: (record: ApiKeyRecord) => void;
+  onLedgerChange?: (change: LedgerChange) => void;
 }
 
 interface AccessViewHandle {
   /** Stops timers (the API-key retry) and callbacks: the view is being replaced. */
   dispose(): void;
+  /** Requests were decided or filed elsewhere (the queue's modal): the waiting count follows. */
+  adjustPending(delta: number): void;
 }
 
 /** window.accessView: the agent access view (app/src/access-view.ts). */
@@ -248,12 +299,14 @@ interface QueueOptions {
   host: string;
   /** The requests to work through; read from the ledger's index when absent. */
   requests?: PendingRequest[];
-  /** Where the title goes ("Pending request 1 of 3"). */
+  /** Where the title goes ("Request 1 of 3: Chloé Dubois"). */
   title: HTMLElement;
+  /** FDK's modal already shows the queue's name: the title then shows only the position, and hides between requests. */
+  titledByHost?: boolean;
   /** The always-visible footer: the step's primary action and the queue's own buttons. */
   footer: HTMLElement;
   onClose: () => void;
-  onLedgerChange?: (record: ApiKeyRecord) => void;
+  onLedgerChange?: (change: LedgerChange) => void;
 }
 
 /** window.accessQueue: one pending request after the other (app/src/queue.ts). */

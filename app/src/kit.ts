@@ -154,9 +154,9 @@ function el(tag: string, spec: ElementSpec = {}, children: (Node | string | null
 /*
  * Crayons draws some text below WCAG AA (4.5:1): the roles label (#6f7c87 on white), "Requested"
  * (#e86f25 on #fef1e1), "Declined" (#d72d30 on #ffecf0) and the pagination's "1 to 50 of 57".
- * fw-button never wraps its label and cuts it with an ellipsis, which clips "Open API-key setting
- * in Freshservice" in a 200 px sidebar. None exposes a part or a variable for it, so a sheet is
- * added to the shadow root.
+ * fw-button never wraps its label and cuts it with an ellipsis, which clips "Still disabled? Ask
+ * again" in a 200 px sidebar. None exposes a part or a variable for it, so a sheet is added to
+ * the shadow root.
  */
 const SHADOW_STYLES: Record<string, string> = {
   'fw-label': '.label--normal { color: #475867 !important; } .label--yellow { color: #a6480d !important; } .label--red { color: #c0262a !important; }',
@@ -302,18 +302,24 @@ function stateColor(state: ApiKeyState): string {
 }
 
 /*
- * A spreadsheet runs a cell starting with = + - @ (or tab / CR) as a formula. It also splits a
- * line on the list separator of the viewer's locale (',' in some, ';' in many), so a formula can
- * start after a separator inside a quoted cell: neutralise there too, with a leading quote.
+ * A spreadsheet runs a cell starting with = + - @ as a formula, and so it does when blank
+ * characters come first (spaces, no-break and zero-width spaces, tab, CR, LF: some programs trim
+ * them) or when the character is the full-width form (＝ ＋ － ＠, which spreadsheets in East Asian
+ * locales read as the ASCII one). It also splits a line on the list separator of the viewer's
+ * locale (',' in some, ';' in many), so a formula can start after a separator inside a quoted
+ * cell. Wherever a formula character begins a cell or follows a separator, whatever blanks come
+ * between, a quote goes right before it; a cell starting with tab, CR or LF gets one in front too.
  */
-const FORMULA_START = /^[=+\-@\t\r]/;
-const FORMULA_AFTER_SEPARATOR = /([,;\t\r\n]\s*)(?=[=+\-@])/g;
+const BLANKS = '\\s\\u200B-\\u200D\\u2060\\uFEFF';
+const FORMULA_CHARACTERS = '=+\\-@\\uFF1D\\uFF0B\\uFF0D\\uFF20';
+const FORMULA_BEGINS = new RegExp(`(^|[,;\\t\\r\\n])([${BLANKS}]*)(?=[${FORMULA_CHARACTERS}])`, 'g');
+const STARTS_WITH_CONTROL = /^[\t\r\n]/;
 /** Excel reads a CSV without a byte-order mark in the system's code page, so "Chloé" would break. */
 const UTF8_BOM = '\uFEFF';
 
 function csvCell(value: string): string {
-  const neutral = value.replace(FORMULA_AFTER_SEPARATOR, "$1'");
-  const safe = FORMULA_START.test(neutral) ? `'${neutral}` : neutral;
+  const neutral = value.replace(FORMULA_BEGINS, "$1$2'");
+  const safe = STARTS_WITH_CONTROL.test(neutral) ? `'${neutral}` : neutral;
   return `"${safe.replace(/"/g, '""')}"`;
 }
 

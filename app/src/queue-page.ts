@@ -2,6 +2,8 @@
  * queue.html: the pending-request queue in FDK's modal, opened from the sidebar's "requests
  * waiting" line (client.interface.trigger('showModal')). Interface methods do not work inside a
  * modal, so notifications are skipped quietly; Close closes the modal (client.instance.close).
+ * Each decision is sent to the sidebar that opened the modal (client.instance.send), so its
+ * waiting count follows without a read.
  */
 
 function queuePart(id: string): HTMLElement {
@@ -27,7 +29,12 @@ async function startQueuePage(): Promise<void> {
   const close = (): void => {
     Promise.resolve(client.instance.close?.()).catch(kit.reportQuietly);
   };
-  window.accessQueue.mount(body, { client, viewer, host: kit.readHostUrl(host), title: queuePart('queue-title'), footer: queuePart('queue-footer'), onClose: close });
+  const tellOpener = (change: LedgerChange): void => {
+    if (change.pendingDelta !== 0 && client.instance.send !== undefined) {
+      client.instance.send({ message: { pendingDelta: change.pendingDelta } }).catch(kit.reportQuietly);
+    }
+  };
+  window.accessQueue.mount(body, { client, viewer, host: kit.readHostUrl(host), title: queuePart('queue-title'), titledByHost: true, footer: queuePart('queue-footer'), onClose: close, onLedgerChange: tellOpener });
 }
 
 startQueuePage().catch((error: unknown) => {

@@ -29,7 +29,7 @@ class PendingQueue {
 
   async start(): Promise<void> {
     const kit = window.accessKit;
-    this.options.title.textContent = window.accessText.t('queue.title');
+    this.setTitle(null);
     this.body.replaceChildren(kit.skeleton(4, window.accessText.t('loading.pending')));
     this.options.footer.replaceChildren(this.closeButton('text'));
     try {
@@ -38,6 +38,17 @@ class PendingQueue {
     } catch (error) {
       this.body.replaceChildren(kit.errorPanel(kit.toWidgetError(error), () => this.restart()));
     }
+  }
+
+  /**
+   * "Request 1 of 3: Chloé Dubois", or the queue's name between requests. In FDK's modal the host
+   * already shows the name above the page, so the page's own title then says nothing (not twice).
+   */
+  private setTitle(position: string | null): void {
+    const title = this.options.title;
+    const words = position ?? (this.options.titledByHost === true ? '' : window.accessText.t('queue.title'));
+    title.textContent = words;
+    title.hidden = words === '';
   }
 
   private restart(): void {
@@ -67,7 +78,7 @@ class PendingQueue {
       this.finish();
       return;
     }
-    this.options.title.textContent = text.t('queue.position', { position: text.number(index + 1), total: text.number(this.requests.length), name: request.agent.name });
+    this.setTitle(text.t('queue.position', { position: text.number(index + 1), total: text.number(this.requests.length), name: request.agent.name }));
     const content = kit.el('div', { className: 'queue-item', attrs: { 'data-agent-id': String(request.agent.id) } });
     this.body.replaceChildren(this.status, content);
     this.stepSlot.replaceChildren();
@@ -80,13 +91,14 @@ class PendingQueue {
       viewedId: request.agent.id,
       host: this.options.host,
       actionsSlot: this.stepSlot,
-      onLedgerChange: (record) => this.onLedgerChange(record),
+      onLedgerChange: (change) => this.onLedgerChange(change),
     });
   }
 
   /** A decision moves on by itself; opening the page or undoing keeps the same request. */
-  private onLedgerChange(record: ApiKeyRecord): void {
-    this.options.onLedgerChange?.(record);
+  private onLedgerChange(change: LedgerChange): void {
+    const record = change.record;
+    this.options.onLedgerChange?.(change);
     if (!isDecided(record)) {
       return;
     }
@@ -100,7 +112,7 @@ class PendingQueue {
     const kit = window.accessKit;
     const text = window.accessText;
     const skipped = this.requests.length - this.handled;
-    this.options.title.textContent = text.t('queue.title');
+    this.setTitle(null);
     this.body.replaceChildren(
       this.status,
       kit.el('div', { className: 'queue-done', attrs: { 'data-skipped': String(skipped) } }, [

@@ -1,7 +1,8 @@
 /*
  * contact_sidebar on Freshservice's user page: mounts the access view for the viewed user and
  * keeps the iframe as tall as its content (the platform caps it at 700 px). An Account Admin's
- * "requests waiting" line opens the queue in FDK's modal (queue.html).
+ * "requests waiting" line opens the queue in FDK's modal (queue.html), whose decisions come back
+ * through client.instance.receive, so the count follows them.
  */
 
 const SIDEBAR_MAX_HEIGHT = 700;
@@ -32,6 +33,13 @@ function followContentHeight(client: FdkClient): void {
   resize();
 }
 
+/** What the queue's modal sends: how the waiting count moved. */
+function pendingDeltaIn(data: unknown): number {
+  const message = typeof data === 'object' && data !== null ? (data as { message?: unknown }).message : null;
+  const delta = typeof message === 'object' && message !== null ? (message as { pendingDelta?: unknown }).pendingDelta : null;
+  return typeof delta === 'number' && Number.isInteger(delta) ? delta : 0;
+}
+
 function openQueue(client: FdkClient): void {
   const title = window.accessText.t('queue.modalTitle').slice(0, MODAL_TITLE_MAX);
   client.interface.trigger('showModal', { title, template: 'queue.html' }).catch(window.accessKit.reportQuietly);
@@ -47,7 +55,7 @@ async function showSidebar(client: FdkClient, root: HTMLElement): Promise<void> 
   const viewedPerson = kit.readPerson(viewed, 'requester');
   if (viewer === null || viewedPerson === null) {
     const message = window.accessText.t('error.noPage');
-    root.replaceChildren(kit.errorPanel({ status: 400, message, code: null }, () => bootSidebarQuietly(client)));
+    root.replaceChildren(window.accessParts.failureView({ status: 400, message, code: null }, () => bootSidebarQuietly(client)));
     return;
   }
   currentView = window.accessView.mount(root, {
@@ -64,7 +72,7 @@ async function showSidebar(client: FdkClient, root: HTMLElement): Promise<void> 
 function bootSidebarQuietly(client: FdkClient): void {
   const root = sidebarRoot();
   showSidebar(client, root).catch((error: unknown) => {
-    root.replaceChildren(window.accessKit.errorPanel(window.accessKit.toWidgetError(error), () => bootSidebarQuietly(client)));
+    root.replaceChildren(window.accessParts.failureView(window.accessKit.toWidgetError(error), () => bootSidebarQuietly(client)));
   });
 }
 
@@ -72,6 +80,7 @@ async function startSidebar(): Promise<void> {
   await window.accessText.ready();
   const client = await app.initialized();
   followContentHeight(client);
+  client.instance.receive?.((event) => currentView?.adjustPending(pendingDeltaIn(event.helper.getData())));
   // The first activation is the page load itself, already shown: reload only on later ones.
   let activations = 0;
   client.events.on('app.activated', () => {

@@ -156,7 +156,7 @@ export function renderFullPage(placeholders: Placeholders): string {
 }
 
 const AGENT_EDIT = compile(`<h1>Edit agent: {{name}}</h1>
-<p class="stand-in">Local stand-in for Freshservice's agent admin page (Admin &gt; User Management &gt; Agents &gt; the agent). The toggle below is a mock: nothing is saved, and Freshservice has no API for it.</p>
+<p class="stand-in">Local stand-in for Freshservice's agent admin page (Admin &gt; Global Settings &gt; User Management &gt; Agents &gt; the agent &gt; Permissions). The toggle below is a mock: nothing is saved, and Freshservice has no API for it.</p>
 <section class="permissions" id="permissions">
   <h2>Permissions</h2>
   <label class="toggle-row">

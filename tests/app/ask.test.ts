@@ -11,7 +11,7 @@ describe('asking the Account Admins without mail (app/src/ask.ts)', () => {
     kind: 'enable' as const,
   };
 
-  it('names the agent, the exact steps and the link to their Permissions page', () => {
+  it('names the agent, the menu path (in Freshservice\'s own words) and the direct link, said to be a best guess', () => {
     const message = ask.message(about);
     assert.equal(message.subject, 'Please switch on the Freshservice API key of Chloé Dubois');
     assert.equal(
@@ -22,8 +22,8 @@ describe('asking the Account Admins without mail (app/src/ask.ts)', () => {
         'could you switch on the API key of Chloé Dubois (chloe@acme.example) in Freshservice? Only an Account Admin can do it.',
         'What it is for: Azure AD provisioning',
         '',
-        'In Freshservice: Admin > Agents > Chloé Dubois > Permissions > API key.',
-        'Direct link: https://acme.freshservice.com/agents/7/edit',
+        'In Freshservice: Admin > Global Settings > User Management > Agents > Chloé Dubois > Permissions > API key.',
+        "Direct link (the app's best guess: if it does not show the Permissions tab, use the menu above): https://acme.freshservice.com/agents/7/edit",
         '',
         'Thank you,',
         'Chloé Dubois',

@@ -28,6 +28,46 @@ describe('widget kit (app/src/kit.ts)', () => {
       assert.equal(kit.toCsv([['a\rb', '\tcmd', '\rcmd', 'in\tside']]), `${BOM}"a\rb","'\tcmd","'\rcmd","in\tside"\r\n`);
     });
 
+    /** Blank characters a spreadsheet may trim before it reads a formula. */
+    const BLANKS: [string, string][] = [
+      ['a space', ' '],
+      ['a no-break space', '\u00A0'],
+      ['a zero-width space', '\u200B'],
+      ['a byte-order mark', '\uFEFF'],
+      ['an ideographic space', '\u3000'],
+      ['a tab', '\t'],
+      ['a carriage return', '\r'],
+      ['a line feed', '\n'],
+      ['two of them', ' \u200B'],
+    ];
+    const FORMULA_CHARACTERS = ['=', '+', '-', '@', '\uFF1D', '\uFF0B', '\uFF0D', '\uFF20'];
+
+    it('neutralises a formula after leading blanks, and the full-width ＝ ＋ － ＠, at the start of a cell', () => {
+      for (const character of FORMULA_CHARACTERS) {
+        assert.equal(kit.toCsv([[`${character}1+1`]]), `${BOM}"'${character}1+1"\r\n`, `a cell starting with ${character}`);
+        for (const [what, blank] of BLANKS) {
+          const neutral = `${blank}'${character}1+1`;
+          const expected = /^[\t\r\n]/.test(blank) ? `'${neutral}` : neutral;
+          assert.equal(kit.toCsv([[`${blank}${character}1+1`]]), `${BOM}"${expected}"\r\n`, `${what} before ${character}`);
+        }
+      }
+    });
+
+    it('neutralises a formula after a separator and blanks, and the full-width forms after a separator', () => {
+      for (const separator of [',', ';', '\t', '\r', '\n']) {
+        for (const character of FORMULA_CHARACTERS) {
+          for (const [what, blank] of BLANKS) {
+            const cell = `Smith${separator}${blank}${character}cmd`;
+            assert.equal(kit.toCsv([[cell]]), `${BOM}"Smith${separator}${blank}'${character}cmd"\r\n`, `${what} between ${JSON.stringify(separator)} and ${character}`);
+          }
+        }
+      }
+    });
+
+    it('leaves a formula character inside words alone, full-width ones too', () => {
+      assert.equal(kit.toCsv([['a\uFF1Db', 'x \uFF0B y', 'R&D - EMEA']]), `${BOM}"a\uFF1Db","x \uFF0B y","R&D - EMEA"\r\n`);
+    });
+
     it('keeps an agent named like HTML as plain text', () => {
       assert.equal(kit.toCsv([['<img src=x onerror=alert(1)>']]), `${BOM}"<img src=x onerror=alert(1)>"\r\n`);
     });

@@ -52,20 +52,20 @@ describe('browser: the console shows every agent\'s API-key state, however old',
     assert.equal(await console.locator('.trail-list li').count(), 10);
 
     await console.locator('fw-input input[type="text"]').fill('');
-    await console.locator('fw-button[data-filter="pending"]').click();
+    await console.locator('button[data-filter="pending"]').click();
     await console.locator(`#app[data-rows="${requesters.length}"]`).waitFor();
     await page.close();
   });
 
   it('updates an agent\'s state in the table after an action in the console\'s queue', async () => {
     const { console } = await openConsole(session.harness, ana);
-    await console.locator('fw-button[data-filter="pending"]').click();
+    await console.locator('button[data-filter="pending"]').click();
     await console.locator(`#app[data-rows="${requesters.length}"]`).waitFor();
     const dialog = console.locator('dialog.app-dialog');
     await button(console, `Work through ${requesters.length} requests`).click();
     const declinedId = await dialog.locator('.queue-item').getAttribute('data-agent-id');
     await button(dialog, 'Decline request…').click();
-    await button(dialog.locator('.decline-form'), 'Decline request').click();
+    await button(dialog.locator('.dialog-footer'), /^Decline request$/).click();
     // A decision moves on to the next request by itself.
     await dialog.locator(`.queue-item:not([data-agent-id="${declinedId ?? ''}"])`).waitFor();
     await button(dialog, 'Close').click();
@@ -74,7 +74,7 @@ describe('browser: the console shows every agent\'s API-key state, however old',
     await console.locator('[data-stat="pending"] .stat-value', { hasText: String(requesters.length - 1) }).waitFor();
     const declined = agents.find((agent) => String(agent.id) === declinedId);
     assert.ok(declined, 'the queue showed a known agent');
-    await console.locator('fw-button[data-filter="all"]').click();
+    await console.locator('button[data-filter="all"]').click();
     await console.locator('fw-input input[type="text"]').fill(declined.email);
     await console.locator(`tbody tr[data-agent-id="${declined.id}"] .api-key-state[data-state="declined"]`).waitFor();
     // The runtime's $db allows 50 operations a minute, and this console load and decline used most of them: one cheap read.

@@ -28,17 +28,17 @@ describe('browser: the console\'s queue dialog', function () {
     await dialog.locator('.queue-item .access-view').waitFor();
     assert.equal(await dialog.locator('.dialog-title').textContent(), `Request 1 of 1: ${fullName(chloe)}`);
     const footer = dialog.locator('.dialog-footer');
-    const open = footer.locator('fw-button[color="primary"]', { hasText: 'Open API-key setting in Freshservice' });
+    const open = footer.locator('fw-button[color="primary"]', { hasText: 'Try the direct link' });
     await open.waitFor();
     await page.waitForTimeout(300);
-    assert.equal(await console.locator('body').evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string | null } } }).document.activeElement.textContent?.trim()), 'Open API-key setting in Freshservice');
+    assert.equal(await console.locator('body').evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string | null } } }).document.activeElement.textContent?.trim()), 'Try the direct link');
     assert.equal(await focusRingClipped(console), null);
     const footerBox = await boxOnPage(footer);
     assert.ok(footerBox.bottom <= 768, `the footer is on screen (${Math.round(footerBox.bottom)} px)`);
     await screenshot(page.locator('#app-full_page_app'), 'console-queue-1024x768');
 
     const popup = session.harness.context.waitForEvent('page');
-    await button(footer, 'Open API-key setting in Freshservice').click();
+    await button(footer, 'Try the direct link').click();
     await (await popup).close();
     const mark = footer.locator('fw-button[color="primary"]', { hasText: 'Mark as enabled' });
     await mark.waitFor();

@@ -28,7 +28,7 @@ describe('browser: the access console', function () {
     const lacking = agents.filter((agent) => agent.active && !facts.accountAdminIds.includes(agent.id));
     assert.ok(lacking.length > 50, 'the demo account needs two pages of them');
 
-    await console.locator('fw-button[data-filter="lacking"]').click();
+    await console.locator('button[data-filter="lacking"]').click();
     await console.locator(`#app[data-rows="${lacking.length}"]`).waitFor();
     const firstPage = await agentIds(console.locator('tbody tr'));
     assert.equal(firstPage.length, 50);
@@ -91,7 +91,7 @@ describe('browser: the access console', function () {
     assert.equal(await stat('deactivated'), facts.deactivatedIds.length);
     assert.equal(await stat('accountAdmins'), facts.activeAccountAdminIds.length);
     assert.equal((await stat('accountAdmins')) + (await stat('lackingAccountAdmin')) + (await stat('deactivated')), await stat('agents'), 'with deactivated agents too');
-    await console.locator('fw-button[data-filter="lacking"]').click();
+    await console.locator('button[data-filter="lacking"]').click();
     await console.locator(`#app[data-rows="${await stat('lackingAccountAdmin')}"]`).waitFor();
     await screenshot(page.locator('#app-full_page_app'), 'console-deactivated-included');
     await page.close();
@@ -107,9 +107,9 @@ describe('browser: the access console', function () {
     assert.equal(await row.locator('.row-actions button, .row-actions fw-button').count(), 1, 'one actions menu per row');
     await row.locator('.menu-button').click();
     assert.equal(await row.locator('.menu-button').getAttribute('aria-expanded'), 'true');
-    assert.deepEqual(await console.locator('.row-menu .row-menu-item').allTextContents(), ['Open access view', 'Open Permissions page in Freshservice']);
+    assert.deepEqual(await console.locator('.row-menu .row-menu-item').allTextContents(), ['Open access view', 'Try the link to their Permissions page']);
     const opened = session.harness.context.waitForEvent('page');
-    await console.locator('.row-menu-item', { hasText: 'Open Permissions page in Freshservice' }).click();
+    await console.locator('.row-menu-item', { hasText: 'Try the link to their Permissions page' }).click();
     const tab = await opened;
     await tab.waitForURL(`**/agents/${target.id}/edit`);
     assert.equal(tab.url(), `${session.harness.runtime.shellUrl}/agents/${target.id}/edit`);

@@ -67,7 +67,7 @@ describe('browser: every backend error shows its message', function () {
     const { page, sidebar } = await openSidebar(session.harness, ana, target);
     await failMethod(page, 'recordApiKeyAction', 409, 'Someone else already declined this request.');
     const popup = session.harness.context.waitForEvent('page');
-    await button(sidebar, 'Open API-key setting in Freshservice').click();
+    await button(sidebar, 'Try the direct link').click();
     await (await popup).close();
     const panel = sidebar.locator('.guidance .error-panel');
     await panel.waitFor();

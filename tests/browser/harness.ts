@@ -39,6 +39,19 @@ const RECORD_MESSAGES = `window.addEventListener('message', (event) => {
   (window.__receivedMessages = window.__receivedMessages || []).push(JSON.stringify(event.data));
 });`;
 
+/**
+ * Records the mail links the app follows (an anchor to mailto: it clicks, as app/src/ask.ts
+ * openMail does) instead of handing them to a mail program, which a headless browser lacks, and
+ * whether the click came inside the person's gesture (else a browser may block it).
+ */
+const RECORD_MAIL = `(() => {
+  const click = HTMLAnchorElement.prototype.click;
+  HTMLAnchorElement.prototype.click = function () {
+    if (this.protocol !== 'mailto:') { return click.call(this); }
+    (window.__mailOpened = window.__mailOpened || []).push({ href: this.href, inGesture: navigator.userActivation.isActive });
+  };
+})();`;
+
 /** The runtime's log lines (name, status, ms per call: no secrets), for diagnosing a failed test. */
 export const runtimeLog: string[] = [];
 
@@ -64,6 +77,7 @@ export async function startHarness(browser: Browser, simulator?: SimulatorOption
   const refused = await keepOffline(context);
   const takeAppCoverage = trackAppCoverage(context);
   await context.addInitScript({ content: RECORD_MESSAGES });
+  await context.addInitScript({ content: RECORD_MAIL });
   const received: string[] = [];
   const dialogs: string[] = [];
   context.on('response', (response) => {
@@ -144,8 +158,28 @@ export async function openConsole(harness: Harness, viewerId: number): Promise<{
   return { page, console: frame };
 }
 
-export function button(scope: FrameLocator | Locator, text: string): Locator {
+/** A Crayons button by its words (a RegExp for an exact match: "Decline request" is also in "Decline request…"). */
+export function button(scope: FrameLocator | Locator, text: string | RegExp): Locator {
   return scope.locator('fw-button', { hasText: text });
+}
+
+/** A mailto: link's parts, decoded. */
+export function mailParts(href: string): { to: string[]; subject: string; body: string } {
+  assert.match(href, /^mailto:/);
+  const [address, query] = href.slice('mailto:'.length).split('?') as [string, string];
+  const fields = new URLSearchParams(query.replace(/\+/g, '%2B'));
+  return { to: address.split(',').map(decodeURIComponent), subject: fields.get('subject') ?? '', body: fields.get('body') ?? '' };
+}
+
+/** A mail link the app opened: its address, and whether it was followed inside the person's click. */
+export interface OpenedMail {
+  href: string;
+  inGesture: boolean;
+}
+
+/** The mail links the app opened in this frame (its mail program, recorded), in order. */
+export function mailOpened(frame: FrameLocator): Promise<OpenedMail[]> {
+  return frame.locator('body').evaluate(() => (globalThis as unknown as { __mailOpened?: OpenedMail[] }).__mailOpened ?? []);
 }
 
 export async function screenshot(locator: Locator, name: string): Promise<void> {
@@ -254,6 +288,19 @@ export async function interceptMethod(page: Page, method: string, handle: (route
     calls += 1;
     await handle(route, { payload: request.payload ?? {}, number: calls });
   });
+}
+
+/** Holds every call of one server method from this page until the returned release() is called, then lets them reach the runtime. */
+export async function holdMethod(page: Page, method: string): Promise<() => void> {
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await interceptMethod(page, method, async (route) => {
+    await held;
+    await route.fallback();
+  });
+  return release;
 }
 
 /** Answers as FDK forwards a server method's success: `{ requestID, response }`. */

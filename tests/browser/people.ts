@@ -32,13 +32,17 @@ export function person(agent: SimAgent): { id: number; name: string } {
   return { id: agent.id, name: fullName(agent) };
 }
 
-/** Requests filed by each agent with `note`, then `more` with the same ledger. */
+/**
+ * Requests filed by each agent with `note`, a minute apart in the order given (the first is the
+ * oldest, whatever the ids), then `more` with a ledger on the real clock.
+ */
 export function seedRequests(requesters: SimAgent[], note: string, more?: (ledger: ApiKeyLedger) => Promise<void>): SeedStore {
   return async (store) => {
-    const ledger = new ApiKeyLedger(store);
-    for (const agent of requesters) {
+    const start = Date.now() - requesters.length * 60_000;
+    for (const [index, agent] of requesters.entries()) {
+      const ledger = new ApiKeyLedger(store, () => new Date(start + index * 60_000));
       await ledger.apply({ action: 'requested', actor: person(agent), target: person(agent), targetEmail: agent.email, note });
     }
-    await more?.(ledger);
+    await more?.(new ApiKeyLedger(store));
   };
 }

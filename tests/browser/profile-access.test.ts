@@ -43,7 +43,7 @@ describe('browser: one server-method call per profile view', function () {
     const { page, sidebar } = await openAccessView(session.harness, ana, otherAdmin);
     const start = runtimeLog.length;
     const popup = session.harness.context.waitForEvent('page');
-    await button(sidebar, 'Open API-key setting in Freshservice').click();
+    await button(sidebar, 'Try the direct link').click();
     await (await popup).close();
     await button(sidebar, 'Mark as enabled').waitFor();
     assert.deepEqual(serverMethodsSince(start), ['recordApiKeyAction 200']);

@@ -4,6 +4,7 @@ import type { ProfileAccess } from '#common/profile';
 import type { Page } from 'playwright-core';
 import { demoAccountFacts } from '../../dev/simulator/index';
 import { button, fulfillAnswer, interceptMethod, messagesSeen, openAccessView, openConsole, screenshot, serverAnswer, useHarness } from './harness';
+import { demoPeople, seedRequests } from './people';
 
 const SIDEBAR_CAP = 700;
 
@@ -24,29 +25,37 @@ describe('browser: the sidebar for an Account Admin', function () {
   it('runs the enable flow on another agent, and the ledger and trail record it', async () => {
     const { page, sidebar } = await openAccessView(session.harness, ana, chloe);
     const guidance = sidebar.locator('.guidance');
+    const chloeName = session.harness.runtime.simulator?.account.agents.find((agent) => agent.id === chloe);
     assert.match((await guidance.textContent()) ?? '', /This app cannot switch keys on/);
     assert.equal((await guidance.textContent())?.match(/no API/g)?.length ?? 0, 0, 'the step says once what the app cannot do');
     assert.equal(await guidance.getAttribute('data-step'), 'open');
-    assert.equal(await button(sidebar, 'Mark as enabled').count(), 0, 'nothing to mark before the toggle page was opened');
+    assert.equal(await button(sidebar, 'Try the direct link').getAttribute('color'), 'primary');
+    assert.equal(await button(sidebar, 'Mark as enabled').getAttribute('color'), 'secondary', 'marking is offered before the page was opened through the app too');
+    // How sure the link is, and the reliable route, in the words Freshservice's own articles use.
+    assert.equal(await guidance.locator('.link-unverified').textContent(), "The direct link is the app's best guess: Freshservice publishes no address for this page. If it does not show the Permissions tab, use the menu.");
+    const route = (await guidance.locator('.route').textContent()) ?? '';
+    assert.equal(route, `In Freshservice: Admin > Global Settings > User Management > Agents > ${chloeName?.first_name ?? ''} ${chloeName?.last_name ?? ''} > Permissions > API key.`);
 
     const popupOpened = session.harness.context.waitForEvent('page');
-    await button(sidebar, 'Open API-key setting in Freshservice').click();
+    await button(sidebar, 'Try the direct link').click();
     const popup = await popupOpened;
     await popup.waitForLoadState();
     assert.equal(popup.url(), `${session.harness.runtime.shellUrl}/agents/${chloe}/edit`);
+    // The runtime's stand-in page names the same menu as the sidebar.
+    assert.match((await popup.locator('.stand-in').textContent()) ?? '', /\(Admin > Global Settings > User Management > Agents > the agent > Permissions\)/);
     await popup.close();
 
     await button(sidebar, 'Mark as enabled').waitFor();
     assert.equal(await guidance.getAttribute('data-step'), 'mark');
     assert.match((await guidance.locator('.explain').textContent()) ?? '', /then click "Mark as enabled" to record it/);
-    assert.equal(await button(sidebar, 'Open API-key setting in Freshservice').getAttribute('color'), 'secondary', 'one primary button: Mark as enabled');
+    assert.equal(await button(sidebar, 'Try the direct link').getAttribute('color'), 'secondary', 'one primary button: Mark as enabled');
     await screenshot(page.locator('#app-contact_sidebar'), 'sidebar-account-admin-opened');
     await button(sidebar, 'Mark as enabled').click();
     await sidebar.locator('.api-key fw-label[value="Marked as enabled"]').waitFor();
     const recorded = (await guidance.locator('.explain').textContent()) ?? '';
     assert.doesNotMatch(recorded, /Then come back/, 'no instructions for a step already done');
     assert.match(recorded, /This app cannot read the setting/);
-    assert.match((await sidebar.locator('.api-key').textContent()) ?? '', /Marked as enabled by /);
+    assert.match((await sidebar.locator('.api-key').textContent()) ?? '', /Marked as enabled, recorded in this app as /);
     await screenshot(page.locator('#app-contact_sidebar'), 'sidebar-account-admin-enabled');
 
     const state = await serverAnswer<ApiKeyRecord>(session.harness, 'getApiKeyState', { agentId: chloe });
@@ -61,12 +70,29 @@ describe('browser: the sidebar for an Account Admin', function () {
     await page.close();
   });
 
+  it('marks a key enabled without the page opened through the app (an emailed link, the menu), and the waiting count follows each step', async () => {
+    const { named } = demoPeople();
+    const harness = await session.restart({ seedStore: seedRequests([named('Chloé'), named('Rahul')], 'Azure AD provisioning') });
+    const { page, sidebar } = await openAccessView(harness, ana, chloe);
+    const count = sidebar.locator('.queue-banner .queue-count');
+    assert.equal(await count.textContent(), '2 requests waiting');
+    await button(sidebar, 'Mark as enabled').click();
+    await sidebar.locator('.api-key fw-label[value="Marked as enabled"]').waitFor();
+    assert.equal(await count.textContent(), '1 request waiting', 'the decided request left the count at once');
+    const history = await serverAnswer<ApiKeyHistoryPage>(harness, 'getApiKeyHistory', { agentId: chloe });
+    assert.deepEqual(history.entries.map((entry) => [entry.action, entry.actor.id]), [['enabled', ana], ['requested', chloe]], 'recorded without an "opened" step');
+
+    await button(sidebar, 'Undo last step').click();
+    await sidebar.locator('.queue-banner .queue-count', { hasText: '2 requests waiting' }).waitFor();
+    await page.close();
+  });
+
   it('on their own profile gets the explanation and the people who can help, not the button', async () => {
     const { page, sidebar } = await openAccessView(session.harness, ana, ana);
     const guidance = (await sidebar.locator('.guidance').textContent()) ?? '';
     assert.match(guidance, /nobody can switch on their own/);
     assert.equal(await sidebar.locator('.you-hold').textContent(), "You hold Account Admin: you can switch on other agents' keys, not your own.");
-    assert.equal(await button(sidebar, 'Open API-key setting in Freshservice').count(), 0);
+    assert.equal(await button(sidebar, 'Try the direct link').count(), 0);
     const helpers = await sidebar.locator('.helpers .person-name').allTextContents();
     const bjornName = session.harness.runtime.simulator?.account.agents.find((agent) => agent.id === bjorn)?.first_name ?? '';
     assert.equal(helpers.length, 1);

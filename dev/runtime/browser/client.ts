@@ -12,6 +12,7 @@
 
   const pending = new Map<number, Settle>();
   const handlers = new Map<string, Handler[]>();
+  const receivers: ((event: { helper: { getData(): unknown } }) => void)[] = [];
   let nextId = 1;
   let activated = false;
 
@@ -65,6 +66,9 @@
       settle(event.data);
     } else if (event.data.fdkRuntime === 'event') {
       emit(event.data.name);
+    } else if (event.data.fdkRuntime === 'receive') {
+      const data = event.data.data;
+      receivers.forEach((receive) => receive({ helper: { getData: () => data } }));
     }
   });
 
@@ -89,6 +93,10 @@
       resize: (size: unknown) => call('instance.resize', size),
       context: () => call('instance.context'),
       close: () => call('instance.close'),
+      send: (options: unknown) => call('instance.send', options),
+      receive: (callback: (event: { helper: { getData(): unknown } }) => void) => {
+        receivers.push(callback);
+      },
     },
     db: {
       set: (key: unknown, value: unknown, options?: unknown) => call('db.set', key, value, options ?? {}),

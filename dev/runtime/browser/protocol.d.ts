@@ -21,4 +21,10 @@ interface RuntimeEventMessage {
   name: string;
 }
 
-type RuntimeMessage = RuntimeRequestMessage | RuntimeReplyMessage | RuntimeEventMessage;
+/** What another instance sent with `client.instance.send`: `{ sender, message }`. */
+interface RuntimeReceiveMessage {
+  fdkRuntime: 'receive';
+  data: unknown;
+}
+
+type RuntimeMessage = RuntimeRequestMessage | RuntimeReplyMessage | RuntimeEventMessage | RuntimeReceiveMessage;

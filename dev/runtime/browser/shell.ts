@@ -17,6 +17,8 @@
     placeholder: string;
     modalData: unknown;
     close: (() => void) | null;
+    /** The frame that opened this modal (what `instance.send` reaches); null for a placeholder. */
+    opener: AppFrame | null;
   }
 
   interface Failure {
@@ -37,7 +39,7 @@
     return frames.find((frame) => frame.element.contentWindow === source);
   }
 
-  function post(frame: AppFrame, message: RuntimeReplyMessage | RuntimeEventMessage): void {
+  function post(frame: AppFrame, message: RuntimeReplyMessage | RuntimeEventMessage | RuntimeReceiveMessage): void {
     frame.element.contentWindow?.postMessage(message, context.appOrigin);
   }
 
@@ -181,7 +183,7 @@
     return `${context.appOrigin}/app/${template}`;
   }
 
-  function showModal(options: Record<string, unknown>): unknown {
+  function showModal(opener: AppFrame, options: Record<string, unknown>): unknown {
     // "title is optional. Max characters: 30; value is truncated beyond 30. Default value: Modal dialog."
     const title = textOption(options, 'title', 30, 'Modal dialog');
     const url = appPageUrl(options['template']);
@@ -190,7 +192,7 @@
     const frameElement = element('iframe', 'app-frame modal-frame');
     frameElement.id = 'app-modal';
     frameElement.src = url;
-    const frame: AppFrame = { element: frameElement, placeholder: 'modal', modalData: options['data'] ?? null, close: null };
+    const frame: AppFrame = { element: frameElement, placeholder: 'modal', modalData: options['data'] ?? null, close: null, opener };
     const closeButton = element('button', 'dialog-close', '×');
     closeButton.setAttribute('aria-label', 'Close');
     frame.close = () => {
@@ -204,7 +206,7 @@
     return { message: 'modal opened' };
   }
 
-  function trigger(action: unknown, options: unknown): unknown {
+  function trigger(frame: AppFrame, action: unknown, options: unknown): unknown {
     const checked = asOptions(options);
     if (action === 'showNotify') {
       return showNotify(checked);
@@ -213,7 +215,7 @@
       return showConfirm(checked);
     }
     if (action === 'showModal') {
-      return showModal(checked);
+      return showModal(frame, checked);
     }
     throw fail(400, `${String(action)} is not an interface action this page supports`);
   }
@@ -232,6 +234,25 @@
     return { height: `${applied}px` };
   }
 
+  /**
+   * `client.instance.send({ message })` from a modal reaches the instance that opened it, whose
+   * `client.instance.receive` callback reads `event.helper.getData()` as `{ sender, message }`
+   * (Freshworks' instance-method docs and sample IMS). Sending to other placeholders by instance
+   * id is not reproduced: the runtime refuses a send from anything but a modal.
+   */
+  function send(frame: AppFrame, options: unknown): unknown {
+    const message = asOptions(options)['message'];
+    if (message === undefined) {
+      throw fail(400, 'message is mandatory');
+    }
+    const receiver = frame.opener;
+    if (receiver === null || !frames.includes(receiver)) {
+      throw fail(400, 'Only a modal can send here, to the instance that opened it');
+    }
+    post(receiver, { fdkRuntime: 'receive', data: { sender: { location: frame.placeholder }, message } });
+    return { message: 'sent' };
+  }
+
   function closeInstance(frame: AppFrame): unknown {
     if (frame.close === null) {
       throw fail(400, 'Only a modal can be closed');
@@ -245,10 +266,11 @@
     'iparams.get': (_frame, args) => iparamsGet(args[0]),
     'request.invoke': (_frame, args) => serverCall('invoke', { name: args[0], payload: args[1] }),
     'request.invokeTemplate': (_frame, args) => serverCall('template', { name: args[0], options: args[1] }),
-    'interface.trigger': (_frame, args) => trigger(args[0], args[1]),
+    'interface.trigger': (frame, args) => trigger(frame, args[0], args[1]),
     'instance.resize': (frame, args) => resize(frame, args[0]),
     'instance.context': (frame) => ({ location: frame.placeholder, data: frame.modalData }),
     'instance.close': (frame) => closeInstance(frame),
+    'instance.send': (frame, args) => send(frame, args[0]),
     'db.set': (_frame, args) => serverCall('db', { operation: 'set', args }),
     'db.get': (_frame, args) => serverCall('db', { operation: 'get', args }),
     'db.update': (_frame, args) => serverCall('db', { operation: 'update', args }),
@@ -291,7 +313,7 @@
 
   function registerPlaceholders(): void {
     document.querySelectorAll<HTMLIFrameElement>('iframe[data-placeholder]').forEach((frameElement) => {
-      frames.push({ element: frameElement, placeholder: frameElement.dataset['placeholder'] ?? '', modalData: null, close: null });
+      frames.push({ element: frameElement, placeholder: frameElement.dataset['placeholder'] ?? '', modalData: null, close: null, opener: null });
     });
   }
 

@@ -236,6 +236,20 @@ describe('local runtime in the browser', function () {
       assert.equal(outside.rejected.status, 400);
     });
 
+    it('delivers what a modal sends to the instance that opened it, as { sender, message }', async () => {
+      await inApp(frame, `window.received = []; client.instance.receive((event) => window.received.push(event.helper.getData())); return client.interface.trigger('showModal', { title: 'Queue', template: 'modal.html' });`);
+      const modal = await appFrame(page, 'app-modal');
+      assert.deepEqual(await inApp(modal, `return client.instance.send({ message: { decided: 2 } });`), { message: 'sent' });
+      await frame.waitForFunction('window.received.length === 1');
+      assert.deepEqual(await frame.evaluate('window.received'), [{ sender: { location: 'modal' }, message: { decided: 2 } }]);
+      const empty = (await inApp(modal, `return client.instance.send({});`)) as { rejected: { status: number } };
+      assert.equal(empty.rejected.status, 400, 'message is mandatory');
+      await modal.evaluate(`app.initialized().then((client) => { void client.instance.close(); })`);
+      await page.waitForSelector('#app-modal', { state: 'detached' });
+      const notModal = (await inApp(frame, `return client.instance.send({ message: 'x' });`)) as { rejected: { status: number } };
+      assert.equal(notModal.rejected.status, 400, 'only a modal sends, to its opener');
+    });
+
     it('loads Crayons offline from the runtime', async () => {
       await frame.waitForFunction(`customElements.get('fw-button') !== undefined`);
     });
