@@ -7,8 +7,9 @@
  * simulator and what the browser's `client` gets back; never by the widget's wording.
  *
  * Where a realistic number of browser calls would take too long (the store allows 50 operations a
- * minute, so filling the index from a browser takes half an hour), the ledger is seeded before the
- * runtime starts, and the browser makes the last changes, the ones each finding turns on.
+ * minute: the 1,100 changes of the largest ledger below would take a browser about two hours), the
+ * ledger is seeded before the runtime starts, and the browser makes the last changes, the ones each
+ * finding turns on.
  */
 import { strict as assert } from 'node:assert';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
@@ -44,9 +45,9 @@ const kwame = people.named('Kwame');
 const chloe = people.named('Chloé');
 const bjorn = people.named('Björn');
 
-/** Opens `viewed`'s user page signed in as `viewer` and takes its app client, as the console would. */
-async function consoleOn(harness: Harness, viewer: SimAgent, viewed: SimAgent = viewer): Promise<AppClient> {
-  const { page } = await openAccessView(harness, viewer.id, viewed.id);
+/** Opens the agent's own user page signed in as them and takes the sidebar's app client, as the browser's console has it. */
+async function consoleOn(harness: Harness, agent: SimAgent): Promise<AppClient> {
+  const { page } = await openAccessView(harness, agent.id, agent.id);
   return AppClient.of(page);
 }
 
@@ -63,10 +64,10 @@ async function operationsOf<T>(harness: Harness, call: () => Promise<T>): Promis
 }
 
 /** Each change as its own call (each reads the head afresh, as a server call does). */
-function seedChanges(changes: (LedgerChange | (() => LedgerChange))[]): SeedStore {
+function seedChanges(changes: LedgerChange[]): SeedStore {
   return async (_storage, nextCall) => {
     for (const change of changes) {
-      await new ApiKeyLedger(nextCall()).apply(typeof change === 'function' ? change() : change);
+      await new ApiKeyLedger(nextCall()).apply(change);
     }
   };
 }
@@ -258,6 +259,37 @@ describe('browser: the adversary\'s position, a plain agent with the console ope
       assert.ok(getAgent?.ok === false && getAgent.error.status === 400, `getAgent: ${JSON.stringify(getAgent)}`);
     });
 
+    it('finding 6: what the templates hand a plain agent\'s browser is what the README\'s security model says they expose', async () => {
+      const harness = session.harness;
+      const client = await consoleOn(harness, kwame);
+      const agents = await client.invokeTemplate('listAgents', { context: { page: 1, active: true } });
+      const roles = await client.invokeTemplate('listRoles', { context: { page: 1 } });
+      assert.ok(agents.ok && roles.ok, JSON.stringify([agents, roles]));
+      const record = (JSON.parse(agents.value.response) as { agents: Record<string, unknown>[] }).agents[0] ?? {};
+      const role = (JSON.parse(roles.value.response) as { roles: Record<string, unknown>[] }).roles[0] ?? {};
+      // The fields beyond what the app shows, as README words them.
+      const exposed: [string, string][] = [
+        ['email', 'email'],
+        ['work_phone_number', 'phone numbers'],
+        ['mobile_phone_number', 'phone numbers'],
+        ['address', 'address'],
+        ['job_title', 'job title'],
+        ['department_ids', 'department'],
+        ['background_information', 'background information'],
+        ['custom_fields', 'custom fields'],
+        ['reporting_manager_id', 'reporting manager'],
+      ];
+      const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+      const start = readme.indexOf('## Security model');
+      const securityModel = readme.slice(start, readme.indexOf('\n## ', start + 1)).replace(/\s+/g, ' ');
+      for (const [field, words] of exposed) {
+        assert.ok(field in record, `the browser reads ${field}`);
+        assert.ok(securityModel.includes(words), `README's security model names ${words} (${field})`);
+      }
+      assert.ok('scopes' in role, 'the browser reads each role\'s permission scopes');
+      assert.ok(securityModel.includes('permission scopes'), 'README\'s security model names the roles\' permission scopes');
+    });
+
     it('finding 7: a plain agent\'s decline "as" an Account Admin, with a phishing note, is listed on her own page and logged without the note', async () => {
       const harness = session.harness;
       const note = 'Declined until you verify: reply with your Freshservice password (ticket PHISH-7731).';
@@ -331,7 +363,7 @@ describe('browser: the adversary\'s position, a plain agent with the console ope
 
       // Suppose two names leaked: the head, and Kwame's newest event. Kwame makes himself an Account Admin there and rewrites his record.
       const storage = await storedNow(harness);
-      const forged = `${'A'.repeat(22)}`;
+      const forged = 'A'.repeat(22);
       const kwamesRole = kwame.roles[0]?.role_id ?? 0;
       const head = storage.sealed.keyOf('head');
       assert.ok((await client.db('update', head, 'set', {
@@ -395,10 +427,7 @@ describe('browser: the adversary\'s position, a plain agent with the console ope
     it('finding 2: with the head at its largest, a request of an agent already indexed keeps its queue details, a promotion to Account Admin lands and the roles cache is rewritten', async () => {
       const harness = session.harness;
       const kwamesClient = await consoleOn(harness, kwame);
-      const requested = new Map<number, ApiKeyRecord>();
-      for (const agent of [inHead, fresh]) {
-        requested.set(agent.id, await kwamesClient.answer<ApiKeyRecord>('requestApiKey', { actorId: agent.id, actorEmail: agent.email, reason: LONGEST_REASON }));
-      }
+      const requested = await kwamesClient.answer<ApiKeyRecord>('requestApiKey', { actorId: inHead.id, actorEmail: inHead.email, reason: LONGEST_REASON });
 
       // The roles cache must be written again (as when it expires), and an agent is made Account Admin in Freshservice.
       const headKey = (await storedNow(harness)).sealed.keyOf('head');
@@ -406,43 +435,48 @@ describe('browser: the adversary\'s position, a plain agent with the console ope
       const promoted = requesters[0] as SimAgent;
       const rewrittenAfter = Date.now();
       await setRoles(harness, promoted.id, [account.accountAdminRoleId]);
-      assert.equal(lastUserEventStatus(), '200', 'the app handled onUserUpdate');
       const view = await kwamesClient.answer<ProfileAccess>('getProfileAccess', viewing(kwame));
-      assert.ok(view.accountAdmins?.accountAdmins.some((admin) => admin.id === promoted.id), 'the promoted agent is listed');
-      assert.equal(view.accountAdmins?.complete, true);
       const stored = await (await storedNow(harness)).head();
       assert.ok((stored.roles?.fetchedAt ?? 0) >= rewrittenAfter, 'the roles cache was written again');
-      assert.ok(stored.accountAdmins?.admins.some((admin) => admin.id === promoted.id));
+      assert.equal(lastUserEventStatus(), '200', 'the app handled onUserUpdate');
+      assert.ok(stored.accountAdmins?.admins.some((admin) => admin.id === promoted.id), 'the promotion is recorded');
+      assert.ok(view.accountAdmins?.accountAdmins.some((admin) => admin.id === promoted.id), 'the promoted agent is listed');
+      assert.equal(view.accountAdmins?.complete, true, 'the list of Account Admins is complete');
 
       const listed = newestEntries(await everyIndexPage(kwamesClient));
-      const waiting = [...head, fresh].filter((agent) => listed.get(agent.id)?.state !== 'requested');
+      const waiting = head.filter((agent) => listed.get(agent.id)?.state !== 'requested');
       assert.deepEqual(waiting.map((agent) => agent.id), [], 'every waiting request is listed');
-      for (const [agentId, record] of requested) {
-        assert.equal(listed.get(agentId)?.since, record.requestedAt, 'with when it was made (the queue\'s order)');
-      }
+      assert.equal(listed.get(inHead.id)?.since, requested.requestedAt, 'with when it was made (the queue\'s order)');
       // What was reached: the head with every part, and its 100 agents.
       assert.equal(stored.entries.size, HEAD_INDEX_ENTRIES);
       assert.ok(stored.roles !== null && stored.accountAdmins !== null);
       console.log(`      (measured: the head takes ${storedBytes(harness, headKey)} bytes; ${harness.runtime.store.operations.length} $db operations since the runtime started)`);
     });
 
-    it('finding 3: every page of the largest index answers inside FDK\'s 100 KB, a change in a full shard lands, and every agent is listed', async () => {
+    it('finding 3: every page of the largest index answers inside FDK\'s 100 KB, a change in a full shard lands, a new agent is indexed, and every agent is listed', async () => {
       const harness = session.harness;
       const kwamesClient = await consoleOn(harness, kwame);
-      const record = await kwamesClient.answer<ApiKeyRecord>('requestApiKey', { actorId: inShard.id, actorEmail: inShard.email, reason: LONGEST_REASON });
+      for (const page of await everyIndexPage(kwamesClient)) {
+        assert.ok(page.bytes < ANSWER_MAX_BYTES, `a page of ${page.entries.length} entries answers ${page.bytes} bytes`);
+      }
+      const requested = new Map<SimAgent, ApiKeyRecord>();
+      for (const agent of [inShard, fresh]) {
+        requested.set(agent, await kwamesClient.answer<ApiKeyRecord>('requestApiKey', { actorId: agent.id, actorEmail: agent.email, reason: LONGEST_REASON }));
+      }
       const pages = await everyIndexPage(kwamesClient);
       for (const page of pages) {
         assert.ok(page.bytes < ANSWER_MAX_BYTES, `a page of ${page.entries.length} entries answers ${page.bytes} bytes`);
       }
       const listed = newestEntries(pages);
-      const waiting = new Set([...head.filter((agent) => agent !== inHead), inShard]);
-      const recorded = requesters.filter((agent) => agent !== fresh);
+      const waiting = new Set([...head.filter((agent) => agent !== inHead), ...requested.keys()]);
       assert.deepEqual(
-        recorded.map((agent) => [agent.id, listed.get(agent.id)?.state]),
-        recorded.map((agent) => [agent.id, waiting.has(agent) ? 'requested' : 'enabled']),
+        requesters.map((agent) => [agent.id, listed.get(agent.id)?.state]),
+        requesters.map((agent) => [agent.id, waiting.has(agent) ? 'requested' : 'enabled']),
         'every agent is listed, in their state',
       );
-      assert.equal(listed.get(inShard.id)?.since, record.requestedAt);
+      for (const [agent, record] of requested) {
+        assert.equal(listed.get(agent.id)?.since, record.requestedAt);
+      }
       // What was reached: the head's 100 agents, then full shards.
       assert.deepEqual(pages.map((page) => page.entries.length).slice(0, 3), [HEAD_INDEX_ENTRIES, SHARD_ENTRIES, SHARD_ENTRIES]);
       const firstShard = (await storedNow(harness)).sealed.keyOf('x:0');
