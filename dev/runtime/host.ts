@@ -16,7 +16,7 @@ import { GENERATED_IPARAMS_FILE, SIMULATOR_TARGET_TAG, generatedSecrets, loadSav
 import type { FreshserviceIparams } from './engine/freshservice-iparams';
 import type { EventOutcome } from './engine/index';
 import { InstallationRecord } from './installation';
-import { createKeyValueStore } from './kv-store';
+import { createKeyValueStore, type MemoryKeyValueStore } from './kv-store';
 import { createShellSite, type ShellHandler } from './shell-site';
 import { RuntimeStartupError } from './startup-error';
 
@@ -68,6 +68,8 @@ export interface RunningHost<Engine, Simulator> {
   appOrigin: string;
   simulator: Simulator | null;
   engine: Engine;
+  /** The installation's $db: what the server's `$db` and every app page's `client.db` reach. */
+  store: MemoryKeyValueStore;
   stop(): Promise<void>;
 }
 
@@ -305,7 +307,7 @@ export async function startHost<Engine extends HostEngine, Simulator extends Hos
         log,
       }),
     };
-    return { shellUrl, appOrigin, simulator, engine, stop: cleanUp };
+    return { shellUrl, appOrigin, simulator, engine, store, stop: cleanUp };
   } catch (error) {
     await cleanUp();
     throw error;

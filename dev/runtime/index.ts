@@ -6,6 +6,7 @@
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../simulator/index';
 import { createAppEngine, type AppEngine } from './engine/index';
 import { startHost } from './host';
+import type { MemoryKeyValueStore } from './kv-store';
 
 export { RuntimeStartupError } from './startup-error';
 
@@ -30,6 +31,12 @@ export interface RunningRuntime {
   appOrigin: string;
   simulator: RunningSimulator | null;
   engine: AppEngine;
+  /**
+   * The installation's $db, which the server's `$db` and every app page's `client.db` reach:
+   * `operations` lists every operation made on it, `snapshot()` what it holds (neither counts
+   * against its 50 operations a minute).
+   */
+  store: MemoryKeyValueStore;
   /** Closes everything, including the embedded simulator. */
   stop(): Promise<void>;
 }

@@ -23,6 +23,8 @@ export const artifactsDir = join(repoRoot, 'tests', 'artifacts');
 
 export interface Harness {
   runtime: RunningRuntime;
+  /** The runtime's data folder (db.json, generated_iparams.json, custom_configs.json). */
+  dataDir: string;
   context: BrowserContext;
   /** Every response body and postMessage payload the browser saw, as text. */
   received: string[];
@@ -55,23 +57,41 @@ const RECORD_MAIL = `(() => {
 /** The runtime's log lines (name, status, ms per call: no secrets), for diagnosing a failed test. */
 export const runtimeLog: string[] = [];
 
-/** The app's storage as the runtime's default installation has it: keyed by the storage secret the runtime makes at its first start. */
-export type SeedStore = (storage: Storage) => Promise<void>;
+/**
+ * Writes the app's storage as the runtime's default installation has it: keyed by the storage
+ * secret the runtime makes at its first start. `storage` reads the head once, as one server call
+ * does; a seed of many changes takes `nextCall()` for each, as each call reads the head afresh.
+ */
+export type SeedStore = (storage: Storage, nextCall: () => Storage) => Promise<void>;
 
 function runtimeStorage(store: MemoryKeyValueStore, dataDir: string): Storage {
   const secret = generatedSecrets(join(dataDir, GENERATED_IPARAMS_FILE), SIMULATOR_TARGET_TAG, ['storage_secret'])['storage_secret'] ?? '';
   return storageWith(store, { value: secret, source: 'storage_secret' });
 }
 
+/** The app's storage as the runtime holds it now, on a copy: reading it spends none of the runtime's 50 operations a minute. */
+export async function storedNow(harness: Harness): Promise<Storage> {
+  const copy = new MemoryKeyValueStore({ operationsPerMinute: 0 });
+  for (const [key, value] of Object.entries(harness.runtime.store.snapshot())) {
+    await copy.set(key, value);
+  }
+  return runtimeStorage(copy, harness.dataDir);
+}
+
 /**
- * `seedStore` writes the app's $db before the runtime starts (its db.json, with no rate limit), so
- * a test can begin with ledger history without spending the runtime's 50 operations a minute.
+ * `seedStore` writes the app's $db before the runtime starts (in memory, with no rate limit, then
+ * its db.json at once), so a test can begin with ledger history without spending the runtime's 50
+ * operations a minute.
  */
 export async function startHarness(browser: Browser, simulator?: SimulatorOptions, seedStore?: SeedStore): Promise<Harness> {
   mkdirSync(artifactsDir, { recursive: true });
   runtimeLog.length = 0;
   const dataDir = mkdtempSync(join(tmpdir(), 'widget-browser-'));
-  await seedStore?.(runtimeStorage(new MemoryKeyValueStore({ file: join(dataDir, 'db.json'), operationsPerMinute: 0 }), dataDir));
+  if (seedStore !== undefined) {
+    const seeded = new MemoryKeyValueStore({ operationsPerMinute: 0 });
+    await seedStore(runtimeStorage(seeded, dataDir), () => runtimeStorage(seeded, dataDir));
+    seeded.saveTo(join(dataDir, 'db.json'));
+  }
   const runtime = await startRuntime({ port: 0, appRoot: repoRoot, dataDir, ...(simulator === undefined ? {} : { simulator }), log: (line) => runtimeLog.push(line) });
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
   const refused = await keepOffline(context);
@@ -94,6 +114,7 @@ export async function startHarness(browser: Browser, simulator?: SimulatorOption
   );
   return {
     runtime,
+    dataDir,
     context,
     received,
     dialogs,

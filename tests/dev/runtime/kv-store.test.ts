@@ -323,6 +323,20 @@ describe('MemoryKeyValueStore', () => {
       assert.deepEqual(JSON.parse(readFileSync(file, 'utf8')), { entries: { short: { value: { v: 2 }, expiresAt: clock.now() } } });
     });
 
+    it('saveTo writes a store filled in memory, expiries included, as a store with that file loads it', async () => {
+      const file = join(directory, 'db.json');
+      const clock = fakeClock();
+      const filled = store({ now: clock.now });
+      await filled.set('a', { v: 1 });
+      await filled.set('short', { v: 2 }, { ttl: 5 });
+      assert.ok(!existsSync(file), 'a store without a file writes none');
+      filled.saveTo(file);
+      const loaded = store({ file, now: clock.now });
+      assert.deepEqual(loaded.snapshot(), { a: { v: 1 }, short: { v: 2 } });
+      clock.advance(5000);
+      assert.deepEqual(loaded.snapshot(), { a: { v: 1 } });
+    });
+
     it('does not write the file for reads or rejected writes', async () => {
       const file = join(directory, 'db.json');
       const db = store({ file });
