@@ -20,7 +20,13 @@ function now(): number {
 
 export function getAccessOverview(args: ServerArgs, platform: Platform): Promise<void> {
   return respond('getAccessOverview', platform.reply, () =>
-    accessOverviewSlice(readPayload(accessOverviewPayloadSchema, args), { request: platform.request, storage: storageOf(args, platform.store), now, cursorKey: cursorKeyOf(args) }),
+    accessOverviewSlice(readPayload(accessOverviewPayloadSchema, args), {
+      request: platform.request,
+      storage: storageOf(args, platform.store),
+      now,
+      cursorKey: cursorKeyOf(args),
+      schedule: platform.schedule,
+    }),
   );
 }
 

@@ -15,6 +15,6 @@ function now(): number {
 
 export function getProfileAccess(args: ServerArgs, platform: Platform): Promise<void> {
   return respond('getProfileAccess', platform.reply, () =>
-    profileAccess(readPayload(profileAccessPayloadSchema, args), { request: platform.request, storage: storageOf(args, platform.store), now }),
+    profileAccess(readPayload(profileAccessPayloadSchema, args), { request: platform.request, storage: storageOf(args, platform.store), now, schedule: platform.schedule }),
   );
 }
