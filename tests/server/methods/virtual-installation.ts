@@ -92,6 +92,17 @@ export class VirtualTime implements EngineTimers {
   }
 }
 
+/** `$schedule` whose every call reaches the platform (`scheduler`) only after `transit`: the lead time is checked on arrival. */
+export function arrivingLate(scheduler: LocalScheduler, transit: () => Promise<void>): ScheduleClient {
+  const arriving = <T>(call: () => Promise<T>): Promise<T> => transit().then(call);
+  return {
+    create: (options) => arriving(() => scheduler.create(options)),
+    update: (options) => arriving(() => scheduler.update(options)),
+    fetch: (options) => arriving(() => scheduler.fetch(options)),
+    delete: (options) => arriving(() => scheduler.delete(options)),
+  };
+}
+
 /** Who made a template request: the background (events), the console or a sidebar view. */
 export type Actor = 'background' | 'console' | 'views';
 
@@ -177,13 +188,7 @@ export class VirtualInstallation {
 
   /** `$schedule` as the app reaches it: each call arrives scheduleLatencyMs after it is made. */
   get schedule(): ScheduleClient {
-    const arriving = <T>(call: () => Promise<T>): Promise<T> => this.time.sleep(this.scheduleLatencyMs).then(call);
-    return {
-      create: (options) => arriving(() => this.scheduler.create(options)),
-      update: (options) => arriving(() => this.scheduler.update(options)),
-      fetch: (options) => arriving(() => this.scheduler.fetch(options)),
-      delete: (options) => arriving(() => this.scheduler.delete(options)),
-    };
+    return arrivingLate(this.scheduler, () => this.time.sleep(this.scheduleLatencyMs));
   }
 
   platform(): EventPlatform {
