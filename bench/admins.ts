@@ -16,8 +16,8 @@
  */
 import { createKeyValueStore } from '../dev/runtime/kv-store';
 import { realTimers, sleep } from '../dev/runtime/engine/limits';
-import type { ScheduleReadings } from '../dev/runtime/engine/schedule-book';
-import { LocalScheduler } from '../dev/runtime/engine/scheduler';
+import type { ScheduleReadings } from '../dev/runtime/schedule-book';
+import { LocalScheduler } from '../dev/runtime/scheduler';
 import { CHAINS } from '../server/src/admins/schedules';
 import { PLATFORM_REQUESTS_PER_MINUTE } from '../server/src/audit/pacing';
 import type { TemplateClient } from '../server/src/platform';

@@ -6,8 +6,8 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { describeIssues, readJsonFile } from './config';
-import { bookEntrySchema } from './engine/schedule-book';
-import type { SchedulePersistence } from './engine/scheduler';
+import { bookEntrySchema } from './schedule-book';
+import type { SchedulePersistence } from './scheduler';
 import { writeJsonAtomic } from './json-file';
 import { RuntimeStartupError } from './startup-error';
 

@@ -14,8 +14,8 @@ import { deliverEvent, type EventOutcome } from './events';
 import type { EngineLimits, EngineTimers } from './limits';
 import { FDK_LIMITS, PerMinuteLimit, realTimers } from './limits';
 import { ServerSandbox } from './sandbox';
-import type { ScheduleReadings } from './schedule-book';
-import { LocalScheduler, type SchedulePersistence } from './scheduler';
+import type { ScheduleReadings } from '../schedule-book';
+import { LocalScheduler, type SchedulePersistence } from '../scheduler';
 import { ReplyRouter, ServerMethodRunner } from './server-methods';
 import type { TemplateCaller } from './template-render';
 import type { NonSuccessAnswers, TemplateOutcome } from './template-executor';
@@ -26,8 +26,8 @@ export { EngineSetupError } from './app-package';
 export { FDK_LIMITS } from './limits';
 export type { EngineLimits, EngineTimers } from './limits';
 export type { NonSuccessAnswers } from './template-executor';
-export type { ScheduleReadings } from './schedule-book';
-export type { SchedulePersistence } from './scheduler';
+export type { ScheduleReadings } from '../schedule-book';
+export type { SchedulePersistence } from '../scheduler';
 export type { EventOutcome } from './events';
 
 export interface EngineOptions {

@@ -1,12 +1,12 @@
 /**
  * A stand-in for FDK's `$schedule` that fires on the test's own clock: `takeDue(until)` hands
  * back the schedules due by then, in time order, so a test can run them. What it accepts,
- * refuses and keeps is the local runtime's schedule book (dev/runtime/engine/schedule-book.ts,
+ * refuses and keeps is the local runtime's schedule book (dev/runtime/schedule-book.ts,
  * each rule with its Freshworks source): the 5-minute lead checked when the call arrives, one
  * recurring and 1,000 one-time schedules, unique names, and, where Freshworks is silent, the
  * reading chosen (`readings`; tests run under `everyScheduleReading()`).
  */
-import { ScheduleBook, type ScheduleReadings } from '../../../dev/runtime/engine/schedule-book';
+import { ScheduleBook, type ScheduleReadings } from '../../../dev/runtime/schedule-book';
 import type { ScheduleClient, ScheduleOptions } from '../../../server/src/platform';
 
 export interface Scheduled extends ScheduleOptions {

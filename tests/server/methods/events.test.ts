@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { restore, stub } from 'sinon';
-import { everyScheduleReading, type ScheduleReadings } from '../../../dev/runtime/engine/schedule-book';
+import { everyScheduleReading, type ScheduleReadings } from '../../../dev/runtime/schedule-book';
 import type { ProfileAccess } from '../../../common/profile';
 import { MAX_PAGES_PER_STEP } from '../../../server/src/admins/pacing';
 import { REFRESH_STALE_MS } from '../../../server/src/admins/presence';

@@ -1,15 +1,13 @@
 /**
  * An installation driven in virtual time: the app's event handlers, the local runtime's
- * `$schedule` (dev/runtime/engine/scheduler.ts, under a chosen reading of what Freshworks leaves
+ * `$schedule` (dev/runtime/scheduler.ts, under a chosen reading of what Freshworks leaves
  * undocumented), FDK's 50 template requests a minute for the whole installation, and every
  * template request and schedule call taking its time. Scheduled events, a console loading the
  * account and sidebar views run at the same time, interleaved as they would be at real pace,
  * without waiting (tests and bench/admins.ts).
  */
-import type { EngineTimers } from '../../../dev/runtime/engine/limits';
-import { PerMinuteLimit } from '../../../dev/runtime/engine/limits';
-import type { ScheduleReadings } from '../../../dev/runtime/engine/schedule-book';
-import { LocalScheduler } from '../../../dev/runtime/engine/scheduler';
+import type { ScheduleReadings } from '../../../dev/runtime/schedule-book';
+import { LocalScheduler, type SchedulerTimers } from '../../../dev/runtime/scheduler';
 import { MemoryKeyValueStore } from '../../../dev/runtime/kv-store';
 import type { AccessOverviewSlice } from '../../../common/audit';
 import { PLATFORM_REQUESTS_PER_MINUTE } from '../../../server/src/audit/pacing';
@@ -35,7 +33,7 @@ interface VirtualTimer {
  * Virtual time: timers fire in time order, the clock jumping to each; before each, every promise
  * that can settle does, so concurrent async work interleaves as it would in real time.
  */
-export class VirtualTime implements EngineTimers {
+export class VirtualTime implements SchedulerTimers {
   private timers: VirtualTimer[] = [];
   private order = 0;
 
@@ -138,7 +136,6 @@ export class VirtualInstallation {
   readonly scheduler: LocalScheduler;
   /** How long each event handler took, by name. */
   readonly eventDurations: { name: string; ms: number }[] = [];
-  private readonly platformLimit: PerMinuteLimit;
   private readonly latencyMs: number;
   private readonly scheduleLatencyMs: number;
   /** What the platform answered each `$schedule` call (never the data). */
@@ -150,7 +147,6 @@ export class VirtualInstallation {
   ) {
     this.time = options.time ?? new VirtualTime();
     this.handlers = createEventHandlers(this.time.now);
-    this.platformLimit = new PerMinuteLimit(PLATFORM_REQUESTS_PER_MINUTE, this.time.now);
     this.latencyMs = options.latencyMs ?? 400;
     this.scheduleLatencyMs = options.scheduleLatencyMs ?? 50;
     this.scheduler = new LocalScheduler({ now: this.time.now, timers: this.time, log: (line) => this.scheduleLog.push(line), readings: options.readings, fire: (_name, data) => this.event('onScheduledEvent', { data }) });
@@ -161,7 +157,8 @@ export class VirtualInstallation {
     return {
       invokeTemplate: async (name, invocation) => {
         const at = this.time.now();
-        const refused = !this.platformLimit.tryTake();
+        // FDK's 50 a minute for the whole installation, in a sliding minute (the stricter reading, as the local runtime plays it).
+        const refused = this.requests.filter((request) => !request.refused && request.at > at - 60_000).length >= PLATFORM_REQUESTS_PER_MINUTE;
         this.requests.push({ at, actor, refused });
         if (refused) {
           throw { ...PLATFORM_RATE_LIMIT };

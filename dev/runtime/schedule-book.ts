@@ -1,6 +1,8 @@
 /**
  * What FDK's `$schedule` accepts, refuses and keeps, held once for the local runtime's scheduler
- * (which adds timers: scheduler.ts) and the tests' FakeSchedule (which fires on a virtual clock).
+ * (which adds timers: scheduler.ts) and the tests' FakeSchedule (which fires on a test's clock).
+ * Like kv-store.ts for `$db`, it lives outside the engine so the unit tests that use it compile
+ * without the engine.
  *
  * Sources:
  * - API and payload: Freshworks' scheduled-events reference (freshworks-platform3
@@ -23,7 +25,6 @@
  *   answers.
  */
 import { z } from 'zod';
-import { jsonByteLength } from './limits';
 
 const SCHEDULE_RULES = {
   oneTimeSchedules: 1000,
@@ -195,7 +196,7 @@ export class ScheduleBook {
 
   /** Why FDK would refuse this schedule, or null; a schedule of the same name is the one it replaces, so it does not count. */
   private problemWith(schedule: ScheduleOptions): string | null {
-    if (jsonByteLength(schedule.data) > SCHEDULE_RULES.dataBytes) {
+    if (new TextEncoder().encode(JSON.stringify(schedule.data)).length > SCHEDULE_RULES.dataBytes) {
       return 'data exceeds the 4 KB limit of a schedule';
     }
     if (Date.parse(schedule.schedule_at) < this.now() + SCHEDULE_RULES.minimumLeadMs) {

@@ -1,5 +1,6 @@
 /**
- * `$schedule` in the local runtime: FDK's scheduled events, with the rules of schedule-book.ts
+ * `$schedule` in the local runtime (the engine's, and the tests' VirtualInstallation): FDK's
+ * scheduled events, with the rules of schedule-book.ts
  * (what the platform accepts, refuses and keeps, each with its source), fired on the engine's
  * clock and timers (a fake clock in tests). Each due schedule delivers `onScheduledEvent` with
  * its `data`; a recurring one is re-armed for its next time.
@@ -9,13 +10,18 @@
  * (which stands for an update) finds them again, and one that fell due while the runtime was
  * stopped fires at once.
  */
-import type { EngineTimers } from './limits';
 import { ScheduleBook, type BookEntry, type BookOutcome, type ScheduleAnswer, type ScheduleReadings } from './schedule-book';
 
 /** Node's timers hold at most about 24.8 days: a later schedule is re-armed in steps. */
 const LONGEST_TIMER_MS = 2 ** 31 - 1;
 
 export type { ScheduleAnswer } from './schedule-book';
+
+/** Timer functions (the engine's EngineTimers, a fake clock, or virtual time). */
+export interface SchedulerTimers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
 
 /** Where the runtime keeps its schedules between starts. */
 export interface SchedulePersistence {
@@ -25,7 +31,7 @@ export interface SchedulePersistence {
 
 export interface SchedulerDeps {
   now(): number;
-  timers: EngineTimers;
+  timers: SchedulerTimers;
   /** Delivers onScheduledEvent with `{ data }`; the scheduler does not wait for it. */
   fire(name: string, data: Record<string, unknown>): Promise<unknown>;
   log(line: string): void;
