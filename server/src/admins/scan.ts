@@ -16,7 +16,7 @@
  */
 import type { AgentAccess } from '../../../common/audit';
 import { adminAttributes, fittingAdmins, isActiveAccountAdmin, removeAdmins, storedAdmin } from '../audit/accountAdmins';
-import { backoffForRemaining } from '../audit/pacing';
+import { backoffForRemaining, LOW_REMAINING } from '../audit/pacing';
 import { AppError } from '../errors';
 import { toAgentAccess } from '../freshservice/access';
 import { readAgentPage, type AgentListAnswer } from '../freshservice/agents';
@@ -139,8 +139,14 @@ async function readRound(deps: ScanDeps, catalog: RoleCatalog, read: PagesRead, 
   takeSettled(read, first, settled, catalog);
 }
 
+/** Freshservice said it has fewer than LOW_REMAINING requests left this minute (for every integration of the account). */
+function runningLow(remaining: number | null): boolean {
+  return remaining !== null && remaining < LOW_REMAINING;
+}
+
+/** Another round only while pages remain, none failed, the share allows, and Freshservice is not running low. */
 function canReadMore(read: PagesRead, allowed: number): boolean {
-  return !read.done && read.failure === null && read.requested < allowed;
+  return !read.done && read.failure === null && read.requested < allowed && !runningLow(read.remaining);
 }
 
 /** Reads up to `allowed` pages from `from`, PAGES_AT_ONCE at a time, starting no round after STEP_GUARD_MS. */

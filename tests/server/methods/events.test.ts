@@ -153,6 +153,18 @@ describe('background events: the Account Admins list without scans in views', ()
     assert.ok((await untilComplete(installation)) < 10);
   });
 
+  it("slows down as Freshservice's X-RateLimit-Remaining runs low (a Starter account shared with other integrations), and still completes", async () => {
+    const time = new VirtualTime();
+    const account = new FakeAccount({ agents: 3_000, accountAdminEvery: 600, rateLimitPerMinute: 20, now: time.now });
+    const installation = new VirtualInstallation(account.request(), { time });
+    await installation.install();
+    await installation.runUntil(installation.time.now() + 7 * MINUTE);
+    const head = await installation.head();
+    assert.ok((head.scan?.notBefore ?? 0) > (head.scan?.steppedAt ?? 0), 'a step that saw fewer than 10 remaining holds the scan');
+    assert.ok(busiestMinute(backgroundTimes(installation)) <= 20, 'never more in a minute than Freshservice allows');
+    assert.ok((await untilComplete(installation)) < 30);
+  });
+
   it('gives way to people: after a view, the background keeps to 2 requests a minute until people have been gone 3 minutes', async () => {
     const installation = installationOf(20_000);
     await installation.install();
