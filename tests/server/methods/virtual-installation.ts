@@ -157,7 +157,8 @@ export class VirtualInstallation {
     return {
       invokeTemplate: async (name, invocation) => {
         const at = this.time.now();
-        // FDK's 50 a minute for the whole installation, in a sliding minute (the stricter reading, as the local runtime plays it).
+        // FDK's 50 requests a minute per app and account (Freshworks' request-method docs, "Request method
+        // considerations"), in a sliding minute: stricter than a calendar minute, as the local runtime plays it.
         const refused = this.requests.filter((request) => !request.refused && request.at > at - 60_000).length >= PLATFORM_REQUESTS_PER_MINUTE;
         this.requests.push({ at, actor, refused });
         if (refused) {
