@@ -60,6 +60,22 @@ describe('browser: every backend error shows its message', function () {
   const target = facts.adminsWithoutAccountAdminIds[0] as number;
   const session = useHarness();
 
+  /**
+   * Opens the target's page as Ana with the page's clock installed (`intercept` may answer server
+   * methods first), waits for the error panel and stops the clock, so a countdown can be read.
+   */
+  async function sidebarWaiting(intercept: (page: Page) => Promise<void> = () => Promise.resolve()) {
+    const page = await session.harness.context.newPage();
+    await page.clock.install();
+    await intercept(page);
+    await page.goto(`${session.harness.runtime.shellUrl}/users/${target}?as=${ana}`);
+    const sidebar = page.frameLocator('#app-contact_sidebar');
+    const panel = sidebar.locator('.error-panel');
+    await panel.waitFor();
+    await pauseClock(page);
+    return { page, sidebar, panel };
+  }
+
   it('renders each status with the server\'s message, the advice and a retry where it helps', async () => {
     for (const { status, title, retry } of CASES) {
       const page = await session.harness.context.newPage();
@@ -105,13 +121,7 @@ describe('browser: every backend error shows its message', function () {
     assert.ok(simulator);
     simulator.setFaults({ force429: 1000 });
     // The simulator's Retry-After is 1 s: the page's clock is held so the panel does not go on by itself meanwhile.
-    const page = await session.harness.context.newPage();
-    await page.clock.install();
-    await page.goto(`${session.harness.runtime.shellUrl}/users/${target}?as=${ana}`);
-    const sidebar = page.frameLocator('#app-contact_sidebar');
-    const panel = sidebar.locator('.error-panel');
-    await panel.waitFor();
-    await pauseClock(page);
+    const { page, sidebar, panel } = await sidebarWaiting();
     assert.equal(await panel.locator('strong').textContent(), 'Waiting for the request limit');
     assert.match((await panel.locator('.server-message').textContent()) ?? '', /Freshservice's rate limit for your account was reached/);
     simulator.setFaults({ force429: 0 });
@@ -193,20 +203,16 @@ describe('browser: every backend error shows its message', function () {
    */
   describe('a rate limit goes on by itself', () => {
     it('the sidebar, told only the status and the message, counts down the wait the message gives and loads without a click', async () => {
-      const page = await session.harness.context.newPage();
-      await page.clock.install();
       const calls: MethodCall[] = [];
-      await interceptMethod(page, 'getProfileAccess', async (route, call) => {
-        calls.push(call);
-        await (call.number === 1
-          ? fulfillFailure(route, 429, "The app reached the platform's limit of 50 requests a minute to Freshservice for this installation (Freshservice itself is fine). Retry after 40 seconds.")
-          : route.fallback());
-      });
-      await page.goto(`${session.harness.runtime.shellUrl}/users/${target}?as=${ana}`);
-      const sidebar = page.frameLocator('#app-contact_sidebar');
-      const panel = sidebar.locator('.error-panel[data-waiting="true"]');
-      await panel.waitFor();
-      await pauseClock(page);
+      const { page, sidebar, panel } = await sidebarWaiting((opened) =>
+        interceptMethod(opened, 'getProfileAccess', async (route, call) => {
+          calls.push(call);
+          await (call.number === 1
+            ? fulfillFailure(route, 429, "The app reached the platform's limit of 50 requests a minute to Freshservice for this installation (Freshservice itself is fine). Retry after 40 seconds.")
+            : route.fallback());
+        }),
+      );
+      assert.equal(await panel.getAttribute('data-waiting'), 'true');
       const hint = panel.locator('.error-hint');
       assert.equal(await panel.locator('.error-title').textContent(), 'Waiting for the request limit');
       const left = await secondsShown(hint);
@@ -248,16 +254,12 @@ describe('browser: every backend error shows its message', function () {
     });
 
     it("Freshservice's own limit is named as Freshservice's, and Try now goes on at once", async () => {
-      const page = await session.harness.context.newPage();
-      await page.clock.install();
-      await interceptMethod(page, 'getProfileAccess', async (route, call) => {
-        await (call.number === 1 ? fulfillRateLimit(route, 'RATE_LIMITED', 25, "Freshservice's rate limit for your account was reached. Retry after 25 seconds.") : route.fallback());
-      });
-      await page.goto(`${session.harness.runtime.shellUrl}/users/${target}?as=${ana}`);
-      const sidebar = page.frameLocator('#app-contact_sidebar');
-      const panel = sidebar.locator('.error-panel[data-waiting="true"]');
-      await panel.waitFor();
-      await pauseClock(page);
+      const { page, sidebar, panel } = await sidebarWaiting((opened) =>
+        interceptMethod(opened, 'getProfileAccess', async (route, call) => {
+          await (call.number === 1 ? fulfillRateLimit(route, 'RATE_LIMITED', 25, "Freshservice's rate limit for your account was reached. Retry after 25 seconds.") : route.fallback());
+        }),
+      );
+      assert.equal(await panel.getAttribute('data-waiting'), 'true');
       assert.equal(await panel.locator('.error-title').textContent(), "Waiting for Freshservice's request limit");
       const left = await secondsShown(panel.locator('.error-hint'));
       assert.ok(countingDownFrom(25, left), `${left}`);
