@@ -10,8 +10,14 @@ export const ERROR_CODES = [
   'KEY_OWNER_NOT_ADMIN',
   /** 404: no such agent. */
   'NOT_FOUND',
-  /** 429 from Freshservice or the platform; `retryAfterSeconds` says when to retry. */
+  /** 429 from Freshservice (its per-minute limit for the account); `retryAfterSeconds` says when to retry. */
   'RATE_LIMITED',
+  /**
+   * 429 from the platform itself: the app used FDK's 50 template requests a minute for the
+   * installation (errorSource "PLATFORM"). Not Freshservice's doing; `retryAfterSeconds` says
+   * when the minute has room again.
+   */
+  'APP_RATE_LIMITED',
   /** 5xx, timeout or connection error reaching Freshservice. */
   'FRESHSERVICE_UNAVAILABLE',
   /** Freshservice answered something the app cannot read (bad JSON, missing fields, a looping Link header). */
@@ -47,7 +53,7 @@ export interface AppErrorBody {
   status: number;
   message: string;
   code: ErrorCode;
-  /** Present with RATE_LIMITED: seconds to wait, from Retry-After. */
+  /** Present with RATE_LIMITED and APP_RATE_LIMITED: seconds to wait, from Retry-After (a minute when absent). */
   retryAfterSeconds?: number;
 }
 

@@ -31,9 +31,6 @@ exports = {
   onAppInstall: function (args) {
     return events.onAppInstall(args, eventPlatform());
   },
-  afterAppUpdate: function (args) {
-    return events.afterAppUpdate(args, eventPlatform());
-  },
   onScheduledEvent: function (args) {
     return events.onScheduledEvent(args, eventPlatform());
   },
@@ -50,8 +47,9 @@ exports = {
 
 // Helpers go after the exports block: FDK's parser rejects server.js otherwise (docs/platform-contract.md).
 // They pass the FDK globals each handler needs, so the TypeScript methods stay plain functions.
+// Server methods get $schedule too: a view that finds the background refresh stopped re-creates it.
 function platform() {
-  return { request: $request, store: $db, reply: renderData };
+  return { request: $request, store: $db, reply: renderData, schedule: $schedule };
 }
 
 function eventPlatform() {

@@ -412,7 +412,8 @@ class AccessConsole {
     // A 400 here means the server refused the continuation (expired or not its own): only a fresh start can succeed.
     const restart = failure.status === 400;
     const retry = restart ? () => this.restartOverview() : () => this.continueOverview(generation);
-    const hint = text.t(restart ? 'console.load.restart' : 'console.load.continue');
+    const goesOn = kit.adviceFor(failure).action === 'wait' ? 'console.load.goesOn' : 'console.load.continue';
+    const hint = text.t(restart ? 'console.load.restart' : goesOn);
     const loaded = this.rows.length > 0 ? kit.el('p', { className: 'hint', text: text.count('console.load.kept', this.rows.length, { next: hint }) }) : null;
     this.layout.loadError.replaceChildren(kit.errorPanel(failure, retry), ...(loaded === null ? [] : [loaded]));
     this.layout.root().setAttribute('data-load-state', 'error');

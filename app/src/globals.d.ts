@@ -88,11 +88,12 @@ interface WidgetError {
   status: number;
   message: string;
   code: ErrorCode | null;
-  /** Seconds to wait, when the answer said (RATE_LIMITED, STORE_UNAVAILABLE). */
+  /** Seconds to wait, when the answer said (RATE_LIMITED, APP_RATE_LIMITED, STORE_UNAVAILABLE). */
   retryAfterSeconds?: number;
 }
 
-type ErrorAction = 'retry' | 'settings' | 'ask' | 'refresh' | 'none';
+/** `wait`: a rate limit; the page goes on by itself after the wait. */
+type ErrorAction = 'retry' | 'settings' | 'ask' | 'refresh' | 'wait' | 'none';
 
 /** What the widget says about a failure, in the viewer's language (the server's message is the detail). */
 interface ErrorAdvice {

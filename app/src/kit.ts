@@ -14,7 +14,8 @@ const ADVICE_BY_CODE: Record<ErrorCode, AdviceKeys> = {
   KEY_INVALID: { title: 'error.keyInvalid.title', hint: 'error.keyInvalid.hint', action: 'settings' },
   KEY_OWNER_NOT_ADMIN: { title: 'error.keyOwnerNotAdmin.title', hint: 'error.keyOwnerNotAdmin.hint', action: 'settings' },
   NOT_FOUND: { title: 'error.notFound.title', hint: 'error.notFound.hint', action: 'refresh' },
-  RATE_LIMITED: { title: 'error.rateLimited.title', hint: 'error.rateLimited.hint', action: 'retry' },
+  RATE_LIMITED: { title: 'error.rateLimited.title', hint: 'error.rateLimited.hint', action: 'wait' },
+  APP_RATE_LIMITED: { title: 'error.appRateLimited.title', hint: 'error.appRateLimited.hint', action: 'wait' },
   FRESHSERVICE_UNAVAILABLE: { title: 'error.freshserviceUnavailable.title', hint: 'error.freshserviceUnavailable.hint', action: 'retry' },
   BAD_RESPONSE: { title: 'error.badResponse.title', hint: 'error.badResponse.hint', action: 'retry' },
   INVALID_PAYLOAD: { title: 'error.invalidPayload.title', hint: 'error.invalidPayload.hint', action: 'refresh' },
@@ -38,7 +39,8 @@ const ADVICE_BY_STATUS: Record<number, AdviceKeys> = {
   403: { title: 'error.forbidden.title', hint: 'error.forbidden.hint', action: 'ask' },
   404: ADVICE_BY_CODE.NOT_FOUND,
   409: ADVICE_BY_CODE.OUT_OF_ORDER,
-  429: ADVICE_BY_CODE.RATE_LIMITED,
+  // Freshservice's limit or the app's own (FDK's 50 a minute): without the code, the words fit both.
+  429: { title: 'error.requestLimit.title', hint: 'error.requestLimit.hint', action: 'wait' },
   500: ADVICE_BY_CODE.INTERNAL,
   502: ADVICE_BY_CODE.BAD_RESPONSE,
   503: ADVICE_BY_CODE.FRESHSERVICE_UNAVAILABLE,
@@ -70,9 +72,22 @@ function adviceKeys(error: WidgetError): AdviceKeys {
   return error.code !== null ? ADVICE_BY_CODE[error.code] : (ADVICE_BY_STATUS[error.status] ?? UNKNOWN_ADVICE);
 }
 
+/** A rate limit's wait when nothing says otherwise: the platform's and Freshservice's limits are per minute. */
+const RATE_WINDOW_SECONDS = 60;
+
+/**
+ * Seconds to wait after a rate-limit refusal: what the answer said, else what the server's
+ * message says ("... Retry after 40 seconds.", server/src/freshservice/failures.ts: the platform
+ * may forward only the status and the message), else a full minute.
+ */
+function waitSeconds(error: WidgetError): number {
+  const said = /Retry after (\d{1,4}) seconds?\./.exec(error.message)?.[1];
+  return error.retryAfterSeconds ?? (said === undefined ? RATE_WINDOW_SECONDS : Number(said));
+}
+
 function adviceFor(error: WidgetError): ErrorAdvice {
   const keys = adviceKeys(error);
-  return { title: window.accessText.t(keys.title), hint: window.accessText.t(keys.hint), action: keys.action };
+  return { title: window.accessText.t(keys.title), hint: window.accessText.t(keys.hint, { seconds: String(waitSeconds(error)) }), action: keys.action };
 }
 
 function isStorageBusy(error: WidgetError): boolean {
@@ -242,7 +257,52 @@ function skeleton(lines: number, words: string): HTMLElement {
   ]);
 }
 
-const RETRY_WORDS: Record<ErrorAction, MessageKey | null> = { retry: 'action.retry', settings: 'action.retry', refresh: 'action.refresh', ask: null, none: null };
+const RETRY_WORDS: Record<ErrorAction, MessageKey | null> = { retry: 'action.retry', settings: 'action.retry', refresh: 'action.refresh', wait: 'action.retryNow', ask: null, none: null };
+
+function errorDetails(error: WidgetError): HTMLElement {
+  return el('details', { className: 'error-details' }, [el('summary', { text: window.accessText.t('error.details') }), el('p', { className: 'server-message', text: error.message })]);
+}
+
+/**
+ * A rate-limit refusal goes on by itself: the panel says which limit and counts the wait down,
+ * then calls `onContinue` once (Try now does it sooner). Nobody has to click: the limits are per
+ * minute, so waiting is all it takes. The count stops if the panel leaves the page.
+ */
+function waitingPanel(error: WidgetError, onContinue: () => void): HTMLElement {
+  const text = window.accessText;
+  const keys = adviceKeys(error);
+  let left = waitSeconds(error);
+  let timer = 0;
+  let done = false;
+  const hint = el('p', { className: 'hint error-hint', text: text.t(keys.hint, { seconds: String(left) }), attrs: { 'aria-live': 'polite' } });
+  const go = (): void => {
+    window.clearTimeout(timer);
+    if (!done) {
+      done = true;
+      onContinue();
+    }
+  };
+  const panel = el('fw-inline-message', { className: 'error-panel', attrs: { type: 'warning', closable: 'false', role: 'status', 'data-waiting': 'true' } }, [
+    el('strong', { className: 'error-title', text: text.t(keys.title) }),
+    hint,
+    button(text.t('action.retryNow'), 'secondary', go),
+    errorDetails(error),
+  ]);
+  const tick = (): void => {
+    if (!panel.isConnected) {
+      return; // the page moved on (the view was replaced)
+    }
+    left -= 1;
+    if (left <= 0) {
+      go();
+      return;
+    }
+    hint.textContent = text.t(keys.hint, { seconds: String(left) });
+    timer = window.setTimeout(tick, 1000);
+  };
+  timer = window.setTimeout(tick, 1000);
+  return panel;
+}
 
 /**
  * The widget's own words (what happened, what to do), then the server's message as a detail:
@@ -251,16 +311,16 @@ const RETRY_WORDS: Record<ErrorAction, MessageKey | null> = { retry: 'action.ret
 function errorPanel(error: WidgetError, onRetry: (() => void) | null): HTMLElement {
   const text = window.accessText;
   const advice = adviceFor(error);
+  if (advice.action === 'wait' && onRetry !== null) {
+    return waitingPanel(error, onRetry);
+  }
   const retryWords = RETRY_WORDS[advice.action];
   const retry = onRetry !== null && retryWords !== null ? button(text.t(retryWords), 'secondary', onRetry) : null;
   return el('fw-inline-message', { className: 'error-panel', attrs: { type: 'error', closable: 'false', role: 'alert' } }, [
     el('strong', { className: 'error-title', text: advice.title }),
     el('p', { className: 'hint error-hint', text: advice.hint }),
     retry,
-    el('details', { className: 'error-details' }, [
-      el('summary', { text: text.t('error.details') }),
-      el('p', { className: 'server-message', text: error.message }),
-    ]),
+    errorDetails(error),
   ]);
 }
 

@@ -14,9 +14,10 @@ import { readAppPlaceholders } from './app-manifest';
 import { createBridge, type BridgeEngine } from './bridge-api';
 import { GENERATED_IPARAMS_FILE, SIMULATOR_TARGET_TAG, generatedSecrets, loadSavedIparams, readEnvironment, readFreshserviceIparams, readIparamDefinitions, type FreshserviceTarget, type IparamDefinitions } from './config';
 import type { FreshserviceIparams } from './engine/freshservice-iparams';
-import type { EventOutcome } from './engine/index';
+import type { EventOutcome, SchedulePersistence } from './engine/index';
 import { InstallationRecord } from './installation';
 import { createKeyValueStore, type MemoryKeyValueStore } from './kv-store';
+import { scheduleFile } from './schedule-file';
 import { createShellSite, type ShellHandler } from './shell-site';
 import { RuntimeStartupError } from './startup-error';
 
@@ -24,6 +25,8 @@ export interface HostEngineOptions {
   appRoot: string;
   iparams: Record<string, unknown>;
   store: KeyValueStore;
+  /** Where `$schedule` keeps the installation's schedules between starts. */
+  schedules?: SchedulePersistence;
   freshserviceUrl?: string;
   log?: (line: string) => void;
 }
@@ -186,15 +189,15 @@ async function install(engine: HostEngine, installations: InstallationRecord, ta
 
 /**
  * FDK's app set-up event for this start (docs/runtime.md): onAppInstall the first time this data
- * directory runs the app on this Freshservice, afterAppUpdate after that. An installation the
- * app refuses (`renderData({ message })`) is not recorded, so the next start offers it again.
+ * directory runs the app on this Freshservice. A later start stands for an update of the app,
+ * which the platform makes automatically for an app without an afterAppUpdate handler (Freshworks'
+ * app set-up events reference, freshworks-platform3 `references/architecture/app_setup_events_doc.md`:
+ * an app with one "is not automatically moved to the latest version"): no event, and the
+ * installation's data and schedules carry on. An installation the app refuses
+ * (`renderData({ message })`) is not recorded, so the next start offers it again.
  */
 async function deliverSetUpEvent(engine: HostEngine, installations: InstallationRecord, target: Target, settingsSaved: boolean, log: (line: string) => void): Promise<void> {
   if (installations.isInstalled(target.tag)) {
-    const refusal = refusalOf(await engine.invokeEvent('afterAppUpdate', {}));
-    if (refusal !== null) {
-      log(`afterAppUpdate did not complete (${refusal}); on Freshservice the installation would stay on its earlier version. The runtime runs the app as built.`);
-    }
     return;
   }
   const refusal = await install(engine, installations, target, settingsSaved);
@@ -272,7 +275,7 @@ export async function startHost<Engine extends HostEngine, Simulator extends Hos
     const iparams = { ...defaultIparams(definitions, roles, target.freshservice, join(dataDir, GENERATED_IPARAMS_FILE), target.tag), ...saved };
     const installations = new InstallationRecord(join(dataDir, 'installation.json'));
     const store = createKeyValueStore({ file: join(dataDir, 'db.json') });
-    const engine = await deps.createEngine({ appRoot, iparams, store, freshserviceUrl: target.freshservice.url, log });
+    const engine = await deps.createEngine({ appRoot, iparams, store, schedules: scheduleFile(join(dataDir, 'schedules.json')), freshserviceUrl: target.freshservice.url, log });
     cleanups.push(() => engine.close());
     await deliverSetUpEvent(engine, installations, target, Object.keys(saved).length > 0, log);
     const stopListening = simulator?.onUserEvent?.((event) => engine.invokeEvent(event.name, event.payload));

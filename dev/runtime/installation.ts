@@ -8,10 +8,10 @@
  *   that never installed the app on this Freshservice, and the first save of /custom_configs
  *   (the installation page's Install button). Editing settings later sends nothing: FDK
  *   documents no event for it.
- * - **afterAppUpdate** on every later start. The runtime's schedules live in memory and end
- *   with it, so each start stands for an update of the app, after which an app re-creates
- *   what it schedules (this app: its recurring refresh). This is the runtime's choice, not
- *   something FDK says about `fdk run`.
+ * - nothing on a later start: it stands for an update of the app, which the platform makes
+ *   automatically for an app without an afterAppUpdate handler (Freshworks' app set-up events
+ *   reference says an app with one is not moved to new versions automatically). The
+ *   installation's data (db.json) and schedules (schedules.json) carry on, as on the platform.
  *
  * Installations are kept per Freshservice (the tag saved settings carry), like the settings.
  */

@@ -25,9 +25,13 @@ export interface CallBudget {
 const ROLE_PAGES_PER_CALL = MAX_ROLE_PAGES;
 
 export const CALL_BUDGETS = {
-  /** The viewed agent and the viewer (1 each), the roles when stale; the head, a roles write, the viewed agent's own key, shard and event, the viewer's own key. */
-  getProfileAccess: { store: 7, templates: 2 + ROLE_PAGES_PER_CALL },
-  /** One page of roles or agents; no `$db` but the roles cache on the first slice. */
+  /**
+   * The viewed agent and the viewer (1 each), the roles when stale; the head, a roles write, the
+   * people mark (once a minute, with the refresh's when it is re-created), the viewed agent's own
+   * key, shard and event (the queue's path reads the record twice), the viewer's own key.
+   */
+  getProfileAccess: { store: 8, templates: 2 + ROLE_PAGES_PER_CALL },
+  /** One page of roles or agents; the first slice reads the head (what the background spent) and writes the people mark; a later one the people mark and, at the end, the roles. */
   getAccessOverview: { store: 2, templates: 1 },
   /** The agent, the roles when stale; the head and a roles write. */
   getUserAccess: { store: 2, templates: 1 + ROLE_PAGES_PER_CALL },

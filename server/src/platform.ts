@@ -63,9 +63,14 @@ export interface Platform {
   request: TemplateClient;
   store: KeyValueStore;
   reply: Reply;
+  /**
+   * FDK's `$schedule`: server methods may "create and manage schedules" (Freshworks' server-method
+   * reference); a view uses it to re-create the background refresh when it has stopped.
+   */
+  schedule?: ScheduleClient;
 }
 
-/** What an event handler gets besides: FDK's `$schedule`, for the background refresh of the Account Admins. */
+/** What an event handler gets: FDK's `$schedule` always, for the background refresh of the Account Admins. */
 export interface EventPlatform extends Platform {
   schedule: ScheduleClient;
 }

@@ -98,8 +98,21 @@ describe('widget kit (app/src/kit.ts)', () => {
       const actionFor = (status: number): string => kit.adviceFor({ status, message: 'm', code: null }).action;
       assert.deepEqual(
         [400, 401, 403, 404, 409, 429, 500, 502, 503, 504, 507].map(actionFor),
-        ['refresh', 'settings', 'ask', 'refresh', 'refresh', 'retry', 'retry', 'retry', 'retry', 'retry', 'retry'],
+        ['refresh', 'settings', 'ask', 'refresh', 'refresh', 'wait', 'retry', 'retry', 'retry', 'retry', 'retry'],
       );
+    });
+
+    it('waits out a rate limit, naming which one, never "Freshservice is busy": the wait as the answer says, else as its message says, else a minute', () => {
+      const own = kit.adviceFor({ status: 429, message: 'm', code: 'APP_RATE_LIMITED', retryAfterSeconds: 40 });
+      assert.deepEqual(own, { title: "Waiting for the app's request limit", hint: 'The app may make 50 requests a minute; continuing in 40 s.', action: 'wait' });
+      const freshservice = kit.adviceFor({ status: 429, message: 'm', code: 'RATE_LIMITED', retryAfterSeconds: 12 });
+      assert.equal(freshservice.hint, 'Freshservice limits how many requests your account makes a minute; continuing in 12 s.');
+      const bare = kit.adviceFor({ status: 429, message: "The app reached the platform's limit. Retry after 37 seconds.", code: null });
+      assert.equal(bare.hint, 'The app may make 50 requests a minute, and Freshservice limits requests too; continuing in 37 s.');
+      assert.match(kit.adviceFor({ status: 429, message: 'Too many requests', code: null }).hint, /continuing in 60 s\.$/);
+      for (const advice of [own, freshservice, bare]) {
+        assert.doesNotMatch(`${advice.title} ${advice.hint}`, /busy/);
+      }
     });
 
     it('never blames Freshservice for the app\'s own storage: 507 (and STORE_UNAVAILABLE) is the storage, 503 Freshservice', () => {

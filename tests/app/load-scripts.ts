@@ -15,6 +15,7 @@ interface WidgetError {
   status: number;
   message: string;
   code: ErrorCode | null;
+  retryAfterSeconds?: number;
 }
 
 /** The pure part of window.accessKit (app/src/globals.d.ts has the full type, with DOM types). */

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
-import type { Page } from 'playwright-core';
+import type { Locator, Page, Route } from 'playwright-core';
 import { demoAccountFacts } from '../../dev/simulator/index';
-import { button, fulfillFailure, interceptMethod, openSidebar, screenshot, useHarness, type MethodCall } from './harness';
+import { button, fulfillFailure, fulfillRateLimit, interceptMethod, openSidebar, screenshot, useHarness, type MethodCall } from './harness';
 
 /**
  * Every status a server method can fail with reaches the browser as FDK forwards it,
@@ -18,7 +18,8 @@ const CASES: { status: number; title: string; retry: string | null }[] = [
   { status: 403, title: 'Not allowed', retry: null },
   { status: 404, title: 'Not found', retry: 'Refresh' },
   { status: 409, title: 'The API-key state has changed', retry: 'Refresh' },
-  { status: 429, title: 'Freshservice is busy', retry: 'Retry' },
+  // A rate limit goes on by itself ("a rate limit goes on by itself" below); without the code it names both limits, never "Freshservice is busy".
+  { status: 429, title: 'Waiting for the request limit', retry: 'Try now' },
   // The server answers its own failures with 500, Freshservice's unreadable answers with 502,
   // Freshservice's silence with 503 (504: the platform's timeout) and the app's storage with 507.
   { status: 500, title: 'Something went wrong in the app', retry: 'Retry' },
@@ -29,12 +30,51 @@ const CASES: { status: number; title: string; retry: string | null }[] = [
   { status: 599, title: 'The app could not finish this', retry: 'Retry' },
 ];
 
+/**
+ * Stops the page's clock (time otherwise flows on its own once installed), so the countdown can
+ * be read and stepped. It stops a second ahead: the call itself takes time on a busy machine, and
+ * the clock cannot be stopped in its past.
+ */
+async function pauseClock(page: Page): Promise<void> {
+  const now = await page.evaluate(() => Date.now());
+  await page.clock.pauseAt(now + 1_000);
+}
+
+/** A countdown that started at `from` seconds and has run a few seconds at most. */
+function countingDownFrom(from: number, left: number): boolean {
+  return left <= from && left >= from - 5;
+}
+
+/** The seconds a waiting panel shows now. */
+async function secondsShown(hint: Locator): Promise<number> {
+  const shown = /continuing in (\d+) s\.$/.exec((await hint.textContent()) ?? '')?.[1];
+  assert.ok(shown !== undefined, 'the wait is shown');
+  return Number(shown);
+}
+
+
 describe('browser: every backend error shows its message', function () {
   this.timeout(180_000);
   const facts = demoAccountFacts();
   const [ana] = facts.activeAccountAdminIds as [number];
   const target = facts.adminsWithoutAccountAdminIds[0] as number;
   const session = useHarness();
+
+  /**
+   * Opens the target's page as Ana with the page's clock installed (`intercept` may answer server
+   * methods first), waits for the error panel and stops the clock, so a countdown can be read.
+   */
+  async function sidebarWaiting(intercept: (page: Page) => Promise<void> = () => Promise.resolve()) {
+    const page = await session.harness.context.newPage();
+    await page.clock.install();
+    await intercept(page);
+    await page.goto(`${session.harness.runtime.shellUrl}/users/${target}?as=${ana}`);
+    const sidebar = page.frameLocator('#app-contact_sidebar');
+    const panel = sidebar.locator('.error-panel');
+    await panel.waitFor();
+    await pauseClock(page);
+    return { page, sidebar, panel };
+  }
 
   it('renders each status with the server\'s message, the advice and a retry where it helps', async () => {
     for (const { status, title, retry } of CASES) {
@@ -76,17 +116,18 @@ describe('browser: every backend error shows its message', function () {
     await page.close();
   });
 
-  it('shows real failures from Freshservice and recovers on Retry', async () => {
+  it('shows real failures from Freshservice and recovers: by itself once the limit passes, on Retry for a wrong key', async () => {
     const simulator = session.harness.runtime.simulator;
     assert.ok(simulator);
     simulator.setFaults({ force429: 1000 });
-    const { page, sidebar } = await openSidebar(session.harness, ana, target);
-    const panel = sidebar.locator('.error-panel');
-    assert.equal(await panel.locator('strong').textContent(), 'Freshservice is busy');
-    assert.match((await panel.locator('.server-message').textContent()) ?? '', /\S/);
+    // The simulator's Retry-After is 1 s: the page's clock is held so the panel does not go on by itself meanwhile.
+    const { page, sidebar, panel } = await sidebarWaiting();
+    assert.equal(await panel.locator('strong').textContent(), 'Waiting for the request limit');
+    assert.match((await panel.locator('.server-message').textContent()) ?? '', /Freshservice's rate limit for your account was reached/);
     simulator.setFaults({ force429: 0 });
     simulator.resetRateLimits();
-    await panel.locator('fw-button', { hasText: 'Retry' }).click();
+    await page.clock.runFor(2_000);
+    await page.clock.resume();
     await sidebar.locator('.access-view').waitFor();
     await page.close();
 
@@ -99,18 +140,22 @@ describe('browser: every backend error shows its message', function () {
   /**
    * Opens the console as an Account Admin of a 250-agent account (more than one page: the first
    * slice reads only the roles, each later one a page of agents) with only the third
-   * getAccessOverview call failing, the first after rows arrived; waits for the error panel.
+   * getAccessOverview call failing (answered by `fail`), the first after rows arrived; waits for
+   * the error panel. With `clock`, Playwright's clock is installed first.
    */
-  async function consoleFailingAfterFirstRows(status: number, message: string) {
+  async function consoleFailingAfterFirstRows(fail: (route: Route) => Promise<void>, clock = false) {
     const harness = await session.restart({ simulator: { agents: 250 } });
     const account = harness.runtime.simulator?.account;
     const viewer = harness.runtime.simulator?.keys.find((key) => key.label === 'Account Admin')?.agentId;
     assert.ok(account && viewer !== undefined);
     const overviewCalls: MethodCall[] = [];
     const page = await harness.context.newPage();
+    if (clock) {
+      await page.clock.install();
+    }
     await interceptMethod(page, 'getAccessOverview', (route, call) => {
       overviewCalls.push(call);
-      return call.number === 3 ? fulfillFailure(route, status, message) : route.fallback();
+      return call.number === 3 ? fail(route) : route.fallback();
     });
     await page.goto(`${harness.runtime.shellUrl}/apps/full_page_app?as=${viewer}`);
     const consoleFrame = page.frameLocator('#app-full_page_app');
@@ -120,7 +165,7 @@ describe('browser: every backend error shows its message', function () {
   }
 
   it('keeps loaded rows when a console slice fails, and Retry continues from the saved cursor', async () => {
-    const { account, overviewCalls, page, consoleFrame, panel } = await consoleFailingAfterFirstRows(503, 'Freshservice is down for maintenance.');
+    const { account, overviewCalls, page, consoleFrame, panel } = await consoleFailingAfterFirstRows((route) => fulfillFailure(route, 503, 'Freshservice is down for maintenance.'));
     assert.equal(await panel.locator('.server-message').textContent(), 'Freshservice is down for maintenance.');
     const rowsLoaded = Number(await consoleFrame.locator('#app').getAttribute('data-rows'));
     assert.ok(rowsLoaded > 0, `the rows read before the failure stay listed (${rowsLoaded})`);
@@ -139,7 +184,7 @@ describe('browser: every backend error shows its message', function () {
   });
 
   it('starts the overview again when the server refuses its continuation (400: expired or foreign cursor)', async () => {
-    const { account, overviewCalls, page, consoleFrame, panel } = await consoleFailingAfterFirstRows(400, 'This overview can no longer continue: it has expired. Start the overview again.');
+    const { account, overviewCalls, page, consoleFrame, panel } = await consoleFailingAfterFirstRows((route) => fulfillFailure(route, 400, 'This overview can no longer continue: it has expired. Start the overview again.'));
     assert.match((await consoleFrame.locator('.load-error > .hint').textContent()) ?? '', /Refresh reads the account again from the start/);
 
     await panel.locator('fw-button').click();
@@ -149,5 +194,81 @@ describe('browser: every backend error shows its message', function () {
     assert.equal(overviewCalls.filter((call) => call.payload['cursor'] === null).length, 2);
     assert.equal(await consoleFrame.locator('.load-error .error-panel').count(), 0);
     await page.close();
+  });
+
+  /**
+   * A rate-limit refusal, the app's own (FDK's 50 template requests a minute) or Freshservice's,
+   * never waits for a click: the page says which limit and how long, counts down, and goes on by
+   * itself. Playwright's clock steps through the wait.
+   */
+  describe('a rate limit goes on by itself', () => {
+    it('the sidebar, told only the status and the message, counts down the wait the message gives and loads without a click', async () => {
+      const calls: MethodCall[] = [];
+      const { page, sidebar, panel } = await sidebarWaiting((opened) =>
+        interceptMethod(opened, 'getProfileAccess', async (route, call) => {
+          calls.push(call);
+          await (call.number === 1
+            ? fulfillFailure(route, 429, "The app reached the platform's limit of 50 requests a minute to Freshservice for this installation (Freshservice itself is fine). Retry after 40 seconds.")
+            : route.fallback());
+        }),
+      );
+      assert.equal(await panel.getAttribute('data-waiting'), 'true');
+      const hint = panel.locator('.error-hint');
+      assert.equal(await panel.locator('.error-title').textContent(), 'Waiting for the request limit');
+      const left = await secondsShown(hint);
+      assert.ok(countingDownFrom(40, left), `the wait the message gave, counting down (${left})`);
+      assert.equal(await hint.textContent(), `The app may make 50 requests a minute, and Freshservice limits requests too; continuing in ${left} s.`);
+      assert.doesNotMatch((await panel.textContent()) ?? '', /Freshservice is busy/);
+      await screenshot(page.locator('#app-contact_sidebar'), 'sidebar-rate-limit-waiting');
+
+      await page.clock.runFor(1_000);
+      assert.equal(await secondsShown(hint), left - 1, 'a live countdown');
+      assert.equal(calls.length, 1, 'nothing asked again before the wait is over');
+      await page.clock.runFor((left - 1) * 1_000);
+      await page.clock.resume();
+      await sidebar.locator('.access-view').waitFor();
+      assert.equal(calls.length, 2, 'asked once more, by itself');
+      assert.equal(await sidebar.locator('.error-panel').count(), 0);
+      await page.close();
+    });
+
+    it("the console, told the app's own limit with its code, says so, and continues the overview from where it stopped", async () => {
+      const { account, overviewCalls, page, consoleFrame } = await consoleFailingAfterFirstRows((route) => fulfillRateLimit(route, 'APP_RATE_LIMITED', 40, 'The app reached the limit. Retry after 40 seconds.'), true);
+      const panel = consoleFrame.locator('.load-error .error-panel[data-waiting="true"]');
+      await pauseClock(page);
+      const hint = panel.locator('.error-hint');
+      const left = await secondsShown(hint);
+      assert.ok(countingDownFrom(40, left), `${left}`);
+      assert.equal(await panel.locator('.error-title').textContent(), "Waiting for the app's request limit");
+      assert.equal(await hint.textContent(), `The app may make 50 requests a minute; continuing in ${left} s.`);
+      assert.match((await consoleFrame.locator('.load-error > .hint').textContent()) ?? '', /It continues from where it stopped\./);
+      await screenshot(page.locator('#app-full_page_app'), 'console-rate-limit-waiting');
+
+      await page.clock.runFor(left * 1_000);
+      await page.clock.resume();
+      const active = account.agents.filter((agent) => agent.active).length;
+      await consoleFrame.locator(`#app[data-load-state="done"][data-rows="${active}"]`).waitFor();
+      assert.equal(overviewCalls[3]?.payload['cursor'], overviewCalls[2]?.payload['cursor'], 'the refused slice was asked again, with the same cursor');
+      assert.equal(overviewCalls.filter((call) => call.payload['cursor'] === null).length, 1, 'not from the start');
+      await page.close();
+    });
+
+    it("Freshservice's own limit is named as Freshservice's, and Try now goes on at once", async () => {
+      const { page, sidebar, panel } = await sidebarWaiting((opened) =>
+        interceptMethod(opened, 'getProfileAccess', async (route, call) => {
+          await (call.number === 1 ? fulfillRateLimit(route, 'RATE_LIMITED', 25, "Freshservice's rate limit for your account was reached. Retry after 25 seconds.") : route.fallback());
+        }),
+      );
+      assert.equal(await panel.getAttribute('data-waiting'), 'true');
+      assert.equal(await panel.locator('.error-title').textContent(), "Waiting for Freshservice's request limit");
+      const left = await secondsShown(panel.locator('.error-hint'));
+      assert.ok(countingDownFrom(25, left), `${left}`);
+      assert.equal(await panel.locator('.error-hint').textContent(), `Freshservice limits how many requests your account makes a minute; continuing in ${left} s.`);
+      // Drawn controls need the clock running (Crayons renders on timers); 25 s leave time to click.
+      await page.clock.resume();
+      await panel.locator('fw-button', { hasText: 'Try now' }).click();
+      await sidebar.locator('.access-view').waitFor();
+      await page.close();
+    });
   });
 });

@@ -329,6 +329,11 @@ export function fulfillAnswer(route: Route, response: unknown): Promise<void> {
   return route.fulfill({ contentType: 'application/json', body: JSON.stringify({ ok: true, body: { requestID: 'test', response } }) });
 }
 
+/** Answers a 429 as a platform that forwards the code and the wait would (FDK documents only status and message). */
+export function fulfillRateLimit(route: Route, code: 'RATE_LIMITED' | 'APP_RATE_LIMITED', retryAfterSeconds: number, message: string): Promise<void> {
+  return route.fulfill({ contentType: 'application/json', body: JSON.stringify({ ok: false, body: { requestID: 'test', status: 429, code, retryAfterSeconds, message } }) });
+}
+
 /** Answers as FDK forwards a server method's failure: `{ requestID, status, message }`, without a code. */
 export function fulfillFailure(route: Route, status: number, message: string): Promise<void> {
   return route.fulfill({ contentType: 'application/json', body: JSON.stringify({ ok: false, body: { requestID: 'test', status, message } }) });

@@ -14,7 +14,8 @@ import { deliverEvent, type EventOutcome } from './events';
 import type { EngineLimits, EngineTimers } from './limits';
 import { FDK_LIMITS, PerMinuteLimit, realTimers } from './limits';
 import { ServerSandbox } from './sandbox';
-import { LocalScheduler } from './scheduler';
+import type { ScheduleReadings } from '../schedule-book';
+import { LocalScheduler, type SchedulePersistence } from '../scheduler';
 import { ReplyRouter, ServerMethodRunner } from './server-methods';
 import type { ContextInPath, TemplateCaller } from './template-render';
 import type { NonSuccessAnswers, TemplateOutcome } from './template-executor';
@@ -25,6 +26,8 @@ export { EngineSetupError } from './app-package';
 export { FDK_LIMITS } from './limits';
 export type { EngineLimits, EngineTimers } from './limits';
 export type { NonSuccessAnswers } from './template-executor';
+export type { ScheduleReadings } from '../schedule-book';
+export type { SchedulePersistence } from '../scheduler';
 export type { EventOutcome } from './events';
 
 export interface EngineOptions {
@@ -47,6 +50,10 @@ export interface EngineOptions {
   nonSuccessAnswers?: NonSuccessAnswers;
   /** Whether a context value in a template's path goes in as it is (default) or must stay one segment: FDK's docs are silent (template-render.ts). */
   contextInPath?: ContextInPath;
+  /** What `$schedule` does where Freshworks is silent (schedule-book.ts); the strictest reading by default. */
+  scheduleReadings?: ScheduleReadings;
+  /** Keeps the installation's schedules across starts, as the platform keeps them across updates; in memory only without it. */
+  schedules?: SchedulePersistence;
 }
 
 export interface TemplateInvocationOptions {
@@ -308,7 +315,14 @@ function buildEngine(options: EngineOptions): AppEngine {
   const replies = new ReplyRouter(log);
   // The scheduler fires through `deliver`, defined once the sandbox and its methods exist.
   let deliver: (name: string, payload: Record<string, unknown>) => Promise<EventOutcome> = () => Promise.reject(new Error('the engine is still starting'));
-  const scheduler = new LocalScheduler({ now, timers, log, fire: (_name, data) => deliver('onScheduledEvent', { data }) });
+  const scheduler = new LocalScheduler({
+    now,
+    timers,
+    log,
+    fire: (_name, data) => deliver('onScheduledEvent', { data }),
+    readings: options.scheduleReadings,
+    persist: options.schedules,
+  });
   const sandbox: ServerSandbox = new ServerSandbox(dirname(app.serverFile), app.dependencies, {
     $request: sandboxRequest(sendTemplate, () => sandbox),
     $db: sandboxStore(options.store, () => sandbox),

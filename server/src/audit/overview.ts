@@ -6,7 +6,8 @@ import { rateLimitRemaining } from '../freshservice/client';
 import { nextPageAfter } from '../freshservice/pagination';
 import { cacheRoles, compactRole, expandRole } from '../freshservice/roleCache';
 import { MAX_ROLE_PAGES, catalogOf, readRolePage, roleListDidNotEnd, type RoleCatalog } from '../freshservice/roles';
-import type { TemplateClient } from '../platform';
+import { consoleGoesOn, consoleOpens } from '../admins/presence';
+import type { ScheduleClient, TemplateClient } from '../platform';
 import type { Storage } from '../store/storage';
 import { cursorBytes, decodeCursor, encodeCursor, firstCursor, type CursorKey, type OverviewCursor } from './cursor';
 import { nextRequestNotBefore, requestsInWindow, waitForWindow } from './pacing';
@@ -29,6 +30,8 @@ export interface OverviewDeps {
   now: () => number;
   /** Signs the cursors this server issues and verifies those that come back. */
   cursorKey: CursorKey;
+  /** To re-create the background refresh when the first slice finds it stopped. */
+  schedule?: ScheduleClient;
 }
 
 export interface OverviewRequest {
@@ -158,12 +161,16 @@ function finishSlice(step: Step, deps: OverviewDeps): AccessOverviewSlice {
 /** Reads the next slice of the overview, or answers an empty slice with the wait left when called too early. */
 export async function accessOverviewSlice(request: OverviewRequest, deps: OverviewDeps): Promise<AccessOverviewSlice> {
   const startedAt = deps.now();
-  const cursor = request.cursor ? decodeCursor(request.cursor, deps.cursorKey, startedAt) : firstCursor(request.includeDeactivated ?? false, startedAt);
+  // A new overview counts what the background spent in the last minute: both draw on one budget (pacing.ts).
+  const cursor = request.cursor
+    ? decodeCursor(request.cursor, deps.cursorKey, startedAt)
+    : { ...firstCursor(request.includeDeactivated ?? false, startedAt), requestTimes: await consoleOpens(deps.storage, deps.schedule, deps.now) };
   const waitMs = Math.max(cursor.notBefore - startedAt, waitForWindow(cursor.requestTimes, startedAt));
   if (waitMs > 0) {
     // Called too early: nothing new happened, so the cursor goes back as it came (or as first issued).
     return sliceOf(cursor, [], request.cursor || encodeCursor(cursor, deps.cursorKey), waitMs);
   }
   const step = cursor.phase === 'roles' ? await readRolesStep(cursor, deps) : await readAgentsStep(cursor, deps);
+  await consoleGoesOn(deps.storage, cursor.pagesLoaded, step.cursor.pagesLoaded, startedAt);
   return finishSlice(step, deps);
 }

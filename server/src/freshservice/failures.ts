@@ -100,9 +100,18 @@ const FRESHSERVICE_ANSWERS: Record<number, (call: FailedCall, failure: TemplateF
   404: notFound,
 };
 
+/**
+ * A 429: FDK's own limit of 50 template requests a minute arrives with errorSource "PLATFORM"
+ * (Freshworks' request-method docs list 429 among the platform's error codes), Freshservice's
+ * with errorSource "APP". Each message ends "Retry after N seconds.": the widget reads the wait
+ * from it when the platform forwards only the status and the message (app/src/kit.ts).
+ */
 function rateLimited(failure: TemplateFailure): AppError {
   const seconds = retryAfterSeconds(failure.headers);
-  return new AppError(429, 'RATE_LIMITED', `Freshservice's rate limit was reached. Retry after ${seconds} seconds.`, seconds);
+  if (failure.errorSource === 'PLATFORM') {
+    return new AppError(429, 'APP_RATE_LIMITED', `The app reached the platform's limit of 50 requests a minute to Freshservice for this installation (Freshservice itself is fine). Retry after ${seconds} seconds.`, seconds);
+  }
+  return new AppError(429, 'RATE_LIMITED', `Freshservice's rate limit for your account was reached. Retry after ${seconds} seconds.`, seconds);
 }
 
 function readFailure(rejection: unknown): TemplateFailure {

@@ -21,7 +21,13 @@ function now(): number {
 export function getAccessOverview(args: ServerArgs, fdk: Platform): Promise<void> {
   const platform = budgeted(fdk, 'getAccessOverview');
   return respond('getAccessOverview', platform.reply, () =>
-    accessOverviewSlice(readPayload(accessOverviewPayloadSchema, args), { request: platform.request, storage: storageOf(args, platform.store), now, cursorKey: cursorKeyOf(args) }),
+    accessOverviewSlice(readPayload(accessOverviewPayloadSchema, args), {
+      request: platform.request,
+      storage: storageOf(args, platform.store),
+      now,
+      cursorKey: cursorKeyOf(args),
+      schedule: platform.schedule,
+    }),
   );
 }
 

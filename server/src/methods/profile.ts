@@ -17,6 +17,6 @@ function now(): number {
 export function getProfileAccess(args: ServerArgs, fdk: Platform): Promise<void> {
   const platform = budgeted(fdk, 'getProfileAccess');
   return respond('getProfileAccess', platform.reply, () =>
-    profileAccess(readPayload(profileAccessPayloadSchema, args), { request: platform.request, storage: storageOf(args, platform.store), now }),
+    profileAccess(readPayload(profileAccessPayloadSchema, args), { request: platform.request, storage: storageOf(args, platform.store), now, schedule: platform.schedule }),
   );
 }

@@ -30,7 +30,8 @@ import { currentCatalog } from '../freshservice/roleCache';
 import type { RoleCatalog } from '../freshservice/roles';
 import { personOf } from '../ledger/access-rules';
 import { ApiKeyLedger } from '../ledger/api-key-ledger';
-import type { TemplateClient } from '../platform';
+import { noticePeople } from '../admins/presence';
+import type { ScheduleClient, TemplateClient } from '../platform';
 import type { Head } from '../store/head';
 import type { Storage } from '../store/storage';
 
@@ -39,6 +40,8 @@ export interface ProfileAccessDeps {
   storage: Storage;
   /** Milliseconds since the epoch: bounds the Account Admins scan inside FDK's 20 s. */
   now: () => number;
+  /** To re-create the background refresh when a view finds it stopped. */
+  schedule?: ScheduleClient;
 }
 
 interface AgentContext {
@@ -136,6 +139,8 @@ export async function profileAccess(payload: ProfileAccessPayload, deps: Profile
     return requesterProfile();
   }
   const head = await deps.storage.head();
+  // Someone is using the app: the background scan gives way (at most one $db write a minute).
+  await noticePeople(head, deps.storage, deps.schedule, deps.now);
   const catalog = await currentCatalog(deps);
   const context: AgentContext = { payload, viewed: toAgentAccess(viewedAgent, catalog), catalog, head, deps, startedAt };
   const [people, apiKey] = await Promise.all([peopleAround(context), apiKeyOf(ledger, context.viewed)]);

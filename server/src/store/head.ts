@@ -16,6 +16,9 @@
  * | `scan`         | the background scan of the agents for Account Admins     | fixed       |
  * | `overflow`     | the index continues in shards: the newest shard known    | fixed       |
  * | `i<id base36>` | one agent's index entry (store/index-entry.ts)           | ENTRY_MAX_BYTES each, HEAD_INDEX_ENTRIES of them |
+ * | `people`       | when someone last used the app (a view, the console): the scan gives way | fixed |
+ * | `refresh`      | when the background refresh last ran or was (re)created  | fixed       |
+ * | `chains`       | when each chain of scan steps is next due, as its last run left it | fixed (64 chains at most) |
  *
  * Every part has a largest size, and together they stay inside $db's 40 KB with room for
  * concurrent writers (HEAD_MAX_BYTES; tests/server/store/head-budget.test.ts fills every part to
@@ -36,8 +39,8 @@ export const HEAD = 'head';
 export const HEAD_MAX_BYTES = 40 * 1024;
 export const ROLES_MAX_BYTES = 8 * 1024;
 export const ADMINS_MAX_BYTES = 8 * 1024;
-/** The scan and what the background keeps beside it. */
-export const BACKGROUND_MAX_BYTES = 2 * 1024;
+/** The scan and the background's marks beside it (people, refresh, chains): 3,916 bytes at their largest. */
+export const BACKGROUND_MAX_BYTES = 4 * 1024;
 /** Agents whose index entry lives in the head; later ones go to the index's shards (ledger/ledger-index.ts). */
 export const HEAD_INDEX_ENTRIES = 100;
 /**
@@ -101,6 +104,14 @@ export const scanStateSchema = z.object({
   /** More Account Admins were found than the head has room for: the finished list is marked incomplete. */
   overflowed: z.boolean(),
   done: z.boolean(),
+  // What keeps the background inside the installation's shared budgets (server/src/admins/pacing.ts);
+  // a scan state written by an earlier version of the app has none of it.
+  /** The background's template requests of the last minute, `[time, count]`, a running step's reserved ones included. */
+  requests: z.array(z.tuple([z.number().int().nonnegative(), z.number().int().positive()])).max(64).default([]),
+  /** A step holds the scan until then (it started, and may run FDK's 20 s): another step does not start. */
+  busyUntil: z.number().int().nonnegative().default(0),
+  /** No page is read before then: Freshservice or the platform asked to wait, or a page failed. */
+  notBefore: z.number().int().nonnegative().default(0),
 });
 export type ScanState = z.infer<typeof scanStateSchema>;
 
@@ -117,6 +128,35 @@ export interface AccountAdminsRecord extends AdminsMeta {
 export const overflowSchema = z.object({ lastShard: z.number().int().nonnegative() });
 export type Overflow = z.infer<typeof overflowSchema>;
 
+// ---- The background's marks (server/src/admins/presence.ts) --------------------------------
+// Each its own attribute: written by different callers, never overwriting each other.
+
+/** When someone last used the app (a sidebar view, the console's overview). */
+export const PEOPLE_ATTRIBUTE = 'people';
+/** When the recurring refresh last ran, or was (re)created. */
+export const REFRESH_ATTRIBUTE = 'refresh';
+export const markSchema = z.object({ at: z.number().int().nonnegative() });
+/** When each chain of scan steps is next due (by chain), as its last run left it: the refresh re-arms one long overdue. */
+export const CHAINS_ATTRIBUTE = 'chains';
+export const chainsSchema = z.object({ due: z.array(z.number().int().nonnegative()).max(64) });
+
+/** The marks as read (null or empty: never written, or failed verification). */
+export interface BackgroundMarks {
+  people: number | null;
+  refresh: number | null;
+  chainsDue: number[];
+}
+
+function markReaders(open: <T>(name: string, stored: unknown, schema: z.ZodType<T>) => Opened<T>): PartReader[] {
+  return [
+    ...[PEOPLE_ATTRIBUTE, REFRESH_ATTRIBUTE].map(
+      (attribute): PartReader => (parts, name, stored) => name === attribute && keep(open(name, stored, markSchema), (value) => (parts.marks = { ...parts.marks, [attribute]: value.at })),
+    ),
+    (parts, name, stored) => name === CHAINS_ATTRIBUTE && keep(open(name, stored, chainsSchema), (value) => (parts.marks = { ...parts.marks, chainsDue: value.due })),
+  ];
+}
+// ---- end of the background's marks ---------------------------------------------------------
+
 /** The head as read: each part verified on its own (a tampered attribute is dropped and named). */
 export interface Head {
   key: string;
@@ -130,6 +170,8 @@ export interface Head {
   overflow: Overflow | null;
   /** The background scan for Account Admins, when one was ever started. */
   scan: ScanState | null;
+  /** When people last used the app and when the background refresh last ran. */
+  marks: BackgroundMarks;
   /** Attribute names whose seal or shape did not verify (never used). */
   tampered: string[];
   /**
@@ -143,6 +185,7 @@ export interface Head {
 interface HeadParts {
   roles: RolesPart | null;
   scan: ScanState | null;
+  marks: BackgroundMarks;
   meta: AdminsMeta | null;
   admins: StoredAccountAdmin[];
   entries: Map<AgentId, IndexEntry>;
@@ -151,7 +194,7 @@ interface HeadParts {
 }
 
 function emptyParts(): HeadParts {
-  return { roles: null, scan: null, meta: null, admins: [], entries: new Map(), overflow: null, tampered: [] };
+  return { roles: null, scan: null, marks: { people: null, refresh: null, chainsDue: [] }, meta: null, admins: [], entries: new Map(), overflow: null, tampered: [] };
 }
 
 type PartReader = (parts: HeadParts, name: string, stored: unknown) => boolean;
@@ -164,6 +207,7 @@ function headReaders(store: SealedStore, key: string): PartReader[] {
     (parts, name, stored) => name === ADMINS_ATTRIBUTE && keep(open(name, stored, adminsMetaSchema), (value) => (parts.meta = value)),
     (parts, name, stored) => name === OVERFLOW_ATTRIBUTE && keep(open(name, stored, overflowSchema), (value) => (parts.overflow = value)),
     (parts, name, stored) => name === SCAN_ATTRIBUTE && keep(open(name, stored, scanStateSchema), (value) => (parts.scan = value)),
+    ...markReaders(open),
     (parts, name, stored) => {
       const agentId = adminOf(name);
       return agentId !== null && keep(open(name, stored, storedAdminSchema), (value) => parts.admins.push({ id: agentId, ...value }));
@@ -216,7 +260,7 @@ export async function readHead(store: SealedStore): Promise<Head> {
   if (parts.tampered.length > 0) {
     console.warn(`storage: ${parts.tampered.length} head attribute(s) failed verification and were ignored`);
   }
-  return { key, bytes, roles: parts.roles, accountAdmins, entries: parts.entries, overflow: parts.overflow, scan: parts.scan, tampered: parts.tampered, failure };
+  return { key, bytes, roles: parts.roles, accountAdmins, entries: parts.entries, overflow: parts.overflow, scan: parts.scan, marks: parts.marks, tampered: parts.tampered, failure };
 }
 
 /** Writes head attributes; a failure is the caller's to map (see SealedStore.setAttributes). */

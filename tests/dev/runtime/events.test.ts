@@ -21,14 +21,13 @@ exports.install = function (args) {
   }
   remember(args);
 };
-exports.update = remember;
 exports.userChanged = remember;
 `;
 
 function withEvents(app: FixtureApp): FixtureApp {
   const manifestFile = join(app.root, 'manifest.json');
   const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { modules: Record<string, Record<string, unknown>> };
-  manifest.modules['common'] = { ...manifest.modules['common'], events: { onAppInstall: { handler: 'install' }, afterAppUpdate: { handler: 'update' } } };
+  manifest.modules['common'] = { ...manifest.modules['common'], events: { onAppInstall: { handler: 'install' } } };
   manifest.modules['service_user'] = { ...manifest.modules['service_user'], events: { onUserUpdate: { handler: 'userChanged' }, onUserDelete: { handler: 'userChanged' } } };
   writeFileSync(manifestFile, JSON.stringify(manifest));
   const serverFile = join(app.root, 'server', 'server.js');
@@ -60,7 +59,7 @@ describe('local runtime: app set-up events and the simulator user events', funct
   this.timeout(30_000);
   const facts = demoAccountFacts();
 
-  it('delivers onAppInstall on the first start of a data directory and afterAppUpdate on every later start', async () => {
+  it('delivers onAppInstall on the first start of a data directory and no set-up event on later starts (each stands for an automatic update)', async () => {
     const app = withEvents(createFixtureApp());
     try {
       const first = await startFixtureRuntime({}, app);
@@ -68,9 +67,9 @@ describe('local runtime: app set-up events and the simulator user events', funct
       assert.ok(existsSync(join(app.dataDir, 'installation.json')), 'the installation is recorded in the data directory');
       const second = await startFixtureRuntime({}, app);
       try {
-        assert.deepEqual((await seen(second)).map((entry) => entry.event), ['onAppInstall', 'afterAppUpdate']);
+        assert.deepEqual((await seen(second)).map((entry) => entry.event), ['onAppInstall']);
         assert.ok(first.logs.some((line) => /^event onAppInstall 200 \d+ms$/.test(line)));
-        assert.ok(second.logs.some((line) => /^event afterAppUpdate 200 \d+ms$/.test(line)));
+        assert.ok(!second.logs.some((line) => line.startsWith('event ')), 'no event on the later start');
       } finally {
         await second.stop();
       }

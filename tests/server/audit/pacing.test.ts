@@ -1,20 +1,30 @@
 import { strict as assert } from 'node:assert';
-import { OVERVIEW_REQUESTS_PER_MINUTE, PLATFORM_REQUESTS_PER_MINUTE, backoffForRemaining, nextRequestNotBefore, waitForWindow } from '#server/audit/pacing';
+import {
+  EVENT_REQUESTS,
+  OVERVIEW_REQUESTS_PER_MINUTE,
+  PLATFORM_REQUESTS_PER_MINUTE,
+  SCAN_REQUESTS_BESIDE_PEOPLE,
+  SCAN_REQUESTS_PER_MINUTE,
+  VIEW_REQUESTS,
+  backoffForRemaining,
+  nextRequestNotBefore,
+  waitForWindow,
+} from '#server/audit/pacing';
 import { busiestMinute } from './run';
 
 describe('pacing', () => {
   it('lets requests through while the last minute has room', () => {
     assert.equal(waitForWindow([], 1_000_000), 0);
-    assert.equal(waitForWindow(Array.from({ length: 39 }, (_unused, i) => 1_000_000 - i), 1_000_000), 0);
+    assert.equal(waitForWindow(Array.from({ length: OVERVIEW_REQUESTS_PER_MINUTE - 1 }, (_unused, i) => 1_000_000 - i), 1_000_000), 0);
   });
 
   it('waits until the oldest request that must expire has left the window', () => {
-    const times = Array.from({ length: 40 }, (_unused, i) => 1_000_000 + i * 100);
+    const times = Array.from({ length: OVERVIEW_REQUESTS_PER_MINUTE }, (_unused, i) => 1_000_000 + i * 100);
     assert.equal(waitForWindow(times, 1_004_000), 1_000_000 + 60_000 - 1_004_000);
   });
 
   it('ignores requests older than a minute', () => {
-    const times = Array.from({ length: 40 }, (_unused, i) => 900_000 + i);
+    const times = Array.from({ length: OVERVIEW_REQUESTS_PER_MINUTE }, (_unused, i) => 900_000 + i);
     assert.equal(waitForWindow(times, 1_000_000), 0);
   });
 
@@ -37,6 +47,14 @@ describe('pacing', () => {
     }
     assert.equal(busiestMinute(times), OVERVIEW_REQUESTS_PER_MINUTE);
     assert.ok(OVERVIEW_REQUESTS_PER_MINUTE < PLATFORM_REQUESTS_PER_MINUTE);
+  });
+
+  it("splits FDK's 50 a minute so that a scan, a console and ten sidebar views a minute fit together, with room for events", () => {
+    // The console counts what the scan spent before it opened; the scan then gives way.
+    const busiest = OVERVIEW_REQUESTS_PER_MINUTE + SCAN_REQUESTS_BESIDE_PEOPLE + 10 * VIEW_REQUESTS;
+    assert.ok(busiest + EVENT_REQUESTS < PLATFORM_REQUESTS_PER_MINUTE, `${busiest}`);
+    assert.ok(SCAN_REQUESTS_PER_MINUTE + 10 * VIEW_REQUESTS + EVENT_REQUESTS < PLATFORM_REQUESTS_PER_MINUTE, 'the scan before it notices people');
+    assert.ok(SCAN_REQUESTS_PER_MINUTE < OVERVIEW_REQUESTS_PER_MINUTE, 'a console opening beside a busy scan still reads its first slices at once');
   });
 
   it('busiestMinute counts a half-open 60 s window', () => {

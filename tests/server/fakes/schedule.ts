@@ -1,70 +1,74 @@
 /**
- * A stand-in for FDK's `$schedule` that records every schedule made and can hand back the ones
- * due at a given time, in time order, so a test (or the bench) can fire them on a virtual clock.
- * Like the platform (Freshservice's scheduled-events page), it refuses a `schedule_at` less than
- * 5 minutes ahead, a second recurring schedule, and a name already in use.
+ * A stand-in for FDK's `$schedule` that fires on the test's own clock: `takeDue(until)` hands
+ * back the schedules due by then, in time order, so a test can run them. What it accepts,
+ * refuses and keeps is the local runtime's schedule book (dev/runtime/schedule-book.ts,
+ * each rule with its Freshworks source): the 5-minute lead checked when the call arrives, one
+ * recurring and 1,000 one-time schedules, unique names, and, where Freshworks is silent, the
+ * reading chosen (`readings`; tests run under `everyScheduleReading()`).
  */
+import { ScheduleBook, type ScheduleReadings } from '../../../dev/runtime/schedule-book';
 import type { ScheduleClient, ScheduleOptions } from '#server/platform';
 
 export interface Scheduled extends ScheduleOptions {
-  /** Milliseconds: when it fires next. */
+  /** Milliseconds: when it was due. */
   due: number;
 }
 
 export class FakeSchedule implements ScheduleClient {
+  /** Every schedule the platform accepted, in order (updates too). */
   readonly created: ScheduleOptions[] = [];
-  private readonly pending = new Map<string, Scheduled>();
+  private readonly book: ScheduleBook;
 
-  constructor(private readonly now: () => number) {}
+  constructor(now: () => number, readings?: ScheduleReadings) {
+    this.book = new ScheduleBook(now, readings);
+  }
 
   create(options: ScheduleOptions): Promise<unknown> {
-    const due = Date.parse(options.schedule_at);
-    if (this.pending.has(options.name)) {
-      return Promise.reject({ status: 400, message: `A schedule named ${options.name} already exists` });
-    }
-    if (!(due >= this.now() + 5 * 60_000 - 1_000)) {
-      return Promise.reject({ status: 400, message: 'schedule_at must be at least 5 minutes from now' });
-    }
-    if (options.repeat !== undefined && [...this.pending.values()].some((scheduled) => scheduled.repeat !== undefined)) {
-      return Promise.reject({ status: 400, message: 'Only one recurring schedule is allowed' });
-    }
-    this.created.push(options);
-    this.pending.set(options.name, { ...options, due });
-    return Promise.resolve({ status: 200, message: 'Schedule created' });
+    return this.save('create', options);
   }
 
   update(options: ScheduleOptions): Promise<unknown> {
-    this.pending.set(options.name, { ...options, due: Date.parse(options.schedule_at) });
-    return Promise.resolve({ status: 200, message: 'Schedule updated' });
+    return this.save('update', options);
   }
 
   fetch(options: { name: string }): Promise<unknown> {
-    const found = this.pending.get(options.name);
-    return found ? Promise.resolve(found) : Promise.reject({ status: 404, message: 'Schedule not found' });
+    const found = this.book.fetch(options);
+    return found.ok ? Promise.resolve(found.schedule) : Promise.reject(found.answer);
   }
 
   delete(options: { name: string }): Promise<unknown> {
-    this.pending.delete(options.name);
-    return Promise.resolve({ status: 200, message: 'Schedule deleted' });
+    const outcome = this.book.delete(options);
+    return outcome.ok ? Promise.resolve(outcome.answer) : Promise.reject(outcome.answer);
   }
 
-  /** The next schedule due at or before `until`, taken off (a recurring one is moved to its next time); null when none. */
+  /** The next schedule due at or before `until`, fired (a recurring one moves to its next time); null when none. */
   takeDue(until: number): Scheduled | null {
-    const next = [...this.pending.values()].filter((scheduled) => scheduled.due <= until).sort((a, b) => a.due - b.due)[0];
-    if (next === undefined) {
+    const name = this.book.nextDue(until);
+    const entry = name === null ? undefined : this.book.pending(name);
+    if (entry === undefined) {
       return null;
     }
-    if (next.repeat === undefined) {
-      this.pending.delete(next.name);
-    } else {
-      const unit = { minutes: 60_000, hours: 3_600_000, days: 86_400_000 }[next.repeat.time_unit];
-      this.pending.set(next.name, { ...next, due: next.due + next.repeat.frequency * unit });
-    }
-    return next;
+    const due = entry.due;
+    this.book.fire(entry.options.name);
+    return { ...entry.options, due };
   }
 
   /** Schedules still to fire. */
   get waiting(): Scheduled[] {
-    return [...this.pending.values()];
+    return this.book.waiting().map((entry) => ({ ...entry.options, due: entry.due }));
+  }
+
+  /** One-time schedules the platform holds (fired ones too, under the reading that keeps them). */
+  oneTimeHeld(): number {
+    return this.book.oneTimeHeld();
+  }
+
+  private save(operation: 'create' | 'update', options: ScheduleOptions): Promise<unknown> {
+    const outcome = this.book.save(operation, options);
+    if (!outcome.ok) {
+      return Promise.reject(outcome.answer);
+    }
+    this.created.push(options);
+    return Promise.resolve(outcome.answer);
   }
 }

@@ -83,13 +83,17 @@ for (const reading of NON_SUCCESS_READINGS) {
       assert.equal(error.code, 'RATE_LIMITED');
       assert.equal(error.retryAfterSeconds, 37);
       assert.deepEqual(error.toBody(), { status: 429, code: 'RATE_LIMITED', message: error.message, retryAfterSeconds: 37 });
-      assert.match(error.message, /37 seconds/);
+      assert.match(error.message, /Retry after 37 seconds\.$/, 'the widget reads the wait from this sentence');
     });
 
-    it("the platform's own 429 (no Retry-After) waits a full minute", async () => {
+    it("the platform's own 429 (FDK's 50 requests a minute, no Retry-After) is the app's limit, not Freshservice's, and waits a full minute", async () => {
       const error = await failureOf(platformFailure(429, 'Rate limit exceeded'));
-      assert.equal(error.code, 'RATE_LIMITED');
+      assert.equal(error.code, 'APP_RATE_LIMITED');
+      assert.equal(error.status, 429);
       assert.equal(error.retryAfterSeconds, 60);
+      assert.match(error.message, /50 requests a minute/);
+      assert.doesNotMatch(error.message, /Freshservice's rate limit|busy/);
+      assert.match(error.message, /Retry after 60 seconds\.$/, 'the widget reads the wait from this sentence');
     });
 
     it('500, a timeout and a connection error are FRESHSERVICE_UNAVAILABLE', async () => {

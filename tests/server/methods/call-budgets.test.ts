@@ -10,14 +10,14 @@ import { restore, stub } from 'sinon';
 import { CALL_BUDGETS, meteredRequests, meteredStore, type BudgetedMethod } from '#server/budget';
 import { AppError } from '#server/errors';
 import { MAX_SHARDS } from '#server/ledger/ledger-index';
-import { HEAD_INDEX_ENTRIES, ROLES_ATTRIBUTE } from '#server/store/head';
+import { HEAD_INDEX_ENTRIES, PEOPLE_ATTRIBUTE, REFRESH_ATTRIBUTE, ROLES_ATTRIBUTE } from '#server/store/head';
 import { entryAttribute, packEntry } from '#server/store/index-entry';
 import { SealedStore } from '#server/store/sealed-store';
-import { MemoryKeyValueStore } from '../../../dev/runtime/kv-store';
+import { MemoryKeyValueStore, everyKvReading, type KvReadings } from '../../../dev/runtime/kv-store';
 import { FakeRequest, ok } from '../fakes/request';
 import { TEST_SECRET, keyOf } from '../fakes/storage';
 import { emailOf } from '../freshservice/fixtures';
-import { actor, target, viewing } from '../ledger/fixtures';
+import { actor, readingName, target, viewing } from '../ledger/fixtures';
 import { ANA, BJORN, CHLOE, Installation, RAHUL, accountAgents } from './installation';
 
 /** Agents recorded once the head's share of the index is used: kept in a shard. */
@@ -31,8 +31,8 @@ interface Spent {
 }
 
 /** An installation whose head's share of the index is used (by agents recorded long ago), with MANY agents in a shard, and four changes on LAST cut off before they were indexed. */
-async function expensiveInstallation(): Promise<Installation> {
-  const installation = new Installation({ agents: accountAgents(MANY) });
+async function expensiveInstallation(readings: KvReadings): Promise<Installation> {
+  const installation = new Installation({ agents: accountAgents(MANY), readings });
   await installation.install();
   const earlier = Object.fromEntries(
     Array.from({ length: HEAD_INDEX_ENTRIES }, (_, i) => [entryAttribute(1 + i), packEntry(1 + i, { version: 1, state: 'enabled', updatedAt: 1, since: 1, lastAction: 'enabled', lastActorId: ANA, name: `Agent ${1 + i}` })]),
@@ -50,7 +50,8 @@ async function expensiveInstallation(): Promise<Installation> {
   return installation;
 }
 
-describe('what one call may spend, whatever its payload', () => {
+for (const readings of everyKvReading()) {
+describe(`what one call may spend, whatever its payload (${readingName(readings)})`, () => {
   let shared: Installation | null = null;
   let installation: Installation;
 
@@ -58,9 +59,10 @@ describe('what one call may spend, whatever its payload', () => {
     stub(console, 'warn');
     stub(console, 'info');
     stub(console, 'error');
-    installation = shared ??= await expensiveInstallation();
+    installation = shared ??= await expensiveInstallation(readings);
     // The roles cache gone, as an hour without the background refresh leaves it: each call reads and stores them again.
-    await new SealedStore(installation.store, TEST_SECRET).removeAttributes(keyOf('head'), [ROLES_ATTRIBUTE]);
+    // No one used the app for a minute and the refresh has stopped: a view writes the people mark and re-creates the refresh.
+    await new SealedStore(installation.store, TEST_SECRET).removeAttributes(keyOf('head'), [ROLES_ATTRIBUTE, PEOPLE_ATTRIBUTE, REFRESH_ATTRIBUTE]);
   });
   afterEach(() => restore());
 
@@ -91,12 +93,20 @@ describe('what one call may spend, whatever its payload', () => {
     });
   }
 
+  it('getAccessOverview, the first slice of an installation whose head is gone (never made, or deleted from a browser): within its cap', async () => {
+    await installation.store.delete(keyOf('head'));
+    const cost = await spent('getAccessOverview', { cursor: null });
+    assert.ok(cost.operations <= CALL_BUDGETS.getAccessOverview.store, `${cost.operations} $db operations, cap ${CALL_BUDGETS.getAccessOverview.store}`);
+    shared = null;
+  });
+
   it('getApiKeyHistory walks no further for a larger `before`: the same reads for 6 and for 1,000,000', async () => {
     const near = await spent('getApiKeyHistory', { agentId: LAST, before: 6 });
     const far = await spent('getApiKeyHistory', { agentId: LAST, before: 1_000_000 });
     assert.equal(far.operations, near.operations);
   });
 });
+}
 
 describe('the meter itself', () => {
   beforeEach(() => stub(console, 'error'));

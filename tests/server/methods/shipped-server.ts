@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import type { KeyValueStore, ScheduleClient, TemplateClient } from '#server/platform';
+import { FakeSchedule } from '../fakes/schedule';
 
 /** The hand-written shim FDK ships; it requires server/lib, built by `tsc -p tsconfig.server.json`. */
 const SERVER_FILE = resolve(__dirname, '../../../../server/server.js');
@@ -15,7 +16,7 @@ export interface FdkGlobals {
   $request: TemplateClient;
   $db: KeyValueStore;
   renderData: (error: unknown, data?: unknown) => unknown;
-  /** Needed by the event handlers only. */
+  /** Event handlers use it, and server methods when they find the background refresh stopped; a FakeSchedule on the real clock when not given. */
   $schedule?: ScheduleClient;
 }
 
@@ -23,6 +24,7 @@ export interface FdkGlobals {
 export function loadShippedServer(globals: FdkGlobals): Record<string, ShippedMethod> {
   const sandbox: FdkGlobals & { exports: Record<string, ShippedMethod> } & Record<string, unknown> = {
     exports: {},
+    $schedule: new FakeSchedule(Date.now),
     ...globals,
     console,
     require: createRequire(SERVER_FILE),

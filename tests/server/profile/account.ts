@@ -8,8 +8,9 @@ import { MemoryKeyValueStore } from '../../../dev/runtime/kv-store';
 import type { KvOperationRecord } from '../../../dev/runtime/kv-store';
 import { scanStep, startScan } from '#server/admins/scan';
 import type { KeyValueStore } from '#server/platform';
+import { PEOPLE_ATTRIBUTE } from '#server/store/head';
 import { profileAccess, type ProfileAccessDeps } from '#server/profile/profileAccess';
-import { keyOf, testStorage } from '../fakes/storage';
+import { keyOf, seedHead, testStorage } from '../fakes/storage';
 import type { ProfileAccess } from '#common/profile';
 import { FakeRequest, ok } from '../fakes/request';
 import { ROLE_IDS, agent, agentsWithEmail, assignment, emailOf, standardRoles } from '../freshservice/fixtures';
@@ -47,10 +48,14 @@ export class ProfileAccount {
   time = Date.UTC(2026, 10, 26, 6, 0, 0);
   readonly store = new MemoryKeyValueStore({ now: () => this.time });
 
-  /** Warms what an installation in use has: the head with roles and the Account Admins a background scan recorded. */
+  /**
+   * Warms what an installation in use has: the head with roles and the Account Admins a background
+   * scan recorded, and the mark a view left less than a minute ago (people use the app).
+   */
   async warm(): Promise<void> {
     const deps = { request: freshservice(), storage: testStorage(this.store), now: () => this.time };
     await scanStep(deps, await startScan(deps));
+    await seedHead(this.store, { [PEOPLE_ATTRIBUTE]: { at: this.time } });
   }
 
   /** Moves the clock, e.g. past the head roles' hour (and $db's rate-limit minute). */

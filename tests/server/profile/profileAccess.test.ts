@@ -13,6 +13,8 @@ const HEAD = keyOf('head');
 
 /** The $db reads of a view of an agent never recorded in the ledger, with a warm head: 1 get. */
 const WARM_READS = [`get ${HEAD}`];
+/** The people mark a view writes when the last one is a minute old (the background scan gives way). */
+const PEOPLE_MARK = `update ${HEAD}`;
 
 /** Whom the view looked up, by the id in the email it searched for (`agent<id>@acme.example`). */
 function agentIdsAsked(request: FakeRequest): number[] {
@@ -96,7 +98,7 @@ describe('getProfileAccess: what one sidebar view costs', () => {
     account.later(3601);
     const cold = await account.view(RAHUL, ANA);
     assert.deepEqual(cold.request.names(), ['findAgentByEmail', 'listRoles']);
-    assert.deepEqual(described(cold.operations), [...WARM_READS, `update ${HEAD}`].sort());
+    assert.deepEqual(described(cold.operations), [...WARM_READS, PEOPLE_MARK, `update ${HEAD}`].sort());
     assert.ok((await headOf(account.store)).accountAdmins, 'the roles write left the Account Admins');
     assert.equal(cold.answer.viewer?.isAccountAdmin, true);
 
@@ -112,8 +114,8 @@ describe('getProfileAccess: what one sidebar view costs', () => {
     assert.deepEqual(first.answer.accountAdmins?.accountAdmins, []);
     assert.equal(first.answer.accountAdmins?.complete, false);
     assert.equal(first.answer.accountAdmins?.scanning, false);
-    // The head does not exist yet: the roles' update answers 404 and creates it.
-    assert.deepEqual(described(first.operations), [...WARM_READS, `update ${HEAD}`, `set ${HEAD}`].sort());
+    // The head does not exist yet: the people mark's update answers 404 and creates it; then the roles' update.
+    assert.deepEqual(described(first.operations), [...WARM_READS, PEOPLE_MARK, `set ${HEAD}`, `update ${HEAD}`].sort());
     const second = await fresh.view(RAHUL, CHLOE);
     assert.deepEqual(second.request.names(), ['findAgentByEmail', 'findAgentByEmail'], 'at most the viewed agent and the viewer');
     assert.deepEqual(described(second.operations), WARM_READS);
@@ -168,7 +170,19 @@ describe('getProfileAccess: what one sidebar view costs', () => {
     assert.equal(answer.viewed.accountAdminRole, null);
     assert.deepEqual(answer.viewer, { id: CHLOE, isAccountAdmin: false, holdsAdminRole: true });
     assert.deepEqual(request.callsTo('listAgents'), []);
-    assert.deepEqual(described(operations), [...WARM_READS, `update ${HEAD}`].sort());
+    assert.deepEqual(described(operations), [...WARM_READS, PEOPLE_MARK, `update ${HEAD}`].sort());
+  });
+
+  it('marks that people use the app, at most once a minute (one $db write), so the background scan gives way; a requester\'s page marks nothing', async () => {
+    account.later(61);
+    const first = await account.view(RAHUL, ANA);
+    assert.deepEqual(described(first.operations), [...WARM_READS, PEOPLE_MARK].sort());
+    assert.equal((await headOf(account.store)).marks.people, account.time);
+    account.later(59);
+    const second = await account.view(CHLOE, ANA);
+    assert.deepEqual(described(second.operations), WARM_READS, 'not again within the minute');
+    account.later(120);
+    assert.deepEqual((await account.view(NOBODY, ANA)).operations, []);
   });
 
   it('fails as a whole, before any $db operation, when the viewed agent cannot be read', async () => {

@@ -14,7 +14,7 @@ import { ApiKeyLedger } from '#server/ledger/api-key-ledger';
 import { MAX_SHARDS, SHARD_ENTRIES } from '#server/ledger/ledger-index';
 import { cacheRoles } from '#server/freshservice/roleCache';
 import type { KnownRole } from '#server/freshservice/roles';
-import { BACKGROUND_MAX_BYTES, CONCURRENT_ENTRIES, HEAD_INDEX_ENTRIES, HEAD_MAX_BYTES, ROLES_MAX_BYTES, SCAN_ATTRIBUTE, writeHeadAttributes } from '#server/store/head';
+import { BACKGROUND_MAX_BYTES, CHAINS_ATTRIBUTE, CONCURRENT_ENTRIES, HEAD_INDEX_ENTRIES, HEAD_MAX_BYTES, PEOPLE_ATTRIBUTE, REFRESH_ATTRIBUTE, ROLES_MAX_BYTES, SCAN_ATTRIBUTE, writeHeadAttributes } from '#server/store/head';
 import { ENTRY_MAX_BYTES, entryAttribute, packEntry, type IndexEntry } from '#server/store/index-entry';
 import { SealedStore, attributeBytes, sealedAttributeBytes } from '#server/store/sealed-store';
 import { TEST_SECRET, headOf, keyOf, recordAdmins, testStorage } from '../fakes/storage';
@@ -73,10 +73,21 @@ describe('storage budgets: every part at its largest', () => {
       const roles = largestRoles();
       await cacheRoles(storage, roles, NOW);
       await recordAdmins(testStorage(store), ROLE_IDS.accountAdmin, Array.from({ length: 100 }, (_unused, i) => admin(21000049000 + i, '\\'.repeat(100))), NOW);
-      const scan = { generation: LARGEST_ID, roleId: LARGEST_ID, nextPage: LARGEST_ID, pagesRead: LARGEST_ID, agentsRead: LARGEST_ID, startedAt: LARGEST_ID, steppedAt: LARGEST_ID, overflowed: true, done: false };
-      assert.ok(sealedAttributeBytes(SCAN_ATTRIBUTE, scan) < BACKGROUND_MAX_BYTES / 2, 'the scan takes a small part of the background share');
-      // Whatever else the background keeps, up to its share.
-      await writeHeadAttributes(sealed, { key: keyOf('head') }, { [SCAN_ATTRIBUTE]: scan, background: 'x'.repeat(BACKGROUND_MAX_BYTES - sealedAttributeBytes(SCAN_ATTRIBUTE, scan) - 100) });
+      // The scan and the background's marks at their largest: 64 request times, every chain's due time.
+      const requests = Array.from({ length: 64 }, (_unused, i): [number, number] => [LARGEST_ID - i, LARGEST_ID]);
+      const scan = { generation: LARGEST_ID, roleId: LARGEST_ID, nextPage: LARGEST_ID, pagesRead: LARGEST_ID, agentsRead: LARGEST_ID, startedAt: LARGEST_ID, steppedAt: LARGEST_ID, overflowed: true, done: false, requests, busyUntil: LARGEST_ID, notBefore: LARGEST_ID };
+      const background = {
+        [SCAN_ATTRIBUTE]: scan,
+        [PEOPLE_ATTRIBUTE]: { at: LARGEST_ID },
+        [REFRESH_ATTRIBUTE]: { at: LARGEST_ID },
+        [CHAINS_ATTRIBUTE]: { due: Array.from({ length: 64 }, () => LARGEST_ID) },
+      };
+      const backgroundBytes = Object.entries(background).reduce((sum, [name, value]) => sum + sealedAttributeBytes(name, value), 0);
+      assert.ok(backgroundBytes <= BACKGROUND_MAX_BYTES, `the scan and the marks take ${backgroundBytes} bytes, more than the background's share`);
+      await writeHeadAttributes(sealed, { key: keyOf('head') }, background);
+      const afterBackground = await headOf(store);
+      assert.equal(afterBackground.scan?.requests.length, 64, 'the largest scan state is read back');
+      assert.equal(afterBackground.marks.chainsDue.length, 64);
       // The index's share, with every entry concurrent first changes may add, each at its largest.
       const entries: Record<string, string> = {};
       for (let index = 0; index < HEAD_INDEX_ENTRIES + CONCURRENT_ENTRIES; index += 1) {

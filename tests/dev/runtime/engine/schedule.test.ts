@@ -4,6 +4,9 @@ import type { SinonFakeTimers } from 'sinon';
 import { createAppEngine } from '../../../../dev/runtime/engine/index';
 import type { AppEngine } from '../../../../dev/runtime/engine/index';
 import { createKeyValueStore } from '../../../../dev/runtime/kv-store';
+import { everyScheduleReading, type BookEntry } from '../../../../dev/runtime/schedule-book';
+import { LocalScheduler } from '../../../../dev/runtime/scheduler';
+import type { EngineTimers } from '../../../../dev/runtime/engine/limits';
 import type { KeyValueStore } from '#server/platform';
 import { createFixtureApp } from './fixtures';
 import type { FixtureApp } from './fixtures';
@@ -37,6 +40,11 @@ exports = {
 `;
 
 const START = Date.UTC(2030, 0, 1, 9, 0, 0);
+
+/** The global timers, looked up at call time so sinon's fake clock drives them. */
+function realTimersOf(): EngineTimers {
+  return { setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout) };
+}
 const MINUTE = 60_000;
 
 type Answer = { resolved?: { status?: number; message?: string } & Record<string, unknown>; rejected?: { status: number; message: string }; ownRealm: boolean };
@@ -103,6 +111,14 @@ describe('engine: $schedule (scheduled events)', () => {
     assert.equal(refusal(await call('create', { name: 'past', data: {}, schedule_at: at(-MINUTE) })), 400);
     assert.equal((await call('create', { name: 'in-five', data: {}, schedule_at: at(5 * MINUTE) })).resolved?.status, 200);
     assert.equal(refusal(await call('update', { name: 'in-five', data: {}, schedule_at: at(MINUTE) })), 400);
+  });
+
+  it('checks the 5 minutes when the call arrives, with no slack: "now + 5 minutes" worked out a moment before the call is refused', async () => {
+    const madeFor = at(5 * MINUTE);
+    clock.tick(1);
+    const late = await call('create', { name: 'exactly-five', data: {}, schedule_at: madeFor });
+    assert.equal(refusal(late), 400);
+    assert.match(late.rejected?.message ?? '', /at least 5 minutes/);
   });
 
   it('refuses a second recurring schedule, also by update, but not a one-time one beside it', async () => {
@@ -181,11 +197,74 @@ describe('engine: $schedule (scheduled events)', () => {
     assert.deepEqual((await runs()).map((run) => run.data['which']), ['moved']);
   });
 
+  it('keeps a fired one-time schedule (name taken, counted) until it is deleted, under the strictest reading (the default)', async () => {
+    await call('create', { name: 'step', data: {}, schedule_at: at(5 * MINUTE) });
+    await clock.tickAsync(5 * MINUTE);
+    assert.equal((await runs()).length, 1);
+    assert.deepEqual(engine.pendingSchedules(), []);
+    const again = await call('create', { name: 'step', data: {}, schedule_at: at(11 * MINUTE) });
+    assert.equal(refusal(again), 400, 'its name is still taken');
+    assert.equal((await call('delete', { name: 'step' })).resolved?.status, 200);
+    assert.equal((await call('create', { name: 'step', data: {}, schedule_at: at(11 * MINUTE) })).resolved?.status, 200, 'free once deleted');
+  });
+
   it('stops every schedule when the engine closes', async () => {
     await call('create', { name: 'refresh', data: {}, schedule_at: at(5 * MINUTE), repeat: { time_unit: 'minutes', frequency: 5 } });
     await engine.close();
     await clock.tickAsync(60 * MINUTE);
     assert.deepEqual(await runs(), []);
     assert.equal(clock.countTimers(), 0);
+  });
+});
+
+describe('engine: $schedule where Freshworks is silent, under each reading', () => {
+  let clock: SinonFakeTimers;
+  beforeEach(() => {
+    clock = useFakeTimers({ now: START, toFake: ['setTimeout', 'clearTimeout'] });
+  });
+  afterEach(() => restore());
+
+  const at = (ms: number): string => new Date(START + ms).toISOString();
+
+  for (const readings of everyScheduleReading()) {
+    it(`fired one-time schedules ${readings.firedOneTime}, deleting a missing name ${readings.deleteMissing === 'reject' ? 'refused' : 'answered as done'}`, async () => {
+      const fired: unknown[] = [];
+      const scheduler = new LocalScheduler({ now: () => clock.now, timers: realTimersOf(), log: () => undefined, readings, fire: (_name, data) => Promise.resolve(fired.push(data)) });
+      await scheduler.create({ name: 'step', data: { n: 1 }, schedule_at: at(5 * MINUTE) });
+      await clock.tickAsync(5 * MINUTE);
+      assert.deepEqual(fired, [{ n: 1 }]);
+      assert.equal(scheduler.oneTimeHeld(), readings.firedOneTime === 'kept' ? 1 : 0);
+      const recreated = scheduler.create({ name: 'step', data: { n: 2 }, schedule_at: at(11 * MINUTE) });
+      await (readings.firedOneTime === 'kept' ? assert.rejects(recreated, { status: 400 }) : recreated);
+      const deletedMissing = scheduler.delete({ name: 'never-made' });
+      await (readings.deleteMissing === 'reject' ? assert.rejects(deletedMissing, { status: 404 }) : deletedMissing);
+      scheduler.close();
+    });
+  }
+});
+
+describe('engine: $schedule kept with the installation across restarts', () => {
+  let clock: SinonFakeTimers;
+  beforeEach(() => {
+    clock = useFakeTimers({ now: START, toFake: ['setTimeout', 'clearTimeout'] });
+  });
+  afterEach(() => restore());
+
+  it('finds its schedules again after a restart, and fires one that fell due meanwhile at once', async () => {
+    let kept: BookEntry[] = [];
+    const persist = { load: () => kept, save: (entries: BookEntry[]) => void (kept = entries) };
+    const fired: string[] = [];
+    const start = (): LocalScheduler => new LocalScheduler({ now: () => clock.now, timers: realTimersOf(), log: () => undefined, persist, fire: (name) => Promise.resolve(fired.push(name)) });
+    const first = start();
+    await first.create({ name: 'refresh', data: {}, schedule_at: new Date(START + 6 * MINUTE).toISOString(), repeat: { time_unit: 'minutes', frequency: 10 } });
+    await first.create({ name: 'step', data: {}, schedule_at: new Date(START + 7 * MINUTE).toISOString() });
+    first.close();
+    await clock.tickAsync(8 * MINUTE);
+    assert.deepEqual(fired, [], 'nothing fires while the runtime is stopped');
+    const second = start();
+    await clock.tickAsync(0);
+    assert.deepEqual(fired.sort(), ['refresh', 'step'], 'both were due: they fire on the start');
+    assert.deepEqual(second.waiting().map((entry) => [entry.name, entry.nextRun]), [['refresh', new Date(START + 16 * MINUTE).toISOString()]]);
+    second.close();
   });
 });
