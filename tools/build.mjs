@@ -4,8 +4,10 @@
 // outputs whose source file is gone. It never deletes an output that is still current, and it
 // writes an output only when its content changed (to a temporary file, then renamed), so an
 // `npm start` running from the same folder keeps serving while another command builds.
-// `--clean` first deletes every output folder (npm run build:clean, npm run package).
+// `--clean` first deletes every output folder (npm run build:clean, npm run package). Naming
+// tsconfig files builds only those (and what they reference), without pruning.
 // Plain JavaScript because it runs before anything is compiled (like the other tools/*.mjs).
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -57,7 +59,7 @@ function fail(message) {
   process.exit(1);
 }
 
-/** Where a project writes (outDir, declarationDir) and its build-info file. */
+/** Where a project writes its outputs (outDir, declarationDir). */
 function outputFoldersOf(/** @type {import('typescript').ParsedCommandLine} */ project) {
   return [project.options.outDir, project.options.declarationDir].filter((folder) => folder !== undefined);
 }
@@ -97,15 +99,16 @@ function writeWhenChanged(/** @type {string} */ file, /** @type {string} */ data
 }
 
 /**
- * Compiles what changed; returns the number of projects that reported errors.
+ * Compiles what changed in `roots` (tsconfig paths) and the projects they reference (`projects`);
+ * returns the number of projects that reported errors.
  * @param {typeof import('typescript')} ts
  */
-function compile(ts, /** @type {Map<string, import('typescript').ParsedCommandLine>} */ parsedConfigs, /** @type {import('typescript').ParsedCommandLine[]} */ projects) {
+function compile(ts, /** @type {Map<string, import('typescript').ParsedCommandLine>} */ parsedConfigs, /** @type {import('typescript').ParsedCommandLine[]} */ projects, /** @type {string[]} */ roots) {
   const reportDiagnostic = ts.createDiagnosticReporter(ts.sys, process.stdout.isTTY === true);
   const host = ts.createSolutionBuilderHost(ts.sys, undefined, reportDiagnostic, () => undefined, () => undefined);
   host.writeFile = writeWhenChanged;
   host.getParsedCommandLine = (file) => parsedConfigs.get(resolve(file));
-  const builder = ts.createSolutionBuilder(host, [SOLUTION], {});
+  const builder = ts.createSolutionBuilder(host, roots, {});
   const compiled = new Set();
   let failed = 0;
   for (let project = builder.getNextInvalidatedProject(); project !== undefined; project = builder.getNextInvalidatedProject()) {
@@ -202,25 +205,81 @@ function cleanOutputs(/** @type {typeof import('typescript')} */ ts, /** @type {
   }
 }
 
-function main() {
-  const clean = process.argv.includes('--clean');
-  say(clean ? 'deleting every output folder, then compiling everything …' : 'compiling what changed since the last build (TypeScript, incremental) …');
+/**
+ * On a cold build (no build info yet: a fresh clone, --clean) the project with the most files that
+ * no other project references compiles in a second process while this one compiles the rest: on
+ * two cores that takes about the time of the larger half. The second process is this script.
+ * @param {typeof import('typescript')} ts
+ * @returns {import('typescript').ParsedCommandLine | undefined}
+ */
+function projectToCompileBeside(ts, /** @type {import('typescript').ParsedCommandLine[]} */ projects) {
+  const referenced = new Set(projects.flatMap((project) => (project.projectReferences ?? []).map((reference) => ts.resolveProjectReferencePath(reference))));
+  const [largest] = projects.filter((project) => !referenced.has(String(project.options.configFilePath)) && (project.projectReferences ?? []).length === 0).sort((a, b) => b.fileNames.length - a.fileNames.length);
+  const cold = (/** @type {import('typescript').ParsedCommandLine} */ project) => !existsSync(String(ts.getTsBuildInfoEmitOutputFilePath(project.options)));
+  return largest !== undefined && cold(largest) && projects.some((project) => project !== largest && cold(project)) ? largest : undefined;
+}
+
+/**
+ * The named projects and every project they reference.
+ * @param {typeof import('typescript')} ts
+ */
+function withReferences(ts, /** @type {Map<string, import('typescript').ParsedCommandLine>} */ parsedConfigs, /** @type {string[]} */ configs) {
+  const reached = new Set();
+  const visit = (/** @type {string} */ config) => {
+    if (!reached.has(config)) {
+      reached.add(config);
+      (parsedConfigs.get(config)?.projectReferences ?? []).forEach((reference) => visit(ts.resolveProjectReferencePath(reference)));
+    }
+  };
+  configs.forEach(visit);
+  return [...parsedConfigs.values()].filter((project) => reached.has(String(project.options.configFilePath)) && project.fileNames.length > 0);
+}
+
+/** Runs this script for one tsconfig; resolves to the number of projects that failed there (0 or 1). */
+function compileInSecondProcess(/** @type {string} */ config) {
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), config, '--beside'], { stdio: 'inherit' });
+  return new Promise((done) => child.on('exit', (code) => done(code === 0 ? 0 : 1)));
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const clean = args.includes('--clean');
+  const named = args.filter((arg) => !arg.startsWith('--')).map((arg) => resolve(arg));
+  /** Compiling beside another build.mjs (compileInSecondProcess): that one says what happens. */
+  const beside = args.includes('--beside');
+  if (!beside) {
+    say(clean ? 'deleting every output folder, then compiling everything …' : `compiling what changed since the last build (TypeScript, incremental${named.length > 0 ? `: ${named.map(shown).join(', ')}` : ''}) …`);
+  }
   // require, not import: Node's ESM loader would first scan all of typescript.js for its exports.
   /** @type {typeof import('typescript')} */
   const ts = createRequire(import.meta.url)('typescript');
   const parsedConfigs = parseConfigs(ts, SOLUTION);
   const projects = [...parsedConfigs.values()].filter((project) => project.fileNames.length > 0);
+  const unknown = named.find((config) => !parsedConfigs.has(config));
+  if (unknown !== undefined) {
+    fail(`${shown(unknown)} is not a project of ${shown(SOLUTION)}`);
+  }
+  const selected = named.length === 0 ? projects : withReferences(ts, parsedConfigs, named);
   if (clean) {
     cleanOutputs(ts, projects);
   } else {
-    forgetBuildsWithMissingOutputs(ts, projects, new Set(filesUnder(outputRoots(projects).concat(projects.map((project) => dirname(String(ts.getTsBuildInfoEmitOutputFilePath(project.options))))))));
+    const buildInfoFolders = projects.map((project) => dirname(String(ts.getTsBuildInfoEmitOutputFilePath(project.options))));
+    forgetBuildsWithMissingOutputs(ts, selected, new Set(filesUnder([...outputRoots(projects), ...buildInfoFolders])));
   }
-  const failed = compile(ts, parsedConfigs, projects);
-  pruneStaleOutputs(projects);
+  const other = named.length === 0 ? projectToCompileBeside(ts, projects) : undefined;
+  const mine = selected.filter((project) => project !== other);
+  const roots = named.length > 0 ? named : other === undefined ? [SOLUTION] : mine.map((project) => String(project.options.configFilePath));
+  const elsewhere = other === undefined ? Promise.resolve(0) : compileInSecondProcess(String(other.options.configFilePath));
+  const failed = compile(ts, parsedConfigs, mine, roots) + (await elsewhere);
+  if (named.length === 0) {
+    pruneStaleOutputs(projects);
+  }
   if (failed > 0) {
     fail(`failed: ${failed} project${failed === 1 ? '' : 's'} with errors (${seconds(started)})`);
   }
-  say(`done in ${seconds(started)}`);
+  if (!beside) {
+    say(`done in ${seconds(started)}`);
+  }
 }
 
-main();
+await main();
