@@ -56,7 +56,7 @@ interface RunningStart {
   child: ChildProcess;
   /** Resolves with the shell's URL once npm start printed it. */
   url: Promise<string>;
-  /** Milliseconds from launching npm to its first output. */
+  /** Milliseconds from launching npm to the first line our scripts print (npm's own "> ..." banner aside). */
   firstOutput: Promise<number>;
 }
 
@@ -65,11 +65,17 @@ function launchStart(folder: string): RunningStart {
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !UNSET.includes(name)));
   const started = performance.now();
   const child = spawn('npm', ['start'], { cwd: folder, env: { ...env, PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  const firstOutput = new Promise<number>((resolveFirst) => child.stdout?.once('data', () => resolveFirst(performance.now() - started)));
+  let saidSomething: (ms: number) => void = () => undefined;
+  const firstOutput = new Promise<number>((resolveFirst) => {
+    saidSomething = resolveFirst;
+  });
   const url = new Promise<string>((resolveUrl, reject) => {
     let output = '';
     const collect = (chunk: Buffer): void => {
       output += chunk.toString();
+      if (output.split('\n').some((line) => line.trim() !== '' && !line.startsWith('> '))) {
+        saidSomething(performance.now() - started);
+      }
       const printed = /Open (http:\/\/localhost:\d+)/.exec(output)?.[1];
       if (printed !== undefined) {
         resolveUrl(printed);
