@@ -1,11 +1,13 @@
 /**
- * Widget benchmark: the access console on a generated account (10,000 agents by default) in
- * headless Chromium against the local runtime and its simulator. Timings come from inside the
- * page (the console's User Timing marks, performance.now()), so the browser's own clock
+ * Widget benchmark: first how long `npm start` takes to serve its first page, cold and warm
+ * (bench/start.ts), then the access console on a generated account (10,000 agents by default) in
+ * headless Chromium against the local runtime and its simulator. Console timings come from inside
+ * the page (the console's User Timing marks, performance.now()), so the browser's own clock
  * measures what the admin waits for.
  *
- *   npm run bench:widget                 # 10,000 agents
+ *   npm run bench:widget                 # npm start cold and warm, then 10,000 agents
  *   node build/bench/widget.js --agents 1000 --seed 7
+ *   node build/bench/start.js            # only the npm start figures
  *
  * Pacing is REAL: the server paces the overview (40 template requests a minute, FDK allows 50)
  * with its own clock, which the bench cannot speed up, so 10,000 agents take about 2.5 minutes.
@@ -18,6 +20,7 @@ import { keepOffline, launchChromium } from '../tests/browser/chromium';
 import { z } from 'zod';
 import { startRuntime } from '../dev/runtime/index';
 import { accountFacts } from '../dev/simulator/index';
+import { measureStartTimes, printStartTimes } from './start';
 
 const ArgsSchema = z.object({
   agents: z.coerce.number().int().min(1).max(50_000).default(10_000),
@@ -94,6 +97,7 @@ async function operations(page: Page, console: FrameLocator): Promise<Record<'fi
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  printStartTimes(await measureStartTimes());
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-widget-'));
   const runtime = await startRuntime({ port: 0, appRoot: resolve(__dirname, '..', '..'), dataDir, simulator: { agents: args.agents, seed: args.seed }, log: () => undefined });
   const browser = await launchChromium();

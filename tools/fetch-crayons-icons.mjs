@@ -13,8 +13,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const target = join(root, '.fdk', 'vendor', 'crayons-icon');
 
 if (existsSync(join(target, 'dist', 'icons'))) {
+  console.log(`Crayons icons: using the copy in ${target}`);
   process.exit(0);
 }
+console.log(`Crayons icons: fetching ${PACKAGE} from the npm registry (once) …`);
 const work = mkdtempSync(join(tmpdir(), 'crayons-icon-'));
 try {
   execFileSync('npm', ['pack', PACKAGE, '--silent', '--pack-destination', work], { stdio: ['ignore', 'ignore', 'pipe'] });

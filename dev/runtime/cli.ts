@@ -1,7 +1,9 @@
 /**
- * `npm start`: starts the local runtime and prints the URL to open. Configuration comes from
- * the environment (PORT, FRESHSERVICE_URL / FRESHSERVICE_DOMAIN / FRESHSERVICE_API_KEY);
- * problems that stop it print one line saying what to do, never a stack trace or a secret.
+ * `npm start`: starts the local runtime, saying what it is doing, and prints the URL to open.
+ * Configuration comes from the environment (PORT, FRESHSERVICE_URL / FRESHSERVICE_DOMAIN /
+ * FRESHSERVICE_API_KEY, or SIMULATOR_AGENTS / SIMULATOR_SEED / SIMULATOR_PLAN for the built-in
+ * simulator's account); problems that stop it print one line saying what to do, never a stack
+ * trace or a secret.
  */
 import { stopOnSignals } from '../stop-on-signals';
 import { readEnvironment } from './config';
@@ -16,10 +18,14 @@ async function main(): Promise<void> {
   const runtime = await startRuntime({
     ...(environment.port === undefined ? {} : { port: environment.port }),
     ...(environment.freshservice === undefined ? {} : { freshservice: environment.freshservice }),
+    ...(environment.simulator === undefined ? {} : { simulator: environment.simulator }),
+    progress: (step) => console.log(`runtime: ${step}`),
   });
   // Before printing the URL, so whoever reads it can stop us cleanly at once.
   stopOnSignals(runtime);
   const against = runtime.simulator === null ? `Freshservice at ${environment.freshservice?.url ?? ''}` : `the built-in Freshservice simulator (${runtime.simulator.url})`;
+  // performance.now() counts from the process's start, module loading included.
+  console.log(`runtime: ready ${(performance.now() / 1000).toFixed(1)} s after node started`);
   console.log(`Local FDK runtime running against ${against}.`);
   console.log(`Open ${runtime.shellUrl}`);
   console.log(`App settings (iparams): ${runtime.shellUrl}/custom_configs · Stop with Ctrl+C`);

@@ -1,11 +1,14 @@
 /**
  * The runtime's configuration boundaries, each validated with zod: the environment
- * (PORT, FRESHSERVICE_*), the app's config/iparams.json, and the iparam values saved from
+ * (PORT, FRESHSERVICE_*, SIMULATOR_*), the app's config/iparams.json, and the iparam values saved from
  * /custom_configs under .fdk/.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { MAX_GENERATED_AGENTS } from '../simulator/generate';
+import { planSchema } from '../simulator/schema';
+import type { SimulatorOptions } from '../simulator/server';
 import { freshserviceIparamsOf, type FreshserviceIparams } from './engine/freshservice-iparams';
 import { writeJsonAtomic } from './json-file';
 import { RuntimeStartupError } from './startup-error';
@@ -21,6 +24,10 @@ const EnvironmentSchema = z
       .optional(),
     FRESHSERVICE_DOMAIN: z.string().regex(SUBDOMAIN, 'the account subdomain, e.g. acme for acme.freshservice.com').optional(),
     FRESHSERVICE_API_KEY: z.string().min(1).optional(),
+    /** The built-in simulator's account, as `npm run simulator -- --agents N --seed N --plan P` takes it. */
+    SIMULATOR_AGENTS: z.coerce.number().int().min(1).max(MAX_GENERATED_AGENTS, `at most ${MAX_GENERATED_AGENTS} agents`).optional(),
+    SIMULATOR_SEED: z.coerce.number().int().min(0).max(2 ** 32 - 1).optional(),
+    SIMULATOR_PLAN: planSchema.optional(),
   })
   .refine(
     (env) => {
@@ -28,7 +35,10 @@ const EnvironmentSchema = z
       return given.length === 0 || given.length === 3;
     },
     { message: 'set all three of FRESHSERVICE_URL, FRESHSERVICE_DOMAIN and FRESHSERVICE_API_KEY, or none of them (none = the built-in simulator)' },
-  );
+  )
+  .refine((env) => env.FRESHSERVICE_URL === undefined || [env.SIMULATOR_AGENTS, env.SIMULATOR_SEED, env.SIMULATOR_PLAN].every((value) => value === undefined), {
+    message: 'SIMULATOR_* choose the built-in simulator\'s account: leave them unset with FRESHSERVICE_*',
+  });
 
 export interface FreshserviceTarget {
   url: string;
@@ -36,9 +46,14 @@ export interface FreshserviceTarget {
   apiKey: string;
 }
 
+/** The built-in simulator's account: generated agents (SIMULATOR_AGENTS, SIMULATOR_SEED) and the plan's rate limits (SIMULATOR_PLAN). */
+export type SimulatorChoice = Pick<SimulatorOptions, 'agents' | 'seed' | 'plan'>;
+
 export interface EnvironmentSettings {
   port: number | undefined;
   freshservice: FreshserviceTarget | undefined;
+  /** undefined: the simulator's demo account. */
+  simulator: SimulatorChoice | undefined;
 }
 
 /** Every issue as `path: message`; `topLevel` names an issue without a path. */
@@ -46,19 +61,24 @@ export function describeIssues(error: z.ZodError, topLevel: string): string {
   return error.issues.map((issue) => `${issue.path.join('.') || topLevel}: ${issue.message}`).join('; ');
 }
 
-/** Reads PORT and FRESHSERVICE_* (empty values count as unset); never echoes the key. */
+/** Reads PORT, FRESHSERVICE_* and SIMULATOR_* (empty values count as unset); never echoes the key. */
 export function readEnvironment(env: Record<string, string | undefined>): EnvironmentSettings {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const parsed = EnvironmentSchema.safeParse(present);
   if (!parsed.success) {
     throw new RuntimeStartupError(`Bad configuration in the environment: ${describeIssues(parsed.error, 'environment')}. Fix or unset these variables and start again.`);
   }
-  const { PORT, FRESHSERVICE_URL, FRESHSERVICE_DOMAIN, FRESHSERVICE_API_KEY } = parsed.data;
+  const { PORT, FRESHSERVICE_URL, FRESHSERVICE_DOMAIN, FRESHSERVICE_API_KEY, SIMULATOR_AGENTS, SIMULATOR_SEED, SIMULATOR_PLAN } = parsed.data;
   const freshservice =
     FRESHSERVICE_URL !== undefined && FRESHSERVICE_DOMAIN !== undefined && FRESHSERVICE_API_KEY !== undefined
       ? { url: FRESHSERVICE_URL, domain: FRESHSERVICE_DOMAIN, apiKey: FRESHSERVICE_API_KEY }
       : undefined;
-  return { port: PORT, freshservice };
+  const simulator: SimulatorChoice = {
+    ...(SIMULATOR_AGENTS === undefined ? {} : { agents: SIMULATOR_AGENTS }),
+    ...(SIMULATOR_SEED === undefined ? {} : { seed: SIMULATOR_SEED }),
+    ...(SIMULATOR_PLAN === undefined ? {} : { plan: SIMULATOR_PLAN }),
+  };
+  return { port: PORT, freshservice, simulator: Object.keys(simulator).length === 0 ? undefined : simulator };
 }
 
 export const IPARAM_TYPES = ['text', 'paragraph', 'dropdown', 'email', 'number', 'phone_number', 'date', 'url', 'radio', 'checkbox', 'multiselect'] as const;

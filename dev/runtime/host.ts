@@ -64,6 +64,8 @@ export interface HostOptions<SimulatorOptions> {
   simulator?: SimulatorOptions;
   freshservice?: FreshserviceTarget;
   log?: (line: string) => void;
+  /** Told each start-up step as it begins (npm start prints them); default: nothing. */
+  progress?: (step: string) => void;
 }
 
 export interface RunningHost<Engine, Simulator> {
@@ -260,8 +262,15 @@ export async function startHost<Engine extends HostEngine, Simulator extends Hos
   const placeholders = readAppPlaceholders(appRoot);
   const definitions = readIparamDefinitions(join(appRoot, 'config', 'iparams.json'));
   const configFile = join(dataDir, 'custom_configs.json');
+  const progress = options.progress ?? (() => undefined);
 
+  if (options.freshservice === undefined) {
+    progress('starting the built-in Freshservice simulator …');
+  }
   const { target, simulator, directory } = await startTarget(options, deps);
+  if (simulator !== null) {
+    progress(`simulator ready at ${simulator.url}: ${simulator.account.agents.length} agents, ${simulator.account.roles.length} roles`);
+  }
   const cleanups: (() => Promise<void>)[] = simulator === null ? [] : [() => simulator.stop()];
   // Last started, first stopped; a second stop() finds nothing left to do.
   const cleanUp = async (): Promise<void> => {
@@ -275,8 +284,10 @@ export async function startHost<Engine extends HostEngine, Simulator extends Hos
     const iparams = { ...defaultIparams(definitions, roles, target.freshservice, join(dataDir, GENERATED_IPARAMS_FILE), target.tag), ...saved };
     const installations = new InstallationRecord(join(dataDir, 'installation.json'));
     const store = createKeyValueStore({ file: join(dataDir, 'db.json') });
+    progress('loading the app (manifest.json, config/, server/server.js) …');
     const engine = await deps.createEngine({ appRoot, iparams, store, schedules: scheduleFile(join(dataDir, 'schedules.json')), freshserviceUrl: target.freshservice.url, log });
     cleanups.push(() => engine.close());
+    progress(installations.isInstalled(target.tag) ? 'installed by an earlier start: no set-up event (as after an automatic update), the schedules carry on …' : `delivering onAppInstall (the first start with ${dataDir}) …`);
     await deliverSetUpEvent(engine, installations, target, Object.keys(saved).length > 0, log);
     const stopListening = simulator?.onUserEvent?.((event) => engine.invokeEvent(event.name, event.payload));
     if (stopListening !== undefined) {

@@ -22,6 +22,8 @@ export interface RuntimeOptions {
   /** Use this Freshservice instead of the embedded simulator. */
   freshservice?: { url: string; domain: string; apiKey: string };
   log?: (line: string) => void;
+  /** Told each start-up step as it begins (npm start prints them). */
+  progress?: (step: string) => void;
 }
 
 export interface RunningRuntime {

@@ -116,6 +116,7 @@ async function main(argv: readonly string[]): Promise<void> {
     console.log(usage);
     return;
   }
+  console.log(command.options.agents === undefined ? 'Starting the Freshservice simulator …' : `Starting the Freshservice simulator: generating ${command.options.agents} agents …`);
   const simulator = await startSimulator(command.options);
   console.log(describeRunning(simulator));
   stopOnSignals(simulator);

@@ -9,11 +9,15 @@
  * coverage-final.json and coverage-summary.json; `npm test` prints the figures at the end
  * (tools/coverage/report.ts). A figure, not an assertion: nothing fails on it.
  *
+ * Test files run side by side (mocha --parallel): each process keeps what it measured in its own
+ * part file (coverage/browser-app/parts/<run>-<pid>.json), and the report merges every part of
+ * the same mocha run under a lock, so no process overwrites another's figures.
+ *
  * The app's pages sit in cross-origin iframes. Chromium isolates those in their own processes,
  * out of reach of the page's coverage, so the browser runs without site isolation
  * (COVERAGE_CHROMIUM_ARGS): the same-origin policy between the shell and the app still holds.
  */
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createCoverageMap, type CoverageMap } from 'istanbul-lib-coverage';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -25,6 +29,12 @@ const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 const APP_SCRIPTS = join(REPO_ROOT, 'app', 'scripts');
 const SCRIPTS_ROUTE = '/app/scripts/';
 export const APP_COVERAGE_DIR = join(REPO_ROOT, 'coverage', 'browser-app');
+const PARTS_DIR = join(APP_COVERAGE_DIR, 'parts');
+const LOCK_DIR = join(APP_COVERAGE_DIR, '.lock');
+/** A lock older than this was left by a process that died holding it. */
+const STALE_LOCK_MS = 60_000;
+/** One mocha run: this process, or in a parallel worker (MOCHA_WORKER_ID set) the mocha process that forked it. */
+const RUN_ID = process.env['MOCHA_WORKER_ID'] === undefined ? process.pid : process.ppid;
 
 /** Puts cross-origin iframes in their page's process, where the page's coverage sees them. */
 export const COVERAGE_CHROMIUM_ARGS = ['--disable-site-isolation-trials', '--disable-features=IsolateOrigins,site-per-process'];
@@ -75,16 +85,72 @@ async function unloaded(file: string): Promise<ReturnType<ReturnType<typeof v8To
   return converter.toIstanbul();
 }
 
-/** Writes coverage-final.json and coverage-summary.json for every script under app/scripts. */
-export async function writeAppCoverage(): Promise<void> {
-  const report = createCoverageMap(measured.toJSON());
-  const shipped = readdirSync(APP_SCRIPTS).filter((name) => name.endsWith('.js')).map((name) => join(APP_SCRIPTS, name));
-  for (const file of shipped.filter((candidate) => !report.files().includes(candidate))) {
-    report.merge(await unloaded(file));
+/** Writes through a temporary file renamed into place: a reader never sees half a file. */
+function replaceFile(file: string, text: string): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, file);
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
-  mkdirSync(APP_COVERAGE_DIR, { recursive: true });
-  writeFileSync(join(APP_COVERAGE_DIR, 'coverage-final.json'), JSON.stringify(report.toJSON()));
-  writeFileSync(join(APP_COVERAGE_DIR, 'coverage-summary.json'), `${JSON.stringify({ total: coverageFigures(report.toJSON()) }, null, 2)}\n`);
+}
+
+/** Runs `work` while holding coverage/browser-app/.lock (mkdir either creates it or fails: one holder at a time). */
+async function underLock(work: () => Promise<void>): Promise<void> {
+  for (;;) {
+    try {
+      mkdirSync(LOCK_DIR);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw error;
+      }
+      if (Date.now() - (statSync(LOCK_DIR, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > STALE_LOCK_MS) {
+        rmSync(LOCK_DIR, { recursive: true, force: true });
+      }
+      await new Promise((resume) => setTimeout(resume, 20));
+    }
+  }
+  try {
+    await work();
+  } finally {
+    rmSync(LOCK_DIR, { recursive: true, force: true });
+  }
+}
+
+/** Every part this mocha run wrote, merged; parts left by runs that ended are removed. */
+function mergedParts(): CoverageMap {
+  const merged = createCoverageMap({});
+  for (const name of readdirSync(PARTS_DIR).filter((candidate) => candidate.endsWith('.json'))) {
+    const run = Number(name.split('-')[0]);
+    if (run === RUN_ID) {
+      merged.merge(JSON.parse(readFileSync(join(PARTS_DIR, name), 'utf8')) as Parameters<CoverageMap['merge']>[0]);
+    } else if (!isRunning(run)) {
+      rmSync(join(PARTS_DIR, name), { force: true });
+    }
+  }
+  return merged;
+}
+
+/** Writes this process's part, then coverage-final.json and coverage-summary.json for every script under app/scripts. */
+export async function writeAppCoverage(): Promise<void> {
+  mkdirSync(PARTS_DIR, { recursive: true });
+  replaceFile(join(PARTS_DIR, `${RUN_ID}-${process.pid}.json`), JSON.stringify(measured.toJSON()));
+  await underLock(async () => {
+    const report = mergedParts();
+    const shipped = readdirSync(APP_SCRIPTS).filter((name) => name.endsWith('.js')).map((name) => join(APP_SCRIPTS, name));
+    for (const file of shipped.filter((candidate) => !report.files().includes(candidate))) {
+      report.merge(await unloaded(file));
+    }
+    replaceFile(join(APP_COVERAGE_DIR, 'coverage-final.json'), JSON.stringify(report.toJSON()));
+    replaceFile(join(APP_COVERAGE_DIR, 'coverage-summary.json'), `${JSON.stringify({ total: coverageFigures(report.toJSON()) }, null, 2)}\n`);
+  });
 }
 
 /**

@@ -220,8 +220,35 @@ export interface HarnessSession {
   restart(options: Pick<HarnessOptions, 'simulator' | 'seedStore'>): Promise<Harness>;
 }
 
+/** The Chromium this process's browser test files share (see processBrowser). */
+let sharedBrowser: Promise<Browser | undefined> | undefined;
+
 /**
- * Registers the mocha hooks every browser test file repeats: one Chromium for the file, a runtime
+ * One Chromium for all the browser test files a process runs: a mocha parallel worker
+ * (MOCHA_WORKER_ID set) runs many and keeps it until the worker exits (playwright-core closes it
+ * then). Each test still gets its own browser context. A browser that died is replaced.
+ */
+async function processBrowser(): Promise<Browser> {
+  const current = await sharedBrowser;
+  if (current?.isConnected() === true) {
+    return current;
+  }
+  const launched = launchChromium(COVERAGE_CHROMIUM_ARGS);
+  sharedBrowser = launched.catch(() => undefined);
+  return launched;
+}
+
+/** A serial mocha run closes the browser after each file: an open one would keep mocha from exiting. */
+async function releaseProcessBrowser(): Promise<void> {
+  if (process.env['MOCHA_WORKER_ID'] === undefined) {
+    const browser = await sharedBrowser;
+    sharedBrowser = undefined;
+    await browser?.close();
+  }
+}
+
+/**
+ * Registers the mocha hooks every browser test file repeats: the process's Chromium, a runtime
  * per test by default (the app's $db allows 50 operations a minute) or one per file, the
  * runtime's log printed when a test fails, everything closed after. Call it inside the describe.
  */
@@ -240,7 +267,7 @@ export function useHarness(options: HarnessOptions = {}): HarnessSession {
   };
 
   before(async () => {
-    browser = await launchChromium(COVERAGE_CHROMIUM_ARGS);
+    browser = await processBrowser();
     if (!perTest) {
       await start();
     }
@@ -256,7 +283,7 @@ export function useHarness(options: HarnessOptions = {}): HarnessSession {
   });
   after(async () => {
     await stop();
-    await browser?.close();
+    await releaseProcessBrowser();
   });
 
   return {

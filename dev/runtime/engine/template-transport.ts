@@ -1,5 +1,5 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { EngineTimers } from './limits';
 
@@ -34,6 +34,19 @@ function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   return flat;
 }
 
+/** Methods a client may send again when it cannot know whether the server saw them (RFC 9110, 9.2.2). */
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+
+/**
+ * A kept-alive connection the server closed just as it was reused: the request never reached the
+ * server's handler, and HTTP clients send an idempotent request again on a new connection
+ * (RFC 9112, 9.3.1). Node's docs prescribe this check (`request.reusedSocket`). It is this transport's
+ * own connection reuse, not a failure FDK would report, so it is not an attempt of the template.
+ */
+function isStaleConnection(request: ClientRequest, error: NodeJS.ErrnoException, method: string): boolean {
+  return request.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE') && IDEMPOTENT_METHODS.has(method.toUpperCase());
+}
+
 /** Sends template requests over Node's http/https with keep-alive agents closed by `close()`. */
 export class TemplateTransport {
   private readonly httpAgent = new HttpAgent({ keepAlive: true });
@@ -53,13 +66,23 @@ export class TemplateTransport {
           resolve(result);
         }
       };
-      const request = this.open(outgoing, (response) => this.collect(response, finish));
+      const sendOnce = (): ClientRequest => {
+        const request = this.open(outgoing, (response) => this.collect(response, finish));
+        request.on('error', (error: NodeJS.ErrnoException) => {
+          if (!finished && isStaleConnection(request, error, outgoing.method)) {
+            current = sendOnce();
+          } else {
+            finish({ kind: 'network', reason: error.code ?? error.message });
+          }
+        });
+        request.end(outgoing.body);
+        return request;
+      };
+      let current = sendOnce();
       timer = timers.setTimeout(() => {
         finish({ kind: 'timeout' });
-        request.destroy();
+        current.destroy();
       }, this.settings.timeoutMs);
-      request.on('error', (error: NodeJS.ErrnoException) => finish({ kind: 'network', reason: error.code ?? error.message }));
-      request.end(outgoing.body);
     });
   }
 

@@ -38,11 +38,27 @@ describe('local runtime start-up and configuration', function () {
       assert.deepEqual(readEnvironment({ PORT: '10005', FRESHSERVICE_URL: 'https://acme.freshservice.com/', FRESHSERVICE_DOMAIN: 'acme', FRESHSERVICE_API_KEY: 'k' }), {
         port: 10005,
         freshservice: { url: 'https://acme.freshservice.com', domain: 'acme', apiKey: 'k' },
+        simulator: undefined,
       });
     });
 
     it('treats empty variables as unset', () => {
-      assert.deepEqual(readEnvironment({ PORT: '', FRESHSERVICE_URL: '' }), { port: undefined, freshservice: undefined });
+      assert.deepEqual(readEnvironment({ PORT: '', FRESHSERVICE_URL: '', SIMULATOR_AGENTS: '' }), { port: undefined, freshservice: undefined, simulator: undefined });
+    });
+
+    it('reads the built-in simulator\'s account from SIMULATOR_AGENTS, SIMULATOR_SEED and SIMULATOR_PLAN, as npm run simulator takes them', () => {
+      assert.deepEqual(readEnvironment({ SIMULATOR_AGENTS: '10000', SIMULATOR_SEED: '7', SIMULATOR_PLAN: 'starter' }).simulator, { agents: 10000, seed: 7, plan: 'starter' });
+      assert.deepEqual(readEnvironment({ SIMULATOR_AGENTS: '500' }).simulator, { agents: 500 });
+    });
+
+    it('refuses a bad SIMULATOR_* value, naming the variable, and SIMULATOR_* beside FRESHSERVICE_*', () => {
+      for (const [name, value] of [['SIMULATOR_AGENTS', '0'], ['SIMULATOR_AGENTS', '50001'], ['SIMULATOR_AGENTS', 'many'], ['SIMULATOR_SEED', '-1'], ['SIMULATOR_PLAN', 'gold']] as const) {
+        assert.throws(() => readEnvironment({ [name]: value }), (error: Error) => error instanceof RuntimeStartupError && error.message.includes(name), `${name}=${value}`);
+      }
+      assert.throws(
+        () => readEnvironment({ FRESHSERVICE_URL: 'https://acme.freshservice.com', FRESHSERVICE_DOMAIN: 'acme', FRESHSERVICE_API_KEY: 'k', SIMULATOR_AGENTS: '100' }),
+        (error: Error) => error instanceof RuntimeStartupError && /SIMULATOR_\* choose the built-in simulator/.test(error.message),
+      );
     });
 
     it('refuses only some of FRESHSERVICE_*', () => {
@@ -266,6 +282,22 @@ describe('local runtime start-up and configuration', function () {
       });
       assert.match(output, /Open http:\/\/localhost:\d+/);
       assert.match(page, /<title>Fixture full page<\/title>/);
+      assert.equal(code, 0);
+    });
+
+    it('says what it is doing at each step, and starts the simulator with the SIMULATOR_* account', async () => {
+      const { code, output } = await run({ PORT: '0', FRESHSERVICE_URL: '', FRESHSERVICE_DOMAIN: '', FRESHSERVICE_API_KEY: '', SIMULATOR_AGENTS: '120', SIMULATOR_SEED: '3' }, () => Promise.resolve());
+      const steps = [
+        /^runtime: starting the built-in Freshservice simulator/m,
+        /^runtime: simulator ready at http:\/\/127\.0\.0\.1:\d+: 120 agents/m,
+        /^runtime: loading the app/m,
+        /^runtime: delivering onAppInstall/m,
+        /^runtime: ready [\d.]+ s after node started$/m,
+        /^Open http:\/\/localhost:\d+$/m,
+      ];
+      const positions = steps.map((step) => output.search(step));
+      assert.ok(positions.every((position) => position >= 0), output);
+      assert.deepEqual(positions, [...positions].sort((a, b) => a - b), output);
       assert.equal(code, 0);
     });
 
