@@ -27,7 +27,7 @@ import { SHARD_ENTRIES } from '#server/ledger/ledger-index';
 import { sealedAttributeBytes } from '#server/store/sealed-store';
 import { accountFacts, demoAccount, isAdminLevelRole, type SimAccount, type SimAgent, type SimRole } from '../../dev/simulator/index';
 import { AppClient, type FdkRejection, type ServerMethodAnswer, type Settled, type TemplateAnswer } from './app-client';
-import { fullName, openAccessView, repoRoot, runtimeLog, storedNow, useHarness, type Harness, type SeedStore } from './harness';
+import { fullName, openAccessView, repoRoot, runtimeLog, scanToTheEnd, storedNow, useHarness, type Harness, type SeedStore } from './harness';
 import { demoPeople, person } from './people';
 
 /** FDK's limit on a server method's answer. */
@@ -426,6 +426,7 @@ describe('browser: the adversary\'s position, a plain agent with the console ope
 
     it('finding 2: with the head at its largest, a request of an agent already indexed keeps its queue details, a promotion to Account Admin lands and the roles cache is rewritten', async () => {
       const harness = session.harness;
+      await scanToTheEnd(harness);
       const kwamesClient = await consoleOn(harness, kwame);
       const requested = await kwamesClient.answer<ApiKeyRecord>('requestApiKey', { actorId: inHead.id, actorEmail: inHead.email, reason: LONGEST_REASON });
 
