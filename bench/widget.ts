@@ -16,7 +16,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
-import { keepOffline, launchChromium } from '../tests/browser/chromium';
+import { launchChromium } from '../tests/browser/chromium';
 import { z } from 'zod';
 import { startRuntime } from '../dev/runtime/index';
 import { accountFacts } from '../dev/simulator/index';
@@ -108,7 +108,6 @@ async function main(): Promise<void> {
       throw new Error('The generated account has no active Account Admin to sign in as.');
     }
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    await keepOffline(context);
     const page = await context.newPage();
     const started = Date.now();
     await page.goto(`${runtime.shellUrl}/apps/full_page_app?as=${viewer}`);

@@ -3,7 +3,7 @@
  * local measure of what FDK 10.1.9's `fdk pack` calls *simulation coverage* (at least 50% on all
  * four figures, gathered while the app is used through `fdk run`; docs/platform-contract.md).
  *
- * Chromium's own JavaScript coverage (V8 block coverage, through playwright-core) is converted to
+ * Chromium's own JavaScript coverage (V8 block coverage, through each page's DevTools session) is converted to
  * istanbul's format with v8-to-istanbul and merged across every page of every test. Files that no
  * page loaded count as not covered. After each harness closes, coverage/browser-app/ gets
  * coverage-final.json and coverage-summary.json; `npm test` prints the figures at the end
@@ -17,10 +17,10 @@
  * out of reach of the page's coverage, so the browser runs without site isolation
  * (COVERAGE_CHROMIUM_ARGS): the same-origin policy between the shell and the app still holds.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createCoverageMap, type CoverageMap } from 'istanbul-lib-coverage';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import v8ToIstanbul = require('v8-to-istanbul');
 import { coverageFigures } from '../../tools/coverage/figures';
 
@@ -39,13 +39,23 @@ const RUN_ID = process.env['MOCHA_WORKER_ID'] === undefined ? process.pid : proc
 /** Puts cross-origin iframes in their page's process, where the page's coverage sees them. */
 export const COVERAGE_CHROMIUM_ARGS = ['--disable-site-isolation-trials', '--disable-features=IsolateOrigins,site-per-process'];
 
-type ScriptCoverage = Awaited<ReturnType<Page['coverage']['stopJSCoverage']>>[number];
+/** What V8's precise coverage reports for one script (Chrome DevTools Protocol, Profiler.takePreciseCoverage). */
+interface ScriptCoverage {
+  url: string;
+  functions: { functionName: string; isBlockCoverage: boolean; ranges: { startOffset: number; endOffset: number; count: number }[] }[];
+}
+
+/** A page's coverage while it runs: V8's precise coverage through the page's own DevTools session. */
+type Measuring = Promise<CDPSession | undefined>;
 
 /** Everything measured in this process so far. */
 const measured: CoverageMap = createCoverageMap({});
 
 /** The shipped file an app-script URL serves, e.g. http://127.0.0.1:PORT/app/scripts/kit.js -> app/scripts/kit.js. */
 function shippedFile(url: string): string | null {
+  if (!URL.canParse(url)) {
+    return null; // a script without an address (evaluated code)
+  }
   const path = new URL(url).pathname;
   if (!path.startsWith(SCRIPTS_ROUTE) || !path.endsWith('.js')) {
     return null;
@@ -54,21 +64,44 @@ function shippedFile(url: string): string | null {
   return /^[\w.-]+$/.test(name) ? join(APP_SCRIPTS, name) : null;
 }
 
+/**
+ * The script's source is read from the shipped file it was served from (the runtime serves
+ * app/scripts as they are), so the browser never has to hand sources over: playwright-core's
+ * page.coverage would turn on the debugger and copy every script's source, Crayons' included, for
+ * each page, which slowed every browser test by about a sixth.
+ */
 async function addScript(entry: ScriptCoverage): Promise<void> {
   const file = shippedFile(entry.url);
-  if (file === null || entry.source === undefined) {
+  if (file === null || !existsSync(file)) {
     return;
   }
-  const converter = v8ToIstanbul(file, 0, { source: entry.source });
+  const converter = v8ToIstanbul(file, 0, { source: readFileSync(file, 'utf8') });
   await converter.load();
   converter.applyCoverage(entry.functions);
   measured.merge(converter.toIstanbul());
 }
 
-async function takePageCoverage(page: Page, started: Promise<unknown>): Promise<void> {
+/** Starts V8's precise coverage (block level, with counts) in the page's process. */
+async function startMeasuring(context: BrowserContext, page: Page): Promise<CDPSession | undefined> {
   try {
-    await started;
-    for (const entry of await page.coverage.stopJSCoverage()) {
+    const session = await context.newCDPSession(page);
+    await session.send('Profiler.enable');
+    await session.send('Profiler.startPreciseCoverage', { callCount: true, detailed: true });
+    return session;
+  } catch {
+    return undefined;
+  }
+}
+
+async function takePageCoverage(measuring: Measuring): Promise<void> {
+  try {
+    const session = await measuring;
+    if (session === undefined) {
+      return;
+    }
+    const { result } = (await session.send('Profiler.takePreciseCoverage')) as { result: ScriptCoverage[] };
+    await session.detach().catch(() => undefined);
+    for (const entry of result) {
       await addScript(entry);
     }
   } catch {
@@ -160,18 +193,18 @@ export async function writeAppCoverage(): Promise<void> {
  * context) and writes the report.
  */
 export function trackAppCoverage(context: BrowserContext): () => Promise<void> {
-  const open = new Map<Page, Promise<unknown>>();
+  const open = new Map<Page, Measuring>();
   const tracked = new WeakSet<Page>();
   const start = (page: Page): Promise<unknown> => {
     if (!tracked.has(page)) {
       tracked.add(page);
-      open.set(page, page.coverage.startJSCoverage({ resetOnNavigation: false }).catch(() => undefined));
+      open.set(page, startMeasuring(context, page));
       const close = page.close.bind(page);
       page.close = async (options) => {
-        const started = open.get(page);
+        const measuring = open.get(page);
         open.delete(page);
-        if (started !== undefined) {
-          await takePageCoverage(page, started);
+        if (measuring !== undefined) {
+          await takePageCoverage(measuring);
         }
         return close(options);
       };
@@ -188,8 +221,8 @@ export function trackAppCoverage(context: BrowserContext): () => Promise<void> {
   return async () => {
     const pages = [...open];
     open.clear();
-    for (const [page, started] of pages) {
-      await takePageCoverage(page, started);
+    for (const [, measuring] of pages) {
+      await takePageCoverage(measuring);
     }
     await writeAppCoverage();
   };

@@ -16,7 +16,7 @@ import { MemoryKeyValueStore } from '../../dev/runtime/kv-store';
 import { type SimAgent, type SimulatorOptions } from '../../dev/simulator/index';
 import { storageWith, type Storage } from '#server/store/storage';
 import { COVERAGE_CHROMIUM_ARGS, trackAppCoverage } from './app-coverage';
-import { keepOffline, launchChromium } from './chromium';
+import { launchChromium } from './chromium';
 
 export const repoRoot = resolve(__dirname, '..', '..', '..');
 export const artifactsDir = join(repoRoot, 'tests', 'artifacts');
@@ -26,12 +26,10 @@ export interface Harness {
   /** The runtime's data folder (db.json, generated_iparams.json, custom_configs.json). */
   dataDir: string;
   context: BrowserContext;
-  /** Every response body and postMessage payload the browser saw, as text. */
+  /** Every response body the browser saw, as text, when the harness was started with `recordTraffic` (empty otherwise). */
   received: string[];
   /** Dialogs (alert, confirm...) any page opened: an injected script would show up here. */
   dialogs: string[];
-  /** URLs the browser tried to reach off this machine (refused: the tests run offline). */
-  refused: string[];
   /** Closes the browser context and stops the runtime (the browser stays for the next test). */
   close(): Promise<void>;
 }
@@ -100,7 +98,7 @@ export async function scanToTheEnd(harness: Harness, runs = 20): Promise<void> {
  * its db.json at once), so a test can begin with ledger history without spending the runtime's 50
  * operations a minute.
  */
-export async function startHarness(browser: Browser, simulator?: SimulatorOptions, seedStore?: SeedStore): Promise<Harness> {
+export async function startHarness(browser: Browser, simulator?: SimulatorOptions, seedStore?: SeedStore, recordTraffic = false): Promise<Harness> {
   mkdirSync(artifactsDir, { recursive: true });
   runtimeLog.length = 0;
   const dataDir = mkdtempSync(join(tmpdir(), 'widget-browser-'));
@@ -111,18 +109,20 @@ export async function startHarness(browser: Browser, simulator?: SimulatorOption
   }
   const runtime = await startRuntime({ port: 0, appRoot: repoRoot, dataDir, ...(simulator === undefined ? {} : { simulator }), log: (line) => runtimeLog.push(line) });
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
-  const refused = await keepOffline(context);
   const takeAppCoverage = trackAppCoverage(context);
   await context.addInitScript({ content: RECORD_MESSAGES });
   await context.addInitScript({ content: RECORD_MAIL });
   const received: string[] = [];
   const dialogs: string[] = [];
-  context.on('response', (response) => {
-    response.text().then(
-      (text) => received.push(text),
-      () => undefined,
-    );
-  });
+  if (recordTraffic) {
+    // Reading every body costs each page load (a test that looks for a leaked key asks for it).
+    context.on('response', (response) => {
+      response.text().then(
+        (text) => received.push(text),
+        () => undefined,
+      );
+    });
+  }
   context.on('page', (page) =>
     page.on('dialog', (dialog) => {
       dialogs.push(dialog.message());
@@ -135,7 +135,6 @@ export async function startHarness(browser: Browser, simulator?: SimulatorOption
     context,
     received,
     dialogs,
-    refused,
     close: async () => {
       await takeAppCoverage();
       await context.close();
@@ -229,6 +228,8 @@ export interface HarnessOptions {
   runtimePer?: 'test' | 'file';
   simulator?: SimulatorOptions;
   seedStore?: SeedStore;
+  /** Keep every response body in `harness.received` (for tests that look for what must never reach the browser). */
+  recordTraffic?: boolean;
 }
 
 /** The running harness of the current test; `restart` replaces it (another account, or $db seeded). */
@@ -275,7 +276,7 @@ export function useHarness(options: HarnessOptions = {}): HarnessSession {
   let current: Harness | undefined;
   const start = async ({ simulator, seedStore } = options): Promise<Harness> => {
     assert.ok(browser, 'Chromium is not running');
-    current = await startHarness(browser, simulator, seedStore);
+    current = await startHarness(browser, simulator, seedStore, options.recordTraffic === true);
     return current;
   };
   const stop = async (): Promise<void> => {

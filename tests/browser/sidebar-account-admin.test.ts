@@ -12,7 +12,7 @@ describe('browser: the sidebar for an Account Admin', function () {
   this.timeout(180_000);
   const facts = demoAccountFacts();
   const [ana, bjorn] = facts.activeAccountAdminIds as [number, number];
-  const session = useHarness();
+  const session = useHarness({ recordTraffic: true });
   let chloe: number;
 
   beforeEach(() => {

