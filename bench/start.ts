@@ -5,7 +5,7 @@
  *   cold: a fresh copy of this working tree (git's tracked and untracked, not ignored, files;
  *         node_modules linked, the vendored Crayons icons copied so nothing is fetched): nothing
  *         is built and the runtime installs the app (onAppInstall);
- *   warm: the same copy started again with nothing changed (afterAppUpdate), best of three.
+ *   warm: the same copy started again with nothing changed (no set-up event), best of three.
  *
  *   node build/bench/start.js                  # cold and warm starts (npm run bench:widget runs this first)
  *   node build/bench/start.js --while-testing  # npm start here, polled while npm test runs in this folder
