@@ -10,6 +10,7 @@
 import { AppError } from './errors';
 import { MAX_ROLE_PAGES } from './freshservice/roles';
 import type { KeyValueStore, Platform, TemplateClient } from './platform';
+import { respond } from './respond';
 
 export interface CallBudget {
   /** `$db` operations (get, set, update, delete). */
@@ -98,4 +99,9 @@ export function meteredRequests(request: TemplateClient, limit: number): Templat
 export function budgeted<P extends Platform>(platform: P, method: BudgetedMethod): P {
   const budget: CallBudget = CALL_BUDGETS[method];
   return { ...platform, request: meteredRequests(platform.request, budget.templates), store: meteredStore(platform.store, budget.store) };
+}
+
+/** A server method's work over FDK's globals behind the method's budget, answered once through `renderData` (respond.ts). */
+export function respondWithin<T>(method: BudgetedMethod, fdk: Platform, work: (platform: Platform) => Promise<T>): Promise<void> {
+  return respond(method, fdk.reply, () => work(budgeted(fdk, method)));
 }

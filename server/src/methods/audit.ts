@@ -2,8 +2,7 @@ import { cursorKeyOf } from '../audit/cursor';
 import { accessOverviewSlice } from '../audit/overview';
 import { accessOverviewPayloadSchema, readPayload, userAccessPayloadSchema } from '../audit/payloads';
 import { userAccess } from '../audit/userAccess';
-import { budgeted } from '../budget';
-import { respond } from '../respond';
+import { respondWithin } from '../budget';
 import type { Platform, ServerArgs } from '../platform';
 import { storageOf } from '../store/storage';
 
@@ -19,8 +18,7 @@ function now(): number {
 }
 
 export function getAccessOverview(args: ServerArgs, fdk: Platform): Promise<void> {
-  const platform = budgeted(fdk, 'getAccessOverview');
-  return respond('getAccessOverview', platform.reply, () =>
+  return respondWithin('getAccessOverview', fdk, (platform) =>
     accessOverviewSlice(readPayload(accessOverviewPayloadSchema, args), {
       request: platform.request,
       storage: storageOf(args, platform.store),
@@ -32,8 +30,7 @@ export function getAccessOverview(args: ServerArgs, fdk: Platform): Promise<void
 }
 
 export function getUserAccess(args: ServerArgs, fdk: Platform): Promise<void> {
-  const platform = budgeted(fdk, 'getUserAccess');
-  return respond('getUserAccess', platform.reply, () =>
+  return respondWithin('getUserAccess', fdk, (platform) =>
     userAccess(readPayload(userAccessPayloadSchema, args), { request: platform.request, storage: storageOf(args, platform.store) }),
   );
 }

@@ -17,8 +17,7 @@ import {
   requestApiKeyPayloadSchema,
 } from '../ledger/payloads';
 import type { Platform, ServerArgs } from '../platform';
-import { budgeted } from '../budget';
-import { respond } from '../respond';
+import { respondWithin } from '../budget';
 import { storageOf, type Storage } from '../store/storage';
 
 export interface LedgerMethodDependencies {
@@ -44,8 +43,7 @@ export function createLedgerMethods(dependencies: LedgerMethodDependencies): Led
   };
   return {
     requestApiKey: (args, fdk) =>
-      respond('requestApiKey', fdk.reply, async () => {
-        const platform = budgeted(fdk, 'requestApiKey');
+      respondWithin('requestApiKey', fdk, async (platform) => {
         const payload = readPayload(requestApiKeyPayloadSchema, args);
         const { directory, ledger } = contextOf(args, platform);
         const agent = await requireActiveAgent(directory(), { id: payload.actorId, email: payload.actorEmail });
@@ -55,8 +53,7 @@ export function createLedgerMethods(dependencies: LedgerMethodDependencies): Led
         return record;
       }),
     recordApiKeyAction: (args, fdk) =>
-      respond('recordApiKeyAction', fdk.reply, async () => {
-        const platform = budgeted(fdk, 'recordApiKeyAction');
+      respondWithin('recordApiKeyAction', fdk, async (platform) => {
         const payload = readPayload(recordApiKeyActionPayloadSchema, args);
         refuseSelfAction(payload.actorId, payload.targetId);
         const { directory, ledger } = contextOf(args, platform);
@@ -68,17 +65,17 @@ export function createLedgerMethods(dependencies: LedgerMethodDependencies): Led
         return record;
       }),
     getApiKeyState: (args, fdk) =>
-      respond('getApiKeyState', fdk.reply, () => {
+      respondWithin('getApiKeyState', fdk, (platform) => {
         const payload = readPayload(getApiKeyStatePayloadSchema, args);
         // No directory call: reading is open to every user of the app, and an unrecorded agent's name is left empty.
-        return contextOf(args, budgeted(fdk, 'getApiKeyState')).ledger.record({ id: payload.agentId, name: '' });
+        return contextOf(args, platform).ledger.record({ id: payload.agentId, name: '' });
       }),
     listApiKeyIndex: (args, fdk) =>
-      respond('listApiKeyIndex', fdk.reply, () => contextOf(args, budgeted(fdk, 'listApiKeyIndex')).ledger.listIndex(readPayload(listApiKeyIndexPayloadSchema, args).cursor)),
+      respondWithin('listApiKeyIndex', fdk, (platform) => contextOf(args, platform).ledger.listIndex(readPayload(listApiKeyIndexPayloadSchema, args).cursor)),
     getApiKeyHistory: (args, fdk) =>
-      respond('getApiKeyHistory', fdk.reply, () => {
+      respondWithin('getApiKeyHistory', fdk, (platform) => {
         const payload = readPayload(getApiKeyHistoryPayloadSchema, args);
-        return contextOf(args, budgeted(fdk, 'getApiKeyHistory')).ledger.history(payload.agentId, payload.before);
+        return contextOf(args, platform).ledger.history(payload.agentId, payload.before);
       }),
   };
 }

@@ -6,8 +6,7 @@ import type { Platform, ServerArgs } from '../platform';
 import { readPayload } from '../audit/payloads';
 import { profileAccessPayloadSchema } from '../profile/payloads';
 import { profileAccess } from '../profile/profileAccess';
-import { budgeted } from '../budget';
-import { respond } from '../respond';
+import { respondWithin } from '../budget';
 import { storageOf } from '../store/storage';
 
 function now(): number {
@@ -15,8 +14,7 @@ function now(): number {
 }
 
 export function getProfileAccess(args: ServerArgs, fdk: Platform): Promise<void> {
-  const platform = budgeted(fdk, 'getProfileAccess');
-  return respond('getProfileAccess', platform.reply, () =>
+  return respondWithin('getProfileAccess', fdk, (platform) =>
     profileAccess(readPayload(profileAccessPayloadSchema, args), { request: platform.request, storage: storageOf(args, platform.store), now, schedule: platform.schedule }),
   );
 }
