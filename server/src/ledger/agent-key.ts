@@ -19,7 +19,7 @@ import { z } from 'zod';
 import type { AgentId } from '../../../common/audit';
 import type { LedgerAction } from '../../../common/ledger';
 import { shortenToFit } from '../shorten';
-import { agentOfAttribute } from '../store/index-entry';
+import { ACTIONS, ACTION_LETTERS, actionLetter, agentOfAttribute } from '../store/index-entry';
 import { isTooLarge, sealedAttributeBytes, storeFailure, type SealedStore } from '../store/sealed-store';
 
 /** Largest stored size of one recorded entry. */
@@ -30,11 +30,8 @@ export const RECORDS_AFTER_PRUNE = 100;
 const HOME_ATTRIBUTE = 'home';
 const RECORD_PREFIX = 'w';
 
-const ACTION_LETTERS: Record<LedgerAction, string> = { requested: 'r', opened: 'o', enabled: 'e', declined: 'd', undo: 'u' };
-const LETTER_ACTIONS = Object.fromEntries(Object.entries(ACTION_LETTERS).map(([action, letter]) => [letter, action])) as Record<string, LedgerAction>;
-
 const homeSchema = z.object({ shard: z.number().int().nonnegative() });
-const recordValueSchema = z.object({ a: z.enum(['r', 'o', 'e', 'd', 'u']), t: z.number().int().nonnegative(), n: z.string() });
+const recordValueSchema = z.object({ a: z.enum(ACTION_LETTERS), t: z.number().int().nonnegative(), n: z.string() });
 
 /** One entry recorded in this app under an agent's name. */
 export interface RecordedEntry {
@@ -98,7 +95,7 @@ export class AgentKeys {
   /** Records, under `actorId`'s name, an entry about `entry.targetId`. */
   record(actorId: AgentId, entry: RecordedEntry): Promise<void> {
     const attribute = recordAttribute(entry.targetId, entry.version);
-    const value = (name: string): z.infer<typeof recordValueSchema> => ({ a: ACTION_LETTERS[entry.action] as 'r', t: entry.at, n: name });
+    const value = (name: string): z.infer<typeof recordValueSchema> => ({ a: actionLetter(entry.action), t: entry.at, n: name });
     const name = shortenToFit(entry.targetName, (candidate) => sealedAttributeBytes(attribute, value(candidate)) <= RECORD_MAX_BYTES);
     return this.write(actorId, { [attribute]: value(name) });
   }
@@ -126,7 +123,7 @@ export class AgentKeys {
     const recorded = recordOf(attribute);
     const opened = recorded === null ? null : this.store.open(key, attribute, stored, recordValueSchema);
     if (recorded !== null && opened?.kind === 'ok') {
-      contents.recorded.push({ ...recorded, at: opened.value.t, action: LETTER_ACTIONS[opened.value.a] as LedgerAction, targetName: opened.value.n });
+      contents.recorded.push({ ...recorded, at: opened.value.t, action: ACTIONS[opened.value.a], targetName: opened.value.n });
     }
   }
 

@@ -21,11 +21,14 @@ import { sealedAttributeBytes } from './sealed-store';
 export const ENTRY_MAX_BYTES = 160;
 
 const STATES = { n: 'none', r: 'requested', e: 'enabled', d: 'declined' } as const;
-const ACTIONS = { r: 'requested', o: 'opened', e: 'enabled', d: 'declined', u: 'undo' } as const;
+/** One letter per ledger action, as stored here and in an agent's own key (ledger/agent-key.ts). */
+export const ACTIONS = { r: 'requested', o: 'opened', e: 'enabled', d: 'declined', u: 'undo' } as const;
 type StateLetter = keyof typeof STATES;
-type ActionLetter = keyof typeof ACTIONS;
+export type ActionLetter = keyof typeof ACTIONS;
 export type IndexedState = (typeof STATES)[StateLetter];
 export type IndexedAction = (typeof ACTIONS)[ActionLetter];
+/** The action letters, for a schema. */
+export const ACTION_LETTERS = Object.keys(ACTIONS) as [ActionLetter, ...ActionLetter[]];
 
 export interface IndexEntry {
   version: number;
@@ -61,15 +64,19 @@ export function entryAgentOf(attribute: string): AgentId | null {
   return agentOfAttribute(attribute, ENTRY_PREFIX);
 }
 
-function letterOf<T extends string>(table: Record<string, T>, value: T): string {
-  return Object.keys(table).find((letter) => table[letter] === value) as string;
+function letterOf<L extends string, T extends string>(table: Record<L, T>, value: T): L {
+  return (Object.keys(table) as L[]).find((letter) => table[letter] === value) as L;
+}
+
+export function actionLetter(action: IndexedAction): ActionLetter {
+  return letterOf(ACTIONS, action);
 }
 
 /** The entry as stored for `agentId`, its name shortened until the attribute fits ENTRY_MAX_BYTES. */
 export function packEntry(agentId: AgentId, entry: IndexEntry): string {
   const attribute = entryAttribute(agentId);
   const fields = [entry.version, entry.updatedAt, entry.since, entry.lastActorId].map((value) => value.toString(36));
-  const fixed = `${letterOf(STATES, entry.state)}${letterOf(ACTIONS, entry.lastAction)}.${fields.join('.')}.`;
+  const fixed = `${letterOf(STATES, entry.state)}${actionLetter(entry.lastAction)}.${fields.join('.')}.`;
   return fixed + shortenToFit(entry.name, (name) => sealedAttributeBytes(attribute, fixed + name) <= ENTRY_MAX_BYTES);
 }
 
