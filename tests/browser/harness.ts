@@ -25,12 +25,15 @@ export interface Harness {
   runtime: RunningRuntime;
   /** The runtime's data folder (db.json, generated_iparams.json, custom_configs.json). */
   dataDir: string;
+  /** The process's browser context, shared with the tests before and after this one (see processContext). */
   context: BrowserContext;
   /** Every response body the browser saw, as text, when the harness was started with `recordTraffic` (empty otherwise). */
   received: string[];
-  /** Dialogs (alert, confirm...) any page opened: an injected script would show up here. */
+  /** Dialogs (alert, confirm...) any page of this test opened: an injected script would show up here. */
   dialogs: string[];
-  /** Closes the browser context and stops the runtime (the browser stays for the next test). */
+  /** Adds a script to every page this test opens (before the page's own scripts), not to other tests' pages. */
+  addInitScript(content: string): Promise<void>;
+  /** Closes every page, clears the cookies and stops the runtime (the browser and its context stay for the next test). */
   close(): Promise<void>;
 }
 
@@ -94,6 +97,62 @@ export async function scanToTheEnd(harness: Harness, runs = 20): Promise<void> {
 }
 
 /**
+ * What the process's shared browser context reports to the harness of the running test: the
+ * pages it opens (for their dialogs and the test's own init scripts) and, when asked, every
+ * response body.
+ */
+interface ContextListener {
+  onPage(page: Page): void;
+  onResponseBody?: (text: string) => void;
+}
+
+/**
+ * One browser context for every test a process runs, one test at a time: opening a context costs
+ * Chromium about as much again as the page it shows (docs/testing.md, How long things take). Tests
+ * stay apart because each runtime listens on a port of its own (so every origin, its storage and
+ * its cache are new), the harness closes every page and clears the cookies when its test ends, and
+ * a test's own init scripts go on its own pages only (Harness.addInitScript).
+ */
+interface SharedContext {
+  browser: Browser;
+  context: BrowserContext;
+  /** The blank page that keeps the context warm: never a test's page, never closed by one. */
+  keptOpen: Page;
+  /** Takes the coverage of the pages still open and writes the report (./app-coverage). */
+  takeAppCoverage(): Promise<void>;
+  listener: ContextListener | undefined;
+}
+
+let sharedContext: SharedContext | undefined;
+
+async function processContext(browser: Browser): Promise<SharedContext> {
+  if (sharedContext !== undefined && sharedContext.browser === browser && browser.isConnected()) {
+    return sharedContext;
+  }
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+  // A blank page stays open for the context's whole life: a page opened while another is open
+  // costs Chromium about 40% less than one opened after the last page closed (docs/testing.md).
+  const keptOpen = await context.newPage();
+  const shared: SharedContext = { browser, context, keptOpen, takeAppCoverage: trackAppCoverage(context), listener: undefined };
+  await context.addInitScript({ content: RECORD_MESSAGES });
+  await context.addInitScript({ content: RECORD_MAIL });
+  context.on('page', (page) => {
+    shared.listener?.onPage(page);
+    page.on('dialog', (dialog) => {
+      dialog.dismiss().catch(() => undefined);
+    });
+  });
+  context.on('response', (response) => {
+    const record = shared.listener?.onResponseBody;
+    if (record !== undefined) {
+      response.text().then(record, () => undefined);
+    }
+  });
+  sharedContext = shared;
+  return shared;
+}
+
+/**
  * `seedStore` writes the app's $db before the runtime starts (in memory, with no rate limit, then
  * its db.json at once), so a test can begin with ledger history without spending the runtime's 50
  * operations a minute.
@@ -108,36 +167,40 @@ export async function startHarness(browser: Browser, simulator?: SimulatorOption
     seeded.saveTo(join(dataDir, 'db.json'));
   }
   const runtime = await startRuntime({ port: 0, appRoot: repoRoot, dataDir, ...(simulator === undefined ? {} : { simulator }), log: (line) => runtimeLog.push(line) });
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
-  const takeAppCoverage = trackAppCoverage(context);
-  await context.addInitScript({ content: RECORD_MESSAGES });
-  await context.addInitScript({ content: RECORD_MAIL });
+  const shared = await processContext(browser);
+  const { context } = shared;
   const received: string[] = [];
   const dialogs: string[] = [];
-  if (recordTraffic) {
+  const initScripts: string[] = [];
+  const listener: ContextListener = {
+    onPage: (page) => {
+      page.on('dialog', (dialog) => dialogs.push(dialog.message()));
+      for (const content of initScripts) {
+        page.addInitScript({ content }).catch(() => undefined);
+      }
+    },
     // Reading every body costs each page load (a test that looks for a leaked key asks for it).
-    context.on('response', (response) => {
-      response.text().then(
-        (text) => received.push(text),
-        () => undefined,
-      );
-    });
-  }
-  context.on('page', (page) =>
-    page.on('dialog', (dialog) => {
-      dialogs.push(dialog.message());
-      dialog.dismiss().catch(() => undefined);
-    }),
-  );
+    ...(recordTraffic ? { onResponseBody: (text: string) => received.push(text) } : {}),
+  };
+  shared.listener = listener;
   return {
     runtime,
     dataDir,
     context,
     received,
     dialogs,
+    addInitScript: async (content) => {
+      initScripts.push(content);
+      await Promise.all(context.pages().map((page) => page.addInitScript({ content })));
+    },
     close: async () => {
-      await takeAppCoverage();
-      await context.close();
+      await shared.takeAppCoverage();
+      if (shared.listener === listener) {
+        shared.listener = undefined;
+      }
+      const pages = context.pages().filter((page) => page !== shared.keptOpen);
+      await Promise.all(pages.map((page) => page.close().catch(() => undefined)));
+      await context.clearCookies();
       await runtime.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
@@ -238,20 +301,27 @@ export interface HarnessSession {
   restart(options: Pick<HarnessOptions, 'simulator' | 'seedStore'>): Promise<Harness>;
 }
 
+/**
+ * Every page of the process's browser in one renderer process, the way one tab runs the shell and
+ * its app frames: the tests open pages one at a time, and a page that finds the renderer already
+ * running costs Chromium about a quarter less than one that starts its own (docs/testing.md).
+ */
+const ONE_RENDERER_ARGS = ['--renderer-process-limit=1'];
+
 /** The Chromium this process's browser test files share (see processBrowser). */
 let sharedBrowser: Promise<Browser | undefined> | undefined;
 
 /**
  * One Chromium for all the browser test files a process runs: a mocha parallel worker
  * (MOCHA_WORKER_ID set) runs many and keeps it until the worker exits (playwright-core closes it
- * then). Each test still gets its own browser context. A browser that died is replaced.
+ * then), with one browser context (processContext). A browser that died is replaced.
  */
 async function processBrowser(): Promise<Browser> {
   const current = await sharedBrowser;
   if (current?.isConnected() === true) {
     return current;
   }
-  const launched = launchChromium(COVERAGE_CHROMIUM_ARGS);
+  const launched = launchChromium([...COVERAGE_CHROMIUM_ARGS, ...ONE_RENDERER_ARGS]);
   sharedBrowser = launched.catch(() => undefined);
   return launched;
 }
@@ -261,6 +331,7 @@ async function releaseProcessBrowser(): Promise<void> {
   if (process.env['MOCHA_WORKER_ID'] === undefined) {
     const browser = await sharedBrowser;
     sharedBrowser = undefined;
+    sharedContext = undefined;
     await browser?.close();
   }
 }

@@ -97,7 +97,7 @@ describe('browser: an agent on their own page, before any decision', function ()
     const chloe = agentNamed('Chloé');
     const viewport = VIEWPORTS[0];
     // Headless Chromium gives a cross-origin iframe no clipboard: a stand-in records what is written.
-    await session.harness.context.addInitScript({ content: 'if (navigator.clipboard) { window.__copied = []; navigator.clipboard.writeText = (text) => { window.__copied.push(text); return Promise.resolve(); }; }' });
+    await session.harness.addInitScript('if (navigator.clipboard) { window.__copied = []; navigator.clipboard.writeText = (text) => { window.__copied.push(text); return Promise.resolve(); }; }');
     const { page, sidebar } = await openSidebarAt(session.harness, viewport, chloe.id, chloe.id);
     assert.equal(await sidebar.locator('.request-how').textContent(), 'Records your request here and opens a message to the Account Admins in your mail program.');
     await button(sidebar, 'Request API key').click();
