@@ -70,9 +70,9 @@ export function createAppSite(options: { appRoot: string; appOrigin: string; she
     if (file === null) {
       sendText(response, 404, `No file ${path} in @freshworks/crayons`);
     } else if (icons !== null && extname(file) === '.js') {
-      send(response, 200, 'text/javascript; charset=utf-8', readFileSync(file, 'utf8').split(CRAYONS_ICON_CDN_PREFIX).join(CRAYONS_ICON_ROUTE));
+      send(response, 200, 'text/javascript; charset=utf-8', readFileSync(file, 'utf8').split(CRAYONS_ICON_CDN_PREFIX).join(CRAYONS_ICON_ROUTE), 'package');
     } else {
-      sendFile(response, file);
+      sendFile(response, file, 'package');
     }
   }
 
@@ -81,7 +81,7 @@ export function createAppSite(options: { appRoot: string; appOrigin: string; she
     if (file === null) {
       sendText(response, 404, `No icon ${path} in @freshworks/crayons-icon`);
     } else {
-      sendFile(response, file);
+      sendFile(response, file, 'package');
     }
   }
 

@@ -24,8 +24,18 @@ export function contentTypeOf(file: string): string {
   return CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
-export function send(response: ServerResponse, status: number, contentType: string, body: string): void {
-  response.writeHead(status, { 'Content-Type': contentType, 'Cache-Control': 'no-store' });
+/**
+ * How long a browser may keep an answer: never, for everything the app and the runtime make (the
+ * developer edits the app while it runs); an hour, for a package's own files (Crayons and its
+ * icons), which change only when the package is reinstalled. Kept, they cost a page that opens
+ * again no download and no new compile: the browser tests open a few hundred pages.
+ */
+export type Keeping = 'never' | 'package';
+
+const CACHE_CONTROL: Record<Keeping, string> = { never: 'no-store', package: 'max-age=3600' };
+
+export function send(response: ServerResponse, status: number, contentType: string, body: string, keeping: Keeping = 'never'): void {
+  response.writeHead(status, { 'Content-Type': contentType, 'Cache-Control': CACHE_CONTROL[keeping] });
   response.end(body);
 }
 
@@ -60,8 +70,8 @@ export function fileWithin(root: string, path: string): string | null {
   }
 }
 
-export function sendFile(response: ServerResponse, file: string): void {
-  response.writeHead(200, { 'Content-Type': contentTypeOf(file), 'Cache-Control': 'no-store' });
+export function sendFile(response: ServerResponse, file: string, keeping: Keeping = 'never'): void {
+  response.writeHead(200, { 'Content-Type': contentTypeOf(file), 'Cache-Control': CACHE_CONTROL[keeping] });
   createReadStream(file).pipe(response);
 }
 

@@ -150,14 +150,19 @@ describe('local runtime host (HTTP)', function () {
     assert.ok(text.includes('href="/_crayons/css/crayons-min.css"'));
   });
 
-  it('answers the Crayons files from node_modules', async () => {
+  it('answers the Crayons files from node_modules, for the browser to keep an hour (the app\'s own files never)', async () => {
     const script = await fetch(`${app}/_crayons/dist/crayons/crayons.esm.js`);
     assert.equal(script.status, 200);
     assert.match(script.headers.get('content-type') ?? '', /javascript/);
+    assert.equal(script.headers.get('cache-control'), 'max-age=3600');
     await script.arrayBuffer();
     const css = await fetch(`${app}/_crayons/css/crayons-min.css`);
     assert.equal(css.status, 200);
+    assert.equal(css.headers.get('cache-control'), 'max-age=3600');
     await css.arrayBuffer();
+    const page = await fetch(`${app}/app/page.html`);
+    assert.equal(page.headers.get('cache-control'), 'no-store');
+    await page.arrayBuffer();
     assert.equal((await get(`${app}/_crayons/package.json`)).status, 404);
   });
 
@@ -180,11 +185,14 @@ describe('local runtime host (HTTP)', function () {
       const origin = vendored.runtime.appOrigin;
       const icon = await fetch(`${origin}/_crayons-icon/dist/icons/alert.svg`);
       assert.equal(icon.status, 200);
+      assert.equal(icon.headers.get('cache-control'), 'max-age=3600');
       assert.match(await icon.text(), /<svg/);
       const missing = await fetch(`${origin}/_crayons-icon/dist/icons/../../package.json`);
       await missing.arrayBuffer();
       assert.equal(missing.status, 404);
-      const components = await (await fetch(`${origin}/_crayons/dist/crayons/crayons.esm.js`)).text();
+      const answer = await fetch(`${origin}/_crayons/dist/crayons/crayons.esm.js`);
+      assert.equal(answer.headers.get('cache-control'), 'max-age=3600', 'kept like every other Crayons file');
+      const components = await answer.text();
       assert.ok(!components.includes(CRAYONS_ICON_CDN_PREFIX), 'the components ask this runtime for icons');
     } finally {
       await vendored.stop();
