@@ -16,8 +16,14 @@
  */
 // CommonJS, like everything else here that Node loads (package.json has no "type": "module"); a
 // plain object is all vitest's defineConfig would return.
+const { availableParallelism } = require('node:os');
+
 module.exports = {
   test: {
+    // Every core (vitest would keep one free): the files run side by side in worker threads, each
+    // file still in a fresh module registry. On 2 cores this takes the run from 43 s to 27 s.
+    pool: 'threads',
+    maxWorkers: availableParallelism(),
     // The tests call describe, it, beforeEach and afterEach as globals.
     globals: true,
     include: ['build/tests/server/**/*.test.js', 'build/tests/common/**/*.test.js'],
