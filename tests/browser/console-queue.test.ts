@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { ApiKeyRecord } from '#common/ledger';
-import { button, fullName, screenshot, serverAnswer, useHarness } from './harness';
+import { button, consoleFrame, fullName, screenshot, serverAnswer, useHarness } from './harness';
 import { boxOnPage, focusRingClipped } from './layout';
 import { demoPeople, seedRequests } from './people';
 
@@ -20,7 +20,7 @@ describe('browser: the console\'s queue dialog', function () {
     const page = await session.harness.context.newPage();
     await page.setViewportSize({ width: 1024, height: 768 });
     await page.goto(`${session.harness.runtime.shellUrl}/apps/full_page_app?as=${ana.id}`);
-    const console = page.frameLocator('#app-full_page_app');
+    const console = await consoleFrame(page);
     await console.locator('#app[data-load-state="done"]').waitFor({ timeout: 120_000 });
     await console.locator('li.pending-item').first().waitFor();
     await button(console, 'Work through 1 request').click();

@@ -1,21 +1,21 @@
 import { strict as assert } from 'node:assert';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import { demoAccountFacts } from '../../dev/simulator/index';
-import { button, fullName, screenshot, useHarness, type Harness } from './harness';
+import { button, consoleFrame, fullName, type Harness, screenshot, useHarness } from './harness';
 import { boxOnPage, VIEWPORTS } from './layout';
 import { demoPeople, seedRequests } from './people';
 
-async function openConsoleAt(harness: Harness, viewport: { width: number; height: number }, viewerId: number): Promise<{ page: Page; console: FrameLocator }> {
+async function openConsoleAt(harness: Harness, viewport: { width: number; height: number }, viewerId: number): Promise<{ page: Page; console: Frame }> {
   const page = await harness.context.newPage();
   await page.setViewportSize(viewport);
   await page.goto(`${harness.runtime.shellUrl}/apps/full_page_app?as=${viewerId}`);
-  const frame = page.frameLocator('#app-full_page_app');
+  const frame = await consoleFrame(page);
   await frame.locator('#app[data-load-state="done"]').waitFor({ timeout: 120_000 });
   return { page, console: frame };
 }
 
 /** Cells whose text does not fit (cut or hidden): empty when every name and email is readable. */
-async function unreadableCells(console: FrameLocator): Promise<string[]> {
+async function unreadableCells(console: Frame): Promise<string[]> {
   return console.locator('tbody').evaluate((body: { querySelectorAll(selector: string): { scrollWidth: number; clientWidth: number; textContent: string | null }[] }) =>
     [...body.querySelectorAll('td.person .person-name, td.person .person-email')].filter((cell) => cell.scrollWidth > cell.clientWidth + 1).map((cell) => cell.textContent ?? ''),
   );

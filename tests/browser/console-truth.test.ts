@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import type { ProfileAccess } from '#common/profile';
 import { agentIds, button, consoleFrame, fulfillAnswer, fulfillFailure, fullName, holdMethod, interceptMethod, screenshot, useHarness } from './harness';
 import { demoPeople, person, seedRequests } from './people';
 
 /** The activity's lines without their times. */
-async function activity(console: FrameLocator): Promise<string[]> {
+async function activity(console: Frame): Promise<string[]> {
   const lines = await console.locator('.trail-list li').allTextContents();
   return lines.map((line) => line.replace(/^(just now|\d+ minutes? ago)\s+/, ''));
 }
@@ -36,10 +36,10 @@ describe('browser: the console stays true after every action', function () {
 
   it('names every person in the recent activity, also when the activity arrives before the agents', async () => {
     const page = await openConsolePage();
-    const console = consoleFrame(page);
     // The agents are held until the activity has been drawn: the names it lacks come with them.
     const release = await holdMethod(page, 'getAccessOverview');
     await page.goto(`${session.harness.runtime.shellUrl}/apps/full_page_app?as=${ana.id}`);
+    const console = await consoleFrame(page);
     await console.locator('.trail-list').waitFor();
     release();
     await console.locator('#app[data-load-state="done"]').waitFor({ timeout: 120_000 });
@@ -55,7 +55,7 @@ describe('browser: the console stays true after every action', function () {
   it('lists requests oldest first, says which filter is pressed, and every count follows a decision made in the queue', async () => {
     const page = await openConsolePage();
     await page.goto(`${session.harness.runtime.shellUrl}/apps/full_page_app?as=${ana.id}`);
-    const console = consoleFrame(page);
+    const console = await consoleFrame(page);
     await console.locator('#app[data-load-state="done"]').waitFor({ timeout: 120_000 });
     await console.locator('li.pending-item').first().waitFor();
     assert.deepEqual(await agentIds(console.locator('li.pending-item')), [String(rahul.id), String(chloe.id)], 'oldest first');
@@ -106,7 +106,7 @@ describe('browser: the console stays true after every action', function () {
     });
     const release = await holdMethod(page, 'listApiKeyIndex');
     await page.goto(`${session.harness.runtime.shellUrl}/apps/full_page_app?as=${ana.id}`);
-    const console = consoleFrame(page);
+    const console = await consoleFrame(page);
     await button(console, 'Work through at least 100 requests').waitFor();
     release();
     await button(console, 'Work through 2 requests').waitFor();
@@ -121,7 +121,7 @@ describe('browser: the console stays true after every action', function () {
       const page = await openConsolePage();
       await interceptMethod(page, 'getProfileAccess', (route) => fulfillFailure(route, status, `Failure ${status}.`));
       await page.goto(`${session.harness.runtime.shellUrl}/apps/full_page_app?as=${ana.id}`);
-      const console = consoleFrame(page);
+      const console = await consoleFrame(page);
       await console.locator('.failure-view .error-panel').waitFor();
       assert.equal(await console.locator('h1').textContent(), 'Account Admin access', `the title stays (${status})`);
       assert.equal(await console.locator('.standing-explanation .explain').textContent(), 'Only an Account Admin can switch on an agent\'s API key, and never their own. "Admin" is not "Account Admin".');

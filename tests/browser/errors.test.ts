@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { Locator, Page, Route } from 'playwright-core';
 import { demoAccountFacts } from '../../dev/simulator/index';
-import { button, fulfillFailure, fulfillRateLimit, interceptMethod, openSidebar, screenshot, useHarness, type MethodCall } from './harness';
+import { appFrame, button, fulfillFailure, fulfillRateLimit, interceptMethod, type MethodCall, openSidebar, screenshot, sidebarFrame, useHarness } from './harness';
 
 /**
  * Every status a server method can fail with reaches the browser as FDK forwards it,
@@ -69,7 +69,7 @@ describe('browser: every backend error shows its message', function () {
     await page.clock.install();
     await intercept(page);
     await page.goto(`${session.harness.runtime.shellUrl}/users/${target}?as=${ana}`);
-    const sidebar = page.frameLocator('#app-contact_sidebar');
+    const sidebar = await sidebarFrame(page);
     const panel = sidebar.locator('.error-panel');
     await panel.waitFor();
     await pauseClock(page);
@@ -82,7 +82,7 @@ describe('browser: every backend error shows its message', function () {
       const message = `The server explains failure ${status} to the admin.`;
       await failMethod(page, 'getProfileAccess', status, message);
       await page.goto(`${session.harness.runtime.shellUrl}/users/${target}?as=${ana}`);
-      const panel = page.frameLocator('#app-contact_sidebar').locator('.error-panel');
+      const panel = (await sidebarFrame(page)).locator('.error-panel');
       await panel.waitFor();
       assert.equal(await panel.locator('.server-message').textContent(), message, `status ${status}`);
       assert.equal(await panel.locator('.error-title').textContent(), title, `status ${status}`);
@@ -158,7 +158,7 @@ describe('browser: every backend error shows its message', function () {
       return call.number === 3 ? fail(route) : route.fallback();
     });
     await page.goto(`${harness.runtime.shellUrl}/apps/full_page_app?as=${viewer}`);
-    const consoleFrame = page.frameLocator('#app-full_page_app');
+    const consoleFrame = await appFrame(page, 'app-full_page_app');
     const panel = consoleFrame.locator('.load-error .error-panel');
     await panel.waitFor();
     return { account, overviewCalls, page, consoleFrame, panel };

@@ -9,7 +9,7 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Browser, BrowserContext, Frame, FrameLocator, Locator, Page, Route } from 'playwright-core';
+import type { Browser, BrowserContext, Frame, Locator, Page, Route } from 'playwright-core';
 import { startRuntime, type RunningRuntime } from '../../dev/runtime/index';
 import { GENERATED_IPARAMS_FILE, SIMULATOR_TARGET_TAG, generatedSecrets } from '../../dev/runtime/config';
 import { MemoryKeyValueStore } from '../../dev/runtime/kv-store';
@@ -222,25 +222,40 @@ export async function messagesSeen(page: Page): Promise<string[]> {
   return perFrame.flat();
 }
 
-export function sidebarFrame(page: Page): FrameLocator {
-  return page.frameLocator('#app-contact_sidebar');
+/**
+ * The frame an app iframe of the page shows (`id`: app-contact_sidebar, app-full_page_app,
+ * app-modal), once the shell has put the iframe in the page. Tests read the app through the Frame
+ * itself, not a FrameLocator: a FrameLocator finds the iframe again for every read, which costs
+ * Chromium and playwright-core five times the read (docs/testing.md, How long things take). A
+ * Frame follows its iframe's navigations; one whose iframe is removed fails every later read.
+ */
+export async function appFrame(page: Page, id: string): Promise<Frame> {
+  const element = await page.locator(`iframe#${id}`).elementHandle();
+  const frame = await element?.contentFrame();
+  await element?.dispose();
+  assert.ok(frame, `the page has no frame in iframe#${id}`);
+  return frame;
 }
 
-export function consoleFrame(page: Page): FrameLocator {
-  return page.frameLocator('#app-full_page_app');
+export function sidebarFrame(page: Page): Promise<Frame> {
+  return appFrame(page, 'app-contact_sidebar');
+}
+
+export function consoleFrame(page: Page): Promise<Frame> {
+  return appFrame(page, 'app-full_page_app');
 }
 
 /** Opens a user's page signed in as `viewerId` and waits until the access view has loaded. */
-export async function openSidebar(harness: Harness, viewerId: number, viewedId: number): Promise<{ page: Page; sidebar: FrameLocator }> {
+export async function openSidebar(harness: Harness, viewerId: number, viewedId: number): Promise<{ page: Page; sidebar: Frame }> {
   const page = await harness.context.newPage();
   await page.goto(`${harness.runtime.shellUrl}/users/${viewedId}?as=${viewerId}`);
-  const sidebar = sidebarFrame(page);
+  const sidebar = await sidebarFrame(page);
   await sidebar.locator('.access-view, .error-panel').first().waitFor({ timeout: 30_000 });
   return { page, sidebar };
 }
 
 /** Like openSidebar, but fails with the panel's words when the view shows an error instead. */
-export async function openAccessView(harness: Harness, viewerId: number, viewedId: number): Promise<{ page: Page; sidebar: FrameLocator }> {
+export async function openAccessView(harness: Harness, viewerId: number, viewedId: number): Promise<{ page: Page; sidebar: Frame }> {
   const opened = await openSidebar(harness, viewerId, viewedId);
   const failure = opened.sidebar.locator('.error-panel');
   if ((await failure.count()) > 0) {
@@ -250,16 +265,16 @@ export async function openAccessView(harness: Harness, viewerId: number, viewedI
 }
 
 /** Opens the console signed in as `viewerId` and waits until every slice has arrived. */
-export async function openConsole(harness: Harness, viewerId: number): Promise<{ page: Page; console: FrameLocator }> {
+export async function openConsole(harness: Harness, viewerId: number): Promise<{ page: Page; console: Frame }> {
   const page = await harness.context.newPage();
   await page.goto(`${harness.runtime.shellUrl}/apps/full_page_app?as=${viewerId}`);
-  const frame = consoleFrame(page);
+  const frame = await consoleFrame(page);
   await frame.locator('#app[data-load-state="done"]').waitFor({ timeout: 120_000 });
   return { page, console: frame };
 }
 
 /** A Crayons button by its words (a RegExp for an exact match: "Decline request" is also in "Decline request…"). */
-export function button(scope: FrameLocator | Locator, text: string | RegExp): Locator {
+export function button(scope: Frame | Locator, text: string | RegExp): Locator {
   return scope.locator('fw-button', { hasText: text });
 }
 
@@ -278,7 +293,7 @@ export interface OpenedMail {
 }
 
 /** The mail links the app opened in this frame (its mail program, recorded), in order. */
-export function mailOpened(frame: FrameLocator): Promise<OpenedMail[]> {
+export function mailOpened(frame: Frame): Promise<OpenedMail[]> {
   return frame.locator('body').evaluate(() => (globalThis as unknown as { __mailOpened?: OpenedMail[] }).__mailOpened ?? []);
 }
 

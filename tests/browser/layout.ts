@@ -5,8 +5,8 @@
  * without the DOM library, so the browser-side code types what it touches itself.
  */
 import { strict as assert } from 'node:assert';
-import type { FrameLocator, Locator, Page } from 'playwright-core';
-import { screenshot, type Harness } from './harness';
+import type { Frame, Locator, Page } from 'playwright-core';
+import { type Harness, screenshot, sidebarFrame } from './harness';
 
 /** A browser window and the width of Freshservice's contact sidebar in it. */
 export interface Viewport {
@@ -61,7 +61,7 @@ export async function boxOnPage(locator: Locator): Promise<Box> {
 }
 
 /** Opens a user page at a viewport and sidebar width, and waits for the access view. */
-export async function openSidebarAt(harness: Harness, viewport: Viewport, viewerId: number, viewedId: number): Promise<{ page: Page; sidebar: FrameLocator }> {
+export async function openSidebarAt(harness: Harness, viewport: Viewport, viewerId: number, viewedId: number): Promise<{ page: Page; sidebar: Frame }> {
   const page = await harness.context.newPage();
   await page.setViewportSize({ width: viewport.width, height: viewport.height });
   await page.goto(`${harness.runtime.shellUrl}/users/${viewedId}?as=${viewerId}`);
@@ -69,7 +69,7 @@ export async function openSidebarAt(harness: Harness, viewport: Viewport, viewer
     // Freshservice's sidebar narrows with the window; the shell's column is set to the width under test.
     await page.addStyleTag({ content: `.user-page { grid-template-columns: 1fr ${viewport.sidebar}px !important; } .user-sidebar { width: ${viewport.sidebar}px !important; }` });
   }
-  const sidebar = page.frameLocator('#app-contact_sidebar');
+  const sidebar = await sidebarFrame(page);
   await sidebar.locator('.access-view, .error-panel').first().waitFor({ timeout: 30_000 });
   const failure = sidebar.locator('.error-panel');
   if ((await failure.count()) > 0 && (await sidebar.locator('.access-view').count()) === 0) {
@@ -105,7 +105,7 @@ export async function assertOnFirstScreen(page: Page, locator: Locator, limit: n
 }
 
 /** What overflows the frame's width, or cuts its text (fw-button labels included): empty when nothing is clipped. */
-export async function clippedIn(frame: FrameLocator): Promise<string[]> {
+export async function clippedIn(frame: Frame): Promise<string[]> {
   return frame.locator('body').evaluate(() => {
     interface Node {
       scrollWidth: number;
@@ -145,7 +145,7 @@ export async function clippedIn(frame: FrameLocator): Promise<string[]> {
  * Whether the focused element's focus ring (2 px outline, 2 px offset: 4 px around it) is cut by
  * any ancestor that clips (overflow other than visible), or falls outside the viewport.
  */
-export async function focusRingClipped(frame: FrameLocator): Promise<string | null> {
+export async function focusRingClipped(frame: Frame): Promise<string | null> {
   return frame.locator('body').evaluate(() => {
     interface Rect {
       top: number;

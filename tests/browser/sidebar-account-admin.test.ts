@@ -3,7 +3,7 @@ import type { ApiKeyHistoryPage, ApiKeyRecord } from '#common/ledger';
 import type { ProfileAccess } from '#common/profile';
 import type { Page } from 'playwright-core';
 import { demoAccountFacts } from '../../dev/simulator/index';
-import { button, fulfillAnswer, interceptMethod, messagesSeen, openAccessView, openConsole, screenshot, serverAnswer, useHarness } from './harness';
+import { button, fulfillAnswer, interceptMethod, messagesSeen, openAccessView, openConsole, screenshot, serverAnswer, sidebarFrame, useHarness } from './harness';
 import { demoPeople, seedRequests } from './people';
 
 const SIDEBAR_CAP = 700;
@@ -135,7 +135,7 @@ describe('browser: the sidebar for an Account Admin', function () {
       answer = () => resolve(route.fallback());
     }));
     await page.goto(`${session.harness.runtime.shellUrl}/users/${chloe}?as=${ana}`);
-    const sidebar = page.frameLocator('#app-contact_sidebar');
+    const sidebar = await sidebarFrame(page);
     await sidebar.locator('.skeleton .loading-words').waitFor();
     assert.equal(await sidebar.locator('div.skeleton[aria-label]').getAttribute('aria-busy'), 'true');
     assert.equal(await sidebar.locator('.skeleton .loading-words').textContent(), 'Reading access from Freshservice…');
@@ -191,7 +191,7 @@ describe('browser: the sidebar for an Account Admin', function () {
       await fulfillAnswer(route, { ...profile, accountAdmins: { ...profile.accountAdmins, accountAdmins: many } });
     });
     await page.goto(`${session.harness.runtime.shellUrl}/users/${chloe}?as=${chloe}`);
-    const sidebar = page.frameLocator('#app-contact_sidebar');
+    const sidebar = await sidebarFrame(page);
     await sidebar.locator('.helpers .person-name', { hasText: 'Account Admin 100' }).waitFor();
     const { frame, content } = await frameFollowsContent(page);
     assert.ok(content > SIDEBAR_CAP, `the content is taller than the cap (${content}px)`);

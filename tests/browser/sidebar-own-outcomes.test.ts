@@ -31,7 +31,7 @@ describe('browser: an agent on their own page after a decision', function () {
   });
 
   /** Each quoted block: its caption and the text as typed. */
-  async function typedBlocks(sidebar: import('playwright-core').FrameLocator): Promise<string[][]> {
+  async function typedBlocks(sidebar: import('playwright-core').Frame): Promise<string[][]> {
     const blocks = sidebar.locator('.typed');
     const found: string[][] = [];
     for (let index = 0; index < (await blocks.count()); index += 1) {
@@ -41,7 +41,7 @@ describe('browser: an agent on their own page after a decision', function () {
     return found;
   }
 
-  async function contentHeight(sidebar: import('playwright-core').FrameLocator): Promise<number> {
+  async function contentHeight(sidebar: import('playwright-core').Frame): Promise<number> {
     return sidebar.locator('body').evaluate((body: { getBoundingClientRect(): { height: number } }) => body.getBoundingClientRect().height);
   }
 
@@ -146,7 +146,7 @@ describe('browser: an agent on their own page after a decision', function () {
       await route.fulfill({ response, json: { ...answer, body: { ...answer.body, response: { ...answer.body.response, apiKey: null, apiKeyError: busy } } } });
     });
     await page.goto(`${session.harness.runtime.shellUrl}/users/${rahul.id}?as=${rahul.id}`);
-    const sidebar = sidebarFrame(page);
+    const sidebar = await sidebarFrame(page);
     await sidebar.locator('.api-key[data-state="unavailable"]').waitFor({ timeout: 30_000 });
 
     await button(sidebar, 'Try now').click();

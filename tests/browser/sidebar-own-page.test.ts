@@ -1,12 +1,12 @@
 import { strict as assert } from 'node:assert';
-import type { FrameLocator } from 'playwright-core';
+import type { Frame } from 'playwright-core';
 import type { ApiKeyRecord } from '#common/ledger';
 import { demoAccountFacts, type SimAgent } from '../../dev/simulator/index';
 import { button, fullName, mailOpened, mailParts, serverAnswer, useHarness } from './harness';
 import { assertOnFirstScreen, openSidebarAt, SIDEBAR_WIDTH, sidebarShot, VIEWPORTS } from './layout';
 
 /** The reason field's label and the marker Crayons draws after a required field's label (a ::after "*"). */
-async function requiredMarker(scope: FrameLocator): Promise<{ label: string; marker: string }> {
+async function requiredMarker(scope: Frame): Promise<{ label: string; marker: string }> {
   return scope.locator('fw-textarea.request-reason').evaluate((host: { shadowRoot: { querySelector(selector: string): { textContent: string | null } | null } | null }) => {
     const label = host.shadowRoot?.querySelector('.field-control-label.required') ?? null;
     const style = (globalThis as unknown as { getComputedStyle(node: unknown, pseudo: string): { content: string } }).getComputedStyle(label, '::after');
@@ -14,7 +14,7 @@ async function requiredMarker(scope: FrameLocator): Promise<{ label: string; mar
   });
 }
 
-async function hrefs(scope: FrameLocator, selector: string): Promise<string[]> {
+async function hrefs(scope: Frame, selector: string): Promise<string[]> {
   return scope.locator(selector).evaluateAll((links: { getAttribute(name: string): string | null }[]) => links.map((link) => link.getAttribute('href') ?? ''));
 }
 

@@ -1,12 +1,12 @@
 import { strict as assert } from 'node:assert';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import type { ApiKeyHistoryPage } from '#common/ledger';
-import { button, fullName, screenshot, serverAnswer, useHarness } from './harness';
+import { appFrame, button, fullName, screenshot, serverAnswer, useHarness } from './harness';
 import { assertOnFirstScreen, boxInFrame, focusRingClipped, openSidebarAt, SIDEBAR_WIDTH, sidebarShot, VIEWPORTS } from './layout';
 import { demoPeople, seedRequests } from './people';
 
 /** The text of the focused element in a frame (a Crayons button reports its host). */
-function focusedText(frame: FrameLocator): Promise<string> {
+function focusedText(frame: Frame): Promise<string> {
   return frame.locator('body').evaluate(() => {
     const active = (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement;
     return (active?.textContent ?? '').trim();
@@ -52,15 +52,15 @@ describe('browser: an Account Admin on any user page, and the queue it opens', f
     }
   });
 
-  async function openQueue(page: Page, sidebar: FrameLocator): Promise<FrameLocator> {
+  async function openQueue(page: Page, sidebar: Frame): Promise<Frame> {
     await button(sidebar.locator('.queue-banner'), 'Work through them').click();
-    const modal = page.frameLocator('#app-modal');
+    const modal = await appFrame(page, 'app-modal');
     await modal.locator('.queue-item .access-view').waitFor();
     return modal;
   }
 
   /** The footer is inside the modal's frame and the body scrolls above it. */
-  async function footerAlwaysVisible(modal: FrameLocator): Promise<void> {
+  async function footerAlwaysVisible(modal: Frame): Promise<void> {
     const footer = await boxInFrame(modal.locator('.dialog-footer'));
     const height = await modal.locator('body').evaluate(() => (globalThis as unknown as { innerHeight: number }).innerHeight);
     assert.ok(footer.top >= 0 && footer.bottom <= height + 0.5, `the footer (${footer.top}..${footer.bottom}) is inside the modal (${height} px)`);

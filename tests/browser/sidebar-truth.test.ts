@@ -24,7 +24,7 @@ describe('browser: the sidebar when nothing could be read, and what it says abou
       const page = await session.harness.context.newPage();
       await interceptMethod(page, 'getProfileAccess', (route) => fulfillFailure(route, status, `Failure ${status}.`));
       await page.goto(`${session.harness.runtime.shellUrl}/users/${chloe.id}?as=${chloe.id}`);
-      const sidebar = sidebarFrame(page);
+      const sidebar = await sidebarFrame(page);
       const failure = sidebar.locator('.failure-view');
       await failure.locator('.error-panel').waitFor();
       assert.equal(await failure.locator('.standing-explanation .explain').textContent(), RULE, `status ${status}`);
@@ -56,7 +56,7 @@ describe('browser: the sidebar when nothing could be read, and what it says abou
       await fulfillAnswer(route, { ...real.body.response, pendingRequests: 100, pendingRequestsPartial: true });
     });
     await page.goto(`${session.harness.runtime.shellUrl}/users/${chloe.id}?as=${ana.id}`);
-    const sidebar = sidebarFrame(page);
+    const sidebar = await sidebarFrame(page);
     await sidebar.locator('.access-view').waitFor();
     assert.equal(await sidebar.locator('.queue-banner .queue-count').textContent(), 'At least 100 requests waiting');
     assert.equal(await sidebar.locator('.viewed-name').textContent(), fullName(chloe));

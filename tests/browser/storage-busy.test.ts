@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { ApiKeyRecord } from '#common/ledger';
 import type { SimAgent } from '../../dev/simulator/index';
-import { fulfillAnswer, fullName, interceptMethod, runtimeLog, screenshot, useHarness, type MethodCall } from './harness';
+import { fulfillAnswer, fullName, interceptMethod, type MethodCall, runtimeLog, screenshot, sidebarFrame, useHarness } from './harness';
 
 /**
  * The app's own storage ($db) allows 50 operations a minute. When it refuses for the minute, the
@@ -36,7 +36,7 @@ describe('browser: the app\'s storage refuses for the minute', function () {
     });
     const profileCallsBefore = runtimeLog.filter((line) => line.startsWith('server-method getProfileAccess')).length;
     await page.goto(`${harness.runtime.shellUrl}/users/${chloe.id}?as=${chloe.id}`);
-    const sidebar = page.frameLocator('#app-contact_sidebar');
+    const sidebar = await sidebarFrame(page);
     const unavailable = sidebar.locator('.api-key[data-state="unavailable"]');
     await unavailable.waitFor({ timeout: 30_000 });
 
