@@ -131,9 +131,10 @@ async function processContext(browser: Browser): Promise<SharedContext> {
   }
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
   // A blank page stays open for the context's whole life: a page opened while another is open
-  // costs Chromium about 40% less than one opened after the last page closed (docs/testing.md).
+  // costs Chromium about 40% less than one opened after the last page closed (docs/testing.md),
+  // and the app's coverage is measured through it (./app-coverage).
   const keptOpen = await context.newPage();
-  const shared: SharedContext = { browser, context, keptOpen, takeAppCoverage: trackAppCoverage(context), listener: undefined };
+  const shared: SharedContext = { browser, context, keptOpen, takeAppCoverage: await trackAppCoverage(context, keptOpen), listener: undefined };
   await context.addInitScript({ content: RECORD_MESSAGES });
   await context.addInitScript({ content: RECORD_MAIL });
   context.on('page', (page) => {
@@ -316,13 +317,6 @@ export interface HarnessSession {
   restart(options: Pick<HarnessOptions, 'simulator' | 'seedStore'>): Promise<Harness>;
 }
 
-/**
- * Every page of the process's browser in one renderer process, the way one tab runs the shell and
- * its app frames: the tests open pages one at a time, and a page that finds the renderer already
- * running costs Chromium about a quarter less than one that starts its own (docs/testing.md).
- */
-const ONE_RENDERER_ARGS = ['--renderer-process-limit=1'];
-
 /** The Chromium this process's browser test files share (see processBrowser). */
 let sharedBrowser: Promise<Browser | undefined> | undefined;
 
@@ -336,7 +330,7 @@ async function processBrowser(): Promise<Browser> {
   if (current?.isConnected() === true) {
     return current;
   }
-  const launched = launchChromium([...COVERAGE_CHROMIUM_ARGS, ...ONE_RENDERER_ARGS]);
+  const launched = launchChromium(COVERAGE_CHROMIUM_ARGS);
   sharedBrowser = launched.catch(() => undefined);
   return launched;
 }

@@ -49,7 +49,7 @@ describe('the installation page of the real app, as a new user fills it in', fun
     dataDir = mkdtempSync(join(tmpdir(), 'install-page-'));
     browser = await launchChromium(COVERAGE_CHROMIUM_ARGS);
     context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
-    takeAppCoverage = trackAppCoverage(context);
+    takeAppCoverage = await trackAppCoverage(context, await context.newPage());
     page = await context.newPage();
   });
 
