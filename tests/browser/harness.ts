@@ -118,7 +118,7 @@ interface SharedContext {
   context: BrowserContext;
   /** The blank page that keeps the context warm: never a test's page, never closed by one. */
   keptOpen: Page;
-  /** Takes the coverage of the pages still open and writes the report (./app-coverage). */
+  /** Takes the coverage counted since the last take and writes the report (./app-coverage). */
   takeAppCoverage(): Promise<void>;
   listener: ContextListener | undefined;
 }
@@ -184,6 +184,7 @@ export async function startHarness(browser: Browser, simulator?: SimulatorOption
     ...(recordTraffic ? { onResponseBody: (text: string) => received.push(text) } : {}),
   };
   shared.listener = listener;
+  const testPages = (): Page[] => context.pages().filter((page) => page !== shared.keptOpen);
   return {
     runtime,
     dataDir,
@@ -192,15 +193,15 @@ export async function startHarness(browser: Browser, simulator?: SimulatorOption
     dialogs,
     addInitScript: async (content) => {
       initScripts.push(content);
-      await Promise.all(context.pages().map((page) => page.addInitScript({ content })));
+      await Promise.all(testPages().map((page) => page.addInitScript({ content })));
     },
     close: async () => {
-      await shared.takeAppCoverage();
       if (shared.listener === listener) {
         shared.listener = undefined;
       }
-      const pages = context.pages().filter((page) => page !== shared.keptOpen);
-      await Promise.all(pages.map((page) => page.close().catch(() => undefined)));
+      // Each page's coverage is taken as it closes; then the report is written with all of it.
+      await Promise.all(testPages().map((page) => page.close().catch(() => undefined)));
+      await shared.takeAppCoverage();
       await context.clearCookies();
       await runtime.stop();
       rmSync(dataDir, { recursive: true, force: true });
