@@ -66,6 +66,21 @@ function shippedFile(url: string): string | null {
   return /^[\w.-]+$/.test(name) ? join(APP_SCRIPTS, name) : null;
 }
 
+/** The shipped scripts' sources, read once: coverage is taken before every page closes, and the files do not change during a run. */
+const sources = new Map<string, string | null>();
+
+function shippedSource(file: string): string | null {
+  if (!sources.has(file)) {
+    sources.set(file, existsSync(file) ? readFileSync(file, 'utf8') : null);
+  }
+  return sources.get(file) ?? null;
+}
+
+/** The whole script as one top level that did not run. */
+function notRun(source: string): ScriptCoverage['functions'][number] {
+  return { functionName: '', isBlockCoverage: true, ranges: [{ startOffset: 0, endOffset: source.length, count: 0 }] };
+}
+
 /**
  * The script's source is read from the shipped file it was served from (the runtime serves
  * app/scripts as they are), so the browser never has to hand sources over: playwright-core's
@@ -74,15 +89,15 @@ function shippedFile(url: string): string | null {
  */
 async function addScript(entry: ScriptCoverage): Promise<void> {
   const file = shippedFile(entry.url);
-  if (file === null || !existsSync(file)) {
+  const source = file === null ? null : shippedSource(file);
+  if (file === null || source === null) {
     return;
   }
-  const source = readFileSync(file, 'utf8');
   // A script whose page has gone may come without its top level (V8 let go of that code) and only
   // the functions still held: v8-to-istanbul would then count every line outside them as run.
   // Its top level counts as not run since the last take; the functions count as reported.
   const topLevel = entry.functions.some((fn) => fn.ranges[0]?.startOffset === 0);
-  const functions = topLevel ? entry.functions : [{ functionName: '', isBlockCoverage: true, ranges: [{ startOffset: 0, endOffset: source.length, count: 0 }] }, ...entry.functions];
+  const functions = topLevel ? entry.functions : [notRun(source), ...entry.functions];
   const converter = v8ToIstanbul(file, 0, { source });
   await converter.load();
   converter.applyCoverage(functions);
@@ -115,10 +130,10 @@ async function takeCoverage(session: CDPSession): Promise<void> {
 
 /** A shipped script no page loaded: every statement, branch and function counts as not run. */
 async function unloaded(file: string): Promise<ReturnType<ReturnType<typeof v8ToIstanbul>['toIstanbul']>> {
-  const source = readFileSync(file, 'utf8');
+  const source = shippedSource(file) ?? '';
   const converter = v8ToIstanbul(file, 0, { source });
   await converter.load();
-  converter.applyCoverage([{ functionName: '', isBlockCoverage: true, ranges: [{ startOffset: 0, endOffset: source.length, count: 0 }] }]);
+  converter.applyCoverage([notRun(source)]);
   return converter.toIstanbul();
 }
 
@@ -194,8 +209,8 @@ export async function writeAppCoverage(): Promise<void> {
  * Starts Chromium's coverage once, through the DevTools session of `keptOpen`, a page that stays
  * open as long as the context. With one renderer process (COVERAGE_CHROMIUM_ARGS) every page of
  * the browser runs in the same V8, so that one session counts the scripts of every page. It is
- * taken before each page closes, since V8 may let go of a closed page's code, and skipped for a
- * script whose top level has gone (see addScript). Starting it again for each page, as this did
+ * taken before each page closes, since V8 may let go of a closed page's code; a script whose top
+ * level has gone counts only the functions reported (see addScript). Starting it again for each page, as this did
  * before, made V8 drop and recompile what it had compiled: a page load cost about 15% more.
  * Returns what adds the coverage so far and writes the report.
  */

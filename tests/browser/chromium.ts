@@ -19,7 +19,7 @@ const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-firs
  */
 export const OFFLINE_ARGS = ['--proxy-server=http://127.0.0.1:9', '--proxy-bypass-list=localhost;127.0.0.1'];
 
-/** `extraArgs` adds Chromium switches (tests/browser/app-coverage.ts needs two). */
+/** `extraArgs` adds Chromium switches (tests/browser/app-coverage.ts's COVERAGE_CHROMIUM_ARGS, for one). */
 export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...OFFLINE_ARGS, ...extraArgs] });
 }
