@@ -66,11 +66,19 @@ function successOutcome(requestID: string, data: unknown): ServerMethodOutcome {
 }
 
 /**
+ * The server-method call the running code belongs to, for every engine of the process. One for
+ * all of them, never one per engine: Node 20 keeps each AsyncLocalStorage that has run in its
+ * hook list until it is disabled and writes each onto every promise made after, so a process that
+ * started many runtimes (a test worker starts one per test) made every promise slower with each.
+ */
+const currentCall = new AsyncLocalStorage<PendingCall>();
+
+/**
  * The sandbox's `renderData` global. FDK reuses one container for many calls, so the global is
  * shared: async context tells which call a reply belongs to, even when calls overlap.
  */
 export class ReplyRouter {
-  private readonly current = new AsyncLocalStorage<PendingCall>();
+  private readonly current = currentCall;
 
   constructor(private readonly warn: (line: string) => void) {}
 

@@ -349,6 +349,23 @@ describe('engine: server methods', () => {
     );
   });
 
+  it('leaves nothing on the promises of the process however many engines it starts (one async context for all)', async () => {
+    // Node 20 writes every AsyncLocalStorage that has run onto each new promise, as a symbol key,
+    // until it is disabled: one per engine made each promise of a test worker slower with every runtime.
+    const slotsOnAPromise = (): number => Object.getOwnPropertySymbols(Promise.resolve()).length;
+    const warmUp = await start();
+    await warmUp.invokeServerMethod('echo', { n: 0 });
+    await warmUp.close();
+    const slots = slotsOnAPromise();
+    for (const n of [1, 2, 3]) {
+      const running = await start();
+      assert.deepEqual((await running.invokeServerMethod('later', { n })).ok, true);
+      await running.close();
+    }
+    engine = undefined;
+    assert.equal(slotsOnAPromise(), slots, 'each engine added an async context to every promise');
+  });
+
   it('keeps the first renderData of a call and ignores later ones', async () => {
     const running = await start();
     const body = (await running.invokeServerMethod('twice', {})).body as Success;
