@@ -416,8 +416,10 @@ describe('browser: the adversary\'s position, a plain agent with the console ope
     // Left for the browser: an agent already indexed in the head, one in a full shard, and one never recorded.
     const [inHead, inShard, fresh] = [requesters[1], requesters[HEAD_INDEX_ENTRIES + 1], requesters[requesters.length - 1]] as [SimAgent, SimAgent, SimAgent];
     // Every agent's key marked enabled by an Account Admin (they take turns), then the head's agents request again with the longest reason.
+    // About 2,000 changes take seconds to seal: each test starts from a copy of one seeding.
     const session = useHarness({
       simulator: { accountFile: accountFile.file },
+      seedOnce: true,
       seedStore: seedChanges([
         ...requesters.filter((agent) => agent !== fresh).map((agent, k) => adminAction(account.admins[k % account.admins.length] as SimAgent, 'enabled', agent)),
         ...head.filter((agent) => agent !== inHead).map((agent) => requestBy(agent, LONGEST_REASON)),

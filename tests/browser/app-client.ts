@@ -7,6 +7,7 @@
  */
 import { strict as assert } from 'node:assert';
 import type { Frame, Page } from 'playwright-core';
+import { appFrame } from './harness';
 
 /** What FDK rejects with: a plain object, never an Error. */
 export interface FdkRejection {
@@ -36,11 +37,9 @@ type ClientPath = `request.${'invoke' | 'invokeTemplate'}` | `db.${'get' | 'set'
 export class AppClient {
   private constructor(private readonly frame: Frame) {}
 
-  /** The client of the app frame `frameSelector` (an iframe the shell placed) on `page`. */
-  static async of(page: Page, frameSelector = '#app-contact_sidebar'): Promise<AppClient> {
-    const frame = await (await page.locator(frameSelector).elementHandle())?.contentFrame();
-    assert.ok(frame, `no app frame ${frameSelector}`);
-    return new AppClient(frame);
+  /** The client of the app frame in the shell's iframe `iframeId` on `page`. */
+  static async of(page: Page, iframeId = 'app-contact_sidebar'): Promise<AppClient> {
+    return new AppClient(await appFrame(page, iframeId));
   }
 
   invoke<T>(method: string, payload: unknown): Promise<Settled<ServerMethodAnswer<T>>> {

@@ -6,7 +6,7 @@
  * browser without bending the backend.
  */
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Frame, Locator, Page, Route } from 'playwright-core';
@@ -153,19 +153,34 @@ async function processContext(browser: Browser): Promise<SharedContext> {
   return shared;
 }
 
+/** What a seed left in a data folder (db.json, and the storage secret its records are sealed with), by seed: see HarnessOptions.seedOnce. */
+const seededFolders = new WeakMap<SeedStore, Map<string, Buffer>>();
+
+async function seedInto(dataDir: string, seedStore: SeedStore, once: boolean): Promise<void> {
+  const kept = once ? seededFolders.get(seedStore) : undefined;
+  if (kept !== undefined) {
+    kept.forEach((content, name) => writeFileSync(join(dataDir, name), content, { mode: 0o600 }));
+    return;
+  }
+  const seeded = new MemoryKeyValueStore({ operationsPerMinute: 0 });
+  await seedStore(runtimeStorage(seeded, dataDir), () => runtimeStorage(seeded, dataDir));
+  seeded.saveTo(join(dataDir, 'db.json'));
+  if (once) {
+    seededFolders.set(seedStore, new Map(readdirSync(dataDir).map((name) => [name, readFileSync(join(dataDir, name))])));
+  }
+}
+
 /**
  * `seedStore` writes the app's $db before the runtime starts (in memory, with no rate limit, then
  * its db.json at once), so a test can begin with ledger history without spending the runtime's 50
  * operations a minute.
  */
-export async function startHarness(browser: Browser, simulator?: SimulatorOptions, seedStore?: SeedStore, recordTraffic = false): Promise<Harness> {
+export async function startHarness(browser: Browser, simulator?: SimulatorOptions, seedStore?: SeedStore, recordTraffic = false, seedOnce = false): Promise<Harness> {
   mkdirSync(artifactsDir, { recursive: true });
   runtimeLog.length = 0;
   const dataDir = mkdtempSync(join(tmpdir(), 'widget-browser-'));
   if (seedStore !== undefined) {
-    const seeded = new MemoryKeyValueStore({ operationsPerMinute: 0 });
-    await seedStore(runtimeStorage(seeded, dataDir), () => runtimeStorage(seeded, dataDir));
-    seeded.saveTo(join(dataDir, 'db.json'));
+    await seedInto(dataDir, seedStore, seedOnce);
   }
   const runtime = await startRuntime({ port: 0, appRoot: repoRoot, dataDir, ...(simulator === undefined ? {} : { simulator }), log: (line) => runtimeLog.push(line) });
   const shared = await processContext(browser);
@@ -226,16 +241,26 @@ export async function messagesSeen(page: Page): Promise<string[]> {
 
 /**
  * The frame an app iframe of the page shows (`id`: app-contact_sidebar, app-full_page_app,
- * app-modal), once the shell has put the iframe in the page. Tests read the app through the Frame
- * itself, not a FrameLocator: a FrameLocator finds the iframe again for every read, which costs
- * Chromium and playwright-core five times the read (docs/testing.md, How long things take). A
- * Frame follows its iframe's navigations; one whose iframe is removed fails every later read.
+ * app-modal), once the shell has put the iframe in the page and it has begun to load. Tests read
+ * the app through the Frame itself, not a FrameLocator: a FrameLocator finds the iframe again for
+ * every read, which costs Chromium and playwright-core five times the read (docs/testing.md, How
+ * long things take). A Frame follows its iframe's navigations; one whose iframe is removed fails
+ * every later read.
+ *
+ * Found by name, which for an iframe without a name attribute is its id (playwright-core's
+ * Frame.name()), never through the iframe element: reaching an element of the shell page makes
+ * playwright-core put its injected script (about 350 KB) into two of the shell's worlds first, a
+ * tenth of what a page load costs.
  */
 export async function appFrame(page: Page, id: string): Promise<Frame> {
-  const element = await page.locator(`iframe#${id}`).elementHandle();
-  const frame = await element?.contentFrame();
-  await element?.dispose();
-  assert.ok(frame, `the page has no frame in iframe#${id}`);
+  let frame = page.frame({ name: id });
+  while (frame === null) {
+    try {
+      frame = page.frame({ name: id }) ?? (await page.waitForEvent('framenavigated', { predicate: (candidate) => candidate.name() === id, timeout: 30_000 }));
+    } catch (error) {
+      throw new Error(`the page has no frame in iframe#${id}: ${(error as Error).message}`);
+    }
+  }
   return frame;
 }
 
@@ -308,6 +333,12 @@ export interface HarnessOptions {
   runtimePer?: 'test' | 'file';
   simulator?: SimulatorOptions;
   seedStore?: SeedStore;
+  /**
+   * Seed once per process, and start each test's runtime from a copy of what the seed wrote (its
+   * records, and the storage secret they are sealed with) instead of seeding again: for a seed
+   * that takes seconds and depends on nothing a test changes.
+   */
+  seedOnce?: boolean;
   /** Keep every response body in `harness.received` (for tests that look for what must never reach the browser). */
   recordTraffic?: boolean;
 }
@@ -357,7 +388,7 @@ export function useHarness(options: HarnessOptions = {}): HarnessSession {
   let current: Harness | undefined;
   const start = async ({ simulator, seedStore } = options): Promise<Harness> => {
     assert.ok(browser, 'Chromium is not running');
-    current = await startHarness(browser, simulator, seedStore, options.recordTraffic === true);
+    current = await startHarness(browser, simulator, seedStore, options.recordTraffic === true, options.seedOnce === true);
     return current;
   };
   const stop = async (): Promise<void> => {
