@@ -108,8 +108,19 @@ describe('browser: the console stays true after every action', function () {
     await page.goto(`${session.harness.runtime.shellUrl}/apps/full_page_app?as=${ana.id}`);
     const console = await consoleFrame(page);
     await button(console, 'Work through at least 100 requests').waitFor();
+    // The agents are listed before the API-key states arrive: each state cell says it is being read, and claims no state.
+    const stateCells = console.locator('.agents-table tbody tr td.api-key-state');
+    await stateCells.first().waitFor();
+    const whileRead = await stateCells.evaluateAll((cells: { getAttribute(name: string): string | null; textContent: string | null }[]) =>
+      cells.map((cell) => [cell.getAttribute('data-state'), cell.getAttribute('title'), cell.textContent]),
+    );
+    assert.ok(whileRead.length > 0);
+    assert.deepEqual(new Set(whileRead.map(String)), new Set([String(['unknown', 'Reading API-key states…', '…'])]));
     release();
     await button(console, 'Work through 2 requests').waitFor();
+    const states = await stateCells.evaluateAll((cells: { getAttribute(name: string): string | null }[]) => cells.map((cell) => cell.getAttribute('data-state')));
+    assert.ok(!states.includes('unknown'), `every row has its state once they are read: ${states.join(', ')}`);
+    assert.ok(states.includes('requested'), 'the seeded requests show as requested');
     await page.close();
   });
 
