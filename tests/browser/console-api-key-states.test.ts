@@ -46,7 +46,7 @@ describe('browser: the console shows every agent\'s API-key state, however old',
     const cell = console.locator(`tbody tr[data-agent-id="${enabledAgent.id}"] .api-key-state[data-state="enabled"]`);
     await cell.waitFor();
     assert.equal(await cell.locator('fw-label').getAttribute('value'), 'Marked as enabled');
-    await screenshot(page.locator('#app-full_page_app'), 'console-old-enabled-state');
+    await screenshot(page, '#app-full_page_app', 'console-old-enabled-state');
     // The recent activity lists the latest change of the ten agents changed last, from the same one read.
     await console.locator('.trail-list li').nth(9).waitFor();
     assert.equal(await console.locator('.trail-list li').count(), 10);

@@ -35,7 +35,7 @@ describe('browser: the console\'s queue dialog', function () {
     assert.equal(await focusRingClipped(console), null);
     const footerBox = await boxOnPage(footer);
     assert.ok(footerBox.bottom <= 768, `the footer is on screen (${Math.round(footerBox.bottom)} px)`);
-    await screenshot(page.locator('#app-full_page_app'), 'console-queue-1024x768');
+    await screenshot(page, '#app-full_page_app', 'console-queue-1024x768');
 
     const popup = session.harness.context.waitForEvent('page');
     await button(footer, 'Try the direct link').click();
@@ -52,7 +52,7 @@ describe('browser: the console\'s queue dialog', function () {
     assert.equal(await dialog.locator('.queue-status').textContent(), `${fullName(chloe)}: marked as enabled.`);
     await page.waitForTimeout(300);
     assert.equal(await focusRingClipped(console), null);
-    await screenshot(page.locator('#app-full_page_app'), 'console-queue-done');
+    await screenshot(page, '#app-full_page_app', 'console-queue-done');
     await button(footer, 'Close').click();
     await dialog.waitFor({ state: 'hidden' });
 

@@ -51,7 +51,7 @@ describe('browser: the console, by who is looking', function () {
       assert.equal(await console.locator('.menu-button, .row-menu-item').count(), 0);
       assert.equal(await console.locator('fw-button', { hasText: 'Permissions' }).count(), 0, 'no Permissions links they cannot use');
       assert.equal(await console.locator('tbody tr').first().locator('.row-actions fw-button').textContent(), 'View access');
-      await screenshot(page.locator('#app-full_page_app'), `console-agent-${viewport.name}`);
+      await screenshot(page, '#app-full_page_app', `console-agent-${viewport.name}`);
       await page.close();
     }
   });
@@ -89,7 +89,7 @@ describe('browser: the console, by who is looking', function () {
       const table = await boxOnPage(console.locator('.agents-table'));
       const wrap = await boxOnPage(console.locator('.table-wrap'));
       assert.ok(table.right <= wrap.right + 1, `the table fits its card at ${viewport.name} (${Math.round(table.right)} > ${Math.round(wrap.right)})`);
-      await screenshot(page.locator('#app-full_page_app'), `console-account-admin-${viewport.name}`);
+      await screenshot(page, '#app-full_page_app', `console-account-admin-${viewport.name}`);
       await page.close();
     }
   });

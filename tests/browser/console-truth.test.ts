@@ -94,7 +94,7 @@ describe('browser: the console stays true after every action', function () {
     // What was recorded in Ana's name shows her own decision at once.
     const recorded = console.locator('.recorded-as-viewer');
     assert.match((await recorded.locator('.recorded-list li').first().textContent()) ?? '', new RegExp(`declined the API-key request of ${fullName(rahul)}$`));
-    await screenshot(page.locator('#app-full_page_app'), 'console-after-decision');
+    await screenshot(page, '#app-full_page_app', 'console-after-decision');
     await page.close();
   });
 
@@ -144,7 +144,7 @@ describe('browser: the console stays true after every action', function () {
         assert.equal(await said.getAttribute('data-evidence'), 'refused');
         assert.match((await said.textContent()) ?? '', evidence);
       }
-      await screenshot(page.locator('#app-full_page_app'), `console-failed-${status}`);
+      await screenshot(page, '#app-full_page_app', `console-failed-${status}`);
       await page.close();
     }
   });

@@ -24,7 +24,7 @@ describe('browser: the access console', function () {
 
   it('lists exactly the simulator\'s agents without Account Admin under that filter, and exports them as a CSV Excel reads', async () => {
     const { page, console } = await openConsole(session.harness, ana);
-    await screenshot(page.locator('#app-full_page_app'), 'console');
+    await screenshot(page, '#app-full_page_app', 'console');
     const lacking = agents.filter((agent) => agent.active && !facts.accountAdminIds.includes(agent.id));
     assert.ok(lacking.length > 50, 'the demo account needs two pages of them');
 
@@ -93,7 +93,7 @@ describe('browser: the access console', function () {
     assert.equal((await stat('accountAdmins')) + (await stat('lackingAccountAdmin')) + (await stat('deactivated')), await stat('agents'), 'with deactivated agents too');
     await console.locator('button[data-filter="lacking"]').click();
     await console.locator(`#app[data-rows="${await stat('lackingAccountAdmin')}"]`).waitFor();
-    await screenshot(page.locator('#app-full_page_app'), 'console-deactivated-included');
+    await screenshot(page, '#app-full_page_app', 'console-deactivated-included');
     await page.close();
   });
 

@@ -94,7 +94,7 @@ describe('browser: every backend error shows its message', function () {
         assert.equal(await panel.locator('fw-button').textContent(), retry);
       }
       if (status === 429 || status === 507) {
-        await screenshot(page.locator('#app-contact_sidebar'), `sidebar-error-${status}`);
+        await screenshot(page, '#app-contact_sidebar', `sidebar-error-${status}`);
       }
       if (status === 507) {
         assert.doesNotMatch((await panel.textContent()) ?? '', /Freshservice/, "the app's own storage is never blamed on Freshservice");
@@ -219,7 +219,7 @@ describe('browser: every backend error shows its message', function () {
       assert.ok(countingDownFrom(40, left), `the wait the message gave, counting down (${left})`);
       assert.equal(await hint.textContent(), `The app may make 50 requests a minute, and Freshservice limits requests too; continuing in ${left} s.`);
       assert.doesNotMatch((await panel.textContent()) ?? '', /Freshservice is busy/);
-      await screenshot(page.locator('#app-contact_sidebar'), 'sidebar-rate-limit-waiting');
+      await screenshot(page, '#app-contact_sidebar', 'sidebar-rate-limit-waiting');
 
       await page.clock.runFor(1_000);
       assert.equal(await secondsShown(hint), left - 1, 'a live countdown');
@@ -242,7 +242,7 @@ describe('browser: every backend error shows its message', function () {
       assert.equal(await panel.locator('.error-title').textContent(), "Waiting for the app's request limit");
       assert.equal(await hint.textContent(), `The app may make 50 requests a minute; continuing in ${left} s.`);
       assert.match((await consoleFrame.locator('.load-error > .hint').textContent()) ?? '', /It continues from where it stopped\./);
-      await screenshot(page.locator('#app-full_page_app'), 'console-rate-limit-waiting');
+      await screenshot(page, '#app-full_page_app', 'console-rate-limit-waiting');
 
       await page.clock.runFor(left * 1_000);
       await page.clock.resume();

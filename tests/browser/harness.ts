@@ -324,8 +324,33 @@ export function mailOpened(frame: Frame): Promise<OpenedMail[]> {
   return frame.locator('body').evaluate(() => (globalThis as unknown as { __mailOpened?: OpenedMail[] }).__mailOpened ?? []);
 }
 
-export async function screenshot(locator: Locator, name: string): Promise<void> {
-  await locator.screenshot({ path: join(artifactsDir, `${name}.png`) });
+/**
+ * The box of the shell page's element `selector` in the browser's viewport, once it is scrolled
+ * into view; null when the page has no such element. Read with an evaluation in the shell page,
+ * never a shell Locator: a Locator makes playwright-core inject its 345 KB script into the shell
+ * first, which costs as much again as the screenshot. (It waits for no animation frame: a test
+ * may hold the page's clock, and with it requestAnimationFrame.)
+ */
+export async function shellBox(page: Page, selector: string): Promise<{ x: number; y: number; width: number; height: number } | null> {
+  return page.evaluate((wanted: string) => {
+    interface Shell {
+      document: { querySelector(selector: string): { scrollIntoView(options: object): void; getBoundingClientRect(): { x: number; y: number; width: number; height: number } } | null };
+    }
+    const element = (globalThis as unknown as Shell).document.querySelector(wanted);
+    if (element === null) {
+      return null;
+    }
+    element.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    const { x, y, width, height } = element.getBoundingClientRect();
+    return { x, y, width, height };
+  }, selector);
+}
+
+/** Saves a screenshot of the shell page's element `selector` (an app iframe, a dialog) under tests/artifacts/. */
+export async function screenshot(page: Page, selector: string, name: string): Promise<void> {
+  const box = await shellBox(page, selector);
+  assert.ok(box !== null && box.width > 0 && box.height > 0, `nothing to photograph at ${selector}`);
+  await page.screenshot({ path: join(artifactsDir, `${name}.png`), clip: box });
 }
 
 export interface HarnessOptions {

@@ -6,7 +6,7 @@
  */
 import { strict as assert } from 'node:assert';
 import type { Frame, Locator, Page } from 'playwright-core';
-import { type Harness, screenshot, sidebarFrame } from './harness';
+import { type Harness, screenshot, shellBox, sidebarFrame } from './harness';
 
 /** A browser window and the width of Freshservice's contact sidebar in it. */
 export interface Viewport {
@@ -80,9 +80,8 @@ export async function openSidebarAt(harness: Harness, viewport: Viewport, viewer
 }
 
 async function waitForFrameWidth(page: Page, width: number): Promise<void> {
-  const frame = page.locator('#app-contact_sidebar');
   for (let attempt = 0; attempt < 50; attempt += 1) {
-    const box = await frame.boundingBox();
+    const box = await shellBox(page, '#app-contact_sidebar');
     if (box !== null && Math.abs(box.width - (width - 2)) <= 4) {
       return;
     }
@@ -185,5 +184,5 @@ export async function focusRingClipped(frame: Frame): Promise<string | null> {
 
 /** Screenshot of the sidebar iframe, named by case and viewport. */
 export function sidebarShot(page: Page, name: string, viewport: Viewport): Promise<void> {
-  return screenshot(page.locator('#app-contact_sidebar'), `sidebar-${name}-${viewport.name}`);
+  return screenshot(page, '#app-contact_sidebar', `sidebar-${name}-${viewport.name}`);
 }

@@ -41,7 +41,7 @@ describe('browser: an account without any Account Admin', function () {
     const warning = (await sidebar.locator('fw-inline-message.warning').textContent()) ?? '';
     assert.match(warning, /no active Account Admin/);
     assert.match(warning, /Freshservice support \(or the account owner\)/);
-    await screenshot(page.locator('#app-contact_sidebar'), 'sidebar-no-account-admin');
+    await screenshot(page, '#app-contact_sidebar', 'sidebar-no-account-admin');
     await page.close();
   });
 

@@ -49,14 +49,14 @@ describe('browser: the sidebar for an Account Admin', function () {
     assert.equal(await guidance.getAttribute('data-step'), 'mark');
     assert.match((await guidance.locator('.explain').textContent()) ?? '', /then click "Mark as enabled" to record it/);
     assert.equal(await button(sidebar, 'Try the direct link').getAttribute('color'), 'secondary', 'one primary button: Mark as enabled');
-    await screenshot(page.locator('#app-contact_sidebar'), 'sidebar-account-admin-opened');
+    await screenshot(page, '#app-contact_sidebar', 'sidebar-account-admin-opened');
     await button(sidebar, 'Mark as enabled').click();
     await sidebar.locator('.api-key fw-label[value="Marked as enabled"]').waitFor();
     const recorded = (await guidance.locator('.explain').textContent()) ?? '';
     assert.doesNotMatch(recorded, /Then come back/, 'no instructions for a step already done');
     assert.match(recorded, /This app cannot read the setting/);
     assert.match((await sidebar.locator('.api-key').textContent()) ?? '', /Marked as enabled, recorded in this app as /);
-    await screenshot(page.locator('#app-contact_sidebar'), 'sidebar-account-admin-enabled');
+    await screenshot(page, '#app-contact_sidebar', 'sidebar-account-admin-enabled');
 
     const state = await serverAnswer<ApiKeyRecord>(session.harness, 'getApiKeyState', { agentId: chloe });
     assert.equal(state.state, 'enabled');
@@ -97,7 +97,7 @@ describe('browser: the sidebar for an Account Admin', function () {
     const bjornName = session.harness.runtime.simulator?.account.agents.find((agent) => agent.id === bjorn)?.first_name ?? '';
     assert.equal(helpers.length, 1);
     assert.ok(helpers[0]?.startsWith(bjornName), `lists the other Account Admin, got ${helpers.join(', ')}`);
-    await screenshot(page.locator('#app-contact_sidebar'), 'sidebar-account-admin-self');
+    await screenshot(page, '#app-contact_sidebar', 'sidebar-account-admin-self');
     await page.close();
   });
 
@@ -106,7 +106,7 @@ describe('browser: the sidebar for an Account Admin', function () {
     assert.equal(await sidebar.locator('.viewed-name').textContent(), '<img src=x onerror=alert(1)> Tester');
     assert.equal(await sidebar.locator('img').count(), 0);
     assert.deepEqual(session.harness.dialogs, []);
-    await screenshot(page.locator('#app-contact_sidebar'), 'sidebar-html-name');
+    await screenshot(page, '#app-contact_sidebar', 'sidebar-html-name');
     await page.close();
   });
 
@@ -123,7 +123,7 @@ describe('browser: the sidebar for an Account Admin', function () {
     assert.equal(await sidebar.locator('.api-key, .guidance, fw-button, .queue-banner').count(), 0);
     const height = await sidebar.locator('body').evaluate((body: { getBoundingClientRect(): { height: number } }) => body.getBoundingClientRect().height);
     assert.ok(height < 200, `a requester's page stays short (${height} px)`);
-    await screenshot(page.locator('#app-contact_sidebar'), 'sidebar-requester');
+    await screenshot(page, '#app-contact_sidebar', 'sidebar-requester');
     await page.close();
   });
 

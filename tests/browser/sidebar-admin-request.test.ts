@@ -31,7 +31,7 @@ describe('browser: an Admin without Account Admin asks for a key', function () {
     assert.equal(await sidebar.locator('.guidance .you-hold').textContent(), 'You hold an admin role, but Admin is not Account Admin.');
     assert.deepEqual((await sidebar.locator('.helpers .person-name').allTextContents()).sort(), [...accountAdminNames].sort());
     assert.equal(await button(sidebar, 'Try the direct link').count(), 0);
-    await screenshot(page.locator('#app-contact_sidebar'), 'sidebar-admin-not-account-admin');
+    await screenshot(page, '#app-contact_sidebar', 'sidebar-admin-not-account-admin');
     await page.close();
   });
 
@@ -42,7 +42,7 @@ describe('browser: an Admin without Account Admin asks for a key', function () {
     await sidebar.locator('fw-textarea textarea').fill('Nightly asset import script');
     await button(sidebar, 'Request API key').click();
     await sidebar.locator('.guidance[data-state="requested"] .answer-title', { hasText: 'Your request is waiting' }).waitFor();
-    await screenshot(page.locator('#app-contact_sidebar'), 'sidebar-admin-self-requested');
+    await screenshot(page, '#app-contact_sidebar', 'sidebar-admin-self-requested');
     await page.close();
 
     const { page: consolePage, console } = await openConsole(session.harness, ana);
@@ -63,7 +63,7 @@ describe('browser: an Admin without Account Admin asks for a key', function () {
     const chloeName = (await console.locator(`tbody tr[data-agent-id="${chloe}"] td.person .person-name`).textContent()) ?? '';
     await console.locator('.trail-list li').first().waitFor();
     assert.match((await console.locator('.trail-list li').first().textContent()) ?? '', new RegExp(`Recorded in this app as ${chloeName}: requested an API key \\(now: Requested\\)$`), 'a request names its agent once; its reason is in the request');
-    await screenshot(consolePage.locator('#app-full_page_app'), 'console-pending-filter');
+    await screenshot(consolePage, '#app-full_page_app', 'console-pending-filter');
     await consolePage.close();
   });
 
@@ -94,7 +94,7 @@ describe('browser: an Admin without Account Admin asks for a key', function () {
     const second = await dialog.locator('.queue-item').getAttribute('data-agent-id');
     assert.deepEqual([first, second].sort(), [String(chloe), String(rahul)].sort());
     assert.match((await dialog.locator('.queue-status').textContent()) ?? '', /: declined\.$/);
-    await screenshot(page.locator('#app-full_page_app'), 'console-queue');
+    await screenshot(page, '#app-full_page_app', 'console-queue');
     await button(footer, 'Skip').click();
     await dialog.locator('.queue-done').waitFor();
     assert.equal(await dialog.locator('.queue-done-title').textContent(), 'End of the queue', 'a skipped request is not "handled"');

@@ -82,7 +82,7 @@ describe('browser: an Account Admin on any user page, and the queue it opens', f
     assert.equal(await focusedText(modal), 'Try the direct link', 'the primary action has focus');
     assert.equal(await focusRingClipped(modal), null);
     await footerAlwaysVisible(modal);
-    await screenshot(page.locator('.dialog.modal'), 'queue-modal-first');
+    await screenshot(page, '.dialog.modal', 'queue-modal-first');
 
     // Declining with a note moves on by itself; the note field takes the focus when it opens, and the footer's primary action is "Decline request".
     await button(footer, 'Decline request…').click();
@@ -114,7 +114,7 @@ describe('browser: an Account Admin on any user page, and the queue it opens', f
     await modal.locator('body').evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
     assert.equal(await focusedText(modal), 'Close');
     assert.equal(await focusRingClipped(modal), null);
-    await screenshot(page.locator('.dialog.modal'), 'queue-modal-done');
+    await screenshot(page, '.dialog.modal', 'queue-modal-done');
 
     await button(footer, 'Close').click();
     await page.locator('#app-modal').waitFor({ state: 'detached' });

@@ -30,7 +30,7 @@ describe('browser: the sidebar when nothing could be read, and what it says abou
       assert.equal(await failure.locator('.standing-explanation .explain').textContent(), RULE, `status ${status}`);
       assert.equal(await failure.locator('.standing-explanation .route').textContent(), ROUTE, `status ${status}`);
       assert.equal(await failure.locator('.key-evidence').count(), 0, 'a failure other than the key says nothing about it');
-      await screenshot(page.locator('#app-contact_sidebar'), `sidebar-failed-${status}`);
+      await screenshot(page, '#app-contact_sidebar', `sidebar-failed-${status}`);
       await page.close();
     }
   });
@@ -45,7 +45,7 @@ describe('browser: the sidebar when nothing could be read, and what it says abou
     assert.equal(await failure.locator('.standing-explanation .explain').textContent(), RULE);
     assert.equal(await failure.locator('.key-evidence').getAttribute('data-evidence'), 'refused');
     assert.match((await failure.locator('.key-evidence').textContent()) ?? '', REFUSED);
-    await screenshot(page.locator('#app-contact_sidebar'), 'sidebar-failed-key-refused');
+    await screenshot(page, '#app-contact_sidebar', 'sidebar-failed-key-refused');
     await page.close();
   });
 

@@ -47,7 +47,7 @@ describe('browser: the app\'s storage refuses for the minute', function () {
     assert.match((await unavailable.textContent()) ?? '', /It tries again by itself\./);
     assert.doesNotMatch((await sidebar.locator('.access-view').textContent()) ?? '', /Freshservice did not answer|Freshservice is busy/);
     assert.equal(await sidebar.locator('.request-form').count(), 0, 'no request while its state is unknown');
-    await screenshot(page.locator('#app-contact_sidebar'), 'sidebar-storage-busy');
+    await screenshot(page, '#app-contact_sidebar', 'sidebar-storage-busy');
 
     // After the minute the server asked for, only the API-key part is read again; the store is still busy (507).
     await page.clock.fastForward(61_000);
