@@ -31,7 +31,7 @@ describe('browser: the console\'s queue dialog', function () {
     const open = footer.locator('fw-button[color="primary"]', { hasText: 'Try the direct link' });
     await open.waitFor();
     await page.waitForTimeout(300);
-    assert.equal(await console.locator('body').evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string | null } } }).document.activeElement.textContent?.trim()), 'Try the direct link');
+    assert.equal(await console.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string | null } } }).document.activeElement.textContent?.trim()), 'Try the direct link');
     assert.equal(await focusRingClipped(console), null);
     const footerBox = await boxOnPage(footer);
     assert.ok(footerBox.bottom <= 768, `the footer is on screen (${Math.round(footerBox.bottom)} px)`);
@@ -43,7 +43,7 @@ describe('browser: the console\'s queue dialog', function () {
     const mark = footer.locator('fw-button[color="primary"]', { hasText: 'Mark as enabled' });
     await mark.waitFor();
     await page.waitForTimeout(300);
-    assert.equal(await console.locator('body').evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string | null } } }).document.activeElement.textContent?.trim()), 'Mark as enabled');
+    assert.equal(await console.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string | null } } }).document.activeElement.textContent?.trim()), 'Mark as enabled');
     assert.equal(await focusRingClipped(console), null);
     await mark.click();
 

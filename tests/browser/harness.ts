@@ -313,6 +313,15 @@ export function mailParts(href: string): { to: string[]; subject: string; body: 
   return { to: address.split(',').map(decodeURIComponent), subject: fields.get('subject') ?? '', body: fields.get('body') ?? '' };
 }
 
+/**
+ * The height of the document's body in a frame: `frame.evaluate(bodyHeight)` (it runs in the page).
+ * A frame's own evaluate, never a Locator's: a Locator's evaluate makes playwright-core inject its
+ * 345 KB script into the page's main world first.
+ */
+export function bodyHeight(): number {
+  return (globalThis as unknown as { document: { body: { getBoundingClientRect(): { height: number } } } }).document.body.getBoundingClientRect().height;
+}
+
 /** A mail link the app opened: its address, and whether it was followed inside the person's click. */
 export interface OpenedMail {
   href: string;
@@ -321,7 +330,7 @@ export interface OpenedMail {
 
 /** The mail links the app opened in this frame (its mail program, recorded), in order. */
 export function mailOpened(frame: Frame): Promise<OpenedMail[]> {
-  return frame.locator('body').evaluate(() => (globalThis as unknown as { __mailOpened?: OpenedMail[] }).__mailOpened ?? []);
+  return frame.evaluate(() => (globalThis as unknown as { __mailOpened?: OpenedMail[] }).__mailOpened ?? []);
 }
 
 /**

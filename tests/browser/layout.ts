@@ -105,7 +105,7 @@ export async function assertOnFirstScreen(page: Page, locator: Locator, limit: n
 
 /** What overflows the frame's width, or cuts its text (fw-button labels included): empty when nothing is clipped. */
 export async function clippedIn(frame: Frame): Promise<string[]> {
-  return frame.locator('body').evaluate(() => {
+  return frame.evaluate(() => {
     interface Node {
       scrollWidth: number;
       clientWidth: number;
@@ -145,7 +145,7 @@ export async function clippedIn(frame: Frame): Promise<string[]> {
  * any ancestor that clips (overflow other than visible), or falls outside the viewport.
  */
 export async function focusRingClipped(frame: Frame): Promise<string | null> {
-  return frame.locator('body').evaluate(() => {
+  return frame.evaluate(() => {
     interface Rect {
       top: number;
       bottom: number;

@@ -3,7 +3,7 @@ import type { ApiKeyHistoryPage, ApiKeyRecord } from '#common/ledger';
 import type { ProfileAccess } from '#common/profile';
 import type { Page } from 'playwright-core';
 import { demoAccountFacts } from '../../dev/simulator/index';
-import { button, fulfillAnswer, interceptMethod, messagesSeen, openAccessView, openConsole, screenshot, serverAnswer, sidebarFrame, useHarness } from './harness';
+import { bodyHeight, button, fulfillAnswer, interceptMethod, messagesSeen, openAccessView, openConsole, screenshot, serverAnswer, sidebarFrame, useHarness } from './harness';
 import { demoPeople, seedRequests } from './people';
 
 const SIDEBAR_CAP = 700;
@@ -121,7 +121,7 @@ describe('browser: the sidebar for an Account Admin', function () {
     assert.match((await sidebar.locator('.viewed-email').textContent()) ?? '', /@/, 'the requester\'s email from the page');
     assert.equal(await sidebar.locator('.viewed-email').textContent(), requester.primary_email);
     assert.equal(await sidebar.locator('.api-key, .guidance, fw-button, .queue-banner').count(), 0);
-    const height = await sidebar.locator('body').evaluate((body: { getBoundingClientRect(): { height: number } }) => body.getBoundingClientRect().height);
+    const height = await sidebar.evaluate(bodyHeight);
     assert.ok(height < 200, `a requester's page stays short (${height} px)`);
     await screenshot(page, '#app-contact_sidebar', 'sidebar-requester');
     await page.close();

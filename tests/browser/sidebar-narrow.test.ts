@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { demoAccountFacts, type SimAgent } from '../../dev/simulator/index';
-import { button, useHarness } from './harness';
+import { bodyHeight, button, useHarness } from './harness';
 import { clippedIn, openSidebarAt, sidebarShot, type Viewport } from './layout';
 import { demoPeople, person, seedRequests } from './people';
 
@@ -59,7 +59,7 @@ describe('browser: the sidebar at 200 and 240 px', function () {
           assert.deepEqual(await clippedIn(sidebar), [], `the decline form at ${viewport.sidebar} px`);
         }
         if (name === 'deactivated' || name === 'requester') {
-          const height = await sidebar.locator('body').evaluate((body: { getBoundingClientRect(): { height: number } }) => body.getBoundingClientRect().height);
+          const height = await sidebar.evaluate(bodyHeight);
           assert.ok(height < 320, `a ${name}'s page stays short (${height} px at ${viewport.sidebar} px)`);
         }
                 if (name === 'own-requested') {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { ApiKeyRecord } from '#common/ledger';
 import type { ProfileAccess } from '#common/profile';
-import { button, fullName, interceptMethod, mailOpened, mailParts, serverAnswer, sidebarFrame, useHarness } from './harness';
+import { bodyHeight, button, fullName, interceptMethod, mailOpened, mailParts, serverAnswer, sidebarFrame, useHarness } from './harness';
 import { assertOnFirstScreen, openSidebarAt, sidebarShot, VIEWPORTS } from './layout';
 import { demoPeople, person, seedRequests } from './people';
 
@@ -42,7 +42,7 @@ describe('browser: an agent on their own page after a decision', function () {
   }
 
   async function contentHeight(sidebar: import('playwright-core').Frame): Promise<number> {
-    return sidebar.locator('body').evaluate((body: { getBoundingClientRect(): { height: number } }) => body.getBoundingClientRect().height);
+    return sidebar.evaluate(bodyHeight);
   }
 
   it('enabled: the outcome first, where to find the key, and "Still disabled? Ask again"', async () => {

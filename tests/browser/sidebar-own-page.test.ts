@@ -147,7 +147,7 @@ describe('browser: an agent on their own page, before any decision', function ()
       return [style.fontSize, style.lineHeight];
     });
     assert.deepEqual(messageType, ['12px', '16.8px']);
-    assert.deepEqual(await sidebar.locator('body').evaluate(() => (globalThis as unknown as { __copied: string[] }).__copied), [shown]);
+    assert.deepEqual(await sidebar.evaluate(() => (globalThis as unknown as { __copied: string[] }).__copied), [shown]);
     await sidebarShot(page, 'own-requested', viewport);
     await page.close();
   });

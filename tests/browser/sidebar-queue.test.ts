@@ -7,7 +7,7 @@ import { demoPeople, seedRequests } from './people';
 
 /** The text of the focused element in a frame (a Crayons button reports its host). */
 function focusedText(frame: Frame): Promise<string> {
-  return frame.locator('body').evaluate(() => {
+  return frame.evaluate(() => {
     const active = (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement;
     return (active?.textContent ?? '').trim();
   });
@@ -62,7 +62,7 @@ describe('browser: an Account Admin on any user page, and the queue it opens', f
   /** The footer is inside the modal's frame and the body scrolls above it. */
   async function footerAlwaysVisible(modal: Frame): Promise<void> {
     const footer = await boxInFrame(modal.locator('.dialog-footer'));
-    const height = await modal.locator('body').evaluate(() => (globalThis as unknown as { innerHeight: number }).innerHeight);
+    const height = await modal.evaluate(() => (globalThis as unknown as { innerHeight: number }).innerHeight);
     assert.ok(footer.top >= 0 && footer.bottom <= height + 0.5, `the footer (${footer.top}..${footer.bottom}) is inside the modal (${height} px)`);
   }
 
@@ -78,7 +78,7 @@ describe('browser: an Account Admin on any user page, and the queue it opens', f
     assert.equal(first, String(rahul.id));
     const footer = modal.locator('.dialog-footer');
     await footer.locator('fw-button[color="primary"]', { hasText: 'Try the direct link' }).waitFor();
-    await modal.locator('body').evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
+    await modal.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
     assert.equal(await focusedText(modal), 'Try the direct link', 'the primary action has focus');
     assert.equal(await focusRingClipped(modal), null);
     await footerAlwaysVisible(modal);
@@ -87,8 +87,8 @@ describe('browser: an Account Admin on any user page, and the queue it opens', f
     // Declining with a note moves on by itself; the note field takes the focus when it opens, and the footer's primary action is "Decline request".
     await button(footer, 'Decline request…').click();
     await modal.locator('.decline-form fw-input').waitFor();
-    await modal.locator('body').evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
-    assert.equal(await modal.locator('body').evaluate(() => (globalThis as unknown as { document: { activeElement: { tagName: string } | null } }).document.activeElement?.tagName), 'FW-INPUT');
+    await modal.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
+    assert.equal(await modal.evaluate(() => (globalThis as unknown as { document: { activeElement: { tagName: string } | null } }).document.activeElement?.tagName), 'FW-INPUT');
     assert.deepEqual(await footer.locator('fw-button[color="primary"]').allTextContents(), ['Decline request'], 'declining: the main button declines');
     assert.equal(await button(footer, 'Try the direct link').count(), 0);
     assert.equal(await modal.getByRole('textbox', { name: /^Note for Rahul/ }).count(), 1, 'the note field is named by its label');
@@ -100,7 +100,7 @@ describe('browser: an Account Admin on any user page, and the queue it opens', f
     // The sidebar behind the modal heard of the decision: one request waits now.
     await sidebar.locator('.queue-banner .queue-count', { hasText: '1 request waiting' }).waitFor();
     await footer.locator('fw-button[color="primary"]').waitFor();
-    await modal.locator('body').evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
+    await modal.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
     assert.equal(await focusedText(modal), 'Try the direct link');
     await footerAlwaysVisible(modal);
 
@@ -111,7 +111,7 @@ describe('browser: an Account Admin on any user page, and the queue it opens', f
     await modal.locator('.queue-done').waitFor();
     assert.equal(await title.isHidden(), true, 'the modal\'s own title names the queue');
     assert.equal(await modal.locator('.queue-done-title').textContent(), 'All requests handled');
-    await modal.locator('body').evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
+    await modal.evaluate(() => new Promise((resolve) => setTimeout(resolve, 300)));
     assert.equal(await focusedText(modal), 'Close');
     assert.equal(await focusRingClipped(modal), null);
     await screenshot(page, '.dialog.modal', 'queue-modal-done');
