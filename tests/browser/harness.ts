@@ -250,18 +250,20 @@ export async function messagesSeen(page: Page): Promise<string[]> {
  * Found by name, which for an iframe without a name attribute is its id (playwright-core's
  * Frame.name()), never through the iframe element: reaching an element of the shell page makes
  * playwright-core put its injected script (about 350 KB) into two of the shell's worlds first, a
- * tenth of what a page load costs.
+ * tenth of what a page load costs. The name is reported only for an iframe in its page's process:
+ * the harness's browser runs without site isolation (COVERAGE_CHROMIUM_ARGS); with it, as in
+ * tests/dev/runtime/browser.test.ts, a frame has to be found through its element.
  */
 export async function appFrame(page: Page, id: string): Promise<Frame> {
-  let frame = page.frame({ name: id });
-  while (frame === null) {
-    try {
-      frame = page.frame({ name: id }) ?? (await page.waitForEvent('framenavigated', { predicate: (candidate) => candidate.name() === id, timeout: 30_000 }));
-    } catch (error) {
-      throw new Error(`the page has no frame in iframe#${id}: ${(error as Error).message}`);
-    }
+  const present = page.frame({ name: id });
+  if (present !== null) {
+    return present;
   }
-  return frame;
+  try {
+    return await page.waitForEvent('framenavigated', { predicate: (candidate) => candidate.name() === id, timeout: 30_000 });
+  } catch (error) {
+    throw new Error(`the page has no frame in iframe#${id}: ${(error as Error).message}`);
+  }
 }
 
 export function sidebarFrame(page: Page): Promise<Frame> {

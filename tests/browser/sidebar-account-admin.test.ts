@@ -3,7 +3,7 @@ import type { ApiKeyHistoryPage, ApiKeyRecord } from '#common/ledger';
 import type { ProfileAccess } from '#common/profile';
 import type { Page } from 'playwright-core';
 import { demoAccountFacts } from '../../dev/simulator/index';
-import { bodyHeight, button, fulfillAnswer, interceptMethod, messagesSeen, openAccessView, openConsole, screenshot, serverAnswer, sidebarFrame, useHarness } from './harness';
+import { bodyHeight, button, fulfillAnswer, interceptMethod, messagesSeen, openAccessView, openConsole, screenshot, serverAnswer, shellBox, sidebarFrame, useHarness } from './harness';
 import { demoPeople, seedRequests } from './people';
 
 const SIDEBAR_CAP = 700;
@@ -152,9 +152,7 @@ describe('browser: the sidebar for an Account Admin', function () {
    * the iframe's height. Returns both heights, and the iframe's height as the shell page lays it out.
    */
   async function frameFollowsContent(page: Page): Promise<{ viewport: number; content: number; frame: number }> {
-    const frameElement = page.locator('#app-contact_sidebar');
-    const app = await (await frameElement.elementHandle())?.contentFrame();
-    assert.ok(app, 'the sidebar iframe has a document');
+    const app = await sidebarFrame(page);
     const measure = `({ viewport: window.innerHeight, content: Math.ceil(document.body.getBoundingClientRect().height) })`;
     const followed = `(() => { const sizes = ${measure}; return Math.abs(sizes.viewport - Math.min(${SIDEBAR_CAP}, sizes.content)) <= 1 ? sizes : null; })()`;
     // Bounded so a sidebar that never follows its content fails with both heights, not at mocha's timeout.
@@ -162,8 +160,9 @@ describe('browser: the sidebar for an Account Admin', function () {
       assert.fail(`the iframe never matched min(${SIDEBAR_CAP}, content): ${JSON.stringify(await app.evaluate(measure))}`);
     });
     const sizes = (await sized.jsonValue()) as { viewport: number; content: number };
-    const frame = await frameElement.evaluate((element: { getBoundingClientRect(): { height: number } }) => element.getBoundingClientRect().height);
-    return { ...sizes, frame };
+    const box = await shellBox(page, '#app-contact_sidebar');
+    assert.ok(box, 'the shell has the sidebar iframe');
+    return { ...sizes, frame: box.height };
   }
 
   it('sizes the sidebar iframe to its content when it is shorter than 700 px', async () => {

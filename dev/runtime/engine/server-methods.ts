@@ -78,12 +78,10 @@ const currentCall = new AsyncLocalStorage<PendingCall>();
  * shared: async context tells which call a reply belongs to, even when calls overlap.
  */
 export class ReplyRouter {
-  private readonly current = currentCall;
-
   constructor(private readonly warn: (line: string) => void) {}
 
   readonly renderData = (error: unknown, data?: unknown): void => {
-    const call = this.current.getStore();
+    const call = currentCall.getStore();
     if (call === undefined) {
       this.warn('renderData was called outside a server-method call; ignored');
       return;
@@ -93,7 +91,7 @@ export class ReplyRouter {
   };
 
   runAs(call: PendingCall, work: () => void): void {
-    this.current.run(call, work);
+    currentCall.run(call, work);
   }
 }
 

@@ -15,6 +15,7 @@ import { REPO_ROOT } from '../../../dev/runtime/host';
 import { startRuntime, type RunningRuntime } from '../../../dev/runtime/index';
 import { COVERAGE_CHROMIUM_ARGS, trackAppCoverage } from '../../browser/app-coverage';
 import { launchChromium } from '../../browser/chromium';
+import { sidebarFrame } from '../../browser/harness';
 
 const ARTIFACTS = join(REPO_ROOT, 'tests', 'artifacts');
 
@@ -101,7 +102,8 @@ describe('the installation page of the real app, as a new user fills it in', fun
     const viewed = restarted.simulator?.account.agents.find((agent) => agent.active);
     assert.ok(viewed);
     await page.goto(`${restarted.shellUrl}/users/${viewed.id}`);
-    await page.frameLocator('#app-contact_sidebar').locator('.access-view').waitFor({ timeout: 30_000 });
-    assert.equal(await page.frameLocator('#app-contact_sidebar').locator('.error-panel').count(), 0);
+    const sidebar = await sidebarFrame(page);
+    await sidebar.locator('.access-view').waitFor({ timeout: 30_000 });
+    assert.equal(await sidebar.locator('.error-panel').count(), 0);
   });
 });
